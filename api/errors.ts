@@ -1,0 +1,108 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** The one error shape every non-2xx response has. */
+export const errorResponse = z
+  .object({
+    error: z.string().describe('a stable machine-readable code'),
+    message: z.string().describe('a sentence for a person'),
+    details: z.unknown().optional(),
+  })
+  .describe('Error');
+export type ErrorBody = z.infer<typeof errorResponse>;
+
+export const ERROR_CODES = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal',
+  503: 'unavailable',
+} as const;
+
+/** A refusal the API means to send: thrown anywhere, shaped by the error handler. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, ERROR_CODES[404], `${what} not found`);
+export const forbidden = (message: string) => new ApiError(403, ERROR_CODES[403], message);
+export const conflict = (message: string, details?: unknown) => new ApiError(409, ERROR_CODES[409], message, details);
+
+/** The error responses every authenticated route may give, for the OpenAPI document. */
+export const commonErrors = {
+  400: errorResponse,
+  401: errorResponse,
+  403: errorResponse,
+  404: errorResponse,
+  409: errorResponse,
+  503: errorResponse,
+} as const;
+
+interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({ error: ERROR_CODES[404], message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'body';
+      const issues: FieldIssue[] = error.validation.map((v) => ({
+        field: fieldPath(where, v.instancePath, v.params),
+        message: v.message ?? 'is invalid',
+      }));
+      return reply.code(400).send({
+        error: ERROR_CODES[400],
+        message: `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+        details: { issues },
+      });
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send({ error: ERROR_CODES[500], message: 'internal error' });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+      const code = ERROR_CODES[status as keyof typeof ERROR_CODES] ?? 'bad_request';
+      return reply.code(status).send({ error: code, message: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    // Internals stay in the log; the client learns only that it was not its fault.
+    return reply.code(status >= 500 && status < 600 ? status : 500).send({
+      error: status === 503 ? ERROR_CODES[503] : ERROR_CODES[500],
+      message: status === 503 ? 'a service the API depends on is unavailable; try again' : 'internal error',
+    });
+  });
+}
+
+function fieldPath(where: string, instancePath: string, params: unknown): string {
+  const segments = instancePath.split('/').filter(Boolean);
+  // Unknown keys and missing keys report the key in params rather than the path.
+  const issue = (params as { issue?: { keys?: string[]; path?: PropertyKey[] } } | undefined)?.issue;
+  if (issue?.keys?.length) segments.push(issue.keys.join(','));
+  return [where, ...segments].join('.');
+}

@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import fp from 'fastify-plugin';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { Actor } from '../../workflows/roles.js';
+
+export interface Services {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+  interface FastifyRequest {
+    /** Set by the auth hook on every /api route; absent on public ones. */
+    actor: Actor;
+  }
+}
+
+/**
+ * Makes the database and Temporal client reachable from every route. Their owner
+ * (the process entry point or a test) opens and closes them, not the app.
+ */
+export const servicesPlugin = fp<Services>(
+  async (app, services) => {
+    app.decorate('services', services);
+  },
+  { name: 'services' },
+);

@@ -1,0 +1,47 @@
+// Production entry point of the API: everything from the environment, nothing started
+// beside it. Run the worker with `npm run start:worker`.
+import { Client, Connection } from '@temporalio/client';
+import { createDatabase, describeTarget } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { databaseTarget } from '../platform/database-target.js';
+import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
+import { buildApp } from './app.js';
+
+const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
+  path: ['DATABASE_URL'],
+  message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
+}));
+const target = databaseTarget(settings);
+const db = createDatabase(target);
+await migrateToLatest(db);
+
+// Lazy, so the API starts (and /health says so) while Temporal is still coming up.
+const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+const app = await buildApp({
+  services: { db, temporal, taskQueue: settings.TASK_QUEUE },
+  auth: {
+    secret: settings.JWT_SECRET,
+    jwksUrl: settings.JWKS_URL,
+    issuer: settings.JWT_ISSUER,
+    audience: settings.JWT_AUDIENCE,
+  },
+  logger: { level: settings.LOG_LEVEL },
+});
+
+await app.listen({ port: settings.PORT, host: settings.HOST });
+app.log.info({ database: describeTarget(target), temporal: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }, 'xuncha API ready');
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (closing) return;
+    closing = true;
+    void (async () => {
+      await app.close();
+      await connection.close();
+      await db.destroy();
+      process.exit(0);
+    })();
+  });
+}

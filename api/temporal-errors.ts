@@ -1,0 +1,34 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ServiceError } from '@temporalio/client';
+import { REFUSAL } from '../workflows/messages.js';
+import { ApiError, ERROR_CODES } from './errors.js';
+
+/**
+ * Turns what Temporal says about an update into our error shape: refusals from the
+ * workflow's validators become 403/409 with the stage and state, an unreachable
+ * server a 503. Anything else is ours to fix and stays a 500.
+ */
+export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toApiError(error) ?? error;
+  }
+}
+
+export function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    const details = failure.details?.[0];
+    if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
+    if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    return new ApiError(409, ERROR_CODES[409], 'this process has already finished; nothing more can change in it');
+  }
+  if (error instanceof ServiceError || (error as { code?: number })?.code === 14) {
+    return new ApiError(503, ERROR_CODES[503], 'the process engine (Temporal) is unavailable; try again');
+  }
+  return undefined;
+}

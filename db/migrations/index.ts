@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.js';
+
+/**
+ * Listed by hand rather than read from the folder, so the set of migrations is part
+ * of the code (and of the bundle) instead of whatever files happen to be on disk.
+ * Names sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28T0900-rounds-and-inspections': roundsAndInspections,
+};

@@ -1,0 +1,149 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Actor } from '../workflows/roles.js';
+import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
+import type { Database } from './database.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Writes a launched round and its inspections. Idempotent: a retry finds the rows and adds none. */
+export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan, launchedAt: string): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('rounds')
+      .values({
+        id: plan.roundId,
+        name: plan.name,
+        year: plan.year,
+        planned_start: plan.plannedStart,
+        planned_end: plan.plannedEnd,
+        focus: JSON.stringify(plan.focus),
+        approval_chains: JSON.stringify(plan.approvalChains),
+        stage_due_days: JSON.stringify(plan.stageDueDays),
+        escalate_after_hours: plan.escalateAfterHours,
+        launched_by_sub: plan.launchedBy.sub,
+        launched_by_name: plan.launchedBy.name,
+        launched_at: launchedAt,
+        status: 'active',
+        status_changed_at: launchedAt,
+        status_reason: null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await tx
+      .insertInto('round_events')
+      .values({
+        round_id: plan.roundId,
+        kind: 'launched',
+        actor_sub: plan.launchedBy.sub,
+        actor_name: plan.launchedBy.name,
+        at: launchedAt,
+        comment: null,
+        request_id: null,
+      })
+      .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
+      .execute();
+    const dueAt = new Date(Date.parse(launchedAt) + plan.stageDueDays.preparation * DAY_MS).toISOString();
+    for (const inspection of plan.inspections) {
+      await tx
+        .insertInto('inspections')
+        .values({
+          id: inspection.inspectionId,
+          round_id: plan.roundId,
+          position: inspection.position,
+          target: JSON.stringify(inspection.target),
+          group_name: inspection.group.name,
+          leader_sub: inspection.group.leader.sub,
+          leader_name: inspection.group.leader.name,
+          stage: 'preparation',
+          state: 'open',
+          awaiting_role: null,
+          submitted_by_sub: null,
+          stage_opened_at: launchedAt,
+          stage_due_at: dueAt,
+          overdue: false,
+          last_seq: 0,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const people = [
+        { ...inspection.group.leader, homeUnit: null, isLeader: true },
+        ...inspection.group.members
+          .filter((m) => m.sub !== inspection.group.leader.sub)
+          .map((m) => ({ ...m, isLeader: false })),
+      ];
+      await tx
+        .insertInto('inspection_members')
+        .values(
+          people.map((p) => ({
+            inspection_id: inspection.inspectionId,
+            sub: p.sub,
+            name: p.name,
+            home_unit: p.homeUnit,
+            is_leader: p.isLeader,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['inspection_id', 'sub']).doNothing())
+        .execute();
+    }
+  });
+}
+
+export interface RoundStatusChange {
+  roundId: string;
+  status: Exclude<RoundStatus, 'active'>;
+  at: string;
+  actor: Actor;
+  reason: string | null;
+  requestId: string | null;
+}
+
+export async function recordRoundStatus(db: Kysely<Database>, change: RoundStatusChange): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('round_events')
+      .values({
+        round_id: change.roundId,
+        kind: change.status,
+        actor_sub: change.actor.sub,
+        actor_name: change.actor.name,
+        at: change.at,
+        comment: change.reason,
+        request_id: change.requestId,
+      })
+      .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
+      .execute();
+    await tx
+      .updateTable('rounds')
+      .set({ status: change.status, status_changed_at: change.at, status_reason: change.reason })
+      .where('id', '=', change.roundId)
+      .where('status', '=', 'active')
+      .execute();
+  });
+}
+
+export async function findRound(db: Db, roundId: string) {
+  return db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
+}
+
+export async function listRounds(db: Db, options: { memberSub?: string; status?: RoundStatus }) {
+  let query = db.selectFrom('rounds').selectAll('rounds').orderBy('launched_at', 'desc');
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.memberSub) {
+    const sub = options.memberSub;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('inspection_members')
+          .innerJoin('inspections', 'inspections.id', 'inspection_members.inspection_id')
+          .select('inspection_members.sub')
+          .whereRef('inspections.round_id', '=', 'rounds.id')
+          .where('inspection_members.sub', '=', sub),
+      ),
+    );
+  }
+  return query.execute();
+}
+
+export async function listRoundEvents(db: Db, roundId: string) {
+  return db.selectFrom('round_events').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the processes read. The README's configuration table
+ * lists the same names; each entry point parses the part it needs at startup and
+ * stops with one line naming the variable when a value is missing or malformed.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+export const databaseSettings = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+});
+
+export const temporalSettings = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TASK_QUEUE: z.string().min(1).default('xuncha'),
+});
+
+export const authSettings = z.object({
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+});
+
+export const httpSettings = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const apiSettings = databaseSettings
+  .extend(temporalSettings.shape)
+  .extend(authSettings.shape)
+  .extend(httpSettings.shape)
+  .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] });
+
+export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend({
+  LOG_LEVEL: httpSettings.shape.LOG_LEVEL,
+});
+
+export const devSettings = databaseSettings
+  .extend(temporalSettings.shape)
+  .extend(authSettings.shape)
+  .extend(httpSettings.shape)
+  .extend({
+    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+  });
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'SettingsError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset, as shells often export them. */
+export function loadSettings<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new SettingsError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = issue.path.length ? present[String(issue.path[0])] : undefined;
+      return value === undefined
+        ? `${name}: ${issue.message}`
+        : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    }),
+  );
+}
+
+/** For entry points: a bad setting ends the process with one clear line, not a stack trace. */
+export function loadSettingsOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return loadSettings(schema, env);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      process.stderr.write(`xuncha: invalid configuration: ${error.problems.join('; ')}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

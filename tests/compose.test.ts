@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// Static checks of docker-compose.yml / Dockerfile: no Docker engine needed.
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+type Service = {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  depends_on?: string[] | Record<string, unknown>;
+  environment?: string[] | Record<string, string | number | boolean | null>;
+  healthcheck?: { test?: string | string[] };
+};
+
+const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8')) as {
+  services?: Record<string, Service>;
+};
+const services = compose.services ?? {};
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+  scripts?: Record<string, string>;
+};
+const scripts = pkg.scripts ?? {};
+
+const APP_SERVICES = ['api', 'worker'] as const;
+
+function service(name: string): Service {
+  const s = services[name];
+  if (!s) throw new Error(`service ${name} missing from docker-compose.yml`);
+  return s;
+}
+
+/** Compose accepts both `KEY: value` maps and `KEY=value` lists. */
+function env(s: Service): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(s.environment)) {
+    for (const entry of s.environment) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+  } else if (s.environment) {
+    for (const [k, v] of Object.entries(s.environment)) {
+      if (v !== null && v !== undefined) out[k] = String(v);
+    }
+  }
+  return out;
+}
+
+/** Compose accepts both a list of names and a map of name -> condition. */
+function dependsOn(s: Service): string[] {
+  if (!s.depends_on) return [];
+  return Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on);
+}
+
+function commandText(command: string | string[] | undefined): string {
+  if (command === undefined) return '';
+  return Array.isArray(command) ? command.join(' ') : command;
+}
+
+function npmRunTargets(text: string): string[] {
+  return [...text.matchAll(/\bnpm\s+run(?:-script)?\s+([^\s"'&;|]+)/g)].map((m) => m[1]!);
+}
+
+function dockerfilePath(s: Service): string {
+  const build = s.build;
+  if (build === undefined) throw new Error('service has no build section');
+  const context = typeof build === 'string' ? build : (build.context ?? '.');
+  const dockerfile = typeof build === 'string' ? 'Dockerfile' : (build.dockerfile ?? 'Dockerfile');
+  return resolve(root, context, dockerfile);
+}
+
+describe('docker-compose.yml', () => {
+  it('defines every service the README names', () => {
+    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']) {
+      expect(Object.keys(services), `service ${name}`).toContain(name);
+    }
+  });
+
+  it('uses pinned images for the infrastructure services', () => {
+    for (const name of ['postgresql', 'temporal', 'temporal-ui']) {
+      const image = service(name).image ?? '';
+      // name:tag with a concrete tag, never implicit/explicit "latest".
+      expect(image, name).toMatch(/^[\w./-]+:[\w.-]+$/);
+      expect(image, name).not.toMatch(/:latest$/);
+    }
+    expect(service('postgresql').image).toMatch(/^postgres:16\b/);
+    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:\d+\.\d+\.\d+/);
+  });
+
+  it('builds api and worker from the repository Dockerfile, which exists', () => {
+    for (const name of APP_SERVICES) {
+      const path = dockerfilePath(service(name));
+      expect(path, name).toBe(resolve(root, 'Dockerfile'));
+      expect(existsSync(path), `${path} exists`).toBe(true);
+    }
+  });
+
+  it('ships the folders the api/worker entry points live in', () => {
+    const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+    const copied = new Set(
+      [...dockerfile.matchAll(/^COPY\s+(?:--\S+\s+)*(.+)$/gm)].flatMap((m) =>
+        m[1]!.trim().split(/\s+/).slice(0, -1).map((p) => p.replace(/^\.\//, '').replace(/\/$/, '')),
+      ),
+    );
+    expect(copied).toContain('package.json');
+    expect(copied).toContain('package-lock.json');
+    for (const script of ['start:api', 'start:worker']) {
+      const entry = /\btsx\s+(\S+)/.exec(scripts[script] ?? '')?.[1];
+      expect(entry, `${script} runs a file with tsx`).toBeDefined();
+      const topFolder = entry!.split('/')[0]!;
+      expect(copied, `Dockerfile copies ${topFolder}/ for ${script}`).toContain(topFolder);
+    }
+  });
+
+  it('makes api and worker depend on temporal and postgresql', () => {
+    for (const name of APP_SERVICES) {
+      const deps = dependsOn(service(name));
+      expect(deps, name).toContain('temporal');
+      expect(deps, name).toContain('postgresql');
+    }
+    expect(dependsOn(service('temporal'))).toContain('postgresql');
+    expect(dependsOn(service('temporal-ui'))).toContain('temporal');
+  });
+
+  it('points temporal at the postgresql service with its credentials', () => {
+    const t = env(service('temporal'));
+    const pg = env(service('postgresql'));
+    expect(t.DB).toMatch(/^postgres12/);
+    expect(t.POSTGRES_SEEDS).toBe('postgresql');
+    expect(t.DB_PORT).toBe('5432');
+    expect(pg.POSTGRES_USER).toBeTruthy();
+    expect(t.POSTGRES_USER).toBe(pg.POSTGRES_USER);
+    expect(t.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
+  });
+
+  it('gives postgresql a data volume and a pg_isready healthcheck', () => {
+    const pg = service('postgresql') as Service & { volumes?: string[] };
+    expect((pg.volumes ?? []).some((v) => v.endsWith(':/var/lib/postgresql/data'))).toBe(true);
+    expect(commandText(pg.healthcheck?.test)).toContain('pg_isready');
+  });
+
+  it('sets the environment api and worker need, consistent with the other services', () => {
+    const pg = env(service('postgresql'));
+    for (const name of APP_SERVICES) {
+      const e = env(service(name));
+      for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TASK_QUEUE']) {
+        expect(e[key], `${name}.${key}`).toBeTruthy();
+      }
+
+      const db = new URL(e.DATABASE_URL!);
+      expect(db.protocol, `${name} DATABASE_URL scheme`).toMatch(/^postgres(ql)?:$/);
+      expect(db.hostname, `${name} DATABASE_URL host`).toBe('postgresql');
+      expect(db.port || '5432').toBe('5432');
+      expect(decodeURIComponent(db.username)).toBe(pg.POSTGRES_USER);
+      expect(decodeURIComponent(db.password)).toBe(pg.POSTGRES_PASSWORD);
+      expect(db.pathname.slice(1)).toBe(pg.POSTGRES_DB ?? pg.POSTGRES_USER);
+
+      expect(e.TEMPORAL_ADDRESS, `${name} TEMPORAL_ADDRESS`).toBe('temporal:7233');
+    }
+    const api = env(service('api'));
+    const worker = env(service('worker'));
+    // The api starts workflows on the queue the worker polls.
+    expect(api.TASK_QUEUE).toBe(worker.TASK_QUEUE);
+    expect(api.TEMPORAL_NAMESPACE ?? 'default').toBe(worker.TEMPORAL_NAMESPACE ?? 'default');
+    expect(api.PORT).toBeTruthy();
+    expect(api.HOST).toBe('0.0.0.0');
+    expect(api.JWT_SECRET).toBeTruthy();
+  });
+
+  it('runs api and worker with their own npm scripts', () => {
+    expect(npmRunTargets(commandText(service('api').command))).toEqual(['start:api']);
+    expect(npmRunTargets(commandText(service('worker').command))).toEqual(['start:worker']);
+  });
+
+  it('only uses `npm run` scripts that exist in package.json', () => {
+    const used = Object.values(services).flatMap((s) => npmRunTargets(commandText(s.command)));
+    const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
+    const cmd = /^CMD\s+(.+)$/m.exec(dockerfile)?.[1] ?? '';
+    used.push(...npmRunTargets(cmd.replace(/[[\]",]/g, ' ')));
+
+    expect(used.length).toBeGreaterThanOrEqual(3);
+    for (const script of used) {
+      expect(Object.keys(scripts), `npm run ${script}`).toContain(script);
+    }
+  });
+});

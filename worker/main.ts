@@ -1,0 +1,31 @@
+// Production entry point of the worker: runs the workflows and activities on TASK_QUEUE
+// until SIGINT/SIGTERM, then drains in-flight tasks and exits.
+import { NativeConnection } from '@temporalio/worker';
+import { createDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { databaseTarget } from '../platform/database-target.js';
+import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
+import { createWorker, installRuntime } from './create-worker.js';
+
+const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL, {
+  path: ['DATABASE_URL'],
+  message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
+}));
+const db = createDatabase(databaseTarget(settings));
+installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+await migrateToLatest(db);
+const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+try {
+  const worker = await createWorker({
+    connection,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    taskQueue: settings.TASK_QUEUE,
+    db,
+  });
+  process.stderr.write(`xuncha worker polling ${settings.TASK_QUEUE} on ${settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}\n`);
+  // The SDK's runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
+  await worker.run();
+} finally {
+  await connection.close();
+  await db.destroy();
+}

@@ -1,0 +1,115 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/activities.js';
+import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
+import {
+  cancelInspectionSignal,
+  decideStageUpdate,
+  inspectionStatusQuery,
+  submitStageUpdate,
+  type CancelInput,
+  type InspectionPlan,
+  type InspectionState,
+  type TransitionResult,
+} from './messages.js';
+
+const { recordInspectionSteps } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** Past this many events a run hands its state to a fresh one (continue-as-new). */
+const HISTORY_LIMIT = 2000;
+
+export interface InspectionWorkflowInput {
+  plan: InspectionPlan;
+  /** Present when continuing as new: the state carried over from the previous run. */
+  carried?: InspectionSnapshot;
+}
+
+export interface InspectionOutcome {
+  inspectionId: string;
+  state: Extract<InspectionState, 'completed' | 'cancelled'>;
+}
+
+/**
+ * One group inspecting one target: the stages in order, each left only through its
+ * approval chain. Every step is written to the database by an activity before the
+ * update that caused it returns, one write at a time so the history's hash chain
+ * stays in order.
+ */
+export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowInput): Promise<InspectionOutcome> {
+  const process = new InspectionProcess(plan, carried);
+  let pendingCancel: CancelInput | undefined;
+  let writes: Promise<unknown> = Promise.resolve();
+
+  const persist = (transition: Transition): Promise<void> => {
+    if (transition.events.length === 0) return writes.then(() => undefined);
+    const next = writes.then(() =>
+      recordInspectionSteps({
+        inspectionId: plan.inspectionId,
+        roundId: plan.roundId,
+        events: transition.events,
+        status: process.current,
+        notices: transition.notices.map((n) => ({ ...n, id: uuid4(), stage: process.current.stage })),
+        result: transition.result,
+      }),
+    );
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
+  const apply = async (transition: Transition): Promise<TransitionResult> => {
+    await persist(transition);
+    if (!transition.result) throw new Error('a request transition always has a result');
+    return transition.result;
+  };
+
+  setHandler(inspectionStatusQuery, () => process.current);
+  setHandler(submitStageUpdate, (input) => apply(process.submit(input, now())), {
+    validator: (input) => process.validateSubmit(input),
+  });
+  setHandler(decideStageUpdate, (input) => apply(process.decide(input, now())), {
+    validator: (input) => process.validateDecide(input),
+  });
+  setHandler(cancelInspectionSignal, (input) => {
+    pendingCancel ??= input;
+  });
+
+  if (!carried) await persist(process.opening());
+
+  while (!process.finished) {
+    if (pendingCancel) {
+      await persist(process.cancel(pendingCancel, now()));
+      break;
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+      await condition(allHandlersFinished);
+      await writes;
+      return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
+    }
+    const seen = process.current.seq;
+    const deadline = process.nextDeadline();
+    const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
+    const changed =
+      deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
+    if (!changed) await persist(process.checkDeadlines(Date.now()));
+  }
+
+  await condition(allHandlersFinished);
+  await writes;
+  const state = process.current.state;
+  return { inspectionId: plan.inspectionId, state: state === 'cancelled' ? 'cancelled' : 'completed' };
+}
+
+/** Workflow time: deterministic on replay, unlike the machine clock. */
+function now(): string {
+  return new Date(Date.now()).toISOString();
+}

@@ -1,0 +1,152 @@
+/**
+ * What the API, the worker, the workflows and the tests say to each other: workflow
+ * ids, message definitions and the shapes they carry. Sandbox-safe.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor, ApproverRole } from './roles.js';
+import type { ApprovalChains, StageDueDays, StageId } from './stages.js';
+
+export const DEFAULT_TASK_QUEUE = 'xuncha';
+
+export const roundWorkflowId = (roundId: string): string => `round-${roundId}`;
+export const inspectionWorkflowId = (inspectionId: string): string => `inspection-${inspectionId}`;
+
+export interface Person {
+  sub: string;
+  name: string;
+}
+export interface GroupMember extends Person {
+  homeUnit: string | null;
+}
+export interface Target {
+  name: string;
+  principalLeader: string;
+  extensions: { name: string; principalLeader: string }[];
+}
+
+export interface InspectionPlan {
+  inspectionId: string;
+  roundId: string;
+  position: number;
+  target: Target;
+  group: { name: string; leader: Person; members: GroupMember[] };
+  approvalChains: ApprovalChains;
+  stageDueDays: StageDueDays;
+  escalateAfterHours: number;
+  launchedBy: Actor;
+  /** ISO time the round was launched: the preparation stage opens then. */
+  launchedAt: string;
+}
+
+export interface RoundPlan {
+  roundId: string;
+  name: string;
+  year: number;
+  plannedStart: string;
+  plannedEnd: string;
+  focus: string[];
+  approvalChains: ApprovalChains;
+  stageDueDays: StageDueDays;
+  escalateAfterHours: number;
+  launchedBy: Actor;
+  inspections: Omit<InspectionPlan, 'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt'>[];
+}
+
+export type InspectionState = 'open' | 'submitted' | 'completed' | 'cancelled';
+export type RoundStatus = 'active' | 'completed' | 'cancelled';
+
+export const INSPECTION_EVENT_KINDS = [
+  'stage_opened',
+  'submitted',
+  'approved',
+  'rejected',
+  'completed',
+  'overdue',
+  'escalated',
+  'cancelled',
+] as const;
+export type InspectionEventKind = (typeof INSPECTION_EVENT_KINDS)[number];
+
+/** One step of an inspection's history, as the workflow decides it. */
+export interface InspectionEvent {
+  seq: number;
+  kind: InspectionEventKind;
+  stage: StageId;
+  actor: Actor;
+  at: string;
+  comment: string | null;
+  requestId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface StageStatus {
+  stage: StageId;
+  state: InspectionState;
+  /** The approver role the open submission waits on, if any. */
+  awaitingRole: ApproverRole | null;
+  submittedBy: Person | null;
+  stageOpenedAt: string;
+  stageDueAt: string;
+  overdue: boolean;
+  seq: number;
+}
+
+export interface TransitionResult {
+  requestId: string;
+  inspectionId: string;
+  action: 'submission' | 'decision';
+  stage: StageId;
+  /** What the request did: the kinds of the steps it recorded, in order. */
+  recorded: InspectionEventKind[];
+  status: StageStatus;
+}
+
+export interface SubmitStageInput {
+  stage: StageId;
+  requestId: string;
+  actor: Actor;
+  comment: string | null;
+}
+
+export interface DecideStageInput {
+  stage: StageId;
+  decision: 'approve' | 'reject';
+  requestId: string;
+  actor: Actor;
+  comment: string | null;
+}
+
+export interface CancelInput {
+  reason: string;
+  requestId: string;
+  actor: Actor;
+}
+
+export interface RoundLaunchResult {
+  roundId: string;
+  inspectionIds: string[];
+}
+
+export interface RoundOutcome {
+  roundId: string;
+  status: Exclude<RoundStatus, 'active'>;
+}
+
+export const submitStageUpdate = defineUpdate<TransitionResult, [SubmitStageInput]>('submitStage');
+export const decideStageUpdate = defineUpdate<TransitionResult, [DecideStageInput]>('decideStage');
+export const inspectionStatusQuery = defineQuery<StageStatus>('inspectionStatus');
+export const cancelInspectionSignal = defineSignal<[CancelInput]>('cancelInspection');
+
+/** Resolves once the round and its inspections are in the database. */
+export const roundLaunchedUpdate = defineUpdate<RoundLaunchResult>('roundLaunched');
+export const cancelRoundUpdate = defineUpdate<RoundOutcome, [CancelInput]>('cancelRound');
+export const roundStatusQuery = defineQuery<{ status: RoundStatus; completed: string[] }>('roundStatus');
+
+/**
+ * Refusal types carried by ApplicationFailure from update validators; the API maps
+ * each to its HTTP status.
+ */
+export const REFUSAL = {
+  forbidden: 'forbidden',
+  conflict: 'conflict',
+} as const;

@@ -1,0 +1,134 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type * as activities from '../activities/activities.js';
+import { inspectionWorkflow } from './inspection.workflow.js';
+import {
+  REFUSAL,
+  cancelInspectionSignal,
+  cancelRoundUpdate,
+  inspectionWorkflowId,
+  roundLaunchedUpdate,
+  roundStatusQuery,
+  type CancelInput,
+  type InspectionPlan,
+  type RoundOutcome,
+  type RoundPlan,
+  type RoundStatus,
+} from './messages.js';
+import { hasRole } from './roles.js';
+
+const { recordRoundLaunched, recordRoundStatus } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * One round: writes the plan to the database, starts one inspection per target and
+ * ends when every inspection has completed, or when the office cancels the round.
+ */
+export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
+  let launched = false;
+  let status: RoundStatus = 'active';
+  let cancelRequest: CancelInput | undefined;
+  let outcome: RoundOutcome | undefined;
+  const completed = new Set<string>();
+
+  setHandler(roundStatusQuery, () => ({ status, completed: [...completed] }));
+  setHandler(roundLaunchedUpdate, async () => {
+    await condition(() => launched);
+    return { roundId: plan.roundId, inspectionIds: plan.inspections.map((i) => i.inspectionId) };
+  });
+  setHandler(
+    cancelRoundUpdate,
+    async (input) => {
+      cancelRequest ??= input;
+      await condition(() => outcome !== undefined);
+      return outcome as RoundOutcome;
+    },
+    {
+      validator: (input) => {
+        if (!hasRole(input.actor, 'office')) {
+          throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the inspection office may cancel a round', nonRetryable: true });
+        }
+        if (status !== 'active' || cancelRequest) {
+          throw ApplicationFailure.create({
+            type: REFUSAL.conflict,
+            message: `the round is already ${cancelRequest ? 'being cancelled' : status}`,
+            nonRetryable: true,
+            details: [{ status }],
+          });
+        }
+      },
+    },
+  );
+
+  const launchedAt = new Date(Date.now()).toISOString();
+  await recordRoundLaunched({ plan, launchedAt });
+  launched = true;
+
+  const children: ChildWorkflowHandle<typeof inspectionWorkflow>[] = [];
+  for (const inspection of plan.inspections) {
+    const inspectionPlan: InspectionPlan = {
+      ...inspection,
+      roundId: plan.roundId,
+      approvalChains: plan.approvalChains,
+      stageDueDays: plan.stageDueDays,
+      escalateAfterHours: plan.escalateAfterHours,
+      launchedBy: plan.launchedBy,
+      launchedAt,
+    };
+    const child = await startChild(inspectionWorkflow, {
+      workflowId: inspectionWorkflowId(inspection.inspectionId),
+      args: [{ plan: inspectionPlan }],
+    });
+    children.push(child);
+    void child.result().then((result) => completed.add(result.inspectionId));
+  }
+
+  await condition(() => completed.size === children.length || cancelRequest !== undefined);
+
+  if (cancelRequest && completed.size < children.length) {
+    const request = cancelRequest;
+    // Signal rather than cancel the children, so each records who cancelled it and why
+    // as a step of its own history before it ends.
+    for (const inspection of plan.inspections) {
+      if (completed.has(inspection.inspectionId)) continue;
+      try {
+        await getExternalWorkflowHandle(inspectionWorkflowId(inspection.inspectionId)).signal(cancelInspectionSignal, request);
+      } catch {
+        // It completed between our check and the signal: nothing left to cancel.
+      }
+    }
+    await condition(() => completed.size === children.length);
+    status = 'cancelled';
+    await recordRoundStatus({
+      roundId: plan.roundId,
+      status,
+      at: new Date(Date.now()).toISOString(),
+      actor: request.actor,
+      reason: request.reason,
+      requestId: request.requestId,
+    });
+  } else {
+    status = 'completed';
+    await recordRoundStatus({
+      roundId: plan.roundId,
+      status,
+      at: new Date(Date.now()).toISOString(),
+      actor: plan.launchedBy,
+      reason: null,
+      requestId: null,
+    });
+  }
+  outcome = { roundId: plan.roundId, status };
+  await condition(allHandlersFinished);
+  return outcome;
+}
