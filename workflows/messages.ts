@@ -137,7 +137,7 @@ export const decideStageUpdate = defineUpdate<TransitionResult, [DecideStageInpu
 export const inspectionStatusQuery = defineQuery<StageStatus>('inspectionStatus');
 export const cancelInspectionSignal = defineSignal<[CancelInput]>('cancelInspection');
 
-/** Resolves once the round and its inspections are in the database. */
+/** Resolves once the round is in the database and every inspection workflow has started. */
 export const roundLaunchedUpdate = defineUpdate<RoundLaunchResult>('roundLaunched');
 export const cancelRoundUpdate = defineUpdate<RoundOutcome, [CancelInput]>('cancelRound');
 export const roundStatusQuery = defineQuery<{ status: RoundStatus; completed: string[] }>('roundStatus');

@@ -72,7 +72,6 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
 
   const launchedAt = new Date(Date.now()).toISOString();
   await recordRoundLaunched({ plan, launchedAt });
-  launched = true;
 
   const children: ChildWorkflowHandle<typeof inspectionWorkflow>[] = [];
   for (const inspection of plan.inspections) {
@@ -92,6 +91,8 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     children.push(child);
     void child.result().then((result) => completed.add(result.inspectionId));
   }
+  // Only now may the launch return: a client that got its 201 can act on every inspection.
+  launched = true;
 
   await condition(() => completed.size === children.length || cancelRequest !== undefined);
 

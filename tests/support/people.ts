@@ -1,0 +1,45 @@
+import type { Actor } from '../../workflows/roles.js';
+
+/** The cast of a realistic round: an office, a leading group, two groups, an auditor. */
+export const office: Actor = { sub: 'office-wang', name: '王主任', roles: ['office'] };
+export const officeDeputy: Actor = { sub: 'office-sun', name: '孙副主任', roles: ['office'] };
+export const leadingGroup: Actor = { sub: 'lg-li', name: '李书记', roles: ['leading_group'] };
+export const auditor: Actor = { sub: 'audit-chen', name: '陈审计', roles: ['auditor'] };
+export const leaderOne: Actor = { sub: 'gl-zhang', name: '张组长', roles: ['group_leader'] };
+export const leaderTwo: Actor = { sub: 'gl-zhou', name: '周组长', roles: ['group_leader'] };
+export const memberOne: Actor = { sub: 'm-zhao', name: '赵组员', roles: ['member'] };
+export const memberTwo: Actor = { sub: 'm-qian', name: '钱组员', roles: ['member'] };
+export const outsider: Actor = { sub: 'm-wu', name: '吴干部', roles: ['member'] };
+
+export function launchBody(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '2021年第三轮巡察',
+    year: 2021,
+    plannedStart: '2021-10-08',
+    plannedEnd: '2021-12-31',
+    focus: ['行政执法', '财政资金使用', '选人用人'],
+    inspections: [
+      {
+        target: {
+          name: '自治区交通运输综合行政执法局',
+          principalLeader: '马局长',
+          extensions: [{ name: '阿拉山口口岸国际道路运输管理局', principalLeader: '哈局长' }],
+        },
+        group: {
+          name: '第一巡察组',
+          leader: { sub: leaderOne.sub, name: leaderOne.name },
+          members: [{ sub: memberOne.sub, name: memberOne.name, homeUnit: '厅机关纪委' }],
+        },
+      },
+      {
+        target: { name: '质监支队', principalLeader: '杨支队长' },
+        group: {
+          name: '第二巡察组',
+          leader: { sub: leaderTwo.sub, name: leaderTwo.name },
+          members: [{ sub: memberTwo.sub, name: memberTwo.name, homeUnit: '财务审计处' }],
+        },
+      },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,45 @@
+import { expect } from 'vitest';
+import type { Actor } from '../../workflows/roles.js';
+import type { StageId } from '../../workflows/stages.js';
+import type { Harness } from './harness.js';
+import { leadingGroup, office } from './people.js';
+
+let counter = 0;
+/** A fresh request id, as a client would make one. */
+export const rid = (label: string) => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export const approverFor = { office, leading_group: leadingGroup } as const;
+
+/** Submits the stage as its group leader and approves it through its whole chain. */
+export async function passStage(h: Harness, inspectionId: string, stage: StageId, leader: Actor): Promise<void> {
+  const submitted = await h.call(leader, 'POST', `/api/v1/inspections/${inspectionId}/submissions`, {
+    stage,
+    requestId: rid('submit'),
+  });
+  expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+  let awaiting = submitted.body.status.awaitingRole as keyof typeof approverFor | null;
+  while (awaiting) {
+    const decided = await h.call(approverFor[awaiting], 'POST', `/api/v1/inspections/${inspectionId}/decisions`, {
+      stage,
+      decision: 'approve',
+      requestId: rid('approve'),
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    awaiting = decided.body.status.awaitingRole;
+  }
+}
+
+/** Polls until `check` holds: for what workflows do on their own time (children, timers). */
+export async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`timed out waiting for ${what}: ${String(lastError)}`);
+}
