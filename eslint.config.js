@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     // The workflow sandbox cannot load Node built-ins, and anything nondeterministic
     // breaks replay, so workflow code may only import the SDK and its own modules.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/**/*.workflow.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -102,7 +102,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function fieldPath(where: string, instancePath: string, params: unknown): string {
   const segments = instancePath.split('/').filter(Boolean);
   // Unknown keys and missing keys report the key in params rather than the path.
-  const issue = (params as { issue?: { keys?: string[]; path?: PropertyKey[] } } | undefined)?.issue;
-  if (issue?.keys?.length) segments.push(issue.keys.join(','));
+  const keys = (params as { keys?: string[] } | undefined)?.keys;
+  if (keys?.length) segments.push(keys.join(','));
   return [where, ...segments].join('.');
 }

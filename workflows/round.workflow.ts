@@ -38,7 +38,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
   let launched = false;
   let status: RoundStatus = 'active';
   let cancelRequest: CancelInput | undefined;
-  let outcome: RoundOutcome | undefined;
+  let outcome: RoundOutcome | undefined = undefined;
   const completed = new Set<string>();
 
   setHandler(roundStatusQuery, () => ({ status, completed: [...completed] }));

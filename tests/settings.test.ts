@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { apiSettings, devSettings, loadSettings, SettingsError, workerSettings } from '../platform/settings.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('settings', () => {
+  it('fill the documented defaults', () => {
+    const settings = loadSettings(devSettings, {});
+    expect(settings).toMatchObject({
+      DATA_DIR: './.data',
+      TEMPORAL_NAMESPACE: 'default',
+      TASK_QUEUE: 'xuncha',
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      TEMPORAL_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+    });
+    expect(settings.DATABASE_URL).toBeUndefined();
+    expect(settings.TEMPORAL_ADDRESS).toBeUndefined();
+  });
+
+  it('name each malformed variable and its value', () => {
+    const problems = problemsOf(() =>
+      loadSettings(devSettings, {
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://root@localhost/x',
+        TEMPORAL_ADDRESS: 'localhost',
+        JWT_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+      }),
+    );
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/^PORT="eighty": /m);
+    expect(problems.join('\n')).toMatch(/^DATABASE_URL="mysql:\/\/root@localhost\/x": must be a postgres/m);
+    expect(problems.join('\n')).toMatch(/^TEMPORAL_ADDRESS="localhost": must be host:port/m);
+    expect(problems.join('\n')).toMatch(/^JWT_SECRET=.*at least 32/m);
+    expect(problems.join('\n')).toMatch(/^LOG_LEVEL=/m);
+  });
+
+  it('require a way to verify tokens for the API, and treat empty values as unset', () => {
+    expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '' }))).toEqual(['JWT_SECRET: set JWT_SECRET or JWKS_URL']);
+    expect(loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d' })).toMatchObject({ TASK_QUEUE: 'q' });
+  });
+
+  it('stop the API process with one line naming the bad variable', async () => {
+    const failure = await run('npx', ['tsx', 'api/server.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '99999', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@127.0.0.1:1/none' },
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^xuncha: invalid configuration: PORT="99999": /)]);
+  });
+
+  it('stop the worker without DATABASE_URL, saying why', async () => {
+    const env = { ...process.env };
+    delete env.DATABASE_URL;
+    const failure = await run('npx', ['tsx', 'worker/main.ts'], { cwd: root, env }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim()).toMatch(/^xuncha: invalid configuration: DATABASE_URL: is required/);
+  });
+});
