@@ -43,6 +43,8 @@ export async function startHarness(): Promise<Harness> {
   const app = await buildApp({
     services: { db: database.db, temporal, taskQueue },
     auth: { secret: JWT_SECRET },
+    // XUNCHA_TEST_LOG=debug shows the API's logs while a test runs.
+    logger: process.env.XUNCHA_TEST_LOG ? { level: process.env.XUNCHA_TEST_LOG } : false,
   });
 
   let workerConnection: NativeConnection | undefined;

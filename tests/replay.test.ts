@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roundWorkflowId } from '../workflows/messages.js';
+import { STAGE_IDS } from '../workflows/stages.js';
+import { bundlerOptions, WORKFLOWS_PATH } from '../worker/create-worker.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, office } from './support/people.js';
+import { eventually, passStage, rid } from './support/walk.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fixtures = join(root, 'tests', 'fixtures', 'histories');
+/** Set RECORD_HISTORIES=1 to refresh the fixtures from this run (only for new workflow behaviour). */
+const recording = process.env.RECORD_HISTORIES === '1';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function fixtureFiles(): string[] {
+  return readdirSync(fixtures)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(fixtures, f));
+}
+
+describe('recorded histories', () => {
+  it('of a complete and a cancelled inspection replay against the current workflow code', async () => {
+    // Drive fresh ones through the API, as an auditor would download them.
+    const round = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
+    const [complete, cancelled] = round.body.inspections;
+    await h.call(leaderOne, 'POST', `/api/v1/inspections/${complete.id}/submissions`, { stage: 'preparation', requestId: rid('s') });
+    await h.call(leadingGroup, 'POST', `/api/v1/inspections/${complete.id}/decisions`, {
+      stage: 'preparation',
+      decision: 'reject',
+      requestId: rid('r'),
+      comment: '回避申报不全',
+    });
+    for (const stage of STAGE_IDS) await passStage(h, complete.id, stage, leaderOne);
+    await passStage(h, cancelled.id, 'preparation', leaderTwo);
+    await h.call(office, 'POST', `/api/v1/rounds/${round.body.id}/cancel`, { reason: '测试撤销' });
+
+    const downloaded: Record<string, unknown> = {};
+    for (const [name, id] of [['inspection-complete', complete.id], ['inspection-cancelled', cancelled.id]] as const) {
+      const response = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/temporal`);
+      expect(response.status).toBe(200);
+      expect(response.body.events.length).toBeGreaterThan(10);
+      downloaded[name] = response.body;
+    }
+    const roundHistory = await eventually(async () => {
+      const history = await h.temporal.workflow.getHandle(roundWorkflowId(round.body.id)).fetchHistory();
+      const json = JSON.parse(historyToJSON(history));
+      expect(json.events.at(-1).eventType).toMatch(/COMPLETED/);
+      return json;
+    }, 'the round workflow to finish');
+    downloaded['round-cancelled'] = roundHistory;
+
+    const fresh = Object.entries(downloaded).map(([workflowId, history]) => ({ workflowId, history }));
+    const results = Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: bundlerOptions as never }, fresh);
+    for await (const result of results) expect(result.error, result.workflowId).toBeUndefined();
+
+    if (recording) {
+      for (const [name, history] of Object.entries(downloaded)) {
+        writeFileSync(join(fixtures, `${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
+      }
+    }
+  });
+
+  it('kept under tests/fixtures still replay: the gate that keeps running rounds safe', async () => {
+    const files = fixtureFiles();
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(file, 'utf8')) }));
+    const results = Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: bundlerOptions as never }, histories);
+    let replayed = 0;
+    for await (const result of results) {
+      expect(result.error, result.workflowId).toBeUndefined();
+      replayed++;
+    }
+    expect(replayed).toBe(files.length);
+  });
+
+  it('are checked by `npm run replay`, which fails on a history the code cannot reproduce', async () => {
+    const good = fixtureFiles().find((f) => f.includes('inspection-complete'));
+    expect(good).toBeDefined();
+    const ok = await run('npm', ['run', '--silent', 'replay', '--', good!], { cwd: root });
+    expect(ok.stdout).toContain('inspection-complete.json: replays cleanly');
+
+    // A history in which the workflow scheduled an activity the code never calls.
+    const history = JSON.parse(readFileSync(good!, 'utf8'));
+    const scheduled = history.events.find((e: { eventType: string }) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
+    scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
+    const broken = join(mkdtempSync(join(tmpdir(), 'xuncha-replay-')), 'broken.json');
+    writeFileSync(broken, JSON.stringify(history));
+    const failure = await run('npm', ['run', '--silent', 'replay', '--', broken], { cwd: root }).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toContain('broken.json: DOES NOT REPLAY');
+  });
+});

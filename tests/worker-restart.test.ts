@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { STAGE_IDS } from '../workflows/stages.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { auditor, launchBody, leaderOne, leaderTwo, office } from './support/people.js';
+import { usingPostgres } from './support/test-database.js';
+import { eventually, passStage } from './support/walk.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function expectIntactHistory(inspectionId: string) {
+  const history = await h.call(auditor, 'GET', `/api/v1/inspections/${inspectionId}/history`);
+  const steps = history.body.steps as { seq: number; kind: string; stage: string }[];
+  // Nothing lost: every stage opened once, in order. Nothing doubled: one approval per chain level.
+  expect(steps.filter((s) => s.kind === 'stage_opened').map((s) => s.stage)).toEqual([...STAGE_IDS]);
+  expect(steps.filter((s) => s.kind === 'submitted')).toHaveLength(STAGE_IDS.length);
+  expect(steps.filter((s) => s.kind === 'approved')).toHaveLength(STAGE_IDS.length + 1);
+  expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
+  const verified = await h.call(auditor, 'GET', `/api/v1/inspections/${inspectionId}/history/verify`);
+  expect(verified.body.intact).toBe(true);
+}
+
+describe('a worker that stops mid-round', () => {
+  it('is replaced by a new one and the round completes with nothing lost or doubled', async () => {
+    const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+    const [first, second] = round.inspections;
+    for (const stage of STAGE_IDS.slice(0, 3)) {
+      await passStage(h, first.id, stage, leaderOne);
+      await passStage(h, second.id, stage, leaderTwo);
+    }
+
+    await h.stopWorker();
+    await h.startWorker();
+
+    for (const stage of STAGE_IDS.slice(3)) {
+      await Promise.all([passStage(h, first.id, stage, leaderOne), passStage(h, second.id, stage, leaderTwo)]);
+    }
+    await eventually(async () => {
+      expect((await h.call(office, 'GET', `/api/v1/rounds/${round.id}`)).body.status).toBe('completed');
+    }, 'the round to complete');
+    await expectIntactHistory(first.id);
+    await expectIntactHistory(second.id);
+  });
+
+  // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.
+  describe.runIf(usingPostgres)('killed with SIGKILL while requests are in flight', () => {
+    const workers: ChildProcess[] = [];
+    const startWorkerProcess = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: (h.database.target as { url: string }).url,
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          TASK_QUEUE: h.taskQueue,
+        },
+        stdio: 'ignore',
+        detached: true,
+      });
+      workers.push(child);
+      return child;
+    };
+    // The worker runs in its own process group; SIGKILL gives it no chance to clean up.
+    const kill = (child: ChildProcess) => {
+      if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    afterAll(() => workers.forEach(kill));
+
+    it('loses no approval that a client was waiting on', async () => {
+      await h.stopWorker();
+      startWorkerProcess();
+      const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+      const [first, second] = round.inspections;
+      await passStage(h, first.id, 'preparation', leaderOne);
+
+      // Both groups push stages while the worker process is killed and replaced under them.
+      const walking = Promise.all([
+        (async () => {
+          for (const stage of STAGE_IDS.slice(1)) await passStage(h, first.id, stage, leaderOne);
+        })(),
+        (async () => {
+          for (const stage of STAGE_IDS) await passStage(h, second.id, stage, leaderTwo);
+        })(),
+      ]);
+      await new Promise((r) => setTimeout(r, 1500));
+      kill(workers[0]!);
+      startWorkerProcess();
+      await walking;
+
+      await eventually(async () => {
+        expect((await h.call(office, 'GET', `/api/v1/rounds/${round.id}`)).body.status).toBe('completed');
+      }, 'the round to complete', 60_000);
+      await expectIntactHistory(first.id);
+      await expectIntactHistory(second.id);
+      workers.forEach(kill);
+      await h.startWorker();
+    });
+  });
+});
