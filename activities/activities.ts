@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
+import { freezeStageForSubmission } from '../db/records.repository.js';
 import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
+import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RoundPlan } from '../workflows/messages.js';
+import type { StageId } from '../workflows/stages.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -22,6 +25,10 @@ export function createActivities({ db }: ActivityDeps) {
     },
     async recordInspectionSteps(steps: InspectionSteps): Promise<void> {
       await appendInspectionSteps(db, steps);
+    },
+    /** Checks the stage's exit criteria and, if they hold, freezes its records. */
+    async freezeStage(input: { inspectionId: string; stage: StageId }): Promise<{ unmet: Unmet[] }> {
+      return { unmet: await freezeStageForSubmission(db, input.inspectionId, input.stage) };
     },
   };
 }

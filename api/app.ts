@@ -14,6 +14,9 @@ import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
+import { recordRoutes } from './routes/records.routes.js';
+import { progressRoutes } from './routes/progress.routes.js';
+import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
 
 export interface AppOptions {
@@ -62,6 +65,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(roundRoutes);
       await v1.register(inspectionRoutes);
       await v1.register(approvalRoutes);
+      await v1.register(recordRoutes);
+      await v1.register(reportRoutes);
+      await v1.register(progressRoutes);
     },
     { prefix: '/api/v1' },
   );

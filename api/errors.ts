@@ -8,6 +8,10 @@ export const errorResponse = z
     error: z.string().describe('a stable machine-readable code'),
     message: z.string().describe('a sentence for a person'),
     details: z.unknown().optional(),
+    unmet: z
+      .array(z.object({ code: z.string(), message: z.string() }))
+      .optional()
+      .describe('with exit_criteria_unmet: every unmet exit criterion of the stage'),
   })
   .describe('Error');
 export type ErrorBody = z.infer<typeof errorResponse>;
@@ -32,6 +36,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Fields that stand beside error/message in the body (e.g. `unmet`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -66,7 +72,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, details: error.details });
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.code, message: error.message, details: error.details, ...error.extra });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';

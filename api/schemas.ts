@@ -64,6 +64,7 @@ export const launchRoundBody = z
             name: text(200),
             principalLeader: text(200),
             extensions: z.array(z.object({ name: text(200), principalLeader: text(200) })).max(50).default([]),
+            liaison: person.optional().describe("the inspected organisation's liaison (联络人)"),
           }),
           group: z.object({
             name: text(200),
@@ -108,6 +109,7 @@ export const inspectionView = z.object({
     name: z.string(),
     principalLeader: z.string(),
     extensions: z.array(z.object({ name: z.string(), principalLeader: z.string() })),
+    liaison: person.nullable(),
   }),
   group: z.object({ name: z.string(), leader: person, members: z.array(memberView) }),
   stage: stageId,

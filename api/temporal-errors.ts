@@ -23,6 +23,10 @@ export function toApiError(error: unknown): ApiError | undefined {
     const details = failure.details?.[0];
     if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
+    if (failure.type === REFUSAL.exitCriteriaUnmet) {
+      const unmet = (details as { unmet?: unknown } | undefined)?.unmet ?? [];
+      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details, { unmet });
+    }
   }
   if (error instanceof WorkflowNotFoundError) {
     return new ApiError(409, ERROR_CODES[409], 'this process has already finished; nothing more can change in it');

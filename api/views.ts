@@ -24,7 +24,7 @@ export function toInspectionView(row: InspectionRow, round: RoundRow, members: M
   return {
     id: row.id,
     roundId: row.round_id,
-    target: row.target,
+    target: { ...row.target, liaison: row.target.liaison ?? null },
     group: {
       name: row.group_name,
       leader: { sub: row.leader_sub, name: row.leader_name },

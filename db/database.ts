@@ -12,6 +12,9 @@ export interface Database {
   inspection_events: InspectionEventTable;
   notifications: NotificationTable;
   request_results: RequestResultTable;
+  records: RecordTable;
+  record_versions: RecordVersionTable;
+  report_section_versions: ReportSectionVersionTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -50,7 +53,12 @@ export interface InspectionTable {
   id: string;
   round_id: string;
   position: number;
-  target: JSONColumnType<{ name: string; principalLeader: string; extensions: { name: string; principalLeader: string }[] }>;
+  target: JSONColumnType<{
+    name: string;
+    principalLeader: string;
+    extensions: { name: string; principalLeader: string }[];
+    liaison?: { sub: string; name: string } | null;
+  }>;
   group_name: string;
   leader_sub: string;
   leader_name: string;
@@ -106,4 +114,45 @@ export interface RequestResultTable {
   action: string;
   stage: string;
   result: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface RecordTable {
+  id: string;
+  inspection_id: string;
+  kind: string;
+  stage: string;
+  data: JSONColumnType<Record<string, unknown>>;
+  version: number;
+  review_status: string | null;
+  decision_status: string | null;
+  created_by_sub: string;
+  created_by_name: string;
+  created_at: Timestamp;
+  updated_by_sub: string;
+  updated_by_name: string;
+  updated_at: Timestamp;
+}
+
+export interface RecordVersionTable {
+  record_id: string;
+  version: number;
+  change: string;
+  data: JSONColumnType<Record<string, unknown>>;
+  review_status: string | null;
+  decision_status: string | null;
+  note: string | null;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  at: Timestamp;
+}
+
+export interface ReportSectionVersionTable {
+  inspection_id: string;
+  section: string;
+  version: number;
+  text: string;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
 }

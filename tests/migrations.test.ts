@@ -31,7 +31,7 @@ const plan: RoundPlan = {
     {
       inspectionId: '22222222-2222-4222-8222-222222222222',
       position: 0,
-      target: { name: '质监支队', principalLeader: '杨支队长', extensions: [] },
+      target: { name: '质监支队', principalLeader: '杨支队长', extensions: [], liaison: null },
       group: { name: '第二巡察组', leader: { sub: 'gl-zhou', name: '周组长' }, members: [] },
     },
   ],

@@ -12,13 +12,18 @@ import { STAGE_IDS } from '../workflows/stages.js';
 import { bundlerOptions, WORKFLOWS_PATH } from '../worker/create-worker.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, office } from './support/people.js';
-import { eventually, passStage, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid } from './support/walk.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'tests', 'fixtures', 'histories');
 /** Set RECORD_HISTORIES=1 to refresh the fixtures from this run (only for new workflow behaviour). */
 const recording = process.env.RECORD_HISTORIES === '1';
+/**
+ * Fixtures are never replaced, only added: v1 predates exit criteria (replays through
+ * the unpatched branch), v2 has them. Bump this when workflow behaviour changes.
+ */
+const FIXTURE_GENERATION = 'v2';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,6 +44,7 @@ describe('recorded histories', () => {
     // Drive fresh ones through the API, as an auditor would download them.
     const round = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
     const [complete, cancelled] = round.body.inspections;
+    await recordWork(h, complete.id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${complete.id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     await h.call(leadingGroup, 'POST', `/api/v1/inspections/${complete.id}/decisions`, {
       stage: 'preparation',
@@ -71,14 +77,14 @@ describe('recorded histories', () => {
 
     if (recording) {
       for (const [name, history] of Object.entries(downloaded)) {
-        writeFileSync(join(fixtures, `${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
+        writeFileSync(join(fixtures, `${FIXTURE_GENERATION}-${name}.json`), `${JSON.stringify(history, null, 1)}\n`);
       }
     }
   });
 
   it('kept under tests/fixtures still replay: the gate that keeps running rounds safe', async () => {
     const files = fixtureFiles();
-    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.length).toBeGreaterThanOrEqual(6);
     const histories = files.map((file) => ({ workflowId: file, history: JSON.parse(readFileSync(file, 'utf8')) }));
     const results = Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: bundlerOptions as never }, histories);
     let replayed = 0;
@@ -90,10 +96,10 @@ describe('recorded histories', () => {
   });
 
   it('are checked by `npm run replay`, which fails on a history the code cannot reproduce', async () => {
-    const good = fixtureFiles().find((f) => f.includes('inspection-complete'));
+    const good = fixtureFiles().find((f) => f.endsWith('v1-inspection-complete.json'));
     expect(good).toBeDefined();
     const ok = await run('npm', ['run', '--silent', 'replay', '--', good!], { cwd: root });
-    expect(ok.stdout).toContain('inspection-complete.json: replays cleanly');
+    expect(ok.stdout).toContain('v1-inspection-complete.json: replays cleanly');
 
     // A history in which the workflow scheduled an activity the code never calls.
     const history = JSON.parse(readFileSync(good!, 'utf8'));

@@ -11,7 +11,7 @@ import {
   office,
   officeDeputy,
 } from './support/people.js';
-import { eventually, passStage, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -76,6 +76,7 @@ describe('approvals', () => {
   it('sends a rejected stage back to open with the comment, and takes a resubmission', async () => {
     const round = await launch();
     const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const rejected = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
@@ -104,6 +105,7 @@ describe('approvals', () => {
     for (const stage of ['preparation', 'stationing', 'drafting', 'communication'] as const) {
       await passStage(h, id, stage, leaderOne);
     }
+    await recordWork(h, id, 'reporting', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'reporting', requestId: rid('s') });
     expect(submitted.body.status.awaitingRole).toBe('office');
 
@@ -139,6 +141,7 @@ describe('approvals', () => {
   it('returns the first result for a repeated requestId and records the step once', async () => {
     const round = await launch();
     const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
     const body = { stage: 'preparation', requestId: rid('same') };
     const first = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, body);
     const again = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, body);
@@ -232,6 +235,7 @@ describe('who may act', () => {
     const both = { sub: 'office-and-lg', name: '兼职领导', roles: ['office', 'leading_group'] } as const;
     const round = await launch({ approvalChains: { preparation: ['office', 'leading_group'] } });
     const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const first = await h.call({ ...both, roles: [...both.roles] }, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
@@ -253,6 +257,7 @@ describe('who may act', () => {
     const round = await launch({ approvalChains: { preparation: ['office'] } });
     const id = round.inspections[0].id;
     const actor = { ...leaderWhoIsOffice, roles: [...leaderWhoIsOffice.roles] };
+    await recordWork(h, id, 'preparation', leaderOne);
     await h.call(actor, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const own = await h.call(actor, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(own.status).toBe(403);
@@ -293,6 +298,7 @@ describe('time and cancellation', () => {
   it('escalates a submission that waits on its approver too long', async () => {
     const round = await launch({ escalateAfterHours: 2 / 3600 });
     const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     await eventually(async () => {
       const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);

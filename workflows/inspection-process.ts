@@ -71,6 +71,8 @@ function refuse(type: string, message: string, status: StageStatus): never {
 export class InspectionProcess {
   private status: StageStatus;
   private submission: Submission | null;
+  /** A submission whose exit criteria are being checked; no other request may start meanwhile. */
+  private checking: string | null = null;
   private readonly results: Map<string, TransitionResult>;
 
   constructor(
@@ -120,6 +122,7 @@ export class InspectionProcess {
 
   validateSubmit(input: SubmitStageInput): void {
     if (this.results.has(input.requestId)) return;
+    this.expectNotChecking();
     const { group } = this.plan;
     if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
       refuse(REFUSAL.forbidden, `only ${group.name}'s leader ${group.leader.name} may submit its stages`, this.status);
@@ -147,6 +150,7 @@ export class InspectionProcess {
 
   validateDecide(input: DecideStageInput): void {
     if (this.results.has(input.requestId)) return;
+    this.expectNotChecking();
     this.expectStage(input.stage, 'submitted');
     const submission = this.submission;
     const role = this.status.awaitingRole;
@@ -238,6 +242,15 @@ export class InspectionProcess {
     ]);
   }
 
+  /** Holds the stage while its exit criteria are checked outside the workflow. */
+  beginCheck(requestId: string): void {
+    this.checking = requestId;
+  }
+
+  endCheck(): void {
+    this.checking = null;
+  }
+
   /** The next moment a timer must fire for, or undefined when nothing is pending. */
   nextDeadline(): number | undefined {
     if (this.finished) return undefined;
@@ -292,6 +305,10 @@ export class InspectionProcess {
 
   private dueAt(stage: StageId, openedAt: string): string {
     return new Date(Date.parse(openedAt) + this.plan.stageDueDays[stage] * DAY_MS).toISOString();
+  }
+
+  private expectNotChecking(): void {
+    if (this.checking) refuse(REFUSAL.conflict, 'a submission of this stage is being checked; try again in a moment', this.status);
   }
 
   private expectStage(stage: StageId, state: 'open' | 'submitted'): void {

@@ -1,7 +1,9 @@
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -17,10 +19,12 @@ import {
   type CancelInput,
   type InspectionPlan,
   type InspectionState,
+  type SubmitStageInput,
   type TransitionResult,
+  REFUSAL,
 } from './messages.js';
 
-const { recordInspectionSteps } = proxyActivities<ReturnType<typeof activities.createActivities>>({
+const { recordInspectionSteps, freezeStage } = proxyActivities<ReturnType<typeof activities.createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -73,7 +77,39 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
   };
 
   setHandler(inspectionStatusQuery, () => process.current);
-  setHandler(submitStageUpdate, (input) => apply(process.submit(input, now())), {
+  /**
+   * Exit criteria live in the database with the records, so the check is an activity
+   * that also freezes the stage. While it runs, other requests are refused rather
+   * than queued behind it.
+   */
+  const submit = async (input: SubmitStageInput): Promise<TransitionResult> => {
+    const remembered = process.previousResult(input.requestId);
+    if (remembered) return remembered;
+    // Histories recorded before exit criteria existed replay without the check.
+    if (patched('inspection-exit-criteria')) {
+      process.beginCheck(input.requestId);
+      let unmet;
+      try {
+        ({ unmet } = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage }));
+      } finally {
+        process.endCheck();
+      }
+      if (unmet.length > 0) {
+        throw ApplicationFailure.create({
+          type: REFUSAL.exitCriteriaUnmet,
+          message: `stage ${input.stage} cannot be submitted: ${unmet.length} exit criteria unmet`,
+          nonRetryable: true,
+          details: [{ stage: input.stage, state: process.current.state, unmet }],
+        });
+      }
+      if (process.finished) {
+        throw ApplicationFailure.create({ type: REFUSAL.conflict, message: 'the inspection was cancelled', nonRetryable: true });
+      }
+    }
+    return apply(process.submit(input, now()));
+  };
+
+  setHandler(submitStageUpdate, submit, {
     validator: (input) => process.validateSubmit(input),
   });
   setHandler(decideStageUpdate, (input) => apply(process.decide(input, now())), {

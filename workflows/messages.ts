@@ -22,6 +22,8 @@ export interface Target {
   name: string;
   principalLeader: string;
   extensions: { name: string; principalLeader: string }[];
+  /** The inspected organisation's liaison (联络人), who returns the questionnaire and reports rectification. */
+  liaison: Person | null;
 }
 
 export interface InspectionPlan {
@@ -149,4 +151,5 @@ export const roundStatusQuery = defineQuery<{ status: RoundStatus; completed: st
 export const REFUSAL = {
   forbidden: 'forbidden',
   conflict: 'conflict',
+  exitCriteriaUnmet: 'exit_criteria_unmet',
 } as const;

@@ -1,10 +1,11 @@
 /**
  * The stage model: the one place that lists the stages of an inspection, their
- * order, who approves them by default and how long each may take. Workflows, API
+ * order, who approves them by default, how long each may take and which records
+ * each holds (exit criteria sit beside it in exit-criteria.ts). Workflows, API
  * schemas, the database and the docs all read it from here, so it must stay
  * sandbox-safe (no imports beyond sibling workflow modules).
  */
-import type { ApproverRole } from './roles.js';
+import type { ApproverRole, Role } from './roles.js';
 
 export const STAGE_IDS = [
   'preparation',
@@ -81,3 +82,87 @@ export function resolveApprovalChains(overrides: Partial<Record<StageId, Approve
 export function resolveDueDays(overrides: Partial<Record<StageId, number>> = {}): StageDueDays {
   return Object.fromEntries(STAGES.map((s) => [s.id, overrides[s.id] ?? s.dueDays])) as StageDueDays;
 }
+
+/**
+ * What can be recorded in each stage, who writes it, and who must review or decide
+ * it before it counts. `group` means the inspection's own leader and members.
+ */
+export interface RecordKindDefinition {
+  stage: StageId;
+  title: { zh: string; en: string };
+  writers: readonly (Role | 'group')[];
+  /** A record that needs a decision (approve/deny) by this role before it counts. */
+  decidedBy?: ApproverRole;
+  /** A record the group leader confirms or returns ("审核把关"). */
+  reviewedBy?: 'group_leader';
+}
+
+export const RECORD_KINDS = {
+  briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
+  recusal_declaration: {
+    stage: 'preparation',
+    title: { zh: '回避申报', en: 'Recusal declaration' },
+    writers: ['group'],
+    decidedBy: 'office',
+  },
+  work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
+  contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },
+  mobilization: { stage: 'stationing', title: { zh: '动员会', en: 'Mobilisation meeting' }, writers: ['group'] },
+  public_notice: { stage: 'stationing', title: { zh: '巡察公告', en: 'Public notice' }, writers: ['group'] },
+  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'] },
+  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'] },
+  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'] },
+  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'] },
+  major_matter: {
+    stage: 'stationing',
+    title: { zh: '重大事项请示', en: 'Major-matter request' },
+    writers: ['group'],
+    decidedBy: 'leading_group',
+  },
+  problem: {
+    stage: 'drafting',
+    title: { zh: '问题底稿', en: 'Problem paper' },
+    writers: ['group'],
+    reviewedBy: 'group_leader',
+  },
+  communication: { stage: 'communication', title: { zh: '沟通记录', en: 'Communication' }, writers: ['group'] },
+  conduct_questionnaire: {
+    stage: 'post_evaluation',
+    title: { zh: '作风纪律评价问卷', en: 'Conduct questionnaire' },
+    writers: ['liaison', 'office'],
+  },
+  inspector_evaluation: {
+    stage: 'post_evaluation',
+    title: { zh: '巡察干部现实表现评价', en: 'Inspector evaluation' },
+    writers: ['office'],
+  },
+  feedback_meeting: { stage: 'rectification', title: { zh: '反馈会', en: 'Feedback meeting' }, writers: ['group'] },
+  rectification_item: {
+    stage: 'rectification',
+    title: { zh: '整改事项', en: 'Rectification item' },
+    writers: ['group', 'liaison'],
+  },
+  lead_handover: { stage: 'rectification', title: { zh: '线索移交', en: 'Lead hand-over' }, writers: ['group'] },
+} as const satisfies Record<string, RecordKindDefinition>;
+
+export type RecordKind = keyof typeof RECORD_KINDS;
+export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
+
+export function recordKind(kind: RecordKind): RecordKindDefinition {
+  return RECORD_KINDS[kind];
+}
+
+/** The five sources a group must hear from before stationing (情况通报). */
+export const BRIEFING_SOURCES = ['discipline', 'organization', 'finance', 'audit', 'petition'] as const;
+export type BriefingSource = (typeof BRIEFING_SOURCES)[number];
+
+/** The office's report template (巡察报告模板): its sections, in order. */
+export const REPORT_SECTIONS = [
+  { id: 'basic_situation', title: '基本情况', written: true },
+  { id: 'main_problems', title: '主要问题', written: false },
+  { id: 'leads', title: '问题线索', written: false },
+  { id: 'recommendations', title: '意见建议', written: true },
+] as const;
+/** The narrative sections a person writes; the others are built from the problem papers. */
+export const WRITTEN_REPORT_SECTIONS = ['basic_situation', 'recommendations'] as const;
+export type WrittenReportSection = (typeof WRITTEN_REPORT_SECTIONS)[number];

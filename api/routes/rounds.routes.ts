@@ -142,7 +142,7 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy']): Round
     inspections: body.inspections.map((inspection, position) => ({
       inspectionId: body.requestId ? uuidFrom(`inspection:${body.requestId}:${position}`) : randomUUID(),
       position,
-      target: inspection.target,
+      target: { ...inspection.target, liaison: inspection.target.liaison ?? null },
       group: {
         name: inspection.group.name,
         leader: inspection.group.leader,

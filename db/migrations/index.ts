@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.js';
+import * as stageRecords from './2026-11-28T1400-stage-records.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -8,4 +9,5 @@ import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0900-rounds-and-inspections': roundsAndInspections,
+  '2026-11-28T1400-stage-records': stageRecords,
 };

@@ -11,6 +11,12 @@ export const memberOne: Actor = { sub: 'm-zhao', name: '赵组员', roles: ['mem
 export const memberTwo: Actor = { sub: 'm-qian', name: '钱组员', roles: ['member'] };
 export const outsider: Actor = { sub: 'm-wu', name: '吴干部', roles: ['member'] };
 
+/** Who works an inspection led by `leader`, for recording its stages. */
+export function castOf(leader: Actor) {
+  const members = leader.sub === leaderTwo.sub ? [memberTwo] : leader.sub === leaderOne.sub ? [memberOne] : [];
+  return { leader, members, office, leadingGroup };
+}
+
 export function launchBody(overrides: Record<string, unknown> = {}) {
   return {
     name: '2021年第三轮巡察',

@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
 import type { Actor } from '../../workflows/roles.js';
 import type { StageId } from '../../workflows/stages.js';
+import { recordStageWork } from '../../platform/sample-stage-work.js';
 import type { Harness } from './harness.js';
-import { leadingGroup, office } from './people.js';
+import { castOf, leadingGroup, office } from './people.js';
 
 let counter = 0;
 /** A fresh request id, as a client would make one. */
@@ -10,8 +11,14 @@ export const rid = (label: string) => `${label}-${Date.now().toString(36)}-${(co
 
 export const approverFor = { office, leading_group: leadingGroup } as const;
 
-/** Submits the stage as its group leader and approves it through its whole chain. */
+/** Records the work `stage` needs (realistic sample records) as the leader's group would. */
+export async function recordWork(h: Harness, inspectionId: string, stage: StageId, leader: Actor): Promise<void> {
+  await recordStageWork(h.call, inspectionId, stage, castOf(leader));
+}
+
+/** Records the stage's work, submits it as its group leader and approves it through its whole chain. */
 export async function passStage(h: Harness, inspectionId: string, stage: StageId, leader: Actor): Promise<void> {
+  await recordWork(h, inspectionId, stage, leader);
   const submitted = await h.call(leader, 'POST', `/api/v1/inspections/${inspectionId}/submissions`, {
     stage,
     requestId: rid('submit'),

@@ -1,0 +1,207 @@
+/**
+ * What each stage must contain before it can be submitted ("to leave it" in
+ * DOMAIN.md), as data beside the stage model: each criterion has a code, what it
+ * asks, and a pure check over the inspection's current records. The submission
+ * activity evaluates them inside the same transaction that freezes the stage.
+ */
+import {
+  BRIEFING_SOURCES,
+  WRITTEN_REPORT_SECTIONS,
+  type RecordKind,
+  type StageId,
+  type WrittenReportSection,
+} from './stages.js';
+
+export interface RecordSnapshot {
+  id: string;
+  kind: RecordKind;
+  // Record data is validated at the API's edge; here it is read by field name.
+  data: Record<string, unknown>;
+  reviewStatus: 'pending' | 'confirmed' | 'returned' | null;
+  decisionStatus: 'pending' | 'approved' | 'denied' | null;
+}
+
+export interface CriteriaContext {
+  records: RecordSnapshot[];
+  /** Everyone in the group, the leader included. */
+  members: { sub: string; name: string }[];
+  reportSections: Partial<Record<WrittenReportSection, string>>;
+}
+
+export interface Unmet {
+  code: string;
+  message: string;
+}
+
+export interface ExitCriterion {
+  code: string;
+  requirement: string;
+  /** What is missing, in a sentence; undefined when the criterion holds. */
+  check(ctx: CriteriaContext): string | undefined;
+}
+
+const of = (ctx: CriteriaContext, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
+const names = (list: { name: string }[]) => list.map((m) => m.name).join('、');
+
+/** Problem papers that stand: not withdrawn by the group. */
+export function livePapers(ctx: CriteriaContext): RecordSnapshot[] {
+  return of(ctx, 'problem').filter((p) => p.data.withdrawn !== true);
+}
+export function confirmedPapers(ctx: CriteriaContext): RecordSnapshot[] {
+  return livePapers(ctx).filter((p) => p.reviewStatus === 'confirmed');
+}
+
+export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
+  preparation: [
+    {
+      code: 'briefings_missing',
+      requirement: 'briefings in from all five sources: discipline, organization, finance, audit, petition',
+      check: (ctx) => {
+        const have = new Set(of(ctx, 'briefing').map((b) => b.data.source));
+        const missing = BRIEFING_SOURCES.filter((s) => !have.has(s));
+        return missing.length ? `no briefing yet from: ${missing.join(', ')}` : undefined;
+      },
+    },
+    {
+      code: 'recusal_undeclared',
+      requirement: 'every member of the group has declared (回避申报)',
+      check: (ctx) => {
+        const declared = new Set(of(ctx, 'recusal_declaration').map((d) => d.data.memberSub));
+        const missing = ctx.members.filter((m) => !declared.has(m.sub));
+        return missing.length ? `not yet declared: ${names(missing)}` : undefined;
+      },
+    },
+    {
+      code: 'recusal_undecided',
+      requirement: 'the office has decided every recusal declaration',
+      check: (ctx) => {
+        const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus !== 'approved' && d.decisionStatus !== 'denied');
+        return pending.length ? `${pending.length} recusal declaration(s) wait for the office's decision` : undefined;
+      },
+    },
+    {
+      code: 'work_plan_missing',
+      requirement: 'the work plan (工作方案) is recorded',
+      check: (ctx) => (of(ctx, 'work_plan').length ? undefined : 'no work plan recorded'),
+    },
+  ],
+  stationing: [
+    {
+      code: 'mobilization_missing',
+      requirement: 'the mobilisation meeting (动员会) is recorded',
+      check: (ctx) => (of(ctx, 'mobilization').length ? undefined : 'no mobilisation meeting recorded'),
+    },
+    {
+      code: 'stationing_period_missing',
+      requirement: 'the public notice with the stationing period (巡察公告) is recorded',
+      check: (ctx) => (of(ctx, 'public_notice').length ? undefined : 'no public notice with the stationing period recorded'),
+    },
+    {
+      code: 'major_matter_undecided',
+      requirement: 'no major-matter request (重大事项请示) is left undecided',
+      check: (ctx) => {
+        const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus !== 'approved' && m.decisionStatus !== 'denied');
+        return open.length ? `${open.length} major-matter request(s) wait for the leading group's decision` : undefined;
+      },
+    },
+  ],
+  drafting: [
+    {
+      code: 'no_problems',
+      requirement: 'at least one problem paper: finding problems is the lifeline (发现问题是生命线)',
+      check: (ctx) => (livePapers(ctx).length ? undefined : 'no problem paper drafted'),
+    },
+    {
+      code: 'problem_unconfirmed',
+      requirement: 'the group leader has confirmed every problem paper (审核把关)',
+      check: (ctx) => {
+        const waiting = livePapers(ctx).filter((p) => p.reviewStatus !== 'confirmed');
+        return waiting.length
+          ? `not confirmed by the group leader: ${waiting.map((p) => `《${String(p.data.title)}》`).join('')}`
+          : undefined;
+      },
+    },
+  ],
+  communication: [
+    {
+      code: 'problem_not_communicated',
+      requirement: "every confirmed problem is communicated to the principal leader and the answer recorded (同题共答)",
+      check: (ctx) => {
+        const answered = new Set(
+          of(ctx, 'communication').flatMap((c) => (c.data.answers as { problemId: string }[] | undefined)?.map((a) => a.problemId) ?? []),
+        );
+        const missing = confirmedPapers(ctx).filter((p) => !answered.has(p.id));
+        return missing.length
+          ? `no recorded answer to: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}`
+          : undefined;
+      },
+    },
+  ],
+  reporting: [
+    {
+      code: 'report_section_missing',
+      requirement: 'the report\'s narrative sections (基本情况, 意见建议) are written',
+      check: (ctx) => {
+        const missing = WRITTEN_REPORT_SECTIONS.filter((s) => !ctx.reportSections[s]?.trim());
+        return missing.length ? `report section(s) not written: ${missing.join(', ')}` : undefined;
+      },
+    },
+  ],
+  post_evaluation: [
+    {
+      code: 'questionnaire_missing',
+      requirement: "the target's conduct questionnaire (作风纪律评价) is in",
+      check: (ctx) => (of(ctx, 'conduct_questionnaire').length ? undefined : 'no conduct questionnaire returned'),
+    },
+    {
+      code: 'inspector_not_evaluated',
+      requirement: 'the office has evaluated every inspector (巡察干部现实表现)',
+      check: (ctx) => {
+        const evaluated = new Set(of(ctx, 'inspector_evaluation').map((e) => e.data.memberSub));
+        const missing = ctx.members.filter((m) => !evaluated.has(m.sub));
+        return missing.length ? `not yet evaluated: ${names(missing)}` : undefined;
+      },
+    },
+  ],
+  rectification: [
+    {
+      code: 'feedback_meeting_missing',
+      requirement: 'the feedback meeting (反馈会) is recorded',
+      check: (ctx) => (of(ctx, 'feedback_meeting').length ? undefined : 'no feedback meeting recorded'),
+    },
+    {
+      code: 'problem_without_item',
+      requirement: 'every confirmed problem has a rectification item with an owner and a deadline',
+      check: (ctx) => {
+        const covered = new Set(of(ctx, 'rectification_item').map((i) => i.data.problemId));
+        const missing = confirmedPapers(ctx).filter((p) => !covered.has(p.id));
+        return missing.length ? `no rectification item for: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
+      },
+    },
+    {
+      code: 'item_open',
+      requirement: 'every rectification item is done or formally carried over',
+      check: (ctx) => {
+        const open = of(ctx, 'rectification_item').filter((i) => i.data.status !== 'done' && i.data.status !== 'carried_over');
+        return open.length ? `${open.length} rectification item(s) still open` : undefined;
+      },
+    },
+    {
+      code: 'lead_not_handed_over',
+      requirement: 'every lead is handed over to discipline inspection (移交), never investigated by the group',
+      check: (ctx) => {
+        const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.problemId));
+        const missing = confirmedPapers(ctx).filter((p) => p.data.isLead === true && !handed.has(p.id));
+        return missing.length ? `lead(s) not handed over: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
+      },
+    },
+  ],
+};
+
+/** Every unmet criterion of the stage, not just the first. */
+export function unmetCriteria(stage: StageId, ctx: CriteriaContext): Unmet[] {
+  return EXIT_CRITERIA[stage].flatMap((criterion) => {
+    const message = criterion.check(ctx);
+    return message === undefined ? [] : [{ code: criterion.code, message }];
+  });
+}
