@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT_CRITERIA, unmetCriteria, type CriteriaContext, type RecordSnapshot } from '../workflows/exit-criteria.js';
+import { BRIEFING_SOURCES, STAGE_IDS, type RecordKind, type StageId } from '../workflows/stages.js';
+
+let n = 0;
+const rec = (kind: RecordKind, data: Record<string, unknown>, extra: Partial<RecordSnapshot> = {}): RecordSnapshot => ({
+  id: `r${++n}`,
+  kind,
+  data,
+  reviewStatus: kind === 'problem' ? 'confirmed' : null,
+  decisionStatus: kind === 'recusal_declaration' || kind === 'major_matter' ? 'approved' : null,
+  ...extra,
+});
+
+const members = [
+  { sub: 'gl', name: '张组长' },
+  { sub: 'm1', name: '赵组员' },
+];
+const paper = rec('problem', { title: '罚没收入未上缴', category: '财政资金使用' });
+const lead = rec('problem', { title: '收受好处线索', category: '以权谋私', isLead: true });
+
+/** A context in which every criterion of every stage holds. */
+function complete(): CriteriaContext {
+  return {
+    members,
+    reportSections: { basic_situation: '基本情况', recommendations: '意见建议' },
+    records: [
+      ...BRIEFING_SOURCES.map((source) => rec('briefing', { source })),
+      ...members.map((m) => rec('recusal_declaration', { memberSub: m.sub, hasRelation: false })),
+      rec('work_plan', {}),
+      rec('mobilization', {}),
+      rec('public_notice', {}),
+      rec('major_matter', {}),
+      paper,
+      lead,
+      rec('communication', { answers: [{ problemId: paper.id }, { problemId: lead.id }] }),
+      rec('conduct_questionnaire', {}),
+      ...members.map((m) => rec('inspector_evaluation', { memberSub: m.sub })),
+      rec('feedback_meeting', {}),
+      rec('rectification_item', { problemId: paper.id, status: 'done' }),
+      rec('rectification_item', { problemId: lead.id, status: 'carried_over' }),
+      rec('lead_handover', { problemId: lead.id }),
+    ],
+  };
+}
+
+const without = (ctx: CriteriaContext, drop: (r: RecordSnapshot) => boolean): CriteriaContext => ({
+  ...ctx,
+  records: ctx.records.filter((r) => !drop(r)),
+});
+const changed = (ctx: CriteriaContext, pick: (r: RecordSnapshot) => boolean, change: Partial<RecordSnapshot>): CriteriaContext => ({
+  ...ctx,
+  records: ctx.records.map((r) => (pick(r) ? { ...r, ...change, data: { ...r.data, ...(change.data ?? {}) } } : r)),
+});
+
+/** For each criterion, the one change to a complete context that breaks it alone. */
+const breakOne: Record<string, (ctx: CriteriaContext) => CriteriaContext> = {
+  briefings_missing: (ctx) => without(ctx, (r) => r.kind === 'briefing' && r.data.source === 'audit'),
+  recusal_undeclared: (ctx) => without(ctx, (r) => r.kind === 'recusal_declaration' && r.data.memberSub === 'm1'),
+  recusal_undecided: (ctx) => changed(ctx, (r) => r.kind === 'recusal_declaration' && r.data.memberSub === 'gl', { decisionStatus: 'pending' }),
+  work_plan_missing: (ctx) => without(ctx, (r) => r.kind === 'work_plan'),
+  mobilization_missing: (ctx) => without(ctx, (r) => r.kind === 'mobilization'),
+  stationing_period_missing: (ctx) => without(ctx, (r) => r.kind === 'public_notice'),
+  major_matter_undecided: (ctx) => changed(ctx, (r) => r.kind === 'major_matter', { decisionStatus: 'pending' }),
+  no_problems: (ctx) => changed(ctx, (r) => r.kind === 'problem', { data: { withdrawn: true } }),
+  problem_unconfirmed: (ctx) => changed(ctx, (r) => r.id === paper.id, { reviewStatus: 'returned' }),
+  problem_not_communicated: (ctx) => without(ctx, (r) => r.kind === 'communication'),
+  report_section_missing: (ctx) => ({ ...ctx, reportSections: { basic_situation: '基本情况', recommendations: '  ' } }),
+  questionnaire_missing: (ctx) => without(ctx, (r) => r.kind === 'conduct_questionnaire'),
+  inspector_not_evaluated: (ctx) => without(ctx, (r) => r.kind === 'inspector_evaluation' && r.data.memberSub === 'gl'),
+  feedback_meeting_missing: (ctx) => without(ctx, (r) => r.kind === 'feedback_meeting'),
+  problem_without_item: (ctx) => without(ctx, (r) => r.kind === 'rectification_item' && r.data.problemId === paper.id),
+  item_open: (ctx) => changed(ctx, (r) => r.kind === 'rectification_item' && r.data.problemId === lead.id, { data: { status: 'open' } }),
+  lead_not_handed_over: (ctx) => without(ctx, (r) => r.kind === 'lead_handover'),
+};
+
+describe('exit criteria', () => {
+  it('all hold for a complete inspection', () => {
+    for (const stage of STAGE_IDS) expect(unmetCriteria(stage, complete()), stage).toEqual([]);
+  });
+
+  it('has a case below for every criterion of every stage', () => {
+    const codes = STAGE_IDS.flatMap((s) => EXIT_CRITERIA[s].map((c) => c.code));
+    expect(Object.keys(breakOne).sort()).toEqual([...codes].sort());
+  });
+
+  for (const stage of STAGE_IDS) {
+    for (const criterion of EXIT_CRITERIA[stage]) {
+      it(`${stage}: refuses ${criterion.code} alone, saying what is missing`, () => {
+        const unmet = unmetCriteria(stage, breakOne[criterion.code]!(complete()));
+        expect(unmet.map((u) => u.code)).toEqual([criterion.code]);
+        expect(unmet[0]!.message.length).toBeGreaterThan(10);
+      });
+    }
+  }
+
+  it('lists every unmet criterion of a stage at once, not just the first', () => {
+    const empty: CriteriaContext = { members, records: [], reportSections: {} };
+    const expected: Record<StageId, string[]> = {
+      preparation: ['briefings_missing', 'recusal_undeclared', 'work_plan_missing'],
+      stationing: ['mobilization_missing', 'stationing_period_missing'],
+      drafting: ['no_problems'],
+      communication: [],
+      reporting: ['report_section_missing'],
+      post_evaluation: ['questionnaire_missing', 'inspector_not_evaluated'],
+      rectification: ['feedback_meeting_missing'],
+    };
+    for (const stage of STAGE_IDS) expect(unmetCriteria(stage, empty).map((u) => u.code), stage).toEqual(expected[stage]);
+    // And with every criterion of a stage broken at once, each is reported.
+    for (const stage of STAGE_IDS) {
+      const codes = EXIT_CRITERIA[stage].map((c) => c.code);
+      const broken = codes.reduce((ctx, code) => breakOne[code]!(ctx), complete());
+      expect(unmetCriteria(stage, broken).map((u) => u.code), stage).toEqual(
+        // Withdrawing every paper (no_problems) also leaves none unconfirmed.
+        stage === 'drafting' ? ['no_problems'] : codes,
+      );
+    }
+  });
+});

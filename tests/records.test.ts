@@ -1,0 +1,259 @@
+import fc from 'fast-check';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
+import { passStage, recordWork, rid } from './support/walk.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function launch() {
+  const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
+  expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+  return launched.body as { id: string; inspections: { id: string }[] };
+}
+
+const records = (id: string) => `/api/v1/inspections/${id}/records`;
+const submit = (id: string, stage: string) =>
+  h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage, requestId: rid('submit') });
+
+describe('recording a stage', () => {
+  it('refuses a submission listing every unmet exit criterion, and takes it once the work is recorded', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const refused = await submit(id, 'preparation');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('exit_criteria_unmet');
+    expect(refused.body.unmet.map((u: { code: string }) => u.code)).toEqual(['briefings_missing', 'recusal_undeclared', 'work_plan_missing']);
+    expect(refused.body.unmet[0].message).toContain('discipline, organization, finance, audit, petition');
+
+    // One criterion alone: everything but the audit briefing.
+    await recordWork(h, id, 'preparation', leaderOne);
+    const all = await h.call(leaderOne, 'GET', `${records(id)}?kind=briefing`);
+    expect(all.body.records).toHaveLength(5);
+    const progress = await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`);
+    expect(progress.body.inspections[0].unmet).toEqual([]);
+    expect(progress.body.inspections[0].recordCounts).toMatchObject({ briefing: 5, recusal_declaration: 2, work_plan: 1 });
+
+    const accepted = await submit(id, 'preparation');
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
+    expect(history.body.steps.map((s: { kind: string }) => s.kind)).toEqual(['stage_opened', 'submitted']);
+  });
+
+  it('freezes records once submitted and opens them again after a rejection', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    const plan = (await h.call(leaderOne, 'GET', `${records(id)}?kind=work_plan`)).body.records[0];
+    expect((await submit(id, 'preparation')).status).toBe(200);
+
+    const late = await h.call(memberOne, 'POST', records(id), { kind: 'contingency_plan', data: { summary: '补充预案' } });
+    expect(late.status).toBe(409);
+    expect(late.body.details).toMatchObject({ stage: 'preparation', state: 'submitted' });
+    const edit = await h.call(leaderOne, 'PATCH', `${records(id)}/${plan.id}`, { data: { ...plan.data, schedule: '改期' }, version: plan.version });
+    expect(edit.status).toBe(409);
+    // A stationing record cannot be written while preparation is the stage.
+    const early = await h.call(memberOne, 'POST', records(id), { kind: 'talk', data: { on: '2021-10-14', summary: '谈话', interviewee: '某人' } });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toMatch(/stationing records can change only while stationing is open/);
+
+    await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      stage: 'preparation',
+      decision: 'reject',
+      requestId: rid('reject'),
+      comment: '工作方案进度安排不具体',
+    });
+    const fixed = await h.call(leaderOne, 'PATCH', `${records(id)}/${plan.id}`, {
+      data: { ...plan.data, schedule: '10月12日进驻，10月13日至11月20日个别谈话与调阅资料' },
+      version: plan.version,
+    });
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    expect(fixed.body.version).toBe(plan.version + 1);
+  });
+
+  it('keeps every version and refuses an edit of a stale version', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const created = await h.call(memberOne, 'POST', records(id), { kind: 'contingency_plan', data: { summary: '初稿' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'contingency_plan', stage: 'preparation', version: 1, createdBy: { sub: memberOne.sub } });
+    const url = `${records(id)}/${created.body.id}`;
+    const first = await h.call(leaderOne, 'PATCH', url, { data: { summary: '第二稿' }, version: 1 });
+    expect(first.status).toBe(200);
+    const stale = await h.call(memberOne, 'PATCH', url, { data: { summary: '基于初稿的修改' }, version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details).toEqual({ currentVersion: 2 });
+    const full = await h.call(auditor, 'GET', url);
+    expect(full.body.data).toEqual({ summary: '第二稿' });
+    expect(full.body.versions.map((v: { version: number; change: string; data: { summary: string }; actor: { sub: string } }) => [v.version, v.change, v.data.summary, v.actor.sub])).toEqual([
+      [1, 'created', '初稿', memberOne.sub],
+      [2, 'edited', '第二稿', leaderOne.sub],
+    ]);
+    const badEdit = await h.call(leaderOne, 'PATCH', url, { data: { summary: '' }, version: 2 });
+    expect(badEdit.status).toBe(400);
+    expect(badEdit.body.details.issues[0].field).toBe('body.data.summary');
+  });
+
+  it('refuses a problem paper without evidence from this inspection or without a basis, naming the field', async () => {
+    const round = await launch();
+    const [id, other] = round.inspections.map((i) => i.id) as [string, string];
+    for (const stage of ['preparation', 'stationing'] as const) {
+      await passStage(h, id, stage, leaderOne);
+      await passStage(h, other, stage, leaderTwo);
+    }
+    const paper = {
+      category: '选人用人',
+      title: '违规提拔干部',
+      facts: '2020年破格提拔1名干部未履行报备程序。',
+      characterization: '违反干部选拔任用程序',
+      basis: [{ source: '《党政领导干部选拔任用工作条例》', article: '第五十条' }],
+    };
+    const noEvidence = await h.call(memberOne, 'POST', records(id), { kind: 'problem', data: { ...paper, evidence: [] } });
+    expect(noEvidence.status).toBe(400);
+    expect(noEvidence.body.details.issues.map((i: { field: string }) => i.field)).toEqual(['body.data.evidence']);
+    const talk = (await h.call(leaderOne, 'GET', `${records(id)}?kind=talk`)).body.records[0].id;
+    const noBasis = await h.call(memberOne, 'POST', records(id), { kind: 'problem', data: { ...paper, evidence: [talk], basis: [] } });
+    expect(noBasis.status).toBe(400);
+    expect(noBasis.body.details.issues.map((i: { field: string }) => i.field)).toEqual(['body.data.basis']);
+    const theirTalk = (await h.call(leaderTwo, 'GET', `${records(other)}?kind=talk`)).body.records[0].id;
+    const foreign = await h.call(memberOne, 'POST', records(id), { kind: 'problem', data: { ...paper, evidence: [talk, theirTalk] } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.details.issues[0].field).toBe('body.data.evidence.1');
+
+    const good = await h.call(memberOne, 'POST', records(id), { kind: 'problem', data: { ...paper, evidence: [talk] } });
+    expect(good.status).toBe(201);
+    expect(good.body.reviewStatus).toBe('pending');
+    const notLeader = await h.call(memberOne, 'POST', `${records(id)}/${good.body.id}/review`, { decision: 'confirm' });
+    expect(notLeader.status).toBe(403);
+    const returned = await h.call(leaderOne, 'POST', `${records(id)}/${good.body.id}/review`, { decision: 'return', note: '定性依据需补充' });
+    expect(returned.body.reviewStatus).toBe('returned');
+    const refused = await submit(id, 'drafting');
+    expect(refused.body.unmet.map((u: { code: string }) => u.code)).toEqual(['problem_unconfirmed']);
+  });
+});
+
+describe('recusal (回避)', () => {
+  it('keeps a member with an undecided or refused declaration out of the records', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    expect((await h.call(memberOne, 'GET', records(id))).status).toBe(200);
+    const declared = await h.call(memberOne, 'POST', records(id), {
+      kind: 'recusal_declaration',
+      data: { memberSub: memberOne.sub, hasRelation: true, relation: '配偶在被巡察单位财务科工作' },
+    });
+    expect(declared.status).toBe(201);
+    expect(declared.body.decisionStatus).toBe('pending');
+
+    const blocked = await h.call(memberOne, 'GET', records(id));
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.message).toMatch(/recusal/);
+    expect((await h.call(memberOne, 'POST', records(id), { kind: 'contingency_plan', data: { summary: 'x' } })).status).toBe(403);
+    // Only the office decides; a leading group token cannot.
+    const wrongRole = await h.call(leadingGroup, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'approve' });
+    expect(wrongRole.status).toBe(403);
+
+    const denied = await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'deny', comment: '应当回避' });
+    expect(denied.body.decisionStatus).toBe('denied');
+    expect((await h.call(memberOne, 'GET', records(id))).status).toBe(403);
+    expect((await h.call(leaderOne, 'GET', records(id))).status).toBe(200);
+  });
+
+  it('lets a member the office allowed despite a relation take part', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const declared = await h.call(memberOne, 'POST', records(id), {
+      kind: 'recusal_declaration',
+      data: { memberSub: memberOne.sub, hasRelation: true, relation: '曾在该单位挂职' },
+    });
+    await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'approve', comment: '挂职已满三年，无需回避' });
+    expect((await h.call(memberOne, 'GET', records(id))).status).toBe(200);
+  });
+});
+
+describe('a whole inspection', () => {
+  it('ends with a report built from the confirmed papers, as JSON and as a Word document', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    for (const stage of STAGE_IDS.slice(0, 5)) await passStage(h, id, stage, leaderOne);
+
+    const report = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.title).toBe('关于对自治区交通运输综合行政执法局党组织2021年第三轮巡察情况的报告');
+    expect(report.body.mainProblems.map((c: { category: string }) => c.category)).toEqual(['财政资金使用', '以权谋私']);
+    expect(report.body.mainProblems[0].problems[0]).toMatchObject({ number: 1, title: '罚没收入未及时足额上缴' });
+    expect(report.body.leads).toEqual([expect.objectContaining({ title: '某执法大队负责人涉嫌收受好处', handedTo: null })]);
+    expect(report.body.sections.basic_situation.text).toContain('个别谈话46人次');
+
+    // The sections are frozen once reporting is approved.
+    const late = await h.call(leaderOne, 'PUT', `/api/v1/inspections/${id}/report/sections/recommendations`, { text: '改' });
+    expect(late.status).toBe(409);
+
+    const docx = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/inspections/${id}/report.docx`,
+      headers: { authorization: `Bearer ${await h.token(auditor)}` },
+    });
+    expect(docx.statusCode).toBe(200);
+    expect(docx.headers['content-type']).toContain('wordprocessingml');
+    const files = unzipSync(new Uint8Array(docx.rawPayload));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['word/document.xml', 'word/styles.xml', '[Content_Types].xml']));
+    const xml = strFromU8(files['word/document.xml']!);
+    const paragraphs = [...xml.matchAll(/<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g)].map((m) =>
+      [...(m[1] ?? '').matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+    ).filter(Boolean);
+    expect(paragraphs[0]).toBe(report.body.title);
+    const headings = paragraphs.filter((p) => /^[一二三四]、/.test(p));
+    expect(headings).toEqual(['一、基本情况', '二、主要问题', '三、问题线索', '四、意见建议']);
+    expect(paragraphs).toEqual(expect.arrayContaining(['（一）财政资金使用', '1. 罚没收入未及时足额上缴', '（二）以权谋私']));
+    expect(paragraphs.some((p) => p.startsWith('依据：《罚款决定与罚款收缴分离实施办法》第十条'))).toBe(true);
+    expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>/);
+    expect(strFromU8(files['word/styles.xml']!)).toContain('w:eastAsia="仿宋_GB2312"');
+
+    for (const stage of STAGE_IDS.slice(5)) await passStage(h, id, stage, leaderOne);
+    const progress = await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`);
+    expect(progress.body.totals).toMatchObject({
+      problems: 2,
+      problemsByCategory: { 财政资金使用: 1, 以权谋私: 1 },
+      leads: 1,
+      rectificationItems: { open: 0, done: 2, carried_over: 0 },
+    });
+    expect(progress.body.inspections[0]).toMatchObject({ state: 'completed', unmet: [] });
+    const handedOver = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/report`);
+    expect(handedOver.body.leads[0]).toMatchObject({ handedTo: '驻厅纪检监察组', handedOn: '2021-12-25' });
+  });
+
+  it('documents every record kind in the OpenAPI document', async () => {
+    const doc = await h.call(null, 'GET', '/docs/json');
+    const body = doc.body.paths['/api/v1/inspections/{id}/records'].post.requestBody.content['application/json'].schema;
+    const kinds = JSON.stringify(body);
+    for (const kind of RECORD_KIND_IDS) expect(kinds).toContain(`"${kind}"`);
+  });
+});
+
+describe('any payload', () => {
+  it('gets a 2xx or a 4xx in the error shape, never a 500', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.uuid(), fc.date().map((d) => (Number.isNaN(d.getTime()) ? '2021-01-01' : d.toISOString().slice(0, 10))));
+    const data = fc.dictionary(
+      fc.constantFrom('source', 'receivedOn', 'summary', 'memberSub', 'hasRelation', 'evidence', 'basis', 'focus', 'on', 'title', 'answers', 'items', 'status', 'problemId'),
+      fc.oneof(value, fc.array(value, { maxLength: 3 }), fc.dictionary(fc.string(), value, { maxKeys: 3 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom(...RECORD_KIND_IDS), fc.string()), fc.oneof(data, value), async (kind, payload) => {
+        const response = await h.call(memberOne, 'POST', records(id), { kind, data: payload });
+        expect(response.status === 201 || (response.status >= 400 && response.status < 500), JSON.stringify(response.body)).toBe(true);
+        if (response.status >= 400) expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
