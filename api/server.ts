@@ -19,7 +19,7 @@ await migrateToLatest(db);
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE },
+  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
   auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,

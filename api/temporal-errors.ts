@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ServiceError } from '@temporalio/client';
 import { REFUSAL } from '../workflows/messages.js';
@@ -13,6 +13,26 @@ export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    throw toApiError(error) ?? error;
+  }
+}
+
+/**
+ * Sends an update but stops waiting after `timeoutMs`: with no worker running an
+ * update waits indefinitely, and an HTTP client should hear why instead. The update
+ * may still be applied later, which is why the answer says to repeat the request id.
+ */
+export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  try {
+    return await temporal.withAbortSignal(AbortSignal.timeout(timeoutMs), call);
+  } catch (error) {
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as Error)?.name === 'TimeoutError') {
+      throw new ApiError(
+        503,
+        ERROR_CODES[503],
+        `the process engine did not answer within ${Math.round(timeoutMs / 1000)} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
+      );
+    }
     throw toApiError(error) ?? error;
   }
 }

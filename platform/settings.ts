@@ -33,6 +33,7 @@ export const authSettings = z.object({
 });
 
 export const httpSettings = z.object({
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(30),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -60,7 +60,7 @@ const auth = {
   audience: settings.JWT_AUDIENCE,
 };
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE },
+  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
   auth,
   logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
 });

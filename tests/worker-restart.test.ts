@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { buildApp } from '../api/app.js';
 import { STAGE_IDS } from '../workflows/stages.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, office } from './support/people.js';
 import { usingPostgres } from './support/test-database.js';
-import { eventually, passStage } from './support/walk.js';
+import { eventually, passStage, recordWork, rid } from './support/walk.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,6 +50,46 @@ describe('a worker that stops mid-round', () => {
     }, 'the round to complete');
     await expectIntactHistory(first.id);
     await expectIntactHistory(second.id);
+  });
+
+  it('answers a request it cannot serve with a 503, and the same requestId once a worker is back', async () => {
+    const impatient = await buildApp({
+      services: { db: h.database.db, temporal: h.temporal, taskQueue: h.taskQueue, requestTimeoutMs: 1500 },
+      auth: { secret: JWT_SECRET },
+    });
+    try {
+      const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+      const id = round.inspections[0].id;
+      await recordWork(h, id, 'preparation', leaderOne);
+      const body = { stage: 'preparation', requestId: rid('while-down') };
+      const submit = async () => {
+        const response = await impatient.inject({
+          method: 'POST',
+          url: `/api/v1/inspections/${id}/submissions`,
+          headers: { authorization: `Bearer ${await h.token(leaderOne)}` },
+          payload: body,
+        });
+        return { status: response.statusCode, body: response.json() };
+      };
+
+      await h.stopWorker();
+      const waiting = await submit();
+      expect(waiting.status).toBe(503);
+      expect(waiting.body.message).toMatch(/same requestId/);
+
+      await h.startWorker();
+      const answered = await eventually(async () => {
+        const again = await submit();
+        expect(again.status).toBe(200);
+        return again.body;
+      }, 'the repeated request to be answered');
+      expect(answered.status).toMatchObject({ stage: 'preparation', state: 'submitted' });
+      const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
+      expect(history.body.steps.filter((s: { kind: string }) => s.kind === 'submitted')).toHaveLength(1);
+    } finally {
+      await h.startWorker();
+      await impatient.close();
+    }
   });
 
   // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.

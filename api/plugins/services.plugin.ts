@@ -8,6 +8,8 @@ export interface Services {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
+  /** How long a request waits for the workflow to answer before a 503 (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 declare module 'fastify' {

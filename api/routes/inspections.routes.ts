@@ -11,13 +11,14 @@ import {
 import { requireInspectionReader, requireRole } from '../access.js';
 import { commonErrors, conflict } from '../errors.js';
 import { decisionBody, historyStep, inspectionView, submissionBody, transitionView, uuidParam } from '../schemas.js';
-import { callWorkflow } from '../temporal-errors.js';
+import { callWorkflow, callWorkflowWithin } from '../temporal-errors.js';
 import { loadInspection } from '../views.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 
 export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, temporal } = app.services;
+  const within = app.services.requestTimeoutMs ?? 30_000;
 
   /** Loads the inspection for a caller allowed to see it: 404 before 403, so ids do not leak by timing. */
   const readable = async (id: string, actor: Parameters<typeof requireInspectionReader>[1]) => {
@@ -82,7 +83,7 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
       const repeat = await previous(id, requestId, 'submission', stage);
       if (repeat) return repeat;
       stillRunning(row);
-      return callWorkflow(() =>
+      return callWorkflowWithin(temporal, within, () =>
         temporal.workflow.getHandle(inspectionWorkflowId(id)).executeUpdate(submitStageUpdate, {
           updateId: requestId,
           args: [{ stage, requestId, comment: comment || null, actor: request.actor }],
@@ -109,7 +110,7 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
       const repeat = await previous(id, requestId, 'decision', stage);
       if (repeat) return repeat;
       stillRunning(row);
-      return callWorkflow(() =>
+      return callWorkflowWithin(temporal, within, () =>
         temporal.workflow.getHandle(inspectionWorkflowId(id)).executeUpdate(decideStageUpdate, {
           updateId: requestId,
           args: [{ stage, decision, requestId, comment: comment || null, actor: request.actor }],

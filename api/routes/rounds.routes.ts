@@ -11,13 +11,14 @@ import { resolveApprovalChains, resolveDueDays } from '../../workflows/stages.js
 import { requireRole } from '../access.js';
 import { commonErrors, conflict, forbidden } from '../errors.js';
 import { cancelBody, launchRoundBody, roundStatus, roundSummary, roundView, uuidParam, type LaunchRoundBody } from '../schemas.js';
-import { callWorkflow } from '../temporal-errors.js';
+import { callWorkflowWithin } from '../temporal-errors.js';
 import { loadRoundView, toRoundSummary } from '../views.js';
 
 const roundParams = z.object({ roundId: uuidParam });
 
 export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, temporal, taskQueue } = app.services;
+  const within = app.services.requestTimeoutMs ?? 30_000;
 
   app.post(
     '/rounds',
@@ -32,7 +33,7 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       requireRole(request.actor, 'office');
       const plan = roundPlan(request.body, request.actor);
-      await callWorkflow(() =>
+      await callWorkflowWithin(temporal, within, () =>
         temporal.workflow.executeUpdateWithStart(roundLaunchedUpdate, {
           updateId: request.body.requestId ?? `launch-${plan.roundId}`,
           startWorkflowOperation: new WithStartWorkflowOperation<typeof roundWorkflow>('roundWorkflow', {
@@ -115,7 +116,7 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
       if (round.status !== 'active') {
         throw conflict(`the round is already ${round.status}`, { status: round.status });
       }
-      await callWorkflow(() =>
+      await callWorkflowWithin(temporal, within, () =>
         temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
           updateId: requestId,
           args: [{ reason: request.body.reason, requestId, actor: request.actor }],
