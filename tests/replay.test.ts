@@ -21,9 +21,10 @@ const fixtures = join(root, 'tests', 'fixtures', 'histories');
 const recording = process.env.RECORD_HISTORIES === '1';
 /**
  * Fixtures are never replaced, only added: v1 predates exit criteria (replays through
- * the unpatched branch), v2 has them. Bump this when workflow behaviour changes.
+ * the unpatched branch), v2 has them, v3 starts a round's inspections concurrently.
+ * Bump this when workflow behaviour changes.
  */
-const FIXTURE_GENERATION = 'v2';
+const FIXTURE_GENERATION = 'v3';
 
 let h: Harness;
 beforeAll(async () => {
