@@ -29,8 +29,8 @@ const { recordInspectionSteps, freezeStage } = proxyActivities<ReturnType<typeof
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-/** Past this many events a run hands its state to a fresh one (continue-as-new). */
-const HISTORY_LIMIT = 2000;
+/** Past this many events a run hands its state to a fresh one (continue-as-new), unless the plan says otherwise. */
+const DEFAULT_HISTORY_LIMIT = 2000;
 
 export interface InspectionWorkflowInput {
   plan: InspectionPlan;
@@ -126,7 +126,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       await persist(process.cancel(pendingCancel, now()));
       break;
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
       await condition(allHandlersFinished);
       await writes;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });

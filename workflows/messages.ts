@@ -38,6 +38,8 @@ export interface InspectionPlan {
   launchedBy: Actor;
   /** ISO time the round was launched: the preparation stage opens then. */
   launchedAt: string;
+  /** Events after which a run continues as new; absent in plans launched before it existed. */
+  historyLimit?: number;
 }
 
 export interface RoundPlan {
@@ -51,7 +53,8 @@ export interface RoundPlan {
   stageDueDays: StageDueDays;
   escalateAfterHours: number;
   launchedBy: Actor;
-  inspections: Omit<InspectionPlan, 'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt'>[];
+  historyLimit?: number;
+  inspections: Omit<InspectionPlan, 'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'historyLimit'>[];
 }
 
 export type InspectionState = 'open' | 'submitted' | 'completed' | 'cancelled';

@@ -82,6 +82,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     escalateAfterHours: plan.escalateAfterHours,
     launchedBy: plan.launchedBy,
     launchedAt,
+    ...(plan.historyLimit ? { historyLimit: plan.historyLimit } : {}),
   }));
   const start = (inspectionPlan: InspectionPlan) =>
     startChild(inspectionWorkflow, {

@@ -10,6 +10,8 @@ export interface Services {
   taskQueue: string;
   /** How long a request waits for the workflow to answer before a 503 (default 30 s). */
   requestTimeoutMs?: number;
+  /** Workflow history events after which an inspection continues as new (default 2000). */
+  historyLimit?: number;
 }
 
 declare module 'fastify' {

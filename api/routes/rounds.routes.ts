@@ -32,7 +32,7 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       requireRole(request.actor, 'office');
-      const plan = roundPlan(request.body, request.actor);
+      const plan = roundPlan(request.body, request.actor, app.services.historyLimit);
       await callWorkflowWithin(temporal, within, () =>
         temporal.workflow.executeUpdateWithStart(roundLaunchedUpdate, {
           updateId: request.body.requestId ?? `launch-${plan.roundId}`,
@@ -127,7 +127,7 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy']): RoundPlan {
+function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], historyLimit?: number): RoundPlan {
   const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
   return {
     roundId,
@@ -140,6 +140,7 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy']): Round
     stageDueDays: resolveDueDays(body.stageDueDays),
     escalateAfterHours: body.escalateAfterHours,
     launchedBy: actor,
+    ...(historyLimit ? { historyLimit } : {}),
     inspections: body.inspections.map((inspection, position) => ({
       inspectionId: body.requestId ? uuidFrom(`inspection:${body.requestId}:${position}`) : randomUUID(),
       position,

@@ -1,0 +1,692 @@
+// `npm run bench`: what xuncha's API and workflows cost over the least Temporal itself
+// costs for the same work, on this machine, in one process.
+//
+//   (a) latency of one approval through the real HTTP API, against one raw Temporal
+//       Update whose handler runs one activity that inserts one row;
+//   (b) wall time to drive N inspections through all seven stages via the API, in
+//       seven phases (one per stage, all N inspections at once in each), against as
+//       many raw Update+activity round trips, phased and concurrent the same way;
+//   (c) the process's peak RSS (API and worker share the process).
+//
+// A stage can be submitted only once its exit criteria hold, so before a stage's
+// transitions the bench records that stage's work through the API
+// (platform/sample-stage-work.ts), as the tests do, and leaves that out of the timing.
+//
+// Flags: --inspections N (default 200), --samples K (default 200). A benchmark, not a
+// test: it prints numbers and goals and never fails on them.
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildApp } from '../api/app.js';
+import { mintToken } from '../api/auth.js';
+import { createBaselineActivities, ensureBenchTable } from '../bench/baseline.activities.js';
+import {
+  BASELINE_TASK_QUEUE,
+  finishUpdate,
+  writeRowUpdate,
+  type baselineWorkflow,
+} from '../bench/baseline.workflow.js';
+import { createDatabase, describeTarget, type DatabaseTarget } from '../db/connection.js';
+import type { Database } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { recordStageWork, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
+import type { RunningDevServer } from '../platform/temporal-dev-server.js';
+import { startTemporalDevServer, SCRATCH_METRICS_PORT, SCRATCH_EAGER } from './scratch-eager-dev-server.js';
+import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId } from '../workflows/messages.js';
+import type { Actor } from '../workflows/roles.js';
+import type { roundWorkflow } from '../workflows/round.workflow.js';
+import { STAGE_IDS, type StageId } from '../workflows/stages.js';
+import { bundlerOptions, createWorker, installRuntime } from '../worker/create-worker.js';
+
+const GOAL_LATENCY_RATIO = 1.3;
+const GOAL_THROUGHPUT_RATIO = 1.5;
+/** Approvals (and as many raw updates) run and thrown away before (a) measures. */
+const WARMUP_DECISIONS = 20;
+const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
+const BASELINE_WORKFLOWS_PATH = fileURLToPath(new URL('../bench/baseline.workflow.ts', import.meta.url));
+
+const office: Actor = { sub: 'bench-office', name: '巡察办（基准）', roles: ['office'] };
+const leadingGroup: Actor = { sub: 'bench-leading-group', name: '领导小组（基准）', roles: ['leading_group'] };
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------- arguments
+
+function parseOptions(): { inspections: number; samples: number } {
+  const { values } = parseArgs({
+    options: {
+      inspections: { type: 'string', default: '200' },
+      samples: { type: 'string', default: '200' },
+    },
+    strict: true,
+  });
+  const positive = (name: string, raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      process.stderr.write(`bench: --${name} must be a positive integer, got ${JSON.stringify(raw)}\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return { inspections: positive('inspections', values.inspections), samples: positive('samples', values.samples) };
+}
+
+// ---------------------------------------------------------------- measuring
+
+/** Samples the process's RSS every 50 ms; `mark()` starts a new window and keeps the old peaks. */
+class RssSampler {
+  private peakAll = 0;
+  private peakWindow = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor() {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 50);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const rss = process.memoryUsage.rss();
+    this.peakAll = Math.max(this.peakAll, rss);
+    this.peakWindow = Math.max(this.peakWindow, rss);
+  }
+
+  /** Peak since the last call (or the start), and starts a new window. */
+  window(): number {
+    this.sample();
+    const peak = this.peakWindow;
+    this.peakWindow = 0;
+    return peak;
+  }
+
+  overall(): number {
+    this.sample();
+    return this.peakAll;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * CPU seconds used so far by this process and by its child processes that are still
+ * running (the Temporal dev server). The children are read from /proc, so on other
+ * systems they count as unknown.
+ */
+function cpuSeconds(): { self: number; children: number | undefined } {
+  const { user, system } = process.cpuUsage();
+  return { self: (user + system) / 1e6, children: childrenCpuSeconds() };
+}
+
+function childrenCpuSeconds(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    let ticks = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a run of phases cost, summed over its phases: wall time, CPU of this process
+ * and of the server, main-thread busyness. `begin()` starts a phase; the function it
+ * returns ends it, adds it to the total and returns that phase's wall time in ms.
+ */
+class CostMeter {
+  private wallMs = 0;
+  private cpuSelf = 0;
+  private cpuChildren: number | undefined = 0;
+  private eluActive = 0;
+  private eluIdle = 0;
+
+  begin(): () => number {
+    const wallStart = performance.now();
+    const cpuStart = cpuSeconds();
+    const eluStart = performance.eventLoopUtilization();
+    return () => {
+      const wallMs = performance.now() - wallStart;
+      const cpu = cpuSeconds();
+      const elu = performance.eventLoopUtilization(eluStart);
+      this.wallMs += wallMs;
+      this.cpuSelf += cpu.self - cpuStart.self;
+      this.cpuChildren =
+        this.cpuChildren !== undefined && cpu.children !== undefined && cpuStart.children !== undefined
+          ? this.cpuChildren + (cpu.children - cpuStart.children)
+          : undefined;
+      this.eluActive += elu.active;
+      this.eluIdle += elu.idle;
+      return wallMs;
+    };
+  }
+
+  total() {
+    const seconds = this.wallMs / 1000;
+    return {
+      wallMs: this.wallMs,
+      selfCores: this.cpuSelf / seconds,
+      serverCores: this.cpuChildren === undefined ? undefined : this.cpuChildren / seconds,
+      eventLoop: this.eluActive / Math.max(this.eluActive + this.eluIdle, Number.EPSILON),
+    };
+  }
+}
+type PhaseCost = ReturnType<CostMeter['total']>;
+
+function describeCost(cost: PhaseCost): string {
+  const server = cost.serverCores === undefined ? 'n/a' : `${cost.serverCores.toFixed(2)} cores`;
+  return `CPU: this process ${cost.selfCores.toFixed(2)} cores, Temporal server ${server}; main thread busy ${(cost.eventLoop * 100).toFixed(0)}%`;
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    mean: sorted.reduce((s, x) => s + x, 0) / Math.max(sorted.length, 1),
+  };
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const secs = (x: number) => `${(x / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const ratio = (api: number, raw: number) => (api / raw).toFixed(2);
+const goal = (value: number, limit: number) => `(goal ≤ ${limit.toFixed(1)}: ${value <= limit ? 'met' : 'not met'})`;
+
+// ---------------------------------------------------------------- the API, as a client sees it
+
+interface TransitionBody {
+  status: { stage: string; state: string; awaitingRole: 'office' | 'leading_group' | null };
+}
+interface RoundBody {
+  id: string;
+  inspections: { id: string; group: { leader: { sub: string } } }[];
+}
+
+class ApiClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+  /** Requests made through `call` (the recording of stages' work), by kind. */
+  readonly counts = { writes: 0, reads: 0 };
+
+  constructor(private readonly baseUrl: string) {}
+
+  token(actor: Actor): Promise<string> {
+    let token = this.tokens.get(actor.sub);
+    if (!token) {
+      token = mintToken({ secret: JWT_SECRET }, actor);
+      this.tokens.set(actor.sub, token);
+    }
+    return token;
+  }
+
+  async post<T>(actor: Actor, path: string, body: unknown, expected = 200): Promise<T> {
+    const { status, text } = await this.request(actor, 'POST', path, body);
+    if (status !== expected) {
+      throw new Error(`POST ${path} answered ${status}: ${text.slice(0, 500)}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** Any request, answered with status and parsed body (platform/sample-stage-work.ts's `ApiCall`); counted. */
+  readonly call: ApiCall = async (actor, method, url, body) => {
+    if (method === 'GET') this.counts.reads += 1;
+    else this.counts.writes += 1;
+    const { status, text } = await this.request(actor, method, url, body);
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: leave the text for the error message to show
+    }
+    return { status, body: parsed };
+  };
+
+  private async request(actor: Actor, method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+    const token = await this.token(actor);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+}
+
+/**
+ * Launches one round whose every inspection has a group of its own: a leader and one
+ * member (recording a stage's work needs both, as platform/sample-stage-work.ts does).
+ */
+async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
+  const casts = Array.from({ length: count }, (_, i): Cast => ({
+    leader: { sub: `bench-${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
+    members: [{ sub: `bench-${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
+    office,
+    leadingGroup,
+  }));
+  const round = await api.post<RoundBody>(
+    office,
+    '/api/v1/rounds',
+    {
+      name: `基准测试 ${label}`,
+      year: 2025,
+      plannedStart: '2025-03-01',
+      plannedEnd: '2025-12-31',
+      focus: ['基准'],
+      inspections: casts.map((cast, i) => ({
+        target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
+        group: {
+          name: `${label} 第${i + 1}巡察组`,
+          leader: { sub: cast.leader.sub, name: cast.leader.name },
+          members: cast.members.map((m) => ({ sub: m.sub, name: m.name })),
+        },
+      })),
+    },
+    201,
+  );
+  const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));
+  const walkers = round.inspections.map((inspection) => {
+    const cast = byLeader.get(inspection.group.leader.sub);
+    if (!cast) throw new Error(`inspection ${inspection.id} has a leader the bench did not name`);
+    return new Walker(api, inspection.id, cast);
+  });
+  return { roundId: round.id, walkers };
+}
+
+/**
+ * Walks one inspection the way its people would (tests/support/walk.ts passStage):
+ * the group records the open stage's work, the group leader submits the stage, then
+ * each approver in the chain decides, as the response says whose turn it is. One
+ * request per transition; recording the work is kept apart from the transitions.
+ */
+class Walker {
+  private status: TransitionBody['status'] = { stage: 'preparation', state: 'open', awaitingRole: null };
+  transitions = 0;
+  /** Transitions (submission + decisions) each stage took. */
+  readonly transitionsByStage = new Map<StageId, number>();
+
+  constructor(
+    private readonly api: ApiClient,
+    readonly inspectionId: string,
+    private readonly cast: Cast,
+  ) {}
+
+  get done(): boolean {
+    return this.status.state === 'completed' || this.status.state === 'cancelled';
+  }
+
+  get stage(): StageId {
+    return this.status.stage as StageId;
+  }
+
+  /** The next step's kind, without taking it. */
+  get nextAction(): 'submission' | 'decision' {
+    return this.status.state === 'submitted' ? 'decision' : 'submission';
+  }
+
+  /** Records, through the API, the work the open stage needs before it can be submitted. */
+  async recordWork(): Promise<void> {
+    if (this.status.state !== 'open') {
+      throw new Error(`inspection ${this.inspectionId} is ${this.status.state} at ${this.stage}: nothing to record`);
+    }
+    await recordStageWork(this.api.call, this.inspectionId, this.stage, this.cast);
+  }
+
+  /** Takes one step and returns how long its request took, in milliseconds. */
+  async step(): Promise<number> {
+    const stage = this.stage;
+    const requestId = `bench-${randomUUID()}`;
+    const started = performance.now();
+    let body: TransitionBody;
+    if (this.status.state === 'open') {
+      body = await this.api.post<TransitionBody>(this.cast.leader, `/api/v1/inspections/${this.inspectionId}/submissions`, {
+        stage,
+        requestId,
+      });
+    } else if (this.status.state === 'submitted' && this.status.awaitingRole) {
+      const approver = this.status.awaitingRole === 'office' ? office : leadingGroup;
+      body = await this.api.post<TransitionBody>(approver, `/api/v1/inspections/${this.inspectionId}/decisions`, {
+        stage,
+        decision: 'approve',
+        requestId,
+      });
+    } else {
+      throw new Error(`inspection ${this.inspectionId} has no step to take in state ${this.status.state}`);
+    }
+    const elapsed = performance.now() - started;
+    this.status = body.status;
+    this.transitions += 1;
+    this.transitionsByStage.set(stage, (this.transitionsByStage.get(stage) ?? 0) + 1);
+    return elapsed;
+  }
+
+  /** Submits the open stage (its work already recorded) and takes every decision of its chain. */
+  async passStage(): Promise<void> {
+    const stage = this.stage;
+    if (this.status.state !== 'open') throw new Error(`inspection ${this.inspectionId} is ${this.status.state} at ${stage}`);
+    do await this.step();
+    while (!this.done && this.stage === stage);
+  }
+}
+
+/** Records the open stage's work of every walker at once; returns the wall time and the requests it took. */
+async function recordAll(api: ApiClient, walkers: Walker[]): Promise<{ ms: number; writes: number; reads: number }> {
+  const before = { ...api.counts };
+  const started = performance.now();
+  await Promise.all(walkers.map((w) => w.recordWork()));
+  return { ms: performance.now() - started, writes: api.counts.writes - before.writes, reads: api.counts.reads - before.reads };
+}
+
+// ---------------------------------------------------------------- the raw baseline
+
+class Baseline {
+  private readonly workflowIds: string[] = [];
+
+  constructor(private readonly client: Client) {}
+
+  async start(count: number, label: string): Promise<string[]> {
+    const ids = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const workflowId = `bench-baseline-${label}-${i + 1}-${randomUUID()}`;
+        await this.client.workflow.start<typeof baselineWorkflow>('baselineWorkflow', {
+          workflowId,
+          taskQueue: BASELINE_TASK_QUEUE,
+          args: [],
+        });
+        return workflowId;
+      }),
+    );
+    this.workflowIds.push(...ids);
+    return ids;
+  }
+
+  /** One Update whose handler inserts one row; returns how long it took, in milliseconds. */
+  async roundTrip(workflowId: string): Promise<number> {
+    const requestId = `bench-${randomUUID()}`;
+    const started = performance.now();
+    await this.client.workflow.getHandle(workflowId).executeUpdate(writeRowUpdate, {
+      updateId: requestId,
+      args: [{ workflowId, requestId, payload: { at: Date.now() } }],
+    });
+    return performance.now() - started;
+  }
+
+  /** Ends every baseline workflow this bench started and waits for each to close. */
+  async finishAll(): Promise<void> {
+    await Promise.all(
+      this.workflowIds.map(async (id) => {
+        const handle = this.client.workflow.getHandle<typeof baselineWorkflow>(id);
+        try {
+          await handle.executeUpdate(finishUpdate);
+          await handle.result();
+        } catch {
+          await handle.terminate('bench finished').catch(() => undefined);
+        }
+      }),
+    );
+    this.workflowIds.length = 0;
+  }
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const rss = new RssSampler();
+  installRuntime('WARN');
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    cleanups.length = 0;
+  };
+
+  try {
+    // Temporal: the dev server, in memory, as the tests run it.
+    const cli: TemporalCliSource = await resolveTemporalCli();
+    log('starting the Temporal dev server (in memory)…');
+    const server: RunningDevServer = await startTemporalDevServer({ cli, namespace: 'default' });
+    cleanups.push(() => server.stop());
+
+    // Database: DATABASE_URL if set, else PGlite in memory.
+    const target: DatabaseTarget = process.env.DATABASE_URL
+      ? { kind: 'postgres', url: process.env.DATABASE_URL }
+      : { kind: 'pglite' };
+    const rssAtStart = process.memoryUsage.rss();
+    const db: Kysely<Database> = createDatabase(target);
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    await ensureBenchTable(db);
+    const rssAfterDatabase = process.memoryUsage.rss();
+
+    // Workers: xuncha's on its task queue, the baseline's on its own.
+    log('bundling workflows and starting both workers…');
+    const xunchaConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.push(() => xunchaConnection.close());
+    const baselineConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.push(() => baselineConnection.close());
+    const xunchaWorker = await createWorker({
+      connection: xunchaConnection,
+      namespace: 'default',
+      taskQueue: DEFAULT_TASK_QUEUE,
+      db,
+    });
+    const baselineWorker = await Worker.create({
+      connection: baselineConnection,
+      namespace: 'default',
+      taskQueue: BASELINE_TASK_QUEUE,
+      workflowsPath: BASELINE_WORKFLOWS_PATH,
+      bundlerOptions: bundlerOptions as never,
+      activities: createBaselineActivities({ db }),
+    });
+    const workersRunning = Promise.all([xunchaWorker.run(), baselineWorker.run()]);
+    cleanups.push(async () => {
+      xunchaWorker.shutdown();
+      baselineWorker.shutdown();
+      await workersRunning;
+    });
+
+    // One Temporal client, shared by the API and the raw baseline.
+    const clientConnection = await Connection.connect({ address: server.address });
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+
+    const app: FastifyInstance = await buildApp({
+      services: { db, temporal, taskQueue: DEFAULT_TASK_QUEUE },
+      auth: { secret: JWT_SECRET },
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const api = new ApiClient(`http://127.0.0.1:${port}`);
+    const baseline = new Baseline(temporal);
+    cleanups.push(() => baseline.finishAll());
+    const rounds: string[] = [];
+    const setupPeak = rss.window();
+    const rssAfterSetup = process.memoryUsage.rss();
+
+    // ---- (a) one approval at a time, interleaved with one raw round trip at a time.
+    // Each stage's work is recorded and the stage submitted before its approvals,
+    // outside the timing; only the decision's POST (and the raw Update) is timed.
+    const decisionsPerInspection = 8; // the default chains: one approval per stage, two for reporting
+    const aCount = Math.ceil((WARMUP_DECISIONS + options.samples) / decisionsPerInspection);
+    log(`(a) launching a round of ${aCount} inspections; ${WARMUP_DECISIONS} warm-up + ${options.samples} measured approvals…`);
+    const aRound = await launchRound(api, 'a', aCount);
+    rounds.push(aRound.roundId);
+    const [aBaselineId] = await baseline.start(1, 'a');
+    const apiDecisions: number[] = [];
+    const apiSubmissions: number[] = [];
+    const rawTrips: number[] = [];
+    let decisionsSeen = 0;
+    for (const walker of aRound.walkers) {
+      while (!walker.done) {
+        const action = walker.nextAction;
+        if (action === 'submission') await walker.recordWork();
+        const measuring = decisionsSeen >= WARMUP_DECISIONS && apiDecisions.length < options.samples;
+        const elapsed = await walker.step();
+        if (action === 'submission') {
+          if (measuring) apiSubmissions.push(elapsed);
+          continue;
+        }
+        decisionsSeen += 1;
+        if (decisionsSeen > WARMUP_DECISIONS + options.samples) continue;
+        const raw = await baseline.roundTrip(aBaselineId!);
+        if (measuring) {
+          apiDecisions.push(elapsed);
+          rawTrips.push(raw);
+        }
+      }
+    }
+    const aPeak = rss.window();
+    const apiA = summarize(apiDecisions);
+    const rawA = summarize(rawTrips);
+    const subA = summarize(apiSubmissions);
+    log(`(a) done: API p50 ${ms(apiA.p50)}, raw p50 ${ms(rawA.p50)}`);
+
+    // ---- (b) N inspections through all seven stages, one phase per stage, against as
+    // many raw round trips phased the same way. In each API phase the stage's work is
+    // first recorded for every inspection at once (not timed), then every inspection's
+    // transitions (submission + each decision of the chain) run at once (timed).
+    log(`(b) launching a round of ${options.inspections} inspections…`);
+    const launchStarted = performance.now();
+    const bRound = await launchRound(api, 'b', options.inspections);
+    const launchMs = performance.now() - launchStarted;
+    rounds.push(bRound.roundId);
+    const launchPeak = rss.window();
+
+    const apiMeter = new CostMeter();
+    const apiStageMs = new Map<StageId, number>();
+    const recording = new Map<StageId, { ms: number; writes: number; reads: number }>();
+    for (const stage of STAGE_IDS) {
+      const stragglers = bRound.walkers.filter((w) => w.done || w.stage !== stage);
+      if (stragglers.length > 0) throw new Error(`${stragglers.length} inspections are not at ${stage}`);
+      log(`(b) ${stage}: recording the work of ${bRound.walkers.length} inspections…`);
+      recording.set(stage, await recordAll(api, bRound.walkers));
+      log(`(b) ${stage}: the transitions of ${bRound.walkers.length} inspections via the API…`);
+      const endPhase = apiMeter.begin();
+      await Promise.all(bRound.walkers.map((w) => w.passStage()));
+      apiStageMs.set(stage, endPhase());
+    }
+    const apiCost = apiMeter.total();
+    const apiWallMs = apiCost.wallMs;
+    const apiPeak = rss.window();
+    const perInspection = bRound.walkers.map((w) => w.transitions);
+    const transitions = perInspection.reduce((s, n) => s + n, 0);
+    const stageTransitions = (stage: StageId) => bRound.walkers.reduce((s, w) => s + (w.transitionsByStage.get(stage) ?? 0), 0);
+    const recordingMs = [...recording.values()].reduce((s, r) => s + r.ms, 0);
+    const recordWrites = [...recording.values()].reduce((s, r) => s + r.writes, 0);
+    const recordReads = [...recording.values()].reduce((s, r) => s + r.reads, 0);
+    log(`(b) API: ${transitions} transitions in ${secs(apiWallMs)} over 7 phases (+ ${secs(recordingMs)} recording)`);
+
+    log(`(b) ${transitions} raw Update+activity round trips, ${perInspection.length} workflows at once, in 7 phases…`);
+    const bBaselineIds = await baseline.start(perInspection.length, 'b');
+    const rawMeter = new CostMeter();
+    const rawStageMs = new Map<StageId, number>();
+    for (const stage of STAGE_IDS) {
+      const endPhase = rawMeter.begin();
+      await Promise.all(
+        bBaselineIds.map(async (id, i) => {
+          const trips = bRound.walkers[i]!.transitionsByStage.get(stage) ?? 0;
+          for (let k = 0; k < trips; k += 1) await baseline.roundTrip(id);
+        }),
+      );
+      rawStageMs.set(stage, endPhase());
+    }
+    const rawCost = rawMeter.total();
+    const rawWallMs = rawCost.wallMs;
+    const rawPeak = rss.window();
+    log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)} over 7 phases`);
+
+    // How much Temporal history each path writes per transition (one workflow of each).
+    const sampleWalker = bRound.walkers[0]!;
+    const apiHistory = (await temporal.workflow.getHandle(inspectionWorkflowId(sampleWalker.inspectionId)).describe()).historyLength;
+    const rawHistory = (await temporal.workflow.getHandle(bBaselineIds[0]!).describe()).historyLength;
+
+    // Every inspection walked to its end, so both rounds finish on their own.
+    const roundOutcomes = await Promise.all(
+      rounds.map((id) => temporal.workflow.getHandle<typeof roundWorkflow>(roundWorkflowId(id)).result()),
+    );
+    await baseline.finishAll();
+    const overallPeak = rss.overall();
+
+    // ---- report
+    const cpus = os.cpus();
+    const latencyRatio = apiA.p50 / rawA.p50;
+    const wallRatio = apiWallMs / rawWallMs;
+    out('xuncha benchmark');
+    out(`  machine   ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, node ${process.version}`);
+    out(`  database  ${describeTarget(target)}`);
+    out(`  temporal  dev server in memory (${cli.kind === 'path' ? cli.path : 'SDK download'}), one client shared by API and baseline`);
+    out(`  api       Fastify on 127.0.0.1:${port}, driven with fetch; worker in the same process`);
+    out();
+    out(`(a) one approval, sequential: ${apiA.n} samples after ${WARMUP_DECISIONS} warm-up, interleaved with the baseline`);
+    out(`  API  POST /inspections/:id/decisions   p50 ${ms(apiA.p50)}   p95 ${ms(apiA.p95)}   mean ${ms(apiA.mean)}`);
+    out(`  raw  Update + 1-row insert activity     p50 ${ms(rawA.p50)}   p95 ${ms(rawA.p95)}   mean ${ms(rawA.mean)}`);
+    out(`  ratio api/raw  p50 ${ratio(apiA.p50, rawA.p50)}   p95 ${ratio(apiA.p95, rawA.p95)}   ${goal(latencyRatio, GOAL_LATENCY_RATIO)} on p50`);
+    out(`  (for reference: the submission before each approval, API p50 ${ms(subA.p50)}   p95 ${ms(subA.p95)})`);
+    out();
+    out(`(b) ${options.inspections} inspections through all 7 stages, one phase per stage, all ${options.inspections} at once in each: ${transitions} transitions (submissions + decisions)`);
+    out(`  API  ${secs(apiWallMs)} wall (sum of 7 phases)   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);
+    out(`  raw  ${secs(rawWallMs)} wall (sum of 7 phases)   ${(transitions / (rawWallMs / 1000)).toFixed(0)} round trips/s   (${perInspection.length} workflows, each its stage's share in sequence)`);
+    out(`  ratio api/raw  ${wallRatio.toFixed(2)}   ${goal(wallRatio, GOAL_THROUGHPUT_RATIO)}`);
+    out(`  API  ${describeCost(apiCost)}`);
+    out(`  raw  ${describeCost(rawCost)}`);
+    out(`  by phase          transitions        API        raw   ratio   | recording (not timed above)`);
+    for (const stage of STAGE_IDS) {
+      const api = apiStageMs.get(stage)!;
+      const raw = rawStageMs.get(stage)!;
+      const rec = recording.get(stage)!;
+      out(`    ${stage.padEnd(16)} ${String(stageTransitions(stage)).padStart(11)} ${secs(api).padStart(10)} ${secs(raw).padStart(10)}   ${ratio(api, raw).padStart(5)}   | ${secs(rec.ms).padStart(8)}, ${rec.writes} writes + ${rec.reads} reads`);
+    }
+    out(`  Temporal history events per transition: API ${(apiHistory / sampleWalker.transitions).toFixed(1)} (an inspection workflow, incl. its opening), raw ${(rawHistory / perInspection[0]!).toFixed(1)}`);
+    out(`  not in the ratio: recording the stages' work took ${secs(recordingMs)} in all: ${recordWrites} record writes (+ ${recordReads} reads) through the API`);
+    out(`  (also not in the ratio: launching the round of ${options.inspections} took ${secs(launchMs)}; rounds ended ${roundOutcomes.map((o) => o.status).join(', ')})`);
+    out();
+    out('(c) peak RSS of this process: API + worker + baseline worker together (Temporal server is a separate process)');
+    out(`  during the measured runs   ${mib(Math.max(aPeak, launchPeak, apiPeak, rawPeak))}   ((a) ${mib(aPeak)}, (b) launch ${mib(launchPeak)}, (b) API incl. recording ${mib(apiPeak)}, (b) raw ${mib(rawPeak)})`);
+    out(`  whole run                  ${mib(overallPeak)}   (startup incl. workflow bundling: ${mib(setupPeak)})`);
+    out(`  RSS at start ${mib(rssAtStart)}, after the database is up ${mib(rssAfterDatabase)}, after both workers and the API are up ${mib(rssAfterSetup)}`);
+    const metrics = await (await fetch(`http://127.0.0.1:${SCRATCH_METRICS_PORT}/metrics`)).text();
+    out(`scratch: eager=${SCRATCH_EAGER}; server eager metrics:`);
+    for (const line of metrics.split('\n').filter((l) => /eager/i.test(l) && !l.startsWith('#'))) out(`  ${line}`);
+  } catch (error) {
+    process.exitCode = 1;
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    log('shutting down…');
+    await cleanup();
+    rss.stop();
+  }
+}
+
+await main();
