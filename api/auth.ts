@@ -16,6 +16,8 @@ const claims = z.object({
 });
 
 export class AuthError extends Error {}
+/** The identity provider could not be reached: not the caller's fault, so not a 401. */
+export class AuthUnavailableError extends Error {}
 
 /**
  * Turns a bearer token into the actor every step records. HS256 with a shared secret
@@ -35,6 +37,10 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
       });
       payload = verified.payload;
     } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_JWKS_TIMEOUT' || error instanceof TypeError) {
+        throw new AuthUnavailableError(`the identity provider's keys could not be fetched: ${(error as Error).message}`);
+      }
       throw new AuthError(`the token is not valid: ${(error as Error).message}`);
     }
     const parsed = claims.safeParse(payload);

@@ -63,7 +63,48 @@ interface FieldIssue {
   message: string;
 }
 
+/**
+ * PostgreSQL cannot store NUL in text or jsonb, and a lone UTF-16 surrogate is not
+ * text at all (the driver would store U+FFFD, breaking the history's hashes), so
+ * both are refused at the edge, naming where they were found.
+ */
+export function findUnstorableText(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') || !value.isWellFormed() ? path.join('.') : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findUnstorableText(item, [...path, String(i)]);
+      if (found !== undefined) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findUnstorableText(key, [...path, key]) ?? findUnstorableText(item, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    let parsed: unknown;
+    try {
+      parsed = body === '' ? undefined : JSON.parse(body as string);
+    } catch (error) {
+      done(new ApiError(400, ERROR_CODES[400], `the body is not valid JSON: ${(error as Error).message}`), undefined);
+      return;
+    }
+    const where = findUnstorableText(parsed, ['body']);
+    if (where !== undefined) {
+      const field = where || 'body';
+      const message = 'contains a NUL character or a lone surrogate, which cannot be stored as text';
+      done(new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${message}`, { issues: [{ field, message }] }), undefined);
+      return;
+    }
+    done(null, parsed);
+  });
+
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)

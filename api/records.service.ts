@@ -70,11 +70,35 @@ async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: str
   return undefined;
 }
 
-export async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
-  if (seesAllRounds(actor) || isTargetLiaison(inspection, actor)) return;
-  if (!isGroupPerson(inspection, actor)) throw forbidden('you are not a member of this inspection’s group');
-  const blocked = await recusalBlock(db, inspection.row.id, actor.sub);
+/** The kinds the target's liaison may see: those they write (questionnaire, rectification). */
+const LIAISON_KINDS = (Object.keys(RECORD_KINDS) as RecordKind[]).filter((kind) =>
+  (RECORD_KINDS[kind].writers as readonly string[]).includes('liaison'),
+);
+
+/** Refuses a group person whose recusal keeps them out of this inspection. */
+export async function requireNotRecused(db: Kysely<Database>, inspectionId: string, actor: Actor): Promise<void> {
+  const blocked = await recusalBlock(db, inspectionId, actor.sub);
   if (blocked) throw forbidden(blocked);
+}
+
+/**
+ * Which record kinds the caller may read: all of them for the office, leading group,
+ * auditors and the group (unless recused); for the inspected organisation's liaison
+ * only the kinds they take part in: talks, petitions and findings stay out of reach.
+ */
+export async function readableKinds(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<'all' | RecordKind[]> {
+  if (seesAllRounds(actor)) return 'all';
+  if (isGroupPerson(inspection, actor)) {
+    await requireNotRecused(db, inspection.row.id, actor);
+    return 'all';
+  }
+  if (isTargetLiaison(inspection, actor)) return LIAISON_KINDS;
+  throw forbidden('you are not a member of this inspection’s group');
+}
+
+/** For what shows every record (the report, the progress of the work): no partial readers. */
+export async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
+  if ((await readableKinds(db, inspection, actor)) !== 'all') throw forbidden('this is for the inspecting side only');
 }
 
 export async function requireRecordWriter(db: Kysely<Database>, inspection: Inspection, actor: Actor, kind: RecordKind) {
@@ -94,8 +118,22 @@ export async function requireRecordWriter(db: Kysely<Database>, inspection: Insp
   }
 }
 
+/** Rules about who may say what in a record, beyond the kind's writers. */
+function requireAuthorOf(inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>, before?: Record<string, unknown>) {
+  if (kind === 'recusal_declaration' && data.memberSub !== actor.sub) {
+    throw forbidden('each member declares for themselves: memberSub must be your own');
+  }
+  if (kind === 'recusal_declaration' && before && before.memberSub !== actor.sub) {
+    throw forbidden('only the member who declared may change the declaration');
+  }
+  // Withdrawing a finding drops it from the report: the group leader's call, not a member's.
+  if (kind === 'problem' && Boolean(data.withdrawn) !== Boolean(before?.withdrawn) && actor.sub !== inspection.row.leader_sub) {
+    throw forbidden('only the group leader may withdraw a problem paper or restore it');
+  }
+}
+
 /** Runs `write` with the inspection locked, if `stage` is the open stage; else a 409 naming it. */
-async function inOpenStage<T>(
+export async function inOpenStage<T>(
   db: Kysely<Database>,
   inspectionId: string,
   stage: StageId,
@@ -174,6 +212,7 @@ async function checkReferences(
 export async function createRecord(db: Kysely<Database>, inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>) {
   const definition = RECORD_KINDS[kind] as { stage: StageId; decidedBy?: string; reviewedBy?: string };
   await requireRecordWriter(db, inspection, actor, kind);
+  requireAuthorOf(inspection, actor, kind, data);
   const id = randomUUID();
   await inOpenStage(db, inspection.row.id, definition.stage, async (tx) => {
     await checkReferences(tx, inspection, kind, data, null);
@@ -204,6 +243,7 @@ export async function editRecord(db: Kysely<Database>, inspection: Inspection, a
   const kind = current.kind as RecordKind;
   await requireRecordWriter(db, inspection, actor, kind);
   const data = parseRecordData(kind, rawData);
+  requireAuthorOf(inspection, actor, kind, data, current.data);
   await inOpenStage(db, inspection.row.id, current.stage as StageId, async (tx) => {
     const fresh = await findRecord(tx, inspection.row.id, recordId);
     if (!fresh || fresh.version !== version) {
@@ -240,6 +280,7 @@ export async function reviewRecord(
   if (!(actor.roles.includes('group_leader') && actor.sub === inspection.row.leader_sub)) {
     throw forbidden(`only ${inspection.row.group_name}'s leader ${inspection.row.leader_name} reviews its problem papers`);
   }
+  await requireNotRecused(db, inspection.row.id, actor);
   await inOpenStage(db, inspection.row.id, current.stage as StageId, async (tx) => {
     const fresh = (await findRecord(tx, inspection.row.id, recordId))!;
     if (fresh.review_status !== 'pending') {
@@ -289,4 +330,3 @@ export async function decideRecord(
   return toRecordView(await loadRecord(db, inspection.row.id, recordId));
 }
 
-export { inOpenStage };

@@ -120,13 +120,27 @@ class RssSampler {
 }
 
 /**
- * CPU seconds used so far by this process and by its child processes that are still
- * running (the Temporal dev server). The children are read from /proc, so on other
- * systems they count as unknown.
+ * CPU seconds used so far by this process, by its child processes that are still
+ * running (the Temporal dev server) and by the whole machine. The children and the
+ * machine are read from /proc, so on other systems they count as unknown.
  */
-function cpuSeconds(): { self: number; children: number | undefined } {
+function cpuSeconds(): { self: number; children: number | undefined; machine: number | undefined } {
   const { user, system } = process.cpuUsage();
-  return { self: (user + system) / 1e6, children: childrenCpuSeconds() };
+  return { self: (user + system) / 1e6, children: childrenCpuSeconds(), machine: machineCpuSeconds() };
+}
+
+/** Busy CPU seconds of all cores since boot (/proc/stat), so the bench can tell when something else ran too. */
+function machineCpuSeconds(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal …
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = [user, nice, system, irq, softirq, steal].reduce<number>((sum, x) => sum + (x ?? 0), 0);
+    return busy / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 function childrenCpuSeconds(): number | undefined {
@@ -161,6 +175,7 @@ class CostMeter {
   private wallMs = 0;
   private cpuSelf = 0;
   private cpuChildren: number | undefined = 0;
+  private cpuMachine: number | undefined = 0;
   private eluActive = 0;
   private eluIdle = 0;
 
@@ -178,6 +193,10 @@ class CostMeter {
         this.cpuChildren !== undefined && cpu.children !== undefined && cpuStart.children !== undefined
           ? this.cpuChildren + (cpu.children - cpuStart.children)
           : undefined;
+      this.cpuMachine =
+        this.cpuMachine !== undefined && cpu.machine !== undefined && cpuStart.machine !== undefined
+          ? this.cpuMachine + (cpu.machine - cpuStart.machine)
+          : undefined;
       this.eluActive += elu.active;
       this.eluIdle += elu.idle;
       return wallMs;
@@ -190,15 +209,21 @@ class CostMeter {
       wallMs: this.wallMs,
       selfCores: this.cpuSelf / seconds,
       serverCores: this.cpuChildren === undefined ? undefined : this.cpuChildren / seconds,
+      /** CPU that neither this process nor the server used: other work on the machine, which skews the numbers. */
+      otherCores:
+        this.cpuMachine === undefined || this.cpuChildren === undefined
+          ? undefined
+          : Math.max(0, this.cpuMachine - this.cpuSelf - this.cpuChildren) / seconds,
       eventLoop: this.eluActive / Math.max(this.eluActive + this.eluIdle, Number.EPSILON),
     };
   }
 }
 type PhaseCost = ReturnType<CostMeter['total']>;
 
+const cores = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} cores`);
+
 function describeCost(cost: PhaseCost): string {
-  const server = cost.serverCores === undefined ? 'n/a' : `${cost.serverCores.toFixed(2)} cores`;
-  return `CPU: this process ${cost.selfCores.toFixed(2)} cores, Temporal server ${server}; main thread busy ${(cost.eventLoop * 100).toFixed(0)}%`;
+  return `CPU: this process ${cost.selfCores.toFixed(2)} cores, Temporal server ${cores(cost.serverCores)}, other processes ${cores(cost.otherCores)}; main thread busy ${(cost.eventLoop * 100).toFixed(0)}%`;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -548,6 +573,8 @@ async function main(): Promise<void> {
     const apiSubmissions: number[] = [];
     const rawTrips: number[] = [];
     let decisionsSeen = 0;
+    const aMeter = new CostMeter();
+    const endA = aMeter.begin();
     for (const walker of aRound.walkers) {
       while (!walker.done) {
         const action = walker.nextAction;
@@ -567,6 +594,7 @@ async function main(): Promise<void> {
         }
       }
     }
+    endA();
     const aPeak = rss.window();
     const apiA = summarize(apiDecisions);
     const rawA = summarize(rawTrips);
@@ -654,6 +682,7 @@ async function main(): Promise<void> {
     out(`  raw  Update + 1-row insert activity     p50 ${ms(rawA.p50)}   p95 ${ms(rawA.p95)}   mean ${ms(rawA.mean)}`);
     out(`  ratio api/raw  p50 ${ratio(apiA.p50, rawA.p50)}   p95 ${ratio(apiA.p95, rawA.p95)}   ${goal(latencyRatio, GOAL_LATENCY_RATIO)} on p50`);
     out(`  (for reference: the submission before each approval, API p50 ${ms(subA.p50)}   p95 ${ms(subA.p95)})`);
+    out(`  while (a) ran: other processes on the machine used ${cores(aMeter.total().otherCores)} (more than ~0.1 skews the numbers)`);
     out();
     out(`(b) ${options.inspections} inspections through all 7 stages, one phase per stage, all ${options.inspections} at once in each: ${transitions} transitions (submissions + decisions)`);
     out(`  API  ${secs(apiWallMs)} wall (sum of 7 phases)   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);

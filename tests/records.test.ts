@@ -140,6 +140,70 @@ describe('recording a stage', () => {
   });
 });
 
+describe('who may see and say what', () => {
+  it('shows the target’s liaison only what they take part in, and never the findings', async () => {
+    const liaison = { sub: 'liaison-ma', name: '马联络员', roles: ['liaison' as const] };
+    const body = launchBody();
+    body.inspections[0]!.target = { ...body.inspections[0]!.target, liaison: { sub: liaison.sub, name: liaison.name } } as never;
+    const round = (await h.call(office, 'POST', '/api/v1/rounds', body)).body;
+    const id = round.inspections[0].id as string;
+    for (const stage of STAGE_IDS.slice(0, 6)) await passStage(h, id, stage, leaderOne);
+
+    const item = await h.call(leaderOne, 'POST', records(id), {
+      kind: 'rectification_item',
+      data: {
+        problemId: (await h.call(leaderOne, 'GET', `${records(id)}?kind=problem`)).body.records[0].id,
+        measure: '完善票据管理',
+        owner: '财务科',
+        dueOn: '2022-03-31',
+      },
+    });
+    const seen = await h.call(liaison, 'GET', records(id));
+    expect(seen.status).toBe(200);
+    expect(new Set(seen.body.records.map((r: { kind: string }) => r.kind))).toEqual(new Set(['conduct_questionnaire', 'rectification_item']));
+    const paper = (await h.call(leaderOne, 'GET', `${records(id)}?kind=problem`)).body.records[0].id;
+    expect((await h.call(liaison, 'GET', `${records(id)}/${paper}`)).status).toBe(403);
+    expect((await h.call(liaison, 'GET', `/api/v1/inspections/${id}/report`)).status).toBe(403);
+    // The liaison reports progress on the item.
+    const progress = await h.call(liaison, 'PATCH', `${records(id)}/${item.body.id}`, {
+      data: { ...item.body.data, status: 'done', progress: [{ on: '2022-02-28', note: '已整改完毕' }] },
+      version: item.body.version,
+    });
+    expect(progress.status, JSON.stringify(progress.body)).toBe(200);
+    expect(progress.body.updatedBy.sub).toBe(liaison.sub);
+  });
+
+  it('lets each member declare only for themselves, and only the leader withdraw a finding', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const forOther = await h.call(memberOne, 'POST', records(id), {
+      kind: 'recusal_declaration',
+      data: { memberSub: leaderOne.sub, hasRelation: true, relation: '捏造' },
+    });
+    expect(forOther.status).toBe(403);
+    for (const stage of ['preparation', 'stationing'] as const) await passStage(h, id, stage, leaderOne);
+    await recordWork(h, id, 'drafting', leaderOne);
+    const paper = (await h.call(leaderOne, 'GET', `${records(id)}?kind=problem`)).body.records[0];
+    const byMember = await h.call(memberOne, 'PATCH', `${records(id)}/${paper.id}`, { data: { ...paper.data, withdrawn: true }, version: paper.version });
+    expect(byMember.status).toBe(403);
+    const byLeader = await h.call(leaderOne, 'PATCH', `${records(id)}/${paper.id}`, { data: { ...paper.data, withdrawn: true }, version: paper.version });
+    expect(byLeader.status).toBe(200);
+    expect(byLeader.body.reviewStatus).toBe('pending');
+  });
+
+  it('shows a group only its own inspections of a round', async () => {
+    const round = await launch();
+    const view = await h.call(memberOne, 'GET', `/api/v1/rounds/${round.id}`);
+    expect(view.body.inspections.map((i: { id: string }) => i.id)).toEqual([round.inspections[0]!.id]);
+    const cancel = { reason: '测试重复撤销', requestId: rid('cancel') };
+    const first = await h.call(office, 'POST', `/api/v1/rounds/${round.id}/cancel`, cancel);
+    const again = await h.call(office, 'POST', `/api/v1/rounds/${round.id}/cancel`, cancel);
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('cancelled');
+  });
+});
+
 describe('recusal (回避)', () => {
   it('keeps a member with an undecided or refused declaration out of the records', async () => {
     const round = await launch();
@@ -239,13 +303,31 @@ describe('a whole inspection', () => {
 });
 
 describe('any payload', () => {
+  it('with text PostgreSQL cannot store is refused naming the field, and leaves the process able to go on', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    const nul = await h.call(memberOne, 'POST', records(id), { kind: 'contingency_plan', data: { summary: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.details.issues[0].field).toBe('body.data.summary');
+    const surrogate = await submit(id, 'preparation').then(() =>
+      h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s'), comment: 'ok \ud800 x' }),
+    );
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.details.issues[0].field).toBe('body.comment');
+    await recordWork(h, id, 'preparation', leaderOne);
+    expect((await submit(id, 'preparation')).status).toBe(200);
+    expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`)).body.intact).toBe(true);
+  });
+
   it('gets a 2xx or a 4xx in the error shape, never a 500', async () => {
     const round = await launch();
     const id = round.inspections[0]!.id;
-    const value = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.uuid(), fc.date().map((d) => (Number.isNaN(d.getTime()) ? '2021-01-01' : d.toISOString().slice(0, 10))));
+    // Full Unicode, lone surrogates and NUL included: what PostgreSQL cannot store must be a 400, not a 500.
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('a\u0000b', 'x\ud800y', '\udfff', '正常文本'));
+    const value = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.uuid(), fc.date().map((d) => (Number.isNaN(d.getTime()) ? '2021-01-01' : d.toISOString().slice(0, 10))));
     const data = fc.dictionary(
       fc.constantFrom('source', 'receivedOn', 'summary', 'memberSub', 'hasRelation', 'evidence', 'basis', 'focus', 'on', 'title', 'answers', 'items', 'status', 'problemId'),
-      fc.oneof(value, fc.array(value, { maxLength: 3 }), fc.dictionary(fc.string(), value, { maxKeys: 3 })),
+      fc.oneof(value, fc.array(value, { maxLength: 3 }), fc.dictionary(text, value, { maxKeys: 3 })),
     );
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.constantFrom(...RECORD_KIND_IDS), fc.string()), fc.oneof(data, value), async (kind, payload) => {

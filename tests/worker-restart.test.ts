@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // Clients here wait out a worker's death: activity timeouts, a new worker's start.
+  h = await startHarness({ requestTimeoutMs: 120_000 });
 });
 afterAll(async () => {
   await h?.close();

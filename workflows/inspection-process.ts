@@ -4,7 +4,7 @@
  * synchronously (so the next update's validator already sees the change) and hand
  * back the steps to persist.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import {
   REFUSAL,
   type DecideStageInput,
@@ -192,6 +192,8 @@ export class InspectionProcess {
     submission.decisions.push({ role, by: input.actor, at: now, comment: input.comment });
     const nextRole = chain[level];
     if (nextRole) {
+      // The next approver gets their own escalation clock.
+      if (patched('inspection-escalate-each-level')) submission.escalated = false;
       this.status = { ...this.status, awaitingRole: nextRole };
       return this.finish(
         input.requestId,

@@ -25,7 +25,8 @@ import {
 } from './messages.js';
 
 const { recordInspectionSteps, freezeStage } = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '30 seconds',
+  // A database write takes milliseconds; a short timeout lets a crashed worker's write be retried soon.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -56,16 +57,16 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
 
   const persist = (transition: Transition): Promise<void> => {
     if (transition.events.length === 0) return writes.then(() => undefined);
-    const next = writes.then(() =>
-      recordInspectionSteps({
-        inspectionId: plan.inspectionId,
-        roundId: plan.roundId,
-        events: transition.events,
-        status: process.current,
-        notices: transition.notices.map((n) => ({ ...n, id: uuid4(), stage: process.current.stage })),
-        result: transition.result,
-      }),
-    );
+    // Taken now, not when the write before it finishes: the row must match these events.
+    const steps = {
+      inspectionId: plan.inspectionId,
+      roundId: plan.roundId,
+      events: transition.events,
+      status: process.current,
+      notices: transition.notices.map((n) => ({ ...n, id: uuid4(), stage: process.current.stage })),
+      result: transition.result,
+    };
+    const next = writes.then(() => recordInspectionSteps(steps));
     writes = next.catch(() => undefined);
     return next;
   };
@@ -90,6 +91,8 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       process.beginCheck(input.requestId);
       let unmet;
       try {
+        // The database must show every earlier step before the gate reads it.
+        await writes;
         ({ unmet } = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage }));
       } finally {
         process.endCheck();
@@ -129,6 +132,8 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
       await condition(allHandlersFinished);
       await writes;
+      // A cancellation that arrived while we waited must be recorded, not dropped with this run.
+      if (pendingCancel && patched('inspection-cancel-before-continue-as-new')) continue;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
     }
     const seen = process.current.seq;

@@ -97,9 +97,14 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     children = [];
     for (const inspectionPlan of inspectionPlans) children.push(await start(inspectionPlan));
   }
-  for (const child of children) {
-    void child.result().then((result) => completed.add(result.inspectionId));
-  }
+  children.forEach((child, i) => {
+    const inspectionId = inspectionPlans[i]!.inspectionId;
+    // A child that fails or is terminated (by an operator) has ended too: the round must not wait on it.
+    void child.result().then(
+      () => completed.add(inspectionId),
+      () => completed.add(inspectionId),
+    );
+  });
   // Only now may the launch return: a client that got its 201 can act on every inspection.
   launched = true;
 

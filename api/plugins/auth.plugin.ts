@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { AuthError, createTokenVerifier, type AuthConfig } from '../auth.js';
+import { AuthError, AuthUnavailableError, createTokenVerifier, type AuthConfig } from '../auth.js';
 import { ApiError, ERROR_CODES } from '../errors.js';
 
 /** Every route registered after this, in the same scope, requires a bearer token. */
@@ -15,6 +15,7 @@ export const authPlugin = fp<AuthConfig>(
         request.actor = await verify(token);
       } catch (error) {
         if (error instanceof AuthError) throw new ApiError(401, ERROR_CODES[401], error.message);
+        if (error instanceof AuthUnavailableError) throw new ApiError(503, ERROR_CODES[503], error.message);
         throw error;
       }
     });

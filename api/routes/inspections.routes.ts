@@ -13,6 +13,7 @@ import { commonErrors, conflict } from '../errors.js';
 import { decisionBody, historyStep, inspectionView, submissionBody, transitionView, uuidParam } from '../schemas.js';
 import { callWorkflow, callWorkflowWithin } from '../temporal-errors.js';
 import { loadInspection } from '../views.js';
+import { requireNotRecused } from '../records.service.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 
@@ -83,6 +84,7 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
       const repeat = await previous(id, requestId, 'submission', stage);
       if (repeat) return repeat;
       stillRunning(row);
+      await requireNotRecused(db, id, request.actor);
       return callWorkflowWithin(temporal, within, () =>
         temporal.workflow.getHandle(inspectionWorkflowId(id)).executeUpdate(submitStageUpdate, {
           updateId: requestId,

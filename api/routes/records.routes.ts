@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listRecords, listRecordVersions } from '../../db/records.repository.js';
 import { STAGE_IDS, type RecordKind } from '../../workflows/stages.js';
-import { commonErrors } from '../errors.js';
+import { commonErrors, forbidden } from '../errors.js';
 import {
   createRecordBody,
   recordDecisionBody,
@@ -17,7 +17,7 @@ import {
   decideRecord,
   editRecord,
   loadRecord,
-  requireRecordReader,
+  readableKinds,
   reviewRecord,
   toRecordView,
 } from '../records.service.js';
@@ -61,9 +61,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const inspection = await loadInspection(db, request.params.id);
-      await requireRecordReader(db, inspection, request.actor);
+      const kinds = await readableKinds(db, inspection, request.actor);
       const rows = await listRecords(db, request.params.id, request.query);
-      return { records: rows.map(toRecordView) };
+      return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind as RecordKind)).map(toRecordView) };
     },
   );
 
@@ -79,8 +79,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const inspection = await loadInspection(db, request.params.id);
-      await requireRecordReader(db, inspection, request.actor);
+      const kinds = await readableKinds(db, inspection, request.actor);
       const row = await loadRecord(db, request.params.id, request.params.recordId);
+      if (kinds !== 'all' && !kinds.includes(row.kind as RecordKind)) throw forbidden(`a ${row.kind} record is not shown to you`);
       const versions = await listRecordVersions(db, row.id);
       return {
         ...toRecordView(row),

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listRounds } from '../../db/rounds.repository.js';
+import { listRoundEvents, listRounds } from '../../db/rounds.repository.js';
 import { listRoundInspections } from '../../db/inspections.repository.js';
 import { cancelRoundUpdate, roundLaunchedUpdate, roundWorkflowId, type RoundPlan } from '../../workflows/messages.js';
 import type { roundWorkflow } from '../../workflows/round.workflow.js';
@@ -87,13 +87,13 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const round = await loadRoundView(db, request.params.roundId);
-      if (!seesAllRounds(request.actor)) {
-        const mine = round.inspections.some(
-          (i) => i.group.leader.sub === request.actor.sub || i.group.members.some((m) => m.sub === request.actor.sub),
-        );
-        if (!mine) throw forbidden('you are not named in any group of this round');
-      }
-      return round;
+      if (seesAllRounds(request.actor)) return round;
+      // Authority is per group: a group sees its own inspections of the round, not the others'.
+      const mine = round.inspections.filter(
+        (i) => i.group.leader.sub === request.actor.sub || i.group.members.some((m) => m.sub === request.actor.sub),
+      );
+      if (mine.length === 0) throw forbidden('you are not named in any group of this round');
+      return { ...round, inspections: mine };
     },
   );
 
@@ -113,6 +113,9 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
       const { roundId } = request.params;
       const round = await loadRoundView(db, roundId);
       const requestId = request.body.requestId ?? randomUUID();
+      const events = await listRoundEvents(db, roundId);
+      // The same cancellation repeated: answer as the first time.
+      if (events.some((e) => e.kind === 'cancelled' && e.request_id === requestId)) return round;
       if (round.status !== 'active') {
         throw conflict(`the round is already ${round.status}`, { status: round.status });
       }

@@ -33,7 +33,7 @@ export interface Harness {
  * The system as a test sees it: the real API (driven with inject), a real worker on
  * a task queue of its own, the run's real Temporal server and a fresh database.
  */
-export async function startHarness(options: { historyLimit?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number } = {}): Promise<Harness> {
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const database = await createTestDatabase();
@@ -41,7 +41,7 @@ export async function startHarness(options: { historyLimit?: number } = {}): Pro
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: 'default' });
   const app = await buildApp({
-    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit },
+    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs },
     auth: { secret: JWT_SECRET },
     // XUNCHA_TEST_LOG=debug shows the API's logs while a test runs.
     logger: process.env.XUNCHA_TEST_LOG ? { level: process.env.XUNCHA_TEST_LOG } : false,
