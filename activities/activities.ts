@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
-import { freezeStageForSubmission } from '../db/records.repository.js';
+import { freezeStageForSubmission, type FrozenRecords } from '../db/records.repository.js';
 import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RoundPlan } from '../workflows/messages.js';
@@ -27,8 +27,8 @@ export function createActivities({ db }: ActivityDeps) {
       await appendInspectionSteps(db, steps);
     },
     /** Checks the stage's exit criteria and, if they hold, freezes its records. */
-    async freezeStage(input: { inspectionId: string; stage: StageId }): Promise<{ unmet: Unmet[] }> {
-      return { unmet: await freezeStageForSubmission(db, input.inspectionId, input.stage) };
+    async freezeStage(input: { inspectionId: string; stage: StageId }): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> {
+      return freezeStageForSubmission(db, input.inspectionId, input.stage);
     },
   };
 }

@@ -134,6 +134,7 @@ export interface RecordTable {
 }
 
 export interface RecordVersionTable {
+  seq: Generated<number>;
   record_id: string;
   version: number;
   change: string;
@@ -148,6 +149,7 @@ export interface RecordVersionTable {
 }
 
 export interface ReportSectionVersionTable {
+  seq: Generated<number>;
   inspection_id: string;
   section: string;
   version: number;

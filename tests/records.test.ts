@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
@@ -282,6 +283,20 @@ describe('a whole inspection', () => {
     expect(strFromU8(files['word/styles.xml']!)).toContain('w:eastAsia="仿宋_GB2312"');
 
     for (const stage of STAGE_IDS.slice(5)) await passStage(h, id, stage, leaderOne);
+
+    // Every submission names what it froze; an edit made behind the database's guard shows up.
+    const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
+    const submitted = history.body.steps.filter((s: { kind: string }) => s.kind === 'submitted');
+    expect(submitted).toHaveLength(STAGE_IDS.length);
+    expect(submitted[0].data.records).toMatchObject({ stage: 'preparation', versions: expect.any(Number), digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`)).body).toMatchObject({ intact: true, recordsIntact: true });
+    await sql`alter table record_versions disable trigger record_versions_append_only`.execute(h.database.db);
+    await sql`update record_versions set data = jsonb_set(data, '{facts}', '"改写后的事实"') where record_id = (select id from records where inspection_id = ${id} and kind = 'problem' order by created_at limit 1)`.execute(h.database.db);
+    await sql`alter table record_versions enable trigger record_versions_append_only`.execute(h.database.db);
+    const tampered = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`);
+    expect(tampered.body).toMatchObject({ intact: false, historyIntact: true, recordsIntact: false });
+    expect(tampered.body.problems.join('\n')).toMatch(/the drafting records submitted then are not the ones stored now/);
+
     const progress = await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`);
     expect(progress.body.totals).toMatchObject({
       problems: 2,

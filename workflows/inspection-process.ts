@@ -130,7 +130,8 @@ export class InspectionProcess {
     this.expectStage(input.stage, 'open');
   }
 
-  submit(input: SubmitStageInput, now: string): Transition {
+  /** `data` goes into the recorded step: what the submission froze, for the auditor. */
+  submit(input: SubmitStageInput, now: string, data: Record<string, unknown> = {}): Transition {
     const remembered = this.results.get(input.requestId);
     if (remembered) return { events: [], notices: [], result: remembered };
     const chain = this.chain();
@@ -144,7 +145,7 @@ export class InspectionProcess {
     return this.finish(
       input.requestId,
       'submission',
-      this.record([{ kind: 'submitted', actor: input.actor, at: now, comment: input.comment, requestId: input.requestId }]),
+      this.record([{ kind: 'submitted', actor: input.actor, at: now, comment: input.comment, requestId: input.requestId, data }]),
     );
   }
 

@@ -87,16 +87,20 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     const remembered = process.previousResult(input.requestId);
     if (remembered) return remembered;
     // Histories recorded before exit criteria existed replay without the check.
+    let frozen: Record<string, unknown> = {};
     if (patched('inspection-exit-criteria')) {
       process.beginCheck(input.requestId);
-      let unmet;
+      let gate;
       try {
         // The database must show every earlier step before the gate reads it.
         await writes;
-        ({ unmet } = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage }));
+        gate = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage });
       } finally {
         process.endCheck();
       }
+      const { unmet } = gate;
+      // Older gates returned no digest; the step then records none.
+      if (gate.frozen) frozen = { records: gate.frozen };
       if (unmet.length > 0) {
         throw ApplicationFailure.create({
           type: REFUSAL.exitCriteriaUnmet,
@@ -109,7 +113,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         throw ApplicationFailure.create({ type: REFUSAL.conflict, message: 'the inspection was cancelled', nonRetryable: true });
       }
     }
-    return apply(process.submit(input, now()));
+    return apply(process.submit(input, now(), frozen));
   };
 
   setHandler(submitStageUpdate, submit, {

@@ -2,6 +2,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRequestResult, listHistory, verifyChain } from '../../db/history.repository.js';
+import { verifyRecords, type FrozenRecords } from '../../db/records.repository.js';
 import {
   decideStageUpdate,
   inspectionWorkflowId,
@@ -142,13 +143,16 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/history/verify',
     {
       schema: {
-        summary: "Recompute the history's hash chain: shows whether any step was altered or removed",
+        summary:
+          "Recompute the history's hash chain and each submission's digest of its records: shows whether any step or record was altered or removed",
         tags: ['history'],
         params: inspectionParams,
         response: {
           200: z.object({
             inspectionId: z.uuid(),
             intact: z.boolean(),
+            historyIntact: z.boolean(),
+            recordsIntact: z.boolean(),
             steps: z.number(),
             firstBrokenSeq: z.number().nullable(),
             problems: z.array(z.string()),
@@ -160,7 +164,19 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       await readable(request.params.id, request.actor);
       const history = await listHistory(db, request.params.id);
-      return { inspectionId: request.params.id, ...verifyChain(request.params.id, history) };
+      const chain = verifyChain(request.params.id, history);
+      const submissions = history
+        .filter((step) => step.kind === 'submitted' && step.data.records)
+        .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
+      const recordProblems = await verifyRecords(db, request.params.id, submissions);
+      return {
+        inspectionId: request.params.id,
+        ...chain,
+        intact: chain.intact && recordProblems.length === 0,
+        historyIntact: chain.intact,
+        recordsIntact: recordProblems.length === 0,
+        problems: [...chain.problems, ...recordProblems],
+      };
     },
   );
 

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.js';
 import * as stageRecords from './2026-11-28T1400-stage-records.js';
+import * as versionSequence from './2026-11-28T2200-version-sequence.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -10,4 +11,5 @@ import * as stageRecords from './2026-11-28T1400-stage-records.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0900-rounds-and-inspections': roundsAndInspections,
   '2026-11-28T1400-stage-records': stageRecords,
+  '2026-11-28T2200-version-sequence': versionSequence,
 };
