@@ -71,8 +71,9 @@ export async function resolveTemporalCli(
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    // The Go build's own progress goes to our stderr so a newcomer sees it working.
-    const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The Go build's own output goes to our stderr, so a newcomer sees it working and a
+    // caller capturing our stdout (the binary's path) gets nothing else.
+    const child = spawn(command, args, { env, stdio: ['ignore', 2, 2] });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),

@@ -1,13 +1,16 @@
 // `npm start`: the whole system in one process tree. Starts (or connects to) Temporal
 // and the database, migrates, runs the worker and the API, and on Ctrl-C drains the
-// worker and stops everything it started.
+// worker and stops everything it started, also when starting fails half-way.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { mintToken } from '../api/auth.js';
 import { createDatabase, describeTarget } from '../db/connection.js';
+import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { DEMO_USERS } from '../platform/demo-users.js';
@@ -24,76 +27,104 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 mkdirSync(dataDir, { recursive: true });
 
 let devServer: RunningDevServer | undefined;
-let address = settings.TEMPORAL_ADDRESS;
-if (!address) {
-  const cli = await resolveTemporalCli();
-  say('xuncha: starting the Temporal dev server…');
-  devServer = await startTemporalDevServer({
-    cli,
-    namespace: settings.TEMPORAL_NAMESPACE,
-    port: settings.TEMPORAL_PORT,
-    uiPort: settings.TEMPORAL_UI_PORT,
-    // A file, not memory: running rounds survive a restart of `npm start`.
-    dbFilename: join(dataDir, 'temporal.sqlite'),
-  });
-  address = devServer.address;
-}
+let db: Kysely<Database> | undefined;
+let workerConnection: NativeConnection | undefined;
+let clientConnection: Connection | undefined;
+let app: FastifyInstance | undefined;
+let failed = false;
 
-const target = databaseTarget(settings);
-const db = createDatabase(target);
-await migrateToLatest(db);
-
-const workerConnection = await NativeConnection.connect({ address });
-const worker = await createWorker({
-  connection: workerConnection,
-  namespace: settings.TEMPORAL_NAMESPACE,
-  taskQueue: settings.TASK_QUEUE,
-  db,
-});
-const clientConnection = await Connection.connect({ address });
-const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
-
-const auth = {
-  secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
-  jwksUrl: settings.JWKS_URL,
-  issuer: settings.JWT_ISSUER,
-  audience: settings.JWT_AUDIENCE,
-};
-const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
-  auth,
-  logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
-});
-await app.listen({ port: settings.PORT, host: settings.HOST });
-
-const api = `http://${settings.HOST}:${settings.PORT}`;
-say('');
-say(`xuncha is running`);
-say(`  API            ${api}/api/v1`);
-say(`  API docs       ${api}/docs`);
-say(`  health         ${api}/health`);
-say(`  Temporal       ${address}${devServer ? ' (embedded dev server)' : ''}`);
-if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
-say(`  database       ${describeTarget(target)}`);
-if (auth.secret) {
-  say('');
-  say('Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):');
-  for (const user of DEMO_USERS) {
-    const token = await mintToken(auth, user, { expiresIn: '30d' });
-    say(`  ${user.roles[0]!.padEnd(14)} ${user.sub.padEnd(20)} ${token}`);
-  }
-}
-say('');
-say('Ctrl-C stops everything.');
-
-// The SDK's runtime stops the worker on SIGINT/SIGTERM; once it has drained, close the rest.
 try {
-  await worker.run();
+  let address = settings.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cli = await resolveTemporalCli();
+    say('xuncha: starting the Temporal dev server…');
+    devServer = await startTemporalDevServer({
+      cli,
+      namespace: settings.TEMPORAL_NAMESPACE,
+      port: settings.TEMPORAL_PORT,
+      uiPort: settings.TEMPORAL_UI_PORT,
+      // A file, not memory: running rounds survive a restart of `npm start`.
+      dbFilename: join(dataDir, 'temporal.sqlite'),
+    });
+    address = devServer.address;
+  }
+
+  const target = databaseTarget(settings);
+  db = createDatabase(target);
+  await migrateToLatest(db);
+
+  clientConnection = await Connection.connect({ address });
+  const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
+
+  const auth = {
+    secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
+    jwksUrl: settings.JWKS_URL,
+    issuer: settings.JWT_ISSUER,
+    audience: settings.JWT_AUDIENCE,
+  };
+  app = await buildApp({
+    services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
+    auth,
+    logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
+  });
+  await app.listen({ port: settings.PORT, host: settings.HOST });
+
+  // Created last and run at once: a worker that exists but never runs keeps the process alive.
+  workerConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: settings.TEMPORAL_NAMESPACE,
+    taskQueue: settings.TASK_QUEUE,
+    db,
+  });
+  const running = worker.run();
+
+  const api = `http://${settings.HOST}:${settings.PORT}`;
+  say('');
+  say(`xuncha is running`);
+  say(`  API            ${api}/api/v1`);
+  say(`  API docs       ${api}/docs`);
+  say(`  health         ${api}/health`);
+  say(`  Temporal       ${address}${devServer ? ' (embedded dev server)' : ''}`);
+  if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
+  say(`  database       ${describeTarget(target)}`);
+  if (auth.secret) {
+    say('');
+    say('Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):');
+    for (const user of DEMO_USERS) {
+      const token = await mintToken(auth, user, { expiresIn: '30d' });
+      say(`  ${user.roles[0]!.padEnd(14)} ${user.sub.padEnd(20)} ${token}`);
+    }
+  }
+  say('');
+  say('Ctrl-C stops everything.');
+
+  // The SDK's runtime stops the worker on SIGINT/SIGTERM; once it has drained, close the rest.
+  await running;
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `xuncha: port ${settings.PORT} is already in use: stop what uses it or set PORT\n`
+      : `xuncha: could not start: ${(error as Error).message}\n`,
+  );
+  failed = true;
 } finally {
-  await app.close();
-  await clientConnection.close();
-  await workerConnection.close();
-  await db.destroy();
-  await devServer?.stop();
+  // Each part is stopped even if stopping another fails, the Temporal server last.
+  for (const stop of [
+    () => app?.close(),
+    () => clientConnection?.close(),
+    () => workerConnection?.close(),
+    () => db?.destroy(),
+    () => devServer?.stop(),
+  ]) {
+    try {
+      await stop();
+    } catch (error) {
+      process.stderr.write(`xuncha: while stopping: ${(error as Error).message}\n`);
+    }
+  }
   say('xuncha: stopped');
 }
+// Explicitly: the SDK's runtime may still hold handles, and its shutdown resets the exit code.
+process.exit(failed ? 1 : 0);
