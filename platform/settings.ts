@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 
 /**
  * Every environment variable the processes read. The README's configuration table
@@ -22,7 +23,7 @@ export const temporalSettings = z.object({
     .regex(/^[^\s:]+:\d+$/, 'must be host:port')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TASK_QUEUE: z.string().min(1).default('xuncha'),
+  TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
 });
 
 export const authSettings = z.object({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectionStatusQuery, inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import {
@@ -93,6 +94,9 @@ describe('approvals', () => {
     await passStage(h, id, 'preparation', leaderOne);
     const after = await h.call(leaderOne, 'GET', `/api/v1/inspections/${id}`);
     expect(after.body).toMatchObject({ stage: 'stationing', state: 'open' });
+    // Operators can ask the workflow itself; it agrees with what the API shows.
+    const queried = await h.temporal.workflow.getHandle(inspectionWorkflowId(id)).query(inspectionStatusQuery);
+    expect(queried).toMatchObject({ stage: 'stationing', state: 'open', awaitingRole: null, stageDueAt: after.body.dueAt });
 
     const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
     const rejection = history.body.steps.find((s: { kind: string }) => s.kind === 'rejected');

@@ -7,6 +7,7 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
 import {
   REFUSAL,
+  type CancelInput,
   type DecideStageInput,
   type InspectionEvent,
   type InspectionEventKind,
@@ -237,7 +238,7 @@ export class InspectionProcess {
     });
   }
 
-  cancel(input: CancelInputLike, now: string): Transition {
+  cancel(input: CancelInput, now: string): Transition {
     this.submission = null;
     this.status = { ...this.status, state: 'cancelled', awaitingRole: null };
     return this.record([
@@ -368,4 +369,3 @@ interface Step {
   data?: Record<string, unknown>;
 }
 
-type CancelInputLike = { reason: string; requestId: string; actor: Actor };

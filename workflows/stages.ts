@@ -57,19 +57,9 @@ export const STAGES: readonly StageDefinition[] = [
 export type ApprovalChains = Record<StageId, ApproverRole[]>;
 export type StageDueDays = Record<StageId, number>;
 
-export function stageDefinition(stage: StageId): StageDefinition {
-  const found = STAGES.find((s) => s.id === stage);
-  if (!found) throw new Error(`unknown stage ${stage}`);
-  return found;
-}
-
 /** The stage after `stage`, or undefined after the last one. */
 export function nextStage(stage: StageId): StageId | undefined {
   return STAGE_IDS[STAGE_IDS.indexOf(stage) + 1];
-}
-
-export function stageNumber(stage: StageId): number {
-  return STAGE_IDS.indexOf(stage) + 1;
 }
 
 /** A round's chains: the defaults, with the stages the round overrides replaced. */
@@ -148,10 +138,6 @@ export const RECORD_KINDS = {
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
 
-export function recordKind(kind: RecordKind): RecordKindDefinition {
-  return RECORD_KINDS[kind];
-}
-
 /** The five sources a group must hear from before stationing (情况通报). */
 export const BRIEFING_SOURCES = ['discipline', 'organization', 'finance', 'audit', 'petition'] as const;
 export type BriefingSource = (typeof BRIEFING_SOURCES)[number];
@@ -163,6 +149,9 @@ export const REPORT_SECTIONS = [
   { id: 'leads', title: '问题线索', written: false },
   { id: 'recommendations', title: '意见建议', written: true },
 ] as const;
+type ReportSection = (typeof REPORT_SECTIONS)[number];
 /** The narrative sections a person writes; the others are built from the problem papers. */
-export const WRITTEN_REPORT_SECTIONS = ['basic_situation', 'recommendations'] as const;
-export type WrittenReportSection = (typeof WRITTEN_REPORT_SECTIONS)[number];
+export type WrittenReportSection = Extract<ReportSection, { written: true }>['id'];
+export const WRITTEN_REPORT_SECTIONS = REPORT_SECTIONS.filter((s): s is Extract<ReportSection, { written: true }> => s.written).map(
+  (s) => s.id,
+) as [WrittenReportSection, ...WrittenReportSection[]];
