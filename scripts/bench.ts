@@ -3,9 +3,14 @@
 //
 //   (a) latency of one approval through the real HTTP API, against one raw Temporal
 //       Update whose handler runs one activity that inserts one row;
-//   (b) wall time to drive N inspections through all seven stages concurrently via
-//       the API, against as many raw Update+activity round trips, equally concurrent;
+//   (b) wall time to drive N inspections through all seven stages via the API, in
+//       seven phases (one per stage, all N inspections at once in each), against as
+//       many raw Update+activity round trips, phased and concurrent the same way;
 //   (c) the process's peak RSS (API and worker share the process).
+//
+// A stage can be submitted only once its exit criteria hold, so before a stage's
+// transitions the bench records that stage's work through the API
+// (platform/sample-stage-work.ts), as the tests do, and leaves that out of the timing.
 //
 // Flags: --inspections N (default 200), --samples K (default 200). A benchmark, not a
 // test: it prints numbers and goals and never fails on them.
@@ -32,11 +37,13 @@ import {
 import { createDatabase, describeTarget, type DatabaseTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { recordStageWork, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
+import { STAGE_IDS, type StageId } from '../workflows/stages.js';
 import { bundlerOptions, createWorker, installRuntime } from '../worker/create-worker.js';
 
 const GOAL_LATENCY_RATIO = 1.3;
@@ -112,13 +119,27 @@ class RssSampler {
 }
 
 /**
- * CPU seconds used so far by this process and by its child processes that are still
- * running (the Temporal dev server). The children are read from /proc, so on other
- * systems they count as unknown.
+ * CPU seconds used so far by this process, by its child processes that are still
+ * running (the Temporal dev server) and by the whole machine. The children and the
+ * machine are read from /proc, so on other systems they count as unknown.
  */
-function cpuSeconds(): { self: number; children: number | undefined } {
+function cpuSeconds(): { self: number; children: number | undefined; machine: number | undefined } {
   const { user, system } = process.cpuUsage();
-  return { self: (user + system) / 1e6, children: childrenCpuSeconds() };
+  return { self: (user + system) / 1e6, children: childrenCpuSeconds(), machine: machineCpuSeconds() };
+}
+
+/** Busy CPU seconds of all cores since boot (/proc/stat), so the bench can tell when something else ran too. */
+function machineCpuSeconds(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal …
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = [user, nice, system, irq, softirq, steal].reduce<number>((sum, x) => sum + (x ?? 0), 0);
+    return busy / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 function childrenCpuSeconds(): number | undefined {
@@ -144,33 +165,64 @@ function childrenCpuSeconds(): number | undefined {
   }
 }
 
-/** What one phase cost: wall time, CPU of this process and of the server, main-thread busyness. */
-class Phase {
-  private readonly wallStart = performance.now();
-  private readonly cpuStart = cpuSeconds();
-  private readonly eluStart = performance.eventLoopUtilization();
+/**
+ * What a run of phases cost, summed over its phases: wall time, CPU of this process,
+ * of the server and of anything else on the machine, main-thread busyness. `begin()` starts a phase; the function it
+ * returns ends it, adds it to the total and returns that phase's wall time in ms.
+ */
+class CostMeter {
+  private wallMs = 0;
+  private cpuSelf = 0;
+  private cpuChildren: number | undefined = 0;
+  private cpuMachine: number | undefined = 0;
+  private eluActive = 0;
+  private eluIdle = 0;
 
-  end() {
-    const wallMs = performance.now() - this.wallStart;
-    const cpu = cpuSeconds();
-    const elu = performance.eventLoopUtilization(this.eluStart);
-    const seconds = wallMs / 1000;
+  begin(): () => number {
+    const wallStart = performance.now();
+    const cpuStart = cpuSeconds();
+    const eluStart = performance.eventLoopUtilization();
+    return () => {
+      const wallMs = performance.now() - wallStart;
+      const cpu = cpuSeconds();
+      const elu = performance.eventLoopUtilization(eluStart);
+      this.wallMs += wallMs;
+      this.cpuSelf += cpu.self - cpuStart.self;
+      this.cpuChildren =
+        this.cpuChildren !== undefined && cpu.children !== undefined && cpuStart.children !== undefined
+          ? this.cpuChildren + (cpu.children - cpuStart.children)
+          : undefined;
+      this.cpuMachine =
+        this.cpuMachine !== undefined && cpu.machine !== undefined && cpuStart.machine !== undefined
+          ? this.cpuMachine + (cpu.machine - cpuStart.machine)
+          : undefined;
+      this.eluActive += elu.active;
+      this.eluIdle += elu.idle;
+      return wallMs;
+    };
+  }
+
+  total() {
+    const seconds = this.wallMs / 1000;
     return {
-      wallMs,
-      selfCores: (cpu.self - this.cpuStart.self) / seconds,
-      serverCores:
-        cpu.children !== undefined && this.cpuStart.children !== undefined
-          ? (cpu.children - this.cpuStart.children) / seconds
-          : undefined,
-      eventLoop: elu.utilization,
+      wallMs: this.wallMs,
+      selfCores: this.cpuSelf / seconds,
+      serverCores: this.cpuChildren === undefined ? undefined : this.cpuChildren / seconds,
+      /** CPU that neither this process nor the server used: other work on the machine, which skews the numbers. */
+      otherCores:
+        this.cpuMachine === undefined || this.cpuChildren === undefined
+          ? undefined
+          : Math.max(0, this.cpuMachine - this.cpuSelf - this.cpuChildren) / seconds,
+      eventLoop: this.eluActive / Math.max(this.eluActive + this.eluIdle, Number.EPSILON),
     };
   }
 }
-type PhaseCost = ReturnType<Phase['end']>;
+type PhaseCost = ReturnType<CostMeter['total']>;
+
+const cores = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} cores`);
 
 function describeCost(cost: PhaseCost): string {
-  const server = cost.serverCores === undefined ? 'n/a' : `${cost.serverCores.toFixed(2)} cores`;
-  return `CPU: this process ${cost.selfCores.toFixed(2)} cores, Temporal server ${server}; main thread busy ${(cost.eventLoop * 100).toFixed(0)}%`;
+  return `CPU: this process ${cost.selfCores.toFixed(2)} cores, Temporal server ${cores(cost.serverCores)}, other processes ${cores(cost.otherCores)}; main thread busy ${(cost.eventLoop * 100).toFixed(0)}%`;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -206,6 +258,8 @@ interface RoundBody {
 
 class ApiClient {
   private readonly tokens = new Map<string, Promise<string>>();
+  /** Requests made through `call` (the recording of stages' work), by kind. */
+  readonly counts = { writes: 0, reads: 0 };
 
   constructor(private readonly baseUrl: string) {}
 
@@ -219,26 +273,50 @@ class ApiClient {
   }
 
   async post<T>(actor: Actor, path: string, body: unknown, expected = 200): Promise<T> {
-    const token = await this.token(actor);
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== expected) {
-      throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    const { status, text } = await this.request(actor, 'POST', path, body);
+    if (status !== expected) {
+      throw new Error(`POST ${path} answered ${status}: ${text.slice(0, 500)}`);
     }
     return JSON.parse(text) as T;
   }
+
+  /** Any request, answered with status and parsed body (platform/sample-stage-work.ts's `ApiCall`); counted. */
+  readonly call: ApiCall = async (actor, method, url, body) => {
+    if (method === 'GET') this.counts.reads += 1;
+    else this.counts.writes += 1;
+    const { status, text } = await this.request(actor, method, url, body);
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: leave the text for the error message to show
+    }
+    return { status, body: parsed };
+  };
+
+  private async request(actor: Actor, method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+    const token = await this.token(actor);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, text: await response.text() };
+  }
 }
 
-/** Launches one round whose every inspection has a group leader of its own. */
+/**
+ * Launches one round whose every inspection has a group of its own: a leader and one
+ * member (recording a stage's work needs both, as platform/sample-stage-work.ts does).
+ */
 async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
-  const leaders = Array.from({ length: count }, (_, i): Actor => ({
-    sub: `bench-${label}-leader-${i + 1}`,
-    name: `${label}组长${i + 1}`,
-    roles: ['group_leader'],
+  const casts = Array.from({ length: count }, (_, i): Cast => ({
+    leader: { sub: `bench-${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
+    members: [{ sub: `bench-${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
+    office,
+    leadingGroup,
   }));
   const round = await api.post<RoundBody>(
     office,
@@ -249,39 +327,50 @@ async function launchRound(api: ApiClient, label: string, count: number): Promis
       plannedStart: '2025-03-01',
       plannedEnd: '2025-12-31',
       focus: ['基准'],
-      inspections: leaders.map((leader, i) => ({
+      inspections: casts.map((cast, i) => ({
         target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
-        group: { name: `${label} 第${i + 1}巡察组`, leader: { sub: leader.sub, name: leader.name }, members: [] },
+        group: {
+          name: `${label} 第${i + 1}巡察组`,
+          leader: { sub: cast.leader.sub, name: cast.leader.name },
+          members: cast.members.map((m) => ({ sub: m.sub, name: m.name })),
+        },
       })),
     },
     201,
   );
-  const bySub = new Map(leaders.map((l) => [l.sub, l]));
+  const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));
   const walkers = round.inspections.map((inspection) => {
-    const leader = bySub.get(inspection.group.leader.sub);
-    if (!leader) throw new Error(`inspection ${inspection.id} has a leader the bench did not name`);
-    return new Walker(api, inspection.id, leader);
+    const cast = byLeader.get(inspection.group.leader.sub);
+    if (!cast) throw new Error(`inspection ${inspection.id} has a leader the bench did not name`);
+    return new Walker(api, inspection.id, cast);
   });
   return { roundId: round.id, walkers };
 }
 
 /**
  * Walks one inspection the way its people would (tests/support/walk.ts passStage):
- * the group leader submits the open stage, then each approver in the chain decides,
- * as the response says whose turn it is. One request per step.
+ * the group records the open stage's work, the group leader submits the stage, then
+ * each approver in the chain decides, as the response says whose turn it is. One
+ * request per transition; recording the work is kept apart from the transitions.
  */
 class Walker {
   private status: TransitionBody['status'] = { stage: 'preparation', state: 'open', awaitingRole: null };
   transitions = 0;
+  /** Transitions (submission + decisions) each stage took. */
+  readonly transitionsByStage = new Map<StageId, number>();
 
   constructor(
     private readonly api: ApiClient,
     readonly inspectionId: string,
-    private readonly leader: Actor,
+    private readonly cast: Cast,
   ) {}
 
   get done(): boolean {
     return this.status.state === 'completed' || this.status.state === 'cancelled';
+  }
+
+  get stage(): StageId {
+    return this.status.stage as StageId;
   }
 
   /** The next step's kind, without taking it. */
@@ -289,14 +378,22 @@ class Walker {
     return this.status.state === 'submitted' ? 'decision' : 'submission';
   }
 
+  /** Records, through the API, the work the open stage needs before it can be submitted. */
+  async recordWork(): Promise<void> {
+    if (this.status.state !== 'open') {
+      throw new Error(`inspection ${this.inspectionId} is ${this.status.state} at ${this.stage}: nothing to record`);
+    }
+    await recordStageWork(this.api.call, this.inspectionId, this.stage, this.cast);
+  }
+
   /** Takes one step and returns how long its request took, in milliseconds. */
   async step(): Promise<number> {
-    const { stage } = this.status;
+    const stage = this.stage;
     const requestId = `bench-${randomUUID()}`;
     const started = performance.now();
     let body: TransitionBody;
     if (this.status.state === 'open') {
-      body = await this.api.post<TransitionBody>(this.leader, `/api/v1/inspections/${this.inspectionId}/submissions`, {
+      body = await this.api.post<TransitionBody>(this.cast.leader, `/api/v1/inspections/${this.inspectionId}/submissions`, {
         stage,
         requestId,
       });
@@ -313,12 +410,25 @@ class Walker {
     const elapsed = performance.now() - started;
     this.status = body.status;
     this.transitions += 1;
+    this.transitionsByStage.set(stage, (this.transitionsByStage.get(stage) ?? 0) + 1);
     return elapsed;
   }
 
-  async walkToEnd(): Promise<void> {
-    while (!this.done) await this.step();
+  /** Submits the open stage (its work already recorded) and takes every decision of its chain. */
+  async passStage(): Promise<void> {
+    const stage = this.stage;
+    if (this.status.state !== 'open') throw new Error(`inspection ${this.inspectionId} is ${this.status.state} at ${stage}`);
+    do await this.step();
+    while (!this.done && this.stage === stage);
   }
+}
+
+/** Records the open stage's work of every walker at once; returns the wall time and the requests it took. */
+async function recordAll(api: ApiClient, walkers: Walker[]): Promise<{ ms: number; writes: number; reads: number }> {
+  const before = { ...api.counts };
+  const started = performance.now();
+  await Promise.all(walkers.map((w) => w.recordWork()));
+  return { ms: performance.now() - started, writes: api.counts.writes - before.writes, reads: api.counts.reads - before.reads };
 }
 
 // ---------------------------------------------------------------- the raw baseline
@@ -450,6 +560,8 @@ async function main(): Promise<void> {
     const rssAfterSetup = process.memoryUsage.rss();
 
     // ---- (a) one approval at a time, interleaved with one raw round trip at a time.
+    // Each stage's work is recorded and the stage submitted before its approvals,
+    // outside the timing; only the decision's POST (and the raw Update) is timed.
     const decisionsPerInspection = 8; // the default chains: one approval per stage, two for reporting
     const aCount = Math.ceil((WARMUP_DECISIONS + options.samples) / decisionsPerInspection);
     log(`(a) launching a round of ${aCount} inspections; ${WARMUP_DECISIONS} warm-up + ${options.samples} measured approvals…`);
@@ -460,9 +572,12 @@ async function main(): Promise<void> {
     const apiSubmissions: number[] = [];
     const rawTrips: number[] = [];
     let decisionsSeen = 0;
+    const aMeter = new CostMeter();
+    const endA = aMeter.begin();
     for (const walker of aRound.walkers) {
       while (!walker.done) {
         const action = walker.nextAction;
+        if (action === 'submission') await walker.recordWork();
         const measuring = decisionsSeen >= WARMUP_DECISIONS && apiDecisions.length < options.samples;
         const elapsed = await walker.step();
         if (action === 'submission') {
@@ -478,13 +593,17 @@ async function main(): Promise<void> {
         }
       }
     }
+    endA();
     const aPeak = rss.window();
     const apiA = summarize(apiDecisions);
     const rawA = summarize(rawTrips);
     const subA = summarize(apiSubmissions);
     log(`(a) done: API p50 ${ms(apiA.p50)}, raw p50 ${ms(rawA.p50)}`);
 
-    // ---- (b) N inspections through all seven stages at once, against as many raw round trips.
+    // ---- (b) N inspections through all seven stages, one phase per stage, against as
+    // many raw round trips phased the same way. In each API phase the stage's work is
+    // first recorded for every inspection at once (not timed), then every inspection's
+    // transitions (submission + each decision of the chain) run at once (timed).
     log(`(b) launching a round of ${options.inspections} inspections…`);
     const launchStarted = performance.now();
     const bRound = await launchRound(api, 'b', options.inspections);
@@ -492,28 +611,48 @@ async function main(): Promise<void> {
     rounds.push(bRound.roundId);
     const launchPeak = rss.window();
 
-    log(`(b) driving ${options.inspections} inspections through all stages via the API…`);
-    const apiPhase = new Phase();
-    await Promise.all(bRound.walkers.map((w) => w.walkToEnd()));
-    const apiCost = apiPhase.end();
+    const apiMeter = new CostMeter();
+    const apiStageMs = new Map<StageId, number>();
+    const recording = new Map<StageId, { ms: number; writes: number; reads: number }>();
+    for (const stage of STAGE_IDS) {
+      const stragglers = bRound.walkers.filter((w) => w.done || w.stage !== stage);
+      if (stragglers.length > 0) throw new Error(`${stragglers.length} inspections are not at ${stage}`);
+      log(`(b) ${stage}: recording the work of ${bRound.walkers.length} inspections…`);
+      recording.set(stage, await recordAll(api, bRound.walkers));
+      log(`(b) ${stage}: the transitions of ${bRound.walkers.length} inspections via the API…`);
+      const endPhase = apiMeter.begin();
+      await Promise.all(bRound.walkers.map((w) => w.passStage()));
+      apiStageMs.set(stage, endPhase());
+    }
+    const apiCost = apiMeter.total();
     const apiWallMs = apiCost.wallMs;
     const apiPeak = rss.window();
     const perInspection = bRound.walkers.map((w) => w.transitions);
     const transitions = perInspection.reduce((s, n) => s + n, 0);
-    log(`(b) API: ${transitions} transitions in ${secs(apiWallMs)}`);
+    const stageTransitions = (stage: StageId) => bRound.walkers.reduce((s, w) => s + (w.transitionsByStage.get(stage) ?? 0), 0);
+    const recordingMs = [...recording.values()].reduce((s, r) => s + r.ms, 0);
+    const recordWrites = [...recording.values()].reduce((s, r) => s + r.writes, 0);
+    const recordReads = [...recording.values()].reduce((s, r) => s + r.reads, 0);
+    log(`(b) API: ${transitions} transitions in ${secs(apiWallMs)} over 7 phases (+ ${secs(recordingMs)} recording)`);
 
-    log(`(b) ${transitions} raw Update+activity round trips, ${perInspection.length} workflows at once…`);
+    log(`(b) ${transitions} raw Update+activity round trips, ${perInspection.length} workflows at once, in 7 phases…`);
     const bBaselineIds = await baseline.start(perInspection.length, 'b');
-    const rawPhase = new Phase();
-    await Promise.all(
-      bBaselineIds.map(async (id, i) => {
-        for (let k = 0; k < perInspection[i]!; k += 1) await baseline.roundTrip(id);
-      }),
-    );
-    const rawCost = rawPhase.end();
+    const rawMeter = new CostMeter();
+    const rawStageMs = new Map<StageId, number>();
+    for (const stage of STAGE_IDS) {
+      const endPhase = rawMeter.begin();
+      await Promise.all(
+        bBaselineIds.map(async (id, i) => {
+          const trips = bRound.walkers[i]!.transitionsByStage.get(stage) ?? 0;
+          for (let k = 0; k < trips; k += 1) await baseline.roundTrip(id);
+        }),
+      );
+      rawStageMs.set(stage, endPhase());
+    }
+    const rawCost = rawMeter.total();
     const rawWallMs = rawCost.wallMs;
     const rawPeak = rss.window();
-    log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)}`);
+    log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)} over 7 phases`);
 
     // How much Temporal history each path writes per transition (one workflow of each).
     const sampleWalker = bRound.walkers[0]!;
@@ -542,18 +681,27 @@ async function main(): Promise<void> {
     out(`  raw  Update + 1-row insert activity     p50 ${ms(rawA.p50)}   p95 ${ms(rawA.p95)}   mean ${ms(rawA.mean)}`);
     out(`  ratio api/raw  p50 ${ratio(apiA.p50, rawA.p50)}   p95 ${ratio(apiA.p95, rawA.p95)}   ${goal(latencyRatio, GOAL_LATENCY_RATIO)} on p50`);
     out(`  (for reference: the submission before each approval, API p50 ${ms(subA.p50)}   p95 ${ms(subA.p95)})`);
+    out(`  while (a) ran: other processes on the machine used ${cores(aMeter.total().otherCores)} (more than ~0.1 skews the numbers)`);
     out();
-    out(`(b) ${options.inspections} inspections through all 7 stages, concurrently: ${transitions} transitions (submissions + decisions)`);
-    out(`  API  ${secs(apiWallMs)} wall   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);
-    out(`  raw  ${secs(rawWallMs)} wall   ${(transitions / (rawWallMs / 1000)).toFixed(0)} round trips/s   (${perInspection.length} workflows, each its share in sequence)`);
+    out(`(b) ${options.inspections} inspections through all 7 stages, one phase per stage, all ${options.inspections} at once in each: ${transitions} transitions (submissions + decisions)`);
+    out(`  API  ${secs(apiWallMs)} wall (sum of 7 phases)   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);
+    out(`  raw  ${secs(rawWallMs)} wall (sum of 7 phases)   ${(transitions / (rawWallMs / 1000)).toFixed(0)} round trips/s   (${perInspection.length} workflows, each its stage's share in sequence)`);
     out(`  ratio api/raw  ${wallRatio.toFixed(2)}   ${goal(wallRatio, GOAL_THROUGHPUT_RATIO)}`);
     out(`  API  ${describeCost(apiCost)}`);
     out(`  raw  ${describeCost(rawCost)}`);
+    out(`  by phase          transitions        API        raw   ratio   | recording (not timed above)`);
+    for (const stage of STAGE_IDS) {
+      const api = apiStageMs.get(stage)!;
+      const raw = rawStageMs.get(stage)!;
+      const rec = recording.get(stage)!;
+      out(`    ${stage.padEnd(16)} ${String(stageTransitions(stage)).padStart(11)} ${secs(api).padStart(10)} ${secs(raw).padStart(10)}   ${ratio(api, raw).padStart(5)}   | ${secs(rec.ms).padStart(8)}, ${rec.writes} writes + ${rec.reads} reads`);
+    }
     out(`  Temporal history events per transition: API ${(apiHistory / sampleWalker.transitions).toFixed(1)} (an inspection workflow, incl. its opening), raw ${(rawHistory / perInspection[0]!).toFixed(1)}`);
-    out(`  (not in the ratio: launching the round of ${options.inspections} took ${secs(launchMs)}; rounds ended ${roundOutcomes.map((o) => o.status).join(', ')})`);
+    out(`  not in the ratio: recording the stages' work took ${secs(recordingMs)} in all: ${recordWrites} record writes (+ ${recordReads} reads) through the API`);
+    out(`  (also not in the ratio: launching the round of ${options.inspections} took ${secs(launchMs)}; rounds ended ${roundOutcomes.map((o) => o.status).join(', ')})`);
     out();
     out('(c) peak RSS of this process: API + worker + baseline worker together (Temporal server is a separate process)');
-    out(`  during the measured runs   ${mib(Math.max(aPeak, launchPeak, apiPeak, rawPeak))}   ((a) ${mib(aPeak)}, (b) launch ${mib(launchPeak)}, (b) API ${mib(apiPeak)}, (b) raw ${mib(rawPeak)})`);
+    out(`  during the measured runs   ${mib(Math.max(aPeak, launchPeak, apiPeak, rawPeak))}   ((a) ${mib(aPeak)}, (b) launch ${mib(launchPeak)}, (b) API incl. recording ${mib(apiPeak)}, (b) raw ${mib(rawPeak)})`);
     out(`  whole run                  ${mib(overallPeak)}   (startup incl. workflow bundling: ${mib(setupPeak)})`);
     out(`  RSS at start ${mib(rssAtStart)}, after the database is up ${mib(rssAfterDatabase)}, after both workers and the API are up ${mib(rssAfterSetup)}`);
   } catch (error) {
