@@ -29,16 +29,27 @@ export interface InspectionSteps {
  */
 export async function appendInspectionSteps(db: Kysely<Database>, steps: InspectionSteps): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    let prevHash = await hashAt(tx, steps.inspectionId, (steps.events[0]?.seq ?? 1) - 1);
+    const first = steps.events[0]?.seq ?? 1;
+    // One read for what a retry may already have written and the hash to chain onto.
+    const stored = new Map(
+      (
+        await tx
+          .selectFrom('inspection_events')
+          .select(['seq', 'hash'])
+          .where('inspection_id', '=', steps.inspectionId)
+          .where('seq', '>=', first - 1)
+          .where('seq', '<=', steps.events.at(-1)?.seq ?? first)
+          .execute()
+      ).map((row) => [row.seq, row.hash]),
+    );
+    let prevHash = first <= 1 ? GENESIS_HASH : stored.get(first - 1);
+    // Steps are written strictly in order by the workflow; a gap means a bug, and the
+    // activity's retry will not fix it, so fail loudly.
+    if (prevHash === undefined) throw new Error(`inspection ${steps.inspectionId}: step ${first - 1} missing before ${first}`);
     for (const event of steps.events) {
-      const existing = await tx
-        .selectFrom('inspection_events')
-        .select('hash')
-        .where('inspection_id', '=', steps.inspectionId)
-        .where('seq', '=', event.seq)
-        .executeTakeFirst();
+      const existing = stored.get(event.seq);
       if (existing) {
-        prevHash = existing.hash;
+        prevHash = existing;
         continue;
       }
       const hash = eventHash({ inspectionId: steps.inspectionId, ...event, prevHash });
@@ -113,20 +124,6 @@ export async function appendInspectionSteps(db: Kysely<Database>, steps: Inspect
         .execute();
     }
   });
-}
-
-async function hashAt(db: Db, inspectionId: string, seq: number): Promise<string> {
-  if (seq < 1) return GENESIS_HASH;
-  const row = await db
-    .selectFrom('inspection_events')
-    .select('hash')
-    .where('inspection_id', '=', inspectionId)
-    .where('seq', '=', seq)
-    .executeTakeFirst();
-  // Steps are written strictly in order by the workflow; a gap means a bug, and the
-  // activity's retry will not fix it, so fail loudly.
-  if (!row) throw new Error(`inspection ${inspectionId}: step ${seq} missing before ${seq + 1}`);
-  return row.hash;
 }
 
 export interface HistoryEntry {

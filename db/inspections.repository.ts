@@ -23,16 +23,6 @@ export async function listMembers(db: Db, inspectionIds: string[]) {
     .execute();
 }
 
-export async function isMember(db: Db, inspectionId: string, sub: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('inspection_members')
-    .select('sub')
-    .where('inspection_id', '=', inspectionId)
-    .where('sub', '=', sub)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Submissions whose chain waits on one of `roles`, leaving out what the caller submitted. */
 export async function listAwaiting(db: Db, roles: string[], callerSub: string) {
   if (roles.length === 0) return [];

@@ -23,9 +23,9 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const within = app.services.requestTimeoutMs ?? 30_000;
 
   /** Loads the inspection for a caller allowed to see it: 404 before 403, so ids do not leak by timing. */
-  const readable = async (id: string, actor: Parameters<typeof requireInspectionReader>[1]) => {
+  const readable = async (id: string, actor: Parameters<typeof requireInspectionReader>[0]) => {
     const inspection = await loadInspection(db, id);
-    await requireInspectionReader(db, actor, id);
+    requireInspectionReader(actor, inspection.members);
     return inspection;
   };
 
