@@ -127,7 +127,17 @@ export async function findRound(db: Db, roundId: string) {
 }
 
 export async function listRounds(db: Db, options: { memberSub?: string; status?: RoundStatus }) {
-  let query = db.selectFrom('rounds').selectAll('rounds').orderBy('launched_at', 'desc');
+  let query = db
+    .selectFrom('rounds')
+    .selectAll('rounds')
+    .select((eb) =>
+      eb
+        .selectFrom('inspections')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('inspections.round_id', '=', 'rounds.id')
+        .as('inspection_count'),
+    )
+    .orderBy('launched_at', 'desc');
   if (options.status) query = query.where('status', '=', options.status);
   if (options.memberSub) {
     const sub = options.memberSub;

@@ -172,7 +172,7 @@ describe('approvals', () => {
     const b = await launch({ requestId });
     expect(b.id).toBe(a.id);
     const list = await h.call(office, 'GET', '/api/v1/rounds');
-    expect(list.body.rounds.filter((r: { id: string }) => r.id === a.id)).toHaveLength(1);
+    expect(list.body.rounds.filter((r: { id: string }) => r.id === a.id)).toEqual([expect.objectContaining({ id: a.id, inspectionCount: 2 })]);
   });
 });
 
