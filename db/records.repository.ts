@@ -283,11 +283,18 @@ export async function freezeStageForSubmission(
   return db.transaction().execute(async (tx) => {
     const row = await lockInspection(tx, inspectionId);
     if (!row) throw new Error(`inspection ${inspectionId} is not in the database`);
+    // Cancelled or completed meanwhile: nothing to freeze; the workflow refuses the submission.
+    if (row.state === 'cancelled' || row.state === 'completed') return { unmet: [], frozen: null };
     if (row.stage !== stage) throw new Error(`inspection ${inspectionId} is at ${row.stage} in the database, not ${stage}`);
-    if (row.state !== 'submitted') {
+    if (row.state === 'open') {
       const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
       if (unmet.length > 0) return { unmet, frozen: null };
-      await tx.updateTable('inspections').set({ state: 'submitted' }).where('id', '=', inspectionId).execute();
+      await tx
+        .updateTable('inspections')
+        .set({ state: 'submitted' })
+        .where('id', '=', inspectionId)
+        .where('state', '=', 'open')
+        .execute();
     }
     return { unmet: [], frozen: await digestStageRecords(tx, inspectionId, stage) };
   });

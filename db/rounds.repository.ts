@@ -126,17 +126,29 @@ export async function findRound(db: Db, roundId: string) {
   return db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
 }
 
+/** Rounds newest first; for a group member, only their rounds, counting only their inspections. */
 export async function listRounds(db: Db, options: { memberSub?: string; status?: RoundStatus }) {
+  const { memberSub } = options;
   let query = db
     .selectFrom('rounds')
     .selectAll('rounds')
-    .select((eb) =>
-      eb
+    .select((eb) => {
+      let counted = eb
         .selectFrom('inspections')
         .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('inspections.round_id', '=', 'rounds.id')
-        .as('inspection_count'),
-    )
+        .whereRef('inspections.round_id', '=', 'rounds.id');
+      if (memberSub) {
+        counted = counted.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('inspection_members')
+              .select('inspection_members.sub')
+              .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
+              .where('inspection_members.sub', '=', memberSub),
+          ),
+        );
+      }
+      return counted.as('inspection_count');
+    })
     .orderBy('launched_at', 'desc');
   if (options.status) query = query.where('status', '=', options.status);
   if (options.memberSub) {

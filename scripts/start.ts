@@ -21,7 +21,7 @@ import { startTemporalDevServer, type RunningDevServer } from '../platform/tempo
 import { createWorker, installRuntime } from '../worker/create-worker.js';
 
 const settings = loadSettingsOrExit(devSettings);
-installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', { handleSignals: false });
 const dataDir = resolve(settings.DATA_DIR);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 mkdirSync(dataDir, { recursive: true });
@@ -32,6 +32,23 @@ let workerConnection: NativeConnection | undefined;
 let clientConnection: Connection | undefined;
 let app: FastifyInstance | undefined;
 let failed = false;
+
+// Ctrl-C may come at any moment, start-up included: each step checks, and a running
+// worker is asked to drain.
+class StopRequested extends Error {}
+let stopping = false;
+let stopWorker: (() => void) | undefined;
+const checkpoint = () => {
+  if (stopping) throw new StopRequested();
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    say('xuncha: stopping…');
+    stopWorker?.();
+  });
+}
 
 try {
   let address = settings.TEMPORAL_ADDRESS;
@@ -48,10 +65,12 @@ try {
     });
     address = devServer.address;
   }
+  checkpoint();
 
   const target = databaseTarget(settings);
   db = createDatabase(target);
   await migrateToLatest(db);
+  checkpoint();
 
   clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
@@ -68,6 +87,7 @@ try {
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
+  checkpoint();
 
   // Created last and run at once: a worker that exists but never runs keeps the process alive.
   workerConnection = await NativeConnection.connect({ address });
@@ -78,6 +98,8 @@ try {
     db,
   });
   const running = worker.run();
+  stopWorker = () => worker.shutdown();
+  if (stopping) stopWorker();
 
   const api = `http://${settings.HOST}:${settings.PORT}`;
   say('');
@@ -99,16 +121,11 @@ try {
   say('');
   say('Ctrl-C stops everything.');
 
-  // The SDK's runtime stops the worker on SIGINT/SIGTERM; once it has drained, close the rest.
+  // Ctrl-C asks the worker to drain; once it has, close the rest.
   await running;
 } catch (error) {
-  const code = (error as { code?: string }).code;
-  process.stderr.write(
-    code === 'EADDRINUSE'
-      ? `xuncha: port ${settings.PORT} is already in use: stop what uses it or set PORT\n`
-      : `xuncha: could not start: ${(error as Error).message}\n`,
-  );
-  failed = true;
+  // Stopped during start-up, as asked: not a failure.
+  if (!(error instanceof StopRequested)) reportFailure(error);
 } finally {
   // Each part is stopped even if stopping another fails, the Temporal server last.
   for (const stop of [
@@ -126,5 +143,16 @@ try {
   }
   say('xuncha: stopped');
 }
+
+function reportFailure(error: unknown): void {
+  const code = (error as { code?: string }).code;
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `xuncha: port ${settings.PORT} is already in use: stop what uses it or set PORT\n`
+      : `xuncha: could not start: ${(error as Error).message}\n`,
+  );
+  failed = true;
+}
+
 // Explicitly: the SDK's runtime may still hold handles, and its shutdown resets the exit code.
 process.exit(failed ? 1 : 0);

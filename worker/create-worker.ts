@@ -70,6 +70,14 @@ const quietLogger = {
  * Quiets the SDK's own logging (the bundler prints a module table at INFO). Must run
  * before the first worker or native connection is created.
  */
-export function installRuntime(level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE' = 'WARN'): void {
-  Runtime.install({ logger: new DefaultLogger(level) });
+export function installRuntime(
+  level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE' = 'WARN',
+  options: { handleSignals?: boolean } = {},
+): void {
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    // By default the SDK stops workers on SIGINT/SIGTERM; an entry point that must also
+    // stop during its own start-up handles the signals itself.
+    ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
+  });
 }

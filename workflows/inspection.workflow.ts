@@ -93,7 +93,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       let gate;
       try {
         // The database must show every earlier step before the gate reads it.
-        await writes;
+        if (patched('inspection-gate-after-writes')) await writes;
         gate = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage });
       } finally {
         process.endCheck();
