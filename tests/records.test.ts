@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freezeStageForSubmission } from '../db/records.repository.js';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
@@ -202,6 +203,18 @@ describe('who may see and say what', () => {
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('cancelled');
+  });
+});
+
+describe('the submission gate', () => {
+  it('never revives an inspection that was cancelled while a submission waited for it', async () => {
+    const round = await launch();
+    const id = round.inspections[0]!.id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    await h.call(office, 'POST', `/api/v1/rounds/${round.id}/cancel`, { reason: '撤销' });
+    // What the gate's activity does when it runs after the cancellation was written.
+    expect(await freezeStageForSubmission(h.database.db, id, 'preparation')).toEqual({ unmet: [], frozen: null });
+    expect((await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body.state).toBe('cancelled');
   });
 });
 

@@ -312,6 +312,16 @@ describe('time and cancellation', () => {
     expect(notifications.body.notifications.some((n: { inspectionId: string; kind: string }) => n.inspectionId === id && n.kind === 'escalation')).toBe(true);
   });
 
+  it('ends a round whose inspections an operator terminated instead of waiting on them forever', async () => {
+    const round = await launch();
+    for (const inspection of round.inspections) {
+      await h.temporal.workflow.getHandle(inspectionWorkflowId(inspection.id)).terminate('operator test');
+    }
+    await eventually(async () => {
+      expect((await h.call(office, 'GET', `/api/v1/rounds/${round.id}`)).body.status).toBe('completed');
+    }, 'the round to end');
+  });
+
   it('cancels a round: unfinished inspections record the reason and refuse further steps', async () => {
     const round = await launch();
     const [first] = round.inspections;
