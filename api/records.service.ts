@@ -39,7 +39,8 @@ export function toRecordView(row: RecordRow) {
   };
 }
 
-function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
+/** A leader or member named in this inspection's group. */
+export function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
   const inGroup = inspection.members.some((m) => m.sub === actor.sub);
   return inGroup && (actor.roles.includes('group_leader') || actor.roles.includes('member'));
 }

@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../workflows/roles.js';
 import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
+import { stageDueAt } from '../workflows/stages.js';
 import type { Database } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Writes a launched round and its inspections. Idempotent: a retry finds the rows and adds none. */
 export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan, launchedAt: string): Promise<void> {
@@ -43,7 +43,7 @@ export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan,
       })
       .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
       .execute();
-    const dueAt = new Date(Date.parse(launchedAt) + plan.stageDueDays.preparation * DAY_MS).toISOString();
+    const dueAt = stageDueAt('preparation', launchedAt, plan.stageDueDays);
     for (const inspection of plan.inspections) {
       await tx
         .insertInto('inspections')

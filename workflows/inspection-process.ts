@@ -17,9 +17,8 @@ import {
   type TransitionResult,
 } from './messages.js';
 import { hasRole, type Actor, type ApproverRole } from './roles.js';
-import { nextStage, type StageId } from './stages.js';
+import { nextStage, stageDueAt, type StageId } from './stages.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** Results remembered for repeated request ids; older ones are answered from the database. */
 const REMEMBERED_RESULTS = 200;
@@ -308,7 +307,7 @@ export class InspectionProcess {
   }
 
   private dueAt(stage: StageId, openedAt: string): string {
-    return new Date(Date.parse(openedAt) + this.plan.stageDueDays[stage] * DAY_MS).toISOString();
+    return stageDueAt(stage, openedAt, this.plan.stageDueDays);
   }
 
   private expectNotChecking(): void {

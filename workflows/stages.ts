@@ -57,6 +57,13 @@ export const STAGES: readonly StageDefinition[] = [
 export type ApprovalChains = Record<StageId, ApproverRole[]>;
 export type StageDueDays = Record<StageId, number>;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** When a stage opened at `openedAt` (ISO) becomes overdue, for a plan's due days. */
+export function stageDueAt(stage: StageId, openedAt: string, dueDays: StageDueDays): string {
+  return new Date(Date.parse(openedAt) + dueDays[stage] * DAY_MS).toISOString();
+}
+
 /** The stage after `stage`, or undefined after the last one. */
 export function nextStage(stage: StageId): StageId | undefined {
   return STAGE_IDS[STAGE_IDS.indexOf(stage) + 1];

@@ -5,7 +5,7 @@ import { WRITTEN_REPORT_SECTIONS } from '../../workflows/stages.js';
 import { commonErrors, forbidden } from '../errors.js';
 import { buildReport } from '../report.js';
 import { renderReportDocx } from '../report-docx.js';
-import { inOpenStage, requireRecordReader } from '../records.service.js';
+import { inOpenStage, isGroupPerson, requireRecordReader } from '../records.service.js';
 import { uuidParam } from '../schemas.js';
 import { loadInspection } from '../views.js';
 
@@ -109,8 +109,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const inspection = await loadInspection(db, request.params.id);
       const { actor } = request;
-      const inGroup = inspection.members.some((m) => m.sub === actor.sub);
-      if (!inGroup || !(actor.roles.includes('group_leader') || actor.roles.includes('member'))) {
+      if (!isGroupPerson(inspection, actor)) {
         throw forbidden('the report is written by the inspection’s group');
       }
       await requireRecordReader(db, inspection, actor);
