@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
-import { freezeStageForSubmission, type FrozenRecords } from '../db/records.repository.js';
+import { freezeStageForSubmission, type FrozenRecords } from '../db/stage-gate.repository.js';
 import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RoundPlan } from '../workflows/messages.js';

@@ -6,11 +6,11 @@ import {
   findRecord,
   insertRecord,
   listRecords,
-  lockInspection,
   updateRecord,
   type DecisionStatus,
   type ReviewStatus,
 } from '../db/records.repository.js';
+import { lockInspection } from '../db/inspections.repository.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { RECORD_KINDS, type RecordKind, type StageId } from '../workflows/stages.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';

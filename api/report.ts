@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { criteriaContext, latestReportSections, listRecords } from '../db/records.repository.js';
+import { listRecords } from '../db/records.repository.js';
+import { latestReportSections } from '../db/report-sections.repository.js';
+import { criteriaContext } from '../db/stage-gate.repository.js';
 import { confirmedPapers } from '../workflows/exit-criteria.js';
 import { WRITTEN_REPORT_SECTIONS, type WrittenReportSection } from '../workflows/stages.js';
 import type { loadInspection } from './views.js';

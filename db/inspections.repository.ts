@@ -3,6 +3,20 @@ import type { Database } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Locks the inspection's row for the rest of the transaction and returns its stage
+ * and state. Record writes and the submission's freeze both take this lock, so no
+ * write can land after a stage was submitted.
+ */
+export async function lockInspection(tx: Transaction<Database>, inspectionId: string) {
+  return tx
+    .selectFrom('inspections')
+    .select(['id', 'stage', 'state', 'round_id'])
+    .where('id', '=', inspectionId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export async function findInspection(db: Db, inspectionId: string) {
   return db.selectFrom('inspections').selectAll().where('id', '=', inspectionId).executeTakeFirst();
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freezeStageForSubmission } from '../db/records.repository.js';
+import { freezeStageForSubmission } from '../db/stage-gate.repository.js';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';

@@ -2,7 +2,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRequestResult, listHistory, verifyChain } from '../../db/history.repository.js';
-import { verifyRecords, type FrozenRecords } from '../../db/records.repository.js';
+import { verifyRecords, type FrozenRecords } from '../../db/stage-gate.repository.js';
 import {
   decideStageUpdate,
   inspectionWorkflowId,

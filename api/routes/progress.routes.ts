@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { criteriaContext } from '../../db/records.repository.js';
+import { criteriaContext } from '../../db/stage-gate.repository.js';
 import { confirmedPapers, unmetCriteria } from '../../workflows/exit-criteria.js';
 import type { StageId } from '../../workflows/stages.js';
 import { requireRole } from '../access.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appendReportSection } from '../../db/records.repository.js';
+import { appendReportSection } from '../../db/report-sections.repository.js';
 import { WRITTEN_REPORT_SECTIONS } from '../../workflows/stages.js';
 import { commonErrors, forbidden } from '../errors.js';
 import { buildReport } from '../report.js';

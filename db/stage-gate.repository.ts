@@ -1,0 +1,177 @@
+/**
+ * The submission's gate and the integrity checks over what it froze: exit criteria
+ * read from the records, the digest of a stage's record versions, and the auditor's
+ * recomputation of both.
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
+import { WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
+import type { Database } from './database.js';
+import { canonicalJson } from './event-hash.js';
+import { lockInspection } from './inspections.repository.js';
+import { listRecords } from './records.repository.js';
+import { latestReportSections } from './report-sections.repository.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** What the exit criteria read: current records, the whole group, the written report sections. */
+export async function criteriaContext(db: Db, inspectionId: string): Promise<CriteriaContext> {
+  const [records, members, sections] = await Promise.all([
+    listRecords(db, inspectionId),
+    db.selectFrom('inspection_members').select(['sub', 'name']).where('inspection_id', '=', inspectionId).orderBy('sub').execute(),
+    latestReportSections(db, inspectionId),
+  ]);
+  return {
+    records: records.map(toSnapshot),
+    members,
+    reportSections: Object.fromEntries(
+      WRITTEN_REPORT_SECTIONS.flatMap((s) => (sections.has(s) ? [[s, sections.get(s)!.text]] : [])),
+    ),
+  };
+}
+
+export function toSnapshot(row: { id: string; kind: string; data: Record<string, unknown>; review_status: string | null; decision_status: string | null }): RecordSnapshot {
+  return {
+    id: row.id,
+    kind: row.kind as RecordKind,
+    data: row.data,
+    reviewStatus: row.review_status as RecordSnapshot['reviewStatus'],
+    decisionStatus: row.decision_status as RecordSnapshot['decisionStatus'],
+  };
+}
+
+/** What a submission froze: the stage's record and report versions through `throughSeq`. */
+export interface FrozenRecords {
+  stage: StageId;
+  versions: number;
+  throughSeq: number;
+  digest: string;
+}
+
+/**
+ * A digest of every version of the stage's records (and, for reporting, of the
+ * report's sections) up to `throughSeq`. Stored in the hash-chained `submitted` step,
+ * it lets an auditor show that what was approved is what the database still holds.
+ */
+export async function digestStageRecords(db: Db, inspectionId: string, stage: StageId, throughSeq?: number): Promise<FrozenRecords> {
+  let versions = db
+    .selectFrom('record_versions')
+    .innerJoin('records', 'records.id', 'record_versions.record_id')
+    .select([
+      'record_versions.seq',
+      'record_versions.record_id',
+      'record_versions.version',
+      'record_versions.change',
+      'record_versions.data',
+      'record_versions.review_status',
+      'record_versions.decision_status',
+      'record_versions.note',
+      'record_versions.actor_sub',
+      'record_versions.actor_name',
+      'record_versions.at',
+      'records.kind',
+    ])
+    .where('records.inspection_id', '=', inspectionId)
+    .where('records.stage', '=', stage)
+    .orderBy('record_versions.seq');
+  let sections = db
+    .selectFrom('report_section_versions')
+    .select(['seq', 'section', 'version', 'text', 'actor_sub', 'actor_name', 'at'])
+    .where('inspection_id', '=', inspectionId)
+    .where(({ lit }) => lit(stage === 'reporting'))
+    .orderBy('seq');
+  if (throughSeq !== undefined) {
+    versions = versions.where('record_versions.seq', '<=', throughSeq);
+    sections = sections.where('seq', '<=', throughSeq);
+  }
+  const [recordRows, sectionRows] = await Promise.all([versions.execute(), sections.execute()]);
+  const content = {
+    records: recordRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
+    sections: sectionRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
+  };
+  const seqs = [...recordRows.map((r) => r.seq), ...sectionRows.map((r) => r.seq)];
+  return {
+    stage,
+    versions: seqs.length,
+    throughSeq: throughSeq ?? (seqs.length ? Math.max(...seqs) : 0),
+    digest: createHash('sha256').update(canonicalJson(content)).digest('hex'),
+  };
+}
+
+/**
+ * The submission's gate, in one transaction: with the inspection locked, check the
+ * stage's exit criteria against its records and, when all hold, mark the stage
+ * submitted so no record write can follow, and digest what was frozen. Idempotent: a
+ * retry after the flip sees the stage already submitted and digests the same versions.
+ */
+export async function freezeStageForSubmission(
+  db: Kysely<Database>,
+  inspectionId: string,
+  stage: StageId,
+): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> {
+  return db.transaction().execute(async (tx) => {
+    const row = await lockInspection(tx, inspectionId);
+    if (!row) throw new Error(`inspection ${inspectionId} is not in the database`);
+    // Cancelled or completed meanwhile: nothing to freeze; the workflow refuses the submission.
+    if (row.state === 'cancelled' || row.state === 'completed') return { unmet: [], frozen: null };
+    if (row.stage !== stage) throw new Error(`inspection ${inspectionId} is at ${row.stage} in the database, not ${stage}`);
+    if (row.state === 'open') {
+      const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
+      if (unmet.length > 0) return { unmet, frozen: null };
+      await tx
+        .updateTable('inspections')
+        .set({ state: 'submitted' })
+        .where('id', '=', inspectionId)
+        .where('state', '=', 'open')
+        .execute();
+    }
+    return { unmet: [], frozen: await digestStageRecords(tx, inspectionId, stage) };
+  });
+}
+
+/**
+ * Recomputes, for every submission in the history, the digest of what it froze, and
+ * checks that each record's current row is its latest version.
+ */
+export async function verifyRecords(
+  db: Db,
+  inspectionId: string,
+  submissions: { seq: number; frozen: FrozenRecords }[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { seq, frozen } of submissions) {
+    const now = await digestStageRecords(db, inspectionId, frozen.stage, frozen.throughSeq);
+    if (now.digest !== frozen.digest || now.versions !== frozen.versions) {
+      problems.push(`step ${seq}: the ${frozen.stage} records submitted then are not the ones stored now`);
+    }
+  }
+  const current = await db
+    .selectFrom('records')
+    .innerJoin('record_versions', (join) =>
+      join.onRef('record_versions.record_id', '=', 'records.id').onRef('record_versions.version', '=', 'records.version'),
+    )
+    .select([
+      'records.id',
+      'records.data as current',
+      'record_versions.data as versioned',
+      'records.review_status as currentReview',
+      'record_versions.review_status as versionedReview',
+      'records.decision_status as currentDecision',
+      'record_versions.decision_status as versionedDecision',
+    ])
+    .where('records.inspection_id', '=', inspectionId)
+    .execute();
+  const count = await db.selectFrom('records').select((eb) => eb.fn.countAll().as('n')).where('inspection_id', '=', inspectionId).executeTakeFirstOrThrow();
+  if (current.length !== Number(count.n)) problems.push('a record has no version matching its current state');
+  for (const row of current) {
+    if (
+      canonicalJson(row.current) !== canonicalJson(row.versioned) ||
+      row.currentReview !== row.versionedReview ||
+      row.currentDecision !== row.versionedDecision
+    ) {
+      problems.push(`record ${row.id}: its current state differs from its latest version`);
+    }
+  }
+  return problems;
+}
