@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { InspectionEvent, StageStatus, TransitionResult } from '../workflows/messages.js';
 import type { Database } from './database.js';
 import { GENESIS_HASH, eventHash } from './event-hash.js';
+import { InvariantViolation } from './invariant.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -28,102 +29,105 @@ export interface InspectionSteps {
  * the projection only moves forward.
  */
 export async function appendInspectionSteps(db: Kysely<Database>, steps: InspectionSteps): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    const first = steps.events[0]?.seq ?? 1;
-    // One read for what a retry may already have written and the hash to chain onto.
-    const stored = new Map(
-      (
-        await tx
-          .selectFrom('inspection_events')
-          .select(['seq', 'hash'])
-          .where('inspection_id', '=', steps.inspectionId)
-          .where('seq', '>=', first - 1)
-          .where('seq', '<=', steps.events.at(-1)?.seq ?? first)
-          .execute()
-      ).map((row) => [row.seq, row.hash]),
-    );
-    let prevHash = first <= 1 ? GENESIS_HASH : stored.get(first - 1);
-    // Steps are written strictly in order by the workflow; a gap means a bug, and the
-    // activity's retry will not fix it, so fail loudly.
-    if (prevHash === undefined) throw new Error(`inspection ${steps.inspectionId}: step ${first - 1} missing before ${first}`);
-    for (const event of steps.events) {
-      const existing = stored.get(event.seq);
-      if (existing) {
-        prevHash = existing;
-        continue;
-      }
-      const hash = eventHash({ inspectionId: steps.inspectionId, ...event, prevHash });
-      await tx
-        .insertInto('inspection_events')
-        .values({
-          inspection_id: steps.inspectionId,
-          seq: event.seq,
-          kind: event.kind,
-          stage: event.stage,
-          actor_sub: event.actor.sub,
-          actor_name: event.actor.name,
-          actor_roles: JSON.stringify(event.actor.roles),
-          at: event.at,
-          comment: event.comment,
-          request_id: event.requestId,
-          data: JSON.stringify(event.data),
-          prev_hash: prevHash,
-          hash,
-        })
-        .execute();
-      prevHash = hash;
-    }
+  await db.transaction().execute((tx) => writeInspectionSteps(tx, steps));
+}
 
-    const { status } = steps;
+/** The body of `appendInspectionSteps`, for a caller that already holds a transaction. */
+export async function writeInspectionSteps(tx: Transaction<Database>, steps: InspectionSteps): Promise<void> {
+  const first = steps.events[0]?.seq ?? 1;
+  // One read for what a retry may already have written and the hash to chain onto.
+  const stored = new Map(
+    (
+      await tx
+        .selectFrom('inspection_events')
+        .select(['seq', 'hash'])
+        .where('inspection_id', '=', steps.inspectionId)
+        .where('seq', '>=', first - 1)
+        .where('seq', '<=', steps.events.at(-1)?.seq ?? first)
+        .execute()
+    ).map((row) => [row.seq, row.hash]),
+  );
+  let prevHash = first <= 1 ? GENESIS_HASH : stored.get(first - 1);
+  // Steps are written strictly in order by the workflow; a gap means a bug, and the
+  // activity's retry will not fix it, so fail loudly.
+  if (prevHash === undefined) throw new InvariantViolation(`inspection ${steps.inspectionId}: step ${first - 1} missing before ${first}`);
+  for (const event of steps.events) {
+    const existing = stored.get(event.seq);
+    if (existing) {
+      prevHash = existing;
+      continue;
+    }
+    const hash = eventHash({ inspectionId: steps.inspectionId, ...event, prevHash });
     await tx
-      .updateTable('inspections')
-      .set({
-        stage: status.stage,
-        state: status.state,
-        awaiting_role: status.awaitingRole,
-        submitted_by_sub: status.submittedBy?.sub ?? null,
-        stage_opened_at: status.stageOpenedAt,
-        stage_due_at: status.stageDueAt,
-        overdue: status.overdue,
-        last_seq: status.seq,
+      .insertInto('inspection_events')
+      .values({
+        inspection_id: steps.inspectionId,
+        seq: event.seq,
+        kind: event.kind,
+        stage: event.stage,
+        actor_sub: event.actor.sub,
+        actor_name: event.actor.name,
+        actor_roles: JSON.stringify(event.actor.roles),
+        at: event.at,
+        comment: event.comment,
+        request_id: event.requestId,
+        data: JSON.stringify(event.data),
+        prev_hash: prevHash,
+        hash,
       })
-      .where('id', '=', steps.inspectionId)
-      .where('last_seq', '<', status.seq)
       .execute();
+    prevHash = hash;
+  }
 
-    if (steps.notices.length) {
-      await tx
-        .insertInto('notifications')
-        .values(
-          steps.notices.map((n) => ({
-            id: n.id,
-            round_id: steps.roundId,
-            inspection_id: steps.inspectionId,
-            kind: n.kind,
-            recipient_role: n.recipientRole,
-            stage: n.stage,
-            message: n.message,
-            created_at: steps.events[0]?.at ?? new Date(),
-          })),
-        )
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-    }
+  const { status } = steps;
+  await tx
+    .updateTable('inspections')
+    .set({
+      stage: status.stage,
+      state: status.state,
+      awaiting_role: status.awaitingRole,
+      submitted_by_sub: status.submittedBy?.sub ?? null,
+      stage_opened_at: status.stageOpenedAt,
+      stage_due_at: status.stageDueAt,
+      overdue: status.overdue,
+      last_seq: status.seq,
+    })
+    .where('id', '=', steps.inspectionId)
+    .where('last_seq', '<', status.seq)
+    .execute();
 
-    if (steps.result) {
-      await tx
-        .insertInto('request_results')
-        .values({
+  if (steps.notices.length) {
+    await tx
+      .insertInto('notifications')
+      .values(
+        steps.notices.map((n) => ({
+          id: n.id,
+          round_id: steps.roundId,
           inspection_id: steps.inspectionId,
-          request_id: steps.result.requestId,
-          action: steps.result.action,
-          stage: steps.result.stage,
-          result: JSON.stringify(steps.result),
-        })
-        .onConflict((oc) => oc.columns(['inspection_id', 'request_id']).doNothing())
-        .execute();
-    }
-  });
+          kind: n.kind,
+          recipient_role: n.recipientRole,
+          stage: n.stage,
+          message: n.message,
+          created_at: steps.events[0]?.at ?? new Date(),
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  if (steps.result) {
+    await tx
+      .insertInto('request_results')
+      .values({
+        inspection_id: steps.inspectionId,
+        request_id: steps.result.requestId,
+        action: steps.result.action,
+        stage: steps.result.stage,
+        result: JSON.stringify(steps.result),
+      })
+      .onConflict((oc) => oc.columns(['inspection_id', 'request_id']).doNothing())
+      .execute();
+  }
 }
 
 export interface HistoryEntry {

@@ -11,7 +11,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function lockInspection(tx: Transaction<Database>, inspectionId: string) {
   return tx
     .selectFrom('inspections')
-    .select(['id', 'stage', 'state', 'round_id'])
+    .select(['id', 'stage', 'state', 'round_id', 'last_seq'])
     .where('id', '=', inspectionId)
     .forUpdate()
     .executeTakeFirst();

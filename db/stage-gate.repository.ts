@@ -9,7 +9,9 @@ import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } 
 import { WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
 import type { Database } from './database.js';
 import { canonicalJson } from './event-hash.js';
+import { writeInspectionSteps, type InspectionSteps } from './history.repository.js';
 import { lockInspection } from './inspections.repository.js';
+import { InvariantViolation } from './invariant.js';
 import { listRecords } from './records.repository.js';
 import { latestReportSections } from './report-sections.repository.js';
 
@@ -99,34 +101,47 @@ export async function digestStageRecords(db: Db, inspectionId: string, stage: St
   };
 }
 
+export interface StageSubmission extends InspectionSteps {
+  stage: StageId;
+}
+
 /**
- * The submission's gate, in one transaction: with the inspection locked, check the
- * stage's exit criteria against its records and, when all hold, mark the stage
- * submitted so no record write can follow, and digest what was frozen. Idempotent: a
- * retry after the flip sees the stage already submitted and digests the same versions.
+ * The submission, in one transaction: with the inspection locked, check the stage's
+ * exit criteria against its records and, when all hold, digest what the stage froze
+ * and write the `submitted` step (carrying that digest) with the projection that
+ * marks the stage submitted, so no record write can follow and nobody ever sees a
+ * frozen stage without its step. Idempotent: a retry after the commit finds the step
+ * and answers with the digest it recorded.
  */
-export async function freezeStageForSubmission(
-  db: Kysely<Database>,
-  inspectionId: string,
-  stage: StageId,
-): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> {
+export async function submitStage(db: Kysely<Database>, submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> {
+  const { inspectionId, stage } = submission;
+  const step = submission.events.find((e) => e.kind === 'submitted');
+  if (!step) throw new InvariantViolation(`inspection ${inspectionId}: a submission without its submitted step`);
   return db.transaction().execute(async (tx) => {
     const row = await lockInspection(tx, inspectionId);
-    if (!row) throw new Error(`inspection ${inspectionId} is not in the database`);
-    // Cancelled or completed meanwhile: nothing to freeze; the workflow refuses the submission.
-    if (row.state === 'cancelled' || row.state === 'completed') return { unmet: [], frozen: null };
-    if (row.stage !== stage) throw new Error(`inspection ${inspectionId} is at ${row.stage} in the database, not ${stage}`);
-    if (row.state === 'open') {
-      const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
-      if (unmet.length > 0) return { unmet, frozen: null };
-      await tx
-        .updateTable('inspections')
-        .set({ state: 'submitted' })
-        .where('id', '=', inspectionId)
-        .where('state', '=', 'open')
-        .execute();
+    if (!row) throw new InvariantViolation(`inspection ${inspectionId} is not in the database`);
+    if (row.last_seq >= step.seq) {
+      const written = await tx
+        .selectFrom('inspection_events')
+        .select(['kind', 'data'])
+        .where('inspection_id', '=', inspectionId)
+        .where('seq', '=', step.seq)
+        .executeTakeFirst();
+      if (written?.kind !== 'submitted') throw new InvariantViolation(`inspection ${inspectionId}: step ${step.seq} is not this submission`);
+      return { unmet: [], frozen: (written.data as { records?: FrozenRecords }).records ?? null };
     }
-    return { unmet: [], frozen: await digestStageRecords(tx, inspectionId, stage) };
+    // The workflow writes its steps in order, so the database must be exactly one step behind.
+    if (row.last_seq !== step.seq - 1 || row.stage !== stage || row.state !== 'open') {
+      throw new InvariantViolation(
+        `inspection ${inspectionId} is at ${row.stage} (${row.state}, step ${row.last_seq}) in the database; the submission expected ${stage} open at step ${step.seq - 1}`,
+      );
+    }
+    const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
+    if (unmet.length > 0) return { unmet, frozen: null };
+    const frozen = await digestStageRecords(tx, inspectionId, stage);
+    const events = submission.events.map((e) => (e === step ? { ...e, data: { ...e.data, records: frozen } } : e));
+    await writeInspectionSteps(tx, { ...submission, events });
+    return { unmet: [], frozen };
   });
 }
 

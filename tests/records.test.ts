@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freezeStageForSubmission } from '../db/stage-gate.repository.js';
+import { InvariantViolation } from '../db/invariant.js';
+import { submitStage } from '../db/stage-gate.repository.js';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
@@ -207,14 +208,45 @@ describe('who may see and say what', () => {
 });
 
 describe('the submission gate', () => {
-  it('never revives an inspection that was cancelled while a submission waited for it', async () => {
+  it('writes nothing for a submission the database has already moved past, and leaves a cancelled inspection cancelled', async () => {
     const round = await launch();
     const id = round.inspections[0]!.id;
     await recordWork(h, id, 'preparation', leaderOne);
     await h.call(office, 'POST', `/api/v1/rounds/${round.id}/cancel`, { reason: '撤销' });
-    // What the gate's activity does when it runs after the cancellation was written.
-    expect(await freezeStageForSubmission(h.database.db, id, 'preparation')).toEqual({ unmet: [], frozen: null });
+    const before = (await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`)).body.steps.length;
+    // A submission previewed before the cancellation (step 2, after the opening step) arriving late.
+    const stale = {
+      inspectionId: id,
+      roundId: round.id,
+      stage: 'preparation' as const,
+      events: [
+        {
+          seq: 2,
+          kind: 'submitted' as const,
+          stage: 'preparation' as const,
+          actor: { ...leaderOne, roles: ['group_leader' as const] },
+          at: new Date().toISOString(),
+          comment: null,
+          requestId: rid('late'),
+          data: {},
+        },
+      ],
+      status: {
+        stage: 'preparation' as const,
+        state: 'submitted' as const,
+        awaitingRole: 'leading_group' as const,
+        submittedBy: { sub: leaderOne.sub, name: leaderOne.name },
+        stageOpenedAt: new Date().toISOString(),
+        stageDueAt: new Date().toISOString(),
+        overdue: false,
+        seq: 2,
+      },
+      notices: [],
+      result: null,
+    };
+    await expect(submitStage(h.database.db, stale)).rejects.toBeInstanceOf(InvariantViolation);
     expect((await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body.state).toBe('cancelled');
+    expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`)).body.steps).toHaveLength(before);
   });
 });
 

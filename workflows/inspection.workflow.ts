@@ -1,15 +1,16 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
+import type { InspectionSteps } from '../db/history.repository.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
   cancelInspectionSignal,
@@ -19,15 +20,19 @@ import {
   type CancelInput,
   type InspectionPlan,
   type InspectionState,
-  type SubmitStageInput,
   type TransitionResult,
-  REFUSAL,
 } from './messages.js';
+import { REFUSAL, Refusal } from './refusal.js';
+import { StepWriter } from './step-writer.js';
 
-const { recordInspectionSteps, freezeStage } = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  // A database write takes milliseconds; a short timeout lets a crashed worker's write be retried soon.
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+const { recordInspectionSteps, submitStage } = proxyActivities<activities.Activities>({
+  // A write takes milliseconds; a short timeout lets another worker retry a crashed
+  // worker's write within seconds (a retry finds what the first attempt wrote).
+  startToCloseTimeout: '5 seconds',
+  // No attempt limit, on purpose: a database outage must delay a step, never lose it
+  // (the API's caller gets a 503 and repeats the request id). What the database can
+  // never accept is thrown as non-retryable by the activity and fails the request.
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });
 
 /** Past this many events a run hands its state to a fresh one (continue-as-new), unless the plan says otherwise. */
@@ -46,98 +51,90 @@ export interface InspectionOutcome {
 
 /**
  * One group inspecting one target: the stages in order, each left only through its
- * approval chain. Every step is written to the database by an activity before the
- * update that caused it returns, one write at a time so the history's hash chain
- * stays in order.
+ * approval chain. The rules live in `InspectionProcess`; this function wires the
+ * messages to it and waits. Every transition is recorded by one activity before the
+ * request that caused it returns, one at a time (`StepWriter`).
  */
 export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowInput): Promise<InspectionOutcome> {
   const process = new InspectionProcess(plan, carried);
+  const writer = new StepWriter();
   let pendingCancel: CancelInput | undefined;
-  let writes: Promise<unknown> = Promise.resolve();
 
-  const persist = (transition: Transition): Promise<void> => {
-    if (transition.events.length === 0) return writes.then(() => undefined);
-    // Taken now, not when the write before it finishes: the row must match these events.
-    const steps = {
-      inspectionId: plan.inspectionId,
-      roundId: plan.roundId,
-      events: transition.events,
-      status: process.current,
-      notices: transition.notices.map((n) => ({ ...n, id: uuid4(), stage: process.current.stage })),
-      result: transition.result,
-    };
-    const next = writes.then(() => recordInspectionSteps(steps));
-    writes = next.catch(() => undefined);
-    return next;
-  };
+  const stepsOf = (transition: Transition): InspectionSteps => ({
+    inspectionId: plan.inspectionId,
+    roundId: plan.roundId,
+    events: transition.events,
+    status: transition.next.status,
+    notices: transition.notices.map((n) => ({ ...n, id: uuid4(), stage: transition.next.status.stage })),
+    result: transition.result,
+  });
 
-  const apply = async (transition: Transition): Promise<TransitionResult> => {
-    await persist(transition);
-    if (!transition.result) throw new Error('a request transition always has a result');
-    return transition.result;
-  };
+  /** Records a transition the clock or a cancellation caused; nobody waits for an answer. */
+  const record = (next: () => Transition): Promise<void> =>
+    writer.run(async () => {
+      const transition = next();
+      if (transition.events.length > 0) await asProcessFailure(recordInspectionSteps(stepsOf(transition)));
+      process.commit(transition);
+    });
 
   setHandler(inspectionStatusQuery, () => process.current);
-  /**
-   * Exit criteria live in the database with the records, so the check is an activity
-   * that also freezes the stage. While it runs, other requests are refused rather
-   * than queued behind it.
-   */
-  const submit = async (input: SubmitStageInput): Promise<TransitionResult> => {
-    const remembered = process.previousResult(input.requestId);
-    if (remembered) return remembered;
-    // Histories recorded before exit criteria existed replay without the check.
-    let frozen: Record<string, unknown> = {};
-    if (patched('inspection-exit-criteria')) {
-      process.beginCheck(input.requestId);
-      let gate;
-      try {
-        // The database must show every earlier step before the gate reads it.
-        if (patched('inspection-gate-after-writes')) await writes;
-        gate = await freezeStage({ inspectionId: plan.inspectionId, stage: input.stage });
-      } finally {
-        process.endCheck();
-      }
-      const { unmet } = gate;
-      // Older gates returned no digest; the step then records none.
-      if (gate.frozen) frozen = { records: gate.frozen };
-      if (unmet.length > 0) {
-        throw ApplicationFailure.create({
-          type: REFUSAL.exitCriteriaUnmet,
-          message: `stage ${input.stage} cannot be submitted: ${unmet.length} exit criteria unmet`,
-          nonRetryable: true,
-          details: [{ stage: input.stage, state: process.current.state, unmet }],
-        });
-      }
-      if (process.finished) {
-        throw ApplicationFailure.create({ type: REFUSAL.conflict, message: 'the inspection was cancelled', nonRetryable: true });
-      }
-    }
-    return apply(process.submit(input, now(), frozen));
-  };
 
-  setHandler(submitStageUpdate, submit, {
-    validator: (input) => process.validateSubmit(input),
-  });
-  setHandler(decideStageUpdate, (input) => apply(process.decide(input, now())), {
-    validator: (input) => process.validateDecide(input),
-  });
+  setHandler(
+    submitStageUpdate,
+    (input) =>
+      writer.run(async (): Promise<TransitionResult> => {
+        const remembered = process.previousResult(input.requestId);
+        if (remembered) return remembered;
+        asFailure(() => process.validateSubmit(input));
+        const transition = process.submit(input, now());
+        // One activity, one transaction: the exit criteria, the freeze and the step.
+        const gate = await asRequestFailure(submitStage({ ...stepsOf(transition), stage: input.stage }));
+        if (gate.unmet.length > 0) {
+          throw ApplicationFailure.create({
+            type: REFUSAL.exitCriteriaUnmet,
+            message: `stage ${input.stage} cannot be submitted: ${gate.unmet.length} exit criteria unmet`,
+            nonRetryable: true,
+            details: [{ stage: input.stage, state: process.current.state, unmet: gate.unmet }],
+          });
+        }
+        process.commit(transition);
+        return transition.result!;
+      }),
+    { validator: (input) => asFailure(() => process.validateSubmit(input)) },
+  );
+
+  setHandler(
+    decideStageUpdate,
+    (input) =>
+      writer.run(async (): Promise<TransitionResult> => {
+        const remembered = process.previousResult(input.requestId);
+        if (remembered) return remembered;
+        // Checked again: an earlier request in the queue may have changed the stage.
+        asFailure(() => process.validateDecide(input));
+        const transition = process.decide(input, now());
+        await asRequestFailure(recordInspectionSteps(stepsOf(transition)));
+        process.commit(transition);
+        return transition.result!;
+      }),
+    { validator: (input) => asFailure(() => process.validateDecide(input)) },
+  );
+
   setHandler(cancelInspectionSignal, (input) => {
     pendingCancel ??= input;
   });
 
-  if (!carried) await persist(process.opening());
+  if (!carried) await record(() => process.opening());
 
   while (!process.finished) {
     if (pendingCancel) {
-      await persist(process.cancel(pendingCancel, now()));
+      const request = pendingCancel;
+      await record(() => process.cancel(request, now()));
       break;
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
-      await condition(allHandlersFinished);
-      await writes;
+      await condition(() => allHandlersFinished() && writer.idle);
       // A cancellation that arrived while we waited must be recorded, not dropped with this run.
-      if (pendingCancel && patched('inspection-cancel-before-continue-as-new')) continue;
+      if (pendingCancel) continue;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
     }
     const seen = process.current.seq;
@@ -145,11 +142,10 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
     const changed =
       deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
-    if (!changed) await persist(process.checkDeadlines(Date.now()));
+    if (!changed) await record(() => process.checkDeadlines(Date.now()));
   }
 
-  await condition(allHandlersFinished);
-  await writes;
+  await condition(() => allHandlersFinished() && writer.idle);
   const state = process.current.state;
   return { inspectionId: plan.inspectionId, state: state === 'cancelled' ? 'cancelled' : 'completed' };
 }
@@ -157,4 +153,42 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
 /** Workflow time: deterministic on replay, unlike the machine clock. */
 function now(): string {
   return new Date(Date.now()).toISOString();
+}
+
+/** A refusal of the process rules becomes the failure the API maps to 403/409. */
+function asFailure(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: [error.details ?? {}] });
+  }
+}
+
+/**
+ * A write the database refused for good fails the request that asked for it; the
+ * process state was not committed, so the inspection goes on as before.
+ */
+async function asRequestFailure<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+      throw ApplicationFailure.create({ type: REFUSAL.notRecordable, message: error.cause.message, nonRetryable: true });
+    }
+    throw error;
+  }
+}
+
+/**
+ * A step nobody asked for (timer, cancellation, opening) that the database refuses
+ * cannot be answered to anyone: fail the workflow task, which Temporal retries and
+ * shows as failing, until the cause is fixed. The workflow itself stays open.
+ */
+async function asProcessFailure<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw new Error(`recording a step failed: ${(error as Error).message}`, { cause: error });
+  }
 }

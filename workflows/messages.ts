@@ -147,12 +147,4 @@ export const roundLaunchedUpdate = defineUpdate<RoundLaunchResult>('roundLaunche
 export const cancelRoundUpdate = defineUpdate<RoundOutcome, [CancelInput]>('cancelRound');
 export const roundStatusQuery = defineQuery<{ status: RoundStatus; completed: string[] }>('roundStatus');
 
-/**
- * Refusal types carried by ApplicationFailure from update validators; the API maps
- * each to its HTTP status.
- */
-export const REFUSAL = {
-  forbidden: 'forbidden',
-  conflict: 'conflict',
-  exitCriteriaUnmet: 'exit_criteria_unmet',
-} as const;
+export { REFUSAL } from './refusal.js';

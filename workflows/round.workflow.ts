@@ -3,11 +3,9 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
-  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
 import { inspectionWorkflow } from './inspection.workflow.js';
@@ -26,9 +24,12 @@ import {
 } from './messages.js';
 import { hasRole } from './roles.js';
 
-const { recordRoundLaunched, recordRoundStatus } = proxyActivities<ReturnType<typeof activities.createActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+const { recordRoundLaunched, recordRoundStatus } = proxyActivities<activities.Activities>({
+  // Writing a round of many inspections takes longer than one step; still seconds.
+  startToCloseTimeout: '30 seconds',
+  // No attempt limit, on purpose, as for inspection steps: an outage delays the round's
+  // record, never loses it; what the database can never accept is non-retryable.
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
 });
 
 /**
@@ -89,14 +90,8 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
       workflowId: inspectionWorkflowId(inspectionPlan.inspectionId),
       args: [{ plan: inspectionPlan }],
     });
-  let children: ChildWorkflowHandle<typeof inspectionWorkflow>[];
-  if (patched('round-concurrent-child-starts')) {
-    // All starts in one workflow task: a round of 200 launches in one round trip, not 200.
-    children = await Promise.all(inspectionPlans.map(start));
-  } else {
-    children = [];
-    for (const inspectionPlan of inspectionPlans) children.push(await start(inspectionPlan));
-  }
+  // All starts in one workflow task: a round of 200 launches in one round trip, not 200.
+  const children = await Promise.all(inspectionPlans.map(start));
   children.forEach((child, i) => {
     const inspectionId = inspectionPlans[i]!.inspectionId;
     // A child that fails or is terminated (by an operator) has ended too: the round must not wait on it.

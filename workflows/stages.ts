@@ -5,6 +5,7 @@
  * schemas, the database and the docs all read it from here, so it must stay
  * sandbox-safe (no imports beyond sibling workflow modules).
  */
+import type { InspectionState } from './messages.js';
 import type { ApproverRole, Role } from './roles.js';
 
 export const STAGE_IDS = [
@@ -65,6 +66,11 @@ export function stageDueAt(stage: StageId, openedAt: string, dueDays: StageDueDa
 }
 
 /** The stage after `stage`, or undefined after the last one. */
+/** A finished inspection takes no more requests: it completed its last stage or was cancelled. */
+export function isFinished(state: InspectionState): boolean {
+  return state === 'completed' || state === 'cancelled';
+}
+
 export function nextStage(stage: StageId): StageId | undefined {
   return STAGE_IDS[STAGE_IDS.indexOf(stage) + 1];
 }
