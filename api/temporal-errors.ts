@@ -43,6 +43,9 @@ export function toApiError(error: unknown): ApiError | undefined {
     const details = failure.details?.[0];
     if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
+    if (failure.type === REFUSAL.notRecordable) {
+      return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
+    }
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
       const unmet = (details as { unmet?: unknown } | undefined)?.unmet ?? [];
       return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details, { unmet });

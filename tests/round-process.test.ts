@@ -330,3 +330,32 @@ describe('time and cancellation', () => {
     expect(again.status).toBe(409);
   });
 });
+
+describe('a step the database can never store', () => {
+  it('fails the request that asked for it with 409 and leaves the inspection working', async () => {
+    const round = await launch();
+    const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
+    expect(submitted.status).toBe(200);
+    // A name PostgreSQL cannot store (NUL), as an identity provider might send it: the
+    // write is refused for good, so it must not be retried for ever.
+    const unstorable = { sub: 'lg-nul', name: '李\u0000书记', roles: ['leading_group' as const] };
+    const refused = await h.call(unstorable, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      stage: 'preparation',
+      decision: 'approve',
+      requestId: rid('d'),
+    });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error).toBe('not_recordable');
+    expect((await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body).toMatchObject({ stage: 'preparation', state: 'submitted' });
+    const approved = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      stage: 'preparation',
+      decision: 'approve',
+      requestId: rid('d'),
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.status).toMatchObject({ stage: 'stationing', state: 'open' });
+    expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`)).body.intact).toBe(true);
+  });
+});
