@@ -27,7 +27,10 @@ if (!args.success) {
   process.exit(2);
 }
 const settings = loadSettingsOrExit(authSettings.extend(databaseSettings.shape));
-const secret = settings.JWT_SECRET ?? devJwtSecret(join(resolve(settings.DATA_DIR), 'jwt-secret'));
+// The same secret `npm start` signs with: JWT_SECRET, else the file it keeps in DATA_DIR.
+const secretFile = join(resolve(settings.DATA_DIR), 'jwt-secret');
+const secret = settings.JWT_SECRET ?? devJwtSecret(secretFile);
+process.stderr.write(settings.JWT_SECRET ? 'signed with JWT_SECRET\n' : `signed with the secret in ${secretFile} (the one npm start uses with the same DATA_DIR)\n`);
 const token = await mintToken(
   { secret, issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE },
   { sub: args.data.sub, name: args.data.name, roles: args.data.role },

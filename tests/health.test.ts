@@ -15,7 +15,7 @@ afterAll(async () => {
 describe('GET /health', () => {
   it('is ok when it reaches both Temporal and the database', async () => {
     const response = await h.call(null, 'GET', '/health');
-    expect(response).toEqual({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok' } });
+    expect(response).toEqual({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok', worker: 'ok' } });
   });
 
   it('reports temporal: error with a 503 when Temporal is unreachable', async () => {
@@ -28,7 +28,7 @@ describe('GET /health', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/health' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ status: 'error', temporal: 'error', database: 'ok' });
+      expect(response.json()).toEqual({ status: 'error', temporal: 'error', database: 'ok', worker: 'unknown' });
     } finally {
       await app.close();
       await connection.close();
@@ -38,16 +38,30 @@ describe('GET /health', () => {
   it('reports database: error with a 503 when the database is unreachable', async () => {
     const db = createDatabase({ kind: 'postgres', url: 'postgres://nobody:nothing@127.0.0.1:1/none' });
     const app = await buildApp({
-      services: { db, temporal: h.temporal, taskQueue: 'unused' },
+      services: { db, temporal: h.temporal, taskQueue: h.taskQueue },
       auth: { secret: JWT_SECRET },
     });
     try {
       const response = await app.inject({ method: 'GET', url: '/health' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ status: 'error', temporal: 'ok', database: 'error' });
+      expect(response.json()).toEqual({ status: 'error', temporal: 'ok', database: 'error', worker: 'ok' });
     } finally {
       await app.close();
       await db.destroy();
+    }
+  });
+
+  it('reports worker: none with a 503 when Temporal answers but no worker polls the task queue', async () => {
+    const app = await buildApp({
+      services: { db: h.database.db, temporal: h.temporal, taskQueue: `nobody-polls-${Date.now()}` },
+      auth: { secret: JWT_SECRET },
+    });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: 'error', temporal: 'ok', database: 'ok', worker: 'none' });
+    } finally {
+      await app.close();
     }
   });
 });
