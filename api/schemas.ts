@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
-import { STAGE_IDS, type StageId } from '../workflows/stages.js';
+import { STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -83,6 +83,9 @@ export const launchRoundBody = z
     if (round.plannedEnd < round.plannedStart) {
       ctx.addIssue({ code: 'custom', path: ['plannedEnd'], message: 'must not be before plannedStart' });
     }
+    for (const problem of chainProblems(round.approvalChains ?? {})) {
+      ctx.addIssue({ code: 'custom', path: ['approvalChains', problem.stage], message: problem.message });
+    }
     const targets = new Set<string>();
     round.inspections.forEach((inspection, i) => {
       if (targets.has(inspection.target.name)) {
@@ -154,12 +157,21 @@ export const submissionBody = z.object({
   comment: z.string().trim().max(5000).optional(),
 });
 
+export const meeting = z
+  .object({
+    kind: text(100).describe('领导小组会议, 书记专题会, or another'),
+    heldOn: isoDate,
+    minutesRef: text(200).describe('the minutes’ reference number (会议纪要编号)'),
+  })
+  .describe('the meeting that took the decision: required when the leading group or the party committee decides');
+
 export const decisionBody = z
   .object({
     stage: stageId,
-    decision: z.enum(['approve', 'reject']),
+    decision: z.enum(['approve', 'reject']).describe('approve, or reject with a comment saying what to fix'),
     requestId,
     comment: z.string().trim().max(5000).optional(),
+    meeting: meeting.optional(),
   })
   .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
     path: ['comment'],

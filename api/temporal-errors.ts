@@ -43,6 +43,10 @@ export function toApiError(error: unknown): ApiError | undefined {
     const details = failure.details?.[0];
     if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
+    if (failure.type === REFUSAL.invalidInput) {
+      const field = (details as { field?: string } | undefined)?.field;
+      return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }] });
+    }
     if (failure.type === REFUSAL.notRecordable) {
       return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
     }

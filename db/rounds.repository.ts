@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../workflows/roles.js';
 import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
-import { stageDueAt } from '../workflows/stages.js';
+import { preparationDueAt } from '../workflows/stages.js';
 import type { Database } from './database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -43,7 +43,7 @@ export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan,
       })
       .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
       .execute();
-    const dueAt = stageDueAt('preparation', launchedAt, plan.stageDueDays);
+    const dueAt = preparationDueAt(launchedAt, plan.plannedStart, plan.stageDueDays);
     for (const inspection of plan.inspections) {
       await tx
         .insertInto('inspections')

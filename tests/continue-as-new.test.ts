@@ -3,7 +3,7 @@ import { inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leadingGroup, office } from './support/people.js';
-import { eventually, passStage, recordWork, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
 
 // A tiny history limit makes every inspection continue as new several times on its way.
 let h: Harness;
@@ -23,6 +23,7 @@ describe('an inspection whose history grows long', () => {
     const first = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, submit);
     expect(first.status).toBe(200);
     const approve = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'approve',
       requestId: rid('approve'),

@@ -3,7 +3,7 @@ import { InspectionProcess } from '../workflows/inspection-process.js';
 import type { DecideStageInput, InspectionPlan, SubmitStageInput } from '../workflows/messages.js';
 import { REFUSAL, Refusal } from '../workflows/refusal.js';
 import type { Actor } from '../workflows/roles.js';
-import { STAGE_IDS, resolveApprovalChains, resolveDueDays, type StageId } from '../workflows/stages.js';
+import { STAGE_IDS, chainProblems, resolveApprovalChains, resolveDueDays, stageOwner, type StageId } from '../workflows/stages.js';
 import { leaderOne, leaderTwo, leadingGroup, memberOne, office, officeDeputy } from './support/people.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -22,18 +22,29 @@ function plan(overrides: Partial<InspectionPlan> = {}): InspectionPlan {
     escalateAfterHours: 72,
     launchedBy: office,
     launchedAt: LAUNCHED,
+    plannedStart: '2026-01-01',
     ...overrides,
   };
 }
 
 let n = 0;
-const submission = (stage: StageId, actor: Actor = leaderOne): SubmitStageInput => ({ stage, actor, requestId: `s${++n}`, comment: null });
+const MEETING = { kind: '领导小组会议', heldOn: '2026-01-20', minutesRef: '巡领〔2026〕3号' };
+const partyCommittee: Actor = { sub: 'pc-liu', name: '刘书记', roles: ['party_committee'] };
+const approverOf = { office, leading_group: leadingGroup, party_committee: partyCommittee } as const;
+/** The stage's owner submits it: the group leader for the group's stages, the office after the report. */
+const submission = (stage: StageId, actor: Actor = stageOwner(stage) === 'office' ? office : leaderOne): SubmitStageInput => ({
+  stage,
+  actor,
+  requestId: `s${++n}`,
+  comment: null,
+});
 const decision = (stage: StageId, actor: Actor, decision: 'approve' | 'reject' = 'approve', comment: string | null = null): DecideStageInput => ({
   stage,
   actor,
   decision,
   requestId: `d${++n}`,
   comment,
+  meeting: actor.roles.some((r) => r === 'leading_group' || r === 'party_committee') ? MEETING : null,
 });
 
 /** Validates, previews and commits, as the workflow does once the steps are recorded. */
@@ -66,7 +77,10 @@ function at_stage(stage: StageId, p = plan()): InspectionProcess {
   for (const s of STAGE_IDS) {
     if (s === stage) break;
     submit(process, submission(s));
-    for (const role of p.approvalChains[s]) decide(process, decision(s, role === 'office' ? office : leadingGroup));
+    for (const role of p.approvalChains[s]) {
+      // The office both submits and approves post-evaluation: another office member approves.
+      decide(process, decision(s, role === 'office' && stageOwner(s) === 'office' ? officeDeputy : approverOf[role]));
+    }
   }
   return process;
 }
@@ -101,16 +115,19 @@ describe('the inspection process, without a server', () => {
     const seq = process.current.seq;
     const submitted = submit(process, submission(stage));
     expect(submitted.events.map((e) => e.kind)).toEqual(['submitted']);
+    const submitter = stageOwner(stage) === 'office' ? office : leaderOne;
     expect(submitted.result).toMatchObject({ action: 'submission', stage, recorded: ['submitted'] });
-    expect(process.current).toMatchObject({ state: 'submitted', awaitingRole: chain[0], submittedBy: { sub: leaderOne.sub }, seq: seq + 1 });
+    expect(process.current).toMatchObject({ state: 'submitted', awaitingRole: chain[0], submittedBy: { sub: submitter.sub }, seq: seq + 1 });
     chain.forEach((role, i) => {
-      const approver = role === 'office' ? office : leadingGroup;
+      const approver = role === 'office' && submitter === office ? officeDeputy : approverOf[role];
       const decided = decide(process, decision(stage, approver));
       const last = i === chain.length - 1;
       const following = STAGE_IDS[STAGE_IDS.indexOf(stage) + 1];
       const kinds = !last ? ['approved'] : following ? ['approved', 'stage_opened'] : ['approved', 'completed'];
       expect(decided.result?.recorded).toEqual(kinds);
       expect(decided.events[0]?.data).toMatchObject({ role, level: i + 1, of: chain.length });
+      // Collective bodies' decisions carry the meeting that took them into the history.
+      if (role !== 'office') expect(decided.events[0]?.data.meeting).toEqual(MEETING);
       if (!last) expect(process.current).toMatchObject({ stage, state: 'submitted', awaitingRole: chain[i + 1] });
       else if (following) expect(process.current).toMatchObject({ stage: following, state: 'open', awaitingRole: null, overdue: false });
       else expect(process.current).toMatchObject({ stage, state: 'completed' });
@@ -124,7 +141,9 @@ describe('the inspection process, without a server', () => {
     submit(process, submission('reporting'));
     decide(process, decision('reporting', office));
     const rejected = decide(process, decision('reporting', leadingGroup, 'reject', '问题定性不准'));
-    expect(rejected.events).toEqual([expect.objectContaining({ kind: 'rejected', comment: '问题定性不准', data: { role: 'leading_group', level: 2, of: 2 } })]);
+    expect(rejected.events).toEqual([
+      expect.objectContaining({ kind: 'rejected', comment: '问题定性不准', data: { role: 'leading_group', level: 2, of: 3, meeting: MEETING } }),
+    ]);
     expect(process.current).toMatchObject({ stage: 'reporting', state: 'open', awaitingRole: null, submittedBy: null });
     submit(process, submission('reporting'));
     expect(process.current.awaitingRole).toBe('office');
@@ -144,6 +163,17 @@ describe('the inspection process, without a server', () => {
     ['the leader submits a stage that is not open', (p) => p.validateSubmit(submission('stationing')), REFUSAL.conflict, /preparation \(open\)/],
     ['a decision arrives with nothing submitted', (p) => p.validateDecide(decision('preparation', leadingGroup)), REFUSAL.conflict, /needs preparation to be submitted/],
   ];
+  const ownerRefusals: [string, StageId, Actor, RegExp][] = [
+    ['the group leader submits post-evaluation, which the office owns', 'post_evaluation', leaderOne, /office submits/],
+    ['an office member of the group submits rectification', 'rectification', { sub: memberOne.sub, name: memberOne.name, roles: ['member', 'office'] }, /members of/],
+  ];
+  it.each(ownerRefusals)('refuses when %s', (_, stage, actor, message) => {
+    const p = plan({ group: { ...plan().group, members: [{ sub: memberOne.sub, name: memberOne.name, homeUnit: null }] } });
+    const process = at_stage(stage, p);
+    const refused = refusal(() => process.validateSubmit(submission(stage, actor)));
+    expect(refused.type).toBe(REFUSAL.forbidden);
+    expect(refused.message).toMatch(message);
+  });
   it.each(refusals)('refuses when %s', (_, act, type, message) => {
     const process = at_stage('preparation');
     const refused = refusal(() => act(process));
@@ -158,6 +188,21 @@ describe('the inspection process, without a server', () => {
     ['a rejection has no comment', (p) => p.validateDecide(decision('reporting', office, 'reject', '  ')), REFUSAL.conflict, /comment/],
     ['the decision names another stage', (p) => p.validateDecide(decision('drafting', office)), REFUSAL.conflict, /needs drafting to be submitted/],
     [
+      'the leading group names no meeting',
+      (p) => {
+        decide(p, decision('reporting', office));
+        p.validateDecide({ ...decision('reporting', leadingGroup), meeting: null });
+      },
+      REFUSAL.invalidInput,
+      /meeting/,
+    ],
+    [
+      'a member of the group holds the approving role too',
+      (p) => p.validateDecide(decision('reporting', { sub: memberOne.sub, name: memberOne.name, roles: ['member', 'office'] })),
+      REFUSAL.forbidden,
+      /members of 第一巡察组/,
+    ],
+    [
       'one person decides at two levels of a chain',
       (p) => {
         const both: Actor = { sub: 'both', name: '兼任', roles: ['office', 'leading_group'] };
@@ -169,7 +214,7 @@ describe('the inspection process, without a server', () => {
     ],
   ];
   it.each(decisionRefusals)('refuses a decision when %s', (_, act, type, message) => {
-    const process = at_stage('reporting');
+    const process = at_stage('reporting', plan({ group: { ...plan().group, members: [{ sub: memberOne.sub, name: memberOne.name, homeUnit: null }] } }));
     submit(process, submission('reporting'));
     const refused = refusal(() => act(process));
     expect(refused.type).toBe(type);
@@ -203,6 +248,14 @@ describe('deadlines, by the clock handed in', () => {
     expect(process.nextDeadline()).toBeUndefined();
   });
 
+  it('count preparation’s days from the planned start when the round is launched before it', () => {
+    const early = new InspectionProcess(plan({ plannedStart: '2026-02-01' }));
+    // 2026-02-01 00:00 in China Standard Time, plus preparation's ten days.
+    expect(early.current).toMatchObject({ stageOpenedAt: LAUNCHED, stageDueAt: '2026-02-10T16:00:00.000Z' });
+    const late = new InspectionProcess(plan({ plannedStart: '2021-10-08' }));
+    expect(late.current.stageDueAt).toBe(at(10 * 24));
+  });
+
   it('count each stage’s due date from when it opened, in the round’s days (fractions allowed)', () => {
     const process = at_stage('preparation', plan({ stageDueDays: { ...resolveDueDays(), stationing: 0.5 } }));
     submit(process, submission('preparation'), at(1));
@@ -234,5 +287,16 @@ describe('deadlines, by the clock handed in', () => {
     expect(restored.current).toEqual(process.current);
     expect(restored.previousResult(input.requestId)).toEqual(first.result);
     expect(() => restored.validateDecide(decision('drafting', officeDeputy))).not.toThrow();
+  });
+});
+
+describe('approval chains a round may set', () => {
+  it('must keep the reporting chain ending with the leading group and then the party committee', () => {
+    expect(chainProblems(resolveApprovalChains())).toEqual([]);
+    expect(chainProblems({ reporting: ['office', 'leading_group', 'party_committee'], drafting: ['leading_group'] })).toEqual([]);
+    expect(chainProblems({ reporting: ['office', 'leading_group'] })).toEqual([
+      { stage: 'reporting', message: 'the reporting chain must end with leading_group → party_committee' },
+    ]);
+    expect(chainProblems({ reporting: ['party_committee', 'leading_group'] })).toHaveLength(1);
   });
 });

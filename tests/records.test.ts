@@ -7,7 +7,7 @@ import { submitStage } from '../db/stage-gate.repository.js';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
-import { passStage, recordWork, rid } from './support/walk.js';
+import { passStage, recordWork, rid, meetingFor } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -69,6 +69,7 @@ describe('recording a stage', () => {
     expect(early.body.message).toMatch(/stationing records can change only while stationing is open/);
 
     await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'reject',
       requestId: rid('reject'),

@@ -12,7 +12,7 @@ import { STAGE_IDS } from '../workflows/stages.js';
 import { bundlerOptions, WORKFLOWS_PATH } from '../worker/create-worker.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, office } from './support/people.js';
-import { eventually, passStage, recordWork, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,6 +49,7 @@ describe('recorded histories', () => {
     await recordWork(h, complete.id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${complete.id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     await h.call(leadingGroup, 'POST', `/api/v1/inspections/${complete.id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'reject',
       requestId: rid('r'),

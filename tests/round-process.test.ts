@@ -12,7 +12,7 @@ import {
   office,
   officeDeputy,
 } from './support/people.js';
-import { eventually, passStage, recordWork, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -53,11 +53,15 @@ describe('a whole round', () => {
     const history = await h.call(auditor, 'GET', `/api/v1/inspections/${first.id}/history`);
     expect(history.status).toBe(200);
     const steps = history.body.steps as { seq: number; kind: string; stage: string; actor: { sub: string } }[];
-    // Opened, submitted, then one approval per chain level, for every stage; reporting has two levels.
+    // Opened, submitted, then one approval per chain level, for every stage; reporting has
+    // three levels (office, leading group, party committee).
     const approvals = steps.filter((s) => s.kind === 'approved');
-    expect(approvals).toHaveLength(STAGE_IDS.length + 1);
+    expect(approvals).toHaveLength(STAGE_IDS.length + 2);
     expect(steps.filter((s) => s.kind === 'stage_opened').map((s) => s.stage)).toEqual([...STAGE_IDS]);
-    expect(steps.filter((s) => s.kind === 'submitted').every((s) => s.actor.sub === leaderOne.sub)).toBe(true);
+    // The group submits its own stages; the office those after the report.
+    expect(steps.filter((s) => s.kind === 'submitted').map((s) => [s.stage, s.actor.sub])).toEqual(
+      STAGE_IDS.map((stage) => [stage, stage === 'post_evaluation' || stage === 'rectification' ? office.sub : leaderOne.sub]),
+    );
     expect(steps.at(-1)?.kind).toBe('completed');
     expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
 
@@ -80,6 +84,7 @@ describe('approvals', () => {
     await recordWork(h, id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const rejected = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'reject',
       requestId: rid('r'),
@@ -103,7 +108,7 @@ describe('approvals', () => {
     expect(rejection).toMatchObject({ comment: '工作方案未列明重点监督内容', actor: { sub: leadingGroup.sub } });
   });
 
-  it('runs the reporting chain office then leading group, and a rejection at the second level reopens it', async () => {
+  it('runs the reporting chain office, leading group, party committee; a rejection at the second level reopens it', async () => {
     const round = await launch({ approvalChains: { preparation: ['office'], stationing: ['office'], drafting: ['office'], communication: ['office'] } });
     const id = round.inspections[0].id;
     for (const stage of ['preparation', 'stationing', 'drafting', 'communication'] as const) {
@@ -115,6 +120,7 @@ describe('approvals', () => {
 
     // The leading group may not jump the queue.
     const early = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'reporting',
       decision: 'approve',
       requestId: rid('early'),
@@ -127,7 +133,17 @@ describe('approvals', () => {
     const pending = await h.call(leadingGroup, 'GET', '/api/v1/approvals?status=pending');
     expect(pending.body.approvals.map((a: { id: string }) => a.id)).toContain(id);
 
+    // A collective body's decision names the meeting that took it.
+    const noMeeting = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      stage: 'reporting',
+      decision: 'reject',
+      requestId: rid('r'),
+      comment: '问题定性依据不充分',
+    });
+    expect(noMeeting.status, JSON.stringify(noMeeting.body)).toBe(400);
+    expect(noMeeting.body.details.issues).toEqual([expect.objectContaining({ field: 'body.meeting' })]);
     const second = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'reporting',
       decision: 'reject',
       requestId: rid('r'),
@@ -135,7 +151,10 @@ describe('approvals', () => {
     });
     expect(second.body.status).toMatchObject({ stage: 'reporting', state: 'open' });
     const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
-    expect(history.body.steps.at(-1)).toMatchObject({ kind: 'rejected', data: { role: 'leading_group', level: 2, of: 2 } });
+    expect(history.body.steps.at(-1)).toMatchObject({
+      kind: 'rejected',
+      data: { role: 'leading_group', level: 2, of: 3, meeting: meetingFor('leading_group') },
+    });
 
     await passStage(h, id, 'reporting', leaderOne);
     const view = await h.call(office, 'GET', `/api/v1/inspections/${id}`);
@@ -153,7 +172,7 @@ describe('approvals', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
 
-    const decision = { stage: 'preparation', decision: 'approve', requestId: rid('same-d') };
+    const decision = { stage: 'preparation', decision: 'approve', requestId: rid('same-d'), meeting: meetingFor('leading_group') };
     const d1 = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, decision);
     const d2 = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, decision);
     expect(d2.body).toEqual(d1.body);
@@ -209,6 +228,7 @@ describe('who may act', () => {
     expect(wrongStage.status).toBe(409);
     expect(wrongStage.body.details).toEqual({ stage: 'preparation', state: 'open', awaitingRole: null });
     const noSubmission = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${mine.id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'approve',
       requestId: rid('x'),
@@ -222,6 +242,7 @@ describe('who may act', () => {
     const fields = invalid.body.details.issues.map((i: { field: string }) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['body.stage', 'body.requestId']));
     const rejectWithoutComment = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${mine.id}/decisions`, {
+      meeting: meetingFor('leading_group'),
       stage: 'preparation',
       decision: 'reject',
       requestId: rid('x'),
@@ -268,6 +289,26 @@ describe('who may act', () => {
     expect(own.body.message).toMatch(/you made/);
     const other = await h.call(officeDeputy, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('b') });
     expect(other.status).toBe(200);
+  });
+
+  it('refuses a round that would leave the leading group or the party committee out of the reporting chain', async () => {
+    const refused = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['office', 'leading_group'] } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details.issues).toEqual([
+      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/leading_group → party_committee/) }),
+    ]);
+    const shorter = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['leading_group', 'party_committee'] } }));
+    expect(shorter.status).toBe(201);
+  });
+
+  it('counts preparation’s days from the planned start when the round is launched before it', async () => {
+    const round = await launch({ plannedStart: '2099-03-01', plannedEnd: '2099-06-30' });
+    // 2099-03-01 00:00 China Standard Time, plus preparation's ten days.
+    expect(round.inspections[0].dueAt).toBe('2099-03-10T16:00:00.000Z');
+    const view = await h.call(office, 'GET', `/api/v1/inspections/${round.inspections[0].id}`);
+    expect(view.body.dueAt).toBe('2099-03-10T16:00:00.000Z');
+    const queried = await h.temporal.workflow.getHandle(inspectionWorkflowId(round.inspections[0].id)).query(inspectionStatusQuery);
+    expect(queried.stageDueAt).toBe('2099-03-10T16:00:00.000Z');
   });
 
   it('shows a group member only their own inspections', async () => {
@@ -345,6 +386,7 @@ describe('a step the database can never store', () => {
       stage: 'preparation',
       decision: 'approve',
       requestId: rid('d'),
+      meeting: meetingFor('leading_group'),
     });
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(refused.body.error).toBe('not_recordable');
@@ -353,6 +395,7 @@ describe('a step the database can never store', () => {
       stage: 'preparation',
       decision: 'approve',
       requestId: rid('d'),
+      meeting: meetingFor('leading_group'),
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.status).toMatchObject({ stage: 'stationing', state: 'open' });

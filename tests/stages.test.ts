@@ -18,7 +18,7 @@ describe('the stage model', () => {
       stationing: ['office'],
       drafting: ['office'],
       communication: ['office'],
-      reporting: ['office', 'leading_group'],
+      reporting: ['office', 'leading_group', 'party_committee'],
       post_evaluation: ['office'],
       rectification: ['leading_group'],
     });

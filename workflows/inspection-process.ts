@@ -16,8 +16,8 @@ import type {
   TransitionResult,
 } from './messages.js';
 import { REFUSAL, Refusal } from './refusal.js';
-import { hasRole, type Actor, type ApproverRole } from './roles.js';
-import { isFinished, nextStage, stageDueAt, type StageId } from './stages.js';
+import { decidesAtMeeting, hasRole, type Actor, type ApproverRole } from './roles.js';
+import { isFinished, nextStage, preparationDueAt, stageDueAt, stageOwner, type StageId } from './stages.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Results remembered for repeated request ids; older ones are answered from the database. */
@@ -93,7 +93,7 @@ export class InspectionProcess {
           awaitingRole: null,
           submittedBy: null,
           stageOpenedAt: openedAt,
-          stageDueAt: stageDueAt('preparation', openedAt, plan.stageDueDays),
+          stageDueAt: preparationDueAt(openedAt, plan.plannedStart, plan.stageDueDays),
           overdue: false,
           seq: 0,
         },
@@ -140,7 +140,11 @@ export class InspectionProcess {
   validateSubmit(input: SubmitStageInput): void {
     if (this.results.has(input.requestId)) return;
     const { group } = this.plan;
-    if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
+    if (stageOwner(input.stage) === 'office') {
+      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, `the office submits the ${input.stage} stage`);
+      // The office evaluates the group and feeds back its findings: nobody of the group may do it for them.
+      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${group.name} may not submit the ${input.stage} stage`);
+    } else if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
       this.refuse(REFUSAL.forbidden, `only ${group.name}'s leader ${group.leader.name} may submit its stages`);
     }
     this.expectStage(input.stage, 'open');
@@ -175,11 +179,16 @@ export class InspectionProcess {
     if (input.actor.sub === submission.by.sub) {
       this.refuse(REFUSAL.forbidden, 'you may not decide on a submission you made');
     }
+    // Nobody decides on the work of a group they belong to, whatever other roles they hold.
+    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.plan.group.name} may not decide on its stages`);
     if (submission.decisions.some((d) => d.by.sub === input.actor.sub)) {
       this.refuse(REFUSAL.forbidden, 'you already decided on this submission at an earlier level of its chain');
     }
     if (input.decision === 'reject' && !input.comment?.trim()) {
       this.refuse(REFUSAL.conflict, 'a rejection needs a comment saying what to fix');
+    }
+    if (decidesAtMeeting(role) && !input.meeting) {
+      this.refuse(REFUSAL.invalidInput, `a decision of the ${role} names the meeting that took it`, { field: 'body.meeting' });
     }
   }
 
@@ -192,11 +201,12 @@ export class InspectionProcess {
     const chain = this.chain();
     const level = submission.decisions.length + 1;
     const step = { actor: input.actor, at: now, comment: input.comment, requestId: input.requestId };
+    const meeting = input.meeting ? { meeting: input.meeting } : {};
 
     if (input.decision === 'reject') {
       draft.submission = null;
       draft.status = { ...draft.status, state: 'open', awaitingRole: null, submittedBy: null };
-      const steps = record(draft, [{ kind: 'rejected', ...step, data: { role, level, of: chain.length } }]);
+      const steps = record(draft, [{ kind: 'rejected', ...step, data: { role, level, of: chain.length, ...meeting } }]);
       return this.answer(input.requestId, 'decision', steps.events, draft);
     }
 
@@ -206,14 +216,14 @@ export class InspectionProcess {
       // The next approver gets their own escalation clock.
       submission.escalated = false;
       draft.status = { ...draft.status, awaitingRole: nextRole };
-      const steps = record(draft, [{ kind: 'approved', ...step, data: { role, level, of: chain.length, next: nextRole } }]);
+      const steps = record(draft, [{ kind: 'approved', ...step, data: { role, level, of: chain.length, next: nextRole, ...meeting } }]);
       return this.answer(input.requestId, 'decision', steps.events, draft);
     }
 
     // The last approval closes the stage and opens the next one (or completes the inspection).
     const closed = draft.status.stage;
     const following = nextStage(closed);
-    const approved: Step = { kind: 'approved', ...step, data: { role, level, of: chain.length, final: true } };
+    const approved: Step = { kind: 'approved', ...step, data: { role, level, of: chain.length, final: true, ...meeting } };
     draft.submission = null;
     if (!following) {
       draft.status = { ...draft.status, state: 'completed', awaitingRole: null, submittedBy: null };
@@ -291,9 +301,14 @@ export class InspectionProcess {
     }
   }
 
-  private refuse(type: Refusal['type'], message: string): never {
+  private inGroup(actor: Actor): boolean {
+    const { group } = this.plan;
+    return actor.sub === group.leader.sub || group.members.some((m) => m.sub === actor.sub);
+  }
+
+  private refuse(type: Refusal['type'], message: string, extra: Record<string, unknown> = {}): never {
     const { status } = this.state;
-    throw new Refusal(type, message, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole });
+    throw new Refusal(type, message, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
   }
 
   private answer(requestId: string, action: TransitionResult['action'], events: InspectionEvent[], next: ProcessState): Transition {

@@ -38,6 +38,8 @@ export interface InspectionPlan {
   launchedBy: Actor;
   /** ISO time the round was launched: the preparation stage opens then. */
   launchedAt: string;
+  /** The round's planned start date: preparation's due date counts from it when it is later than the launch. */
+  plannedStart: string;
   /** Events after which a run continues as new; absent in plans launched before it existed. */
   historyLimit?: number;
 }
@@ -54,7 +56,10 @@ export interface RoundPlan {
   escalateAfterHours: number;
   launchedBy: Actor;
   historyLimit?: number;
-  inspections: Omit<InspectionPlan, 'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'historyLimit'>[];
+  inspections: Omit<
+    InspectionPlan,
+    'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'plannedStart' | 'historyLimit'
+  >[];
 }
 
 export type InspectionState = 'open' | 'submitted' | 'completed' | 'cancelled';
@@ -113,12 +118,23 @@ export interface SubmitStageInput {
   comment: string | null;
 }
 
+/** The meeting at which a collective body took a decision: 领导小组会议, 书记专题会, or another. */
+export interface Meeting {
+  kind: string;
+  /** ISO date. */
+  heldOn: string;
+  /** The minutes' reference number (会议纪要编号). */
+  minutesRef: string;
+}
+
 export interface DecideStageInput {
   stage: StageId;
   decision: 'approve' | 'reject';
   requestId: string;
   actor: Actor;
   comment: string | null;
+  /** Required when the deciding role decides at a meeting (leading group, party committee). */
+  meeting?: Meeting | null;
 }
 
 export interface CancelInput {

@@ -9,6 +9,8 @@ export const REFUSAL = {
   forbidden: 'forbidden',
   conflict: 'conflict',
   exitCriteriaUnmet: 'exit_criteria_unmet',
+  /** The request lacks something only the process can tell it needs; `details.field` names it. */
+  invalidInput: 'invalid_input',
   /** The database will never accept the step (an invariant or a data error): retrying cannot help. */
   notRecordable: 'not_recordable',
 } as const;

@@ -1,13 +1,26 @@
 /** Who uses the system (DOMAIN.md, "Who uses the system"). */
-export const ROLES = ['office', 'leading_group', 'group_leader', 'member', 'auditor', 'liaison'] as const;
+export const ROLES = ['office', 'leading_group', 'party_committee', 'group_leader', 'member', 'auditor', 'discipline', 'liaison'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that may sit in a stage's approval chain: the people a group answers to. */
-export const APPROVER_ROLES = ['office', 'leading_group'] as const satisfies readonly Role[];
+export const APPROVER_ROLES = ['office', 'leading_group', 'party_committee'] as const satisfies readonly Role[];
 export type ApproverRole = (typeof APPROVER_ROLES)[number];
 
-/** Roles that see every round; the others see only the inspections of their own group. */
-export const ROUND_WIDE_ROLES = ['office', 'leading_group', 'auditor'] as const satisfies readonly Role[];
+/**
+ * Approvers who decide collectively, at a meeting (领导小组会议, 书记专题会): their
+ * decisions must name the meeting that took them.
+ */
+export const MEETING_ROLES = ['leading_group', 'party_committee'] as const satisfies readonly ApproverRole[];
+
+export function decidesAtMeeting(role: ApproverRole): boolean {
+  return (MEETING_ROLES as readonly ApproverRole[]).includes(role);
+}
+
+/**
+ * Roles that see every round; the others see only the inspections of their own group
+ * (and `discipline` only the leads handed to it).
+ */
+export const ROUND_WIDE_ROLES = ['office', 'leading_group', 'party_committee', 'auditor'] as const satisfies readonly Role[];
 
 /**
  * The verified caller. The API builds it from the bearer token and passes it into

@@ -83,6 +83,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     escalateAfterHours: plan.escalateAfterHours,
     launchedBy: plan.launchedBy,
     launchedAt,
+    plannedStart: plan.plannedStart,
     ...(plan.historyLimit ? { historyLimit: plan.historyLimit } : {}),
   }));
   const start = (inspectionPlan: InspectionPlan) =>

@@ -19,37 +19,56 @@ export const STAGE_IDS = [
 ] as const;
 export type StageId = (typeof STAGE_IDS)[number];
 
+/** Who submits a stage: the group runs the inspection itself, the office what follows it. */
+export type StageOwner = 'group_leader' | 'office';
+
 export interface StageDefinition {
   id: StageId;
   title: { zh: string; en: string };
-  /** Roles that decide a submission, in order, after the group leader submits it. */
+  submittedBy: StageOwner;
+  /** Roles that decide a submission, in order, after it is submitted. */
   approvalChain: readonly ApproverRole[];
+  /** Approvers a round may not remove: its chain for the stage must end with these, in order. */
+  mandatoryChainEnd?: readonly ApproverRole[];
   /** Days the stage may stay open before it is overdue, unless the round plan says otherwise. */
   dueDays: number;
 }
 
 export const STAGES: readonly StageDefinition[] = [
-  { id: 'preparation', title: { zh: '巡前准备', en: 'Preparation' }, approvalChain: ['leading_group'], dueDays: 10 },
-  { id: 'stationing', title: { zh: '进驻了解', en: 'Stationing' }, approvalChain: ['office'], dueDays: 30 },
-  { id: 'drafting', title: { zh: '问题底稿', en: 'Problem drafting' }, approvalChain: ['office'], dueDays: 10 },
+  { id: 'preparation', title: { zh: '巡前准备', en: 'Preparation' }, submittedBy: 'group_leader', approvalChain: ['leading_group'], dueDays: 10 },
+  { id: 'stationing', title: { zh: '进驻了解', en: 'Stationing' }, submittedBy: 'group_leader', approvalChain: ['office'], dueDays: 30 },
+  { id: 'drafting', title: { zh: '问题底稿', en: 'Problem drafting' }, submittedBy: 'group_leader', approvalChain: ['office'], dueDays: 10 },
   {
     id: 'communication',
     title: { zh: '与主要负责人沟通', en: 'Communication with the principal leader' },
+    submittedBy: 'group_leader',
     approvalChain: ['office'],
     dueDays: 5,
   },
-  // The group leader's review ("审核把关") is the submission itself; the office and
-  // then the leading group approve after it.
-  { id: 'reporting', title: { zh: '巡察报告', en: 'Reporting' }, approvalChain: ['office', 'leading_group'], dueDays: 15 },
+  // The group leader's review ("审核把关") is the submission itself; the office reviews,
+  // then the report is heard by the leading group and last by the party committee
+  // ("专题向党委和领导小组汇报"), which no round may leave out.
+  {
+    id: 'reporting',
+    title: { zh: '巡察报告', en: 'Reporting' },
+    submittedBy: 'group_leader',
+    approvalChain: ['office', 'leading_group', 'party_committee'],
+    mandatoryChainEnd: ['leading_group', 'party_committee'],
+    dueDays: 15,
+  },
+  // After the report the group's work is done; the office owns what follows: the
+  // evaluation of the group's own conduct ("谁来监督巡察组") and the feedback.
   {
     id: 'post_evaluation',
     title: { zh: '作风纪律后评估', en: 'Conduct post-evaluation' },
+    submittedBy: 'office',
     approvalChain: ['office'],
     dueDays: 15,
   },
   {
     id: 'rectification',
     title: { zh: '反馈与整改', en: 'Feedback and rectification' },
+    submittedBy: 'office',
     approvalChain: ['leading_group'],
     dueDays: 60,
   },
@@ -65,12 +84,22 @@ export function stageDueAt(stage: StageId, openedAt: string, dueDays: StageDueDa
   return new Date(Date.parse(openedAt) + dueDays[stage] * DAY_MS).toISOString();
 }
 
-/** The stage after `stage`, or undefined after the last one. */
 /** A finished inspection takes no more requests: it completed its last stage or was cancelled. */
 export function isFinished(state: InspectionState): boolean {
   return state === 'completed' || state === 'cancelled';
 }
 
+/**
+ * Preparation's due date counts from the later of the launch and the round's planned
+ * start (a date, taken as the start of that day in China Standard Time, UTC+8, where
+ * rounds run); each later stage's from when it opened.
+ */
+export function preparationDueAt(launchedAt: string, plannedStart: string | undefined, dueDays: StageDueDays): string {
+  const planned = plannedStart ? new Date(`${plannedStart}T00:00:00+08:00`).toISOString() : launchedAt;
+  return stageDueAt('preparation', planned > launchedAt ? planned : launchedAt, dueDays);
+}
+
+/** The stage after `stage`, or undefined after the last one. */
 export function nextStage(stage: StageId): StageId | undefined {
   return STAGE_IDS[STAGE_IDS.indexOf(stage) + 1];
 }
@@ -80,6 +109,22 @@ export function resolveApprovalChains(overrides: Partial<Record<StageId, Approve
   return Object.fromEntries(
     STAGES.map((s) => [s.id, [...(overrides[s.id] ?? s.approvalChain)]]),
   ) as ApprovalChains;
+}
+
+/** Each stage whose chain leaves out an approver it must end with, and what it must end with. */
+export function chainProblems(chains: Partial<Record<StageId, readonly ApproverRole[]>>): { stage: StageId; message: string }[] {
+  return STAGES.flatMap((s) => {
+    const chain = chains[s.id];
+    const end = s.mandatoryChainEnd;
+    if (!chain || !end) return [];
+    const tail = chain.slice(-end.length);
+    if (tail.length === end.length && tail.every((role, i) => role === end[i])) return [];
+    return [{ stage: s.id, message: `the ${s.id} chain must end with ${end.join(' → ')}` }];
+  });
+}
+
+export function stageOwner(stage: StageId): StageOwner {
+  return STAGES.find((s) => s.id === stage)!.submittedBy;
 }
 
 export function resolveDueDays(overrides: Partial<Record<StageId, number>> = {}): StageDueDays {

@@ -108,7 +108,7 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const { stage, decision, requestId, comment } = request.body;
+      const { stage, decision, requestId, comment, meeting } = request.body;
       const { row } = await readable(id, request.actor);
       const repeat = await previous(id, requestId, 'decision', stage);
       if (repeat) return repeat;
@@ -116,7 +116,7 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
       return callWorkflowWithin(temporal, within, () =>
         temporal.workflow.getHandle(inspectionWorkflowId(id)).executeUpdate(decideStageUpdate, {
           updateId: requestId,
-          args: [{ stage, decision, requestId, comment: comment || null, actor: request.actor }],
+          args: [{ stage, decision, requestId, comment: comment || null, meeting: meeting ?? null, actor: request.actor }],
         }),
       );
     },

@@ -4,6 +4,7 @@ import type { Actor } from '../../workflows/roles.js';
 export const office: Actor = { sub: 'office-wang', name: '王主任', roles: ['office'] };
 export const officeDeputy: Actor = { sub: 'office-sun', name: '孙副主任', roles: ['office'] };
 export const leadingGroup: Actor = { sub: 'lg-li', name: '李书记', roles: ['leading_group'] };
+export const partyCommittee: Actor = { sub: 'pc-liu', name: '刘书记', roles: ['party_committee'] };
 export const auditor: Actor = { sub: 'audit-chen', name: '陈审计', roles: ['auditor'] };
 export const leaderOne: Actor = { sub: 'gl-zhang', name: '张组长', roles: ['group_leader'] };
 export const leaderTwo: Actor = { sub: 'gl-zhou', name: '周组长', roles: ['group_leader'] };
