@@ -56,6 +56,8 @@ const UNAVAILABLE_MESSAGES = [
   /timeout exceeded when trying to connect/,
   /Client has encountered a connection error and is not queryable/,
   /database system is (starting up|shutting down|in recovery mode)/,
+  // ALTER DATABASE … ALLOW_CONNECTIONS false, as for maintenance (SQLSTATE 55000, too broad to match).
+  /is not currently accepting connections/,
 ];
 
 /**
