@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/connection.js';
 
 /** The one error shape every non-2xx response has. */
 export const errorResponse = z
@@ -43,6 +45,27 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+/**
+ * A 503 for a write the process engine did not answer in time. Its cause may be the
+ * database behind the worker rather than the engine, so the handler checks before it
+ * names one.
+ */
+export class UnansweredError extends ApiError {
+  constructor(message: string) {
+    super(503, ERROR_CODES[503], message);
+    this.name = 'UnansweredError';
+  }
+}
+
+/** Seconds a client is asked to wait before repeating a request refused for an outage. */
+const RETRY_AFTER_SECONDS = 5;
+const DATABASE_PROBE_MS = 2000;
+
+const databaseUnavailable = {
+  error: 'database_unavailable',
+  message: 'the database is unreachable; repeat the request (with the same requestId) in a few seconds',
+};
 
 export const notFound = (what: string) => new ApiError(404, ERROR_CODES[404], `${what} not found`);
 export const forbidden = (message: string) => new ApiError(403, ERROR_CODES[403], message);
@@ -111,8 +134,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .send({ error: ERROR_CODES[404], message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable);
+    }
+    if (error instanceof UnansweredError && !(await databaseAnswers(request.server))) {
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable);
+    }
     if (error instanceof ApiError) {
+      if (error.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply
         .code(error.statusCode)
         .send({ error: error.code, message: error.message, details: error.details, ...error.extra });
@@ -140,12 +171,30 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(status).send({ error: code, message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
+    if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     // Internals stay in the log; the client learns only that it was not its fault.
     return reply.code(status >= 500 && status < 600 ? status : 500).send({
       error: status === 503 ? ERROR_CODES[503] : ERROR_CODES[500],
       message: status === 503 ? 'a service the API depends on is unavailable; try again' : 'internal error',
     });
   });
+}
+
+async function databaseAnswers(app: FastifyInstance): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      sql`select 1`.execute(app.services.db),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer')), DATABASE_PROBE_MS);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function fieldPath(where: string, instancePath: string, params: unknown): string {

@@ -140,7 +140,10 @@ export async function inOpenStage<T>(
   stage: StageId,
   write: (tx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (tx) => {
+  // An idempotent write arrives inside the transaction that also stores its answer.
+  const inTransaction = (run: (tx: Transaction<Database>) => Promise<T>) =>
+    db.isTransaction ? run(db as Transaction<Database>) : db.transaction().execute(run);
+  return inTransaction(async (tx) => {
     const row = await lockInspection(tx, inspectionId);
     if (!row) throw notFound(`inspection ${inspectionId}`);
     if (row.stage !== stage || row.state !== 'open') {

@@ -1,7 +1,7 @@
 // Production entry point of the API: everything from the environment, nothing started
 // beside it. Run the worker with `npm run start:worker`.
 import { Client, Connection } from '@temporalio/client';
-import { createDatabase, describeTarget } from '../db/connection.js';
+import { createDatabase, describeTarget, waitForDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
@@ -13,6 +13,7 @@ const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
 }));
 const target = databaseTarget(settings);
 const db = createDatabase(target);
+await waitForDatabase(db);
 await migrateToLatest(db);
 
 // Lazy, so the API starts (and /health says so) while Temporal is still coming up.

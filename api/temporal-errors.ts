@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import { ApplicationFailure } from '@temporalio/common';
 import { ServiceError } from '@temporalio/client';
 import { REFUSAL } from '../workflows/messages.js';
-import { ApiError, ERROR_CODES } from './errors.js';
+import { ApiError, ERROR_CODES, UnansweredError } from './errors.js';
 
 /**
  * Turns what Temporal says about an update into our error shape: refusals from the
@@ -27,9 +27,7 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
     return await temporal.withAbortSignal(AbortSignal.timeout(timeoutMs), call);
   } catch (error) {
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as Error)?.name === 'TimeoutError') {
-      throw new ApiError(
-        503,
-        ERROR_CODES[503],
+      throw new UnansweredError(
         `the process engine did not answer within ${Math.round(timeoutMs / 1000)} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
       );
     }

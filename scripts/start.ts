@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { mintToken } from '../api/auth.js';
-import { createDatabase, describeTarget } from '../db/connection.js';
+import { createDatabase, describeTarget, reportDatabaseWait, waitForDatabase } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
@@ -69,6 +69,13 @@ try {
 
   const target = databaseTarget(settings);
   db = createDatabase(target);
+  // Ctrl-C while PostgreSQL is not up yet stops the wait at the next attempt.
+  await waitForDatabase(db, {
+    onRetry: (...wait) => {
+      checkpoint();
+      reportDatabaseWait(...wait);
+    },
+  });
   await migrateToLatest(db);
   checkpoint();
 

@@ -1,7 +1,7 @@
 // Production entry point of the worker: runs the workflows and activities on TASK_QUEUE
 // until SIGINT/SIGTERM, then drains in-flight tasks and exits.
 import { NativeConnection } from '@temporalio/worker';
-import { createDatabase } from '../db/connection.js';
+import { createDatabase, waitForDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
@@ -13,6 +13,7 @@ const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL,
 }));
 const db = createDatabase(databaseTarget(settings));
 installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+await waitForDatabase(db);
 await migrateToLatest(db);
 const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 try {

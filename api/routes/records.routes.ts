@@ -21,6 +21,7 @@ import {
   reviewRecord,
   toRecordView,
 } from '../records.service.js';
+import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { uuidParam } from '../schemas.js';
 import { loadInspection } from '../views.js';
 
@@ -37,6 +38,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Record a stage's work: one of the record kinds, while its stage is open",
         tags: ['records'],
         params: inspectionParams,
+        headers: idempotencyHeaders,
         body: createRecordBody,
         response: { 201: recordView, ...commonErrors },
       },
@@ -44,7 +46,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const inspection = await loadInspection(db, request.params.id);
       const { kind, data } = request.body;
-      return reply.code(201).send(await createRecord(db, inspection, request.actor, kind as RecordKind, data));
+      return sendIdempotent(request, reply, 201, (tx) => createRecord(tx, inspection, request.actor, kind as RecordKind, data));
     },
   );
 
@@ -106,13 +108,15 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Edit a record: a new version; a stale `version` is refused with 409',
         tags: ['records'],
         params: recordParams,
+        headers: idempotencyHeaders,
         body: updateRecordBody,
         response: { 200: recordView, ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const inspection = await loadInspection(db, request.params.id);
-      return editRecord(db, inspection, request.actor, request.params.recordId, request.body.data, request.body.version);
+      const { recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (tx) => editRecord(tx, inspection, request.actor, recordId, request.body.data, request.body.version));
     },
   );
 
@@ -123,13 +127,15 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "The group leader confirms or returns a problem paper (审核把关)",
         tags: ['records'],
         params: recordParams,
+        headers: idempotencyHeaders,
         body: reviewBody,
         response: { 200: recordView, ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const inspection = await loadInspection(db, request.params.id);
-      return reviewRecord(db, inspection, request.actor, request.params.recordId, request.body.decision, request.body.note);
+      const { recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (tx) => reviewRecord(tx, inspection, request.actor, recordId, request.body.decision, request.body.note));
     },
   );
 
@@ -140,13 +146,15 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Decide a recusal declaration (office) or a major-matter request (leading group)',
         tags: ['records'],
         params: recordParams,
+        headers: idempotencyHeaders,
         body: recordDecisionBody,
         response: { 200: recordView, ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const inspection = await loadInspection(db, request.params.id);
-      return decideRecord(db, inspection, request.actor, request.params.recordId, request.body.decision, request.body.comment);
+      const { recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (tx) => decideRecord(tx, inspection, request.actor, recordId, request.body.decision, request.body.comment));
     },
   );
 };

@@ -6,6 +6,7 @@ import { commonErrors, forbidden } from '../errors.js';
 import { buildReport } from '../report.js';
 import { renderReportDocx } from '../report-docx.js';
 import { inOpenStage, isGroupPerson, requireRecordReader } from '../records.service.js';
+import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { uuidParam } from '../schemas.js';
 import { loadInspection } from '../views.js';
 
@@ -102,11 +103,12 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Write a narrative section of the report, while reporting is open; each write is a new version",
         tags: ['report'],
         params: z.object({ id: uuidParam, section: z.enum(WRITTEN_REPORT_SECTIONS) }),
+        headers: idempotencyHeaders,
         body: z.object({ text: z.string().trim().min(1).max(100_000) }),
         response: { 200: z.object({ section: z.enum(WRITTEN_REPORT_SECTIONS), version: z.number(), text: z.string() }), ...commonErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const inspection = await loadInspection(db, request.params.id);
       const { actor } = request;
       if (!isGroupPerson(inspection, actor)) {
@@ -114,10 +116,12 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await requireRecordReader(db, inspection, actor);
       const { section } = request.params;
-      const version = await inOpenStage(db, inspection.row.id, 'reporting', (tx) =>
-        appendReportSection(tx, inspection.row.id, section, request.body.text, actor, new Date().toISOString()),
-      );
-      return { section, version, text: request.body.text };
+      return sendIdempotent(request, reply, 200, async (tx) => {
+        const version = await inOpenStage(tx, inspection.row.id, 'reporting', (locked) =>
+          appendReportSection(locked, inspection.row.id, section, request.body.text, actor, new Date().toISOString()),
+        );
+        return { section, version, text: request.body.text };
+      });
     },
   );
 };

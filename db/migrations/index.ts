@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.js';
 import * as stageRecords from './2026-11-28T1400-stage-records.js';
 import * as versionSequence from './2026-11-28T2200-version-sequence.js';
+import * as idempotentRequests from './2026-11-29T0900-idempotent-requests.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0900-rounds-and-inspections': roundsAndInspections,
   '2026-11-28T1400-stage-records': stageRecords,
   '2026-11-28T2200-version-sequence': versionSequence,
+  '2026-11-29T0900-idempotent-requests': idempotentRequests,
 };

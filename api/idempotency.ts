@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { withIdempotency } from '../db/idempotency.repository.js';
+import { ApiError } from './errors.js';
+
+/** The optional header of every record write; `.loose()` keeps the other headers. */
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x20-\x7e]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+    .optional()
+    .describe(
+      'makes the write safe to repeat: the same key (per caller) with the same request returns the first answer and writes nothing; with another request it is a 409',
+    ),
+});
+
+/**
+ * Sends the answer of `write`, which returns the body for `status`. With an
+ * Idempotency-Key the write runs in a transaction that also stores that answer (so
+ * `write` must do all its work through the handle it is given); without one it runs
+ * as it always did.
+ */
+export async function sendIdempotent<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  write: (db: Kysely<Database>) => Promise<T>,
+): Promise<FastifyReply> {
+  const { db } = request.server.services;
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return reply.code(status).send(await write(db));
+  const result = await withIdempotency(db, request.actor.sub, key, fingerprint(request), async (tx) => ({
+    status,
+    body: await write(tx),
+  }));
+  if (result.outcome === 'reused') {
+    throw new ApiError(
+      409,
+      'request_id_reused',
+      'this Idempotency-Key was already used for a different request; use a new key for a new request',
+    );
+  }
+  if (result.outcome === 'replayed') void reply.header('idempotent-replayed', 'true');
+  return reply.code(result.status).send(result.body);
+}
+
+/** Method, path and body, the body with its keys sorted so their order does not matter. */
+function fingerprint(request: FastifyRequest): string {
+  const path = request.url.split('?')[0];
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, path, canonical(request.body)]))
+    .digest('hex');
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
