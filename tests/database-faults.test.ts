@@ -245,7 +245,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections', 
 
         const health = await app.inject({ method: 'GET', url: '/health' });
         expect(health.statusCode).toBe(503);
-        expect(health.json()).toEqual({ status: 'error', temporal: 'ok', database: 'error' });
+        expect(health.json()).toEqual({ status: 'error', temporal: 'ok', worker: 'ok', database: 'error' });
 
         await allowConnections(true);
         expect((await rounds()).statusCode).toBe(200);
