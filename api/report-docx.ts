@@ -1,71 +1,232 @@
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import { REPORT_SECTIONS } from '../workflows/stages.js';
+import {
+  AlignmentType,
+  Document,
+  DocumentGridType,
+  Footer,
+  HeadingLevel,
+  LineRuleType,
+  Packer,
+  PageNumber,
+  Paragraph,
+  TextRun,
+  type IRunOptions,
+} from 'docx';
 import type { Report } from './report.js';
 
-// Word and WPS both ship these; naming them for East Asian text keeps Chinese from
-// falling back to a Latin font.
-const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '仿宋_GB2312' };
-const HEADING_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '黑体' };
-const TITLE_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', eastAsia: '方正小标宋简体' };
-const CHINESE_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+// ---- Page geometry, GB/T 9704-2012 (党政机关公文格式) ----
+// Word measures in twips (1/20 pt); the standard in millimetres.
+const twips = (mm: number) => Math.round((mm * 1440) / 25.4);
+const A4 = { width: twips(210), height: twips(297) };
+const MARGIN = { top: twips(37), bottom: twips(35), left: twips(28), right: twips(26) };
 
-const numeral = (n: number) => CHINESE_NUMERALS[n - 1] ?? String(n);
-const para = (text: string) => new Paragraph({ children: [new TextRun(text)], indent: { firstLine: 640 } });
+// 号 sizes in points (docx counts half-points).
+const PT = { 二号: 22, 三号: 16, 四号: 14 } as const;
+const half = (pt: number) => pt * 2;
 
-/** Renders the report as a .docx, headings in the template's order. */
+// The 版心 must hold 22 lines of 28 characters of 3号 text. Its height, 16838 − 2098 −
+// 1984 = 12756 twips, over 22 lines gives a line pitch of 579 twips (28.95 pt), rounded
+// down so a 23rd line never fits. Its width, 11906 − 1587 − 1474 = 8845 twips
+// (442.25 pt), over 28 characters is 15.795 pt: 0.205 pt less than a 3号 character.
+// Word's own answer, a lines-and-characters grid with charSpace −842 (1/4096 pt), is
+// not how LibreOffice reads it: a character wider than a cell gets two cells there (14
+// to a line, and lines broken at random). So the grid here pitches lines only, and
+// every character is condensed by whole twentieths of a point (−5, 15.75 pt wide):
+// 28 to a line in Word, WPS and LibreOffice alike, never 29.
+const LINES_PER_PAGE = 22;
+const CHARS_PER_LINE = 28;
+const LINE_PITCH = Math.floor((A4.height - MARGIN.top - MARGIN.bottom) / LINES_PER_PAGE);
+const CHAR_PITCH_PT = (A4.width - MARGIN.left - MARGIN.right) / 20 / CHARS_PER_LINE;
+const CONDENSED = Math.floor((CHAR_PITCH_PT - PT.三号) * 20);
+const chars = (n: number) => Math.round(n * CHAR_PITCH_PT * 20);
+
+// The fonts the standard names, as a government PC has them installed. Writers that
+// lack them substitute by the font table's family and pitch; this machine's LibreOffice
+// falls back to Noto Serif/Sans CJK (fonts-noto-cjk).
+const font = (eastAsia: string, latin = 'Times New Roman') => ({ ascii: latin, hAnsi: latin, eastAsia, cs: latin });
+const FONTS = {
+  title: font('方正小标宋简体'),
+  body: font('仿宋_GB2312'),
+  heading1: font('黑体'),
+  heading2: font('楷体_GB2312'),
+  // Page numbers are half-width Arabic numerals in 宋体.
+  pageNumber: font('宋体', '宋体'),
+};
+
+const CHINESE_DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1–99 as written in dates and ordinals: 十, 十二, 二十, 三十一. */
+function chineseNumber(n: number): string {
+  if (n < 10) return CHINESE_DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : CHINESE_DIGITS[tens]}十${ones ? CHINESE_DIGITS[ones] : ''}`;
+}
+
+/** A date as 成文日期 writes it: '2021-12-15' → 二〇二一年十二月十五日 (year digit by digit). */
+export function chineseDate(isoDate: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const [year, month, day] = match ? [match[1]!, Number(match[2]), Number(match[3])] : [];
+  if (!year || !month || !day || month > 12 || day > 31) throw new RangeError(`not a calendar date: ${isoDate}`);
+  return `${[...year].map((d) => CHINESE_DIGITS[Number(d)]).join('')}年${chineseNumber(month)}月${chineseNumber(day)}日`;
+}
+
+/** The calendar day in China (UTC+8, no daylight saving) of an instant. */
+function chinaDay(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+const ordinal = (n: number) => chineseNumber(n);
+const run = (text: string, options: Omit<IRunOptions, 'text'> = {}) => new TextRun({ text, ...options });
+const bodyParagraph = (text: string) =>
+  new Paragraph({ alignment: AlignmentType.JUSTIFIED, children: [run(text)], indent: { firstLine: chars(2) } });
+const blankLine = () => new Paragraph({ children: [] });
+
+function pageNumberFooter(alignment: 'right' | 'left'): Footer {
+  // 单页码居右空一字，双页码居左空一字: the number sits on the page's outer side.
+  const indent = alignment === 'right' ? { right: PT.四号 * 20 } : { left: PT.四号 * 20 };
+  const style = { font: FONTS.pageNumber, size: half(PT.四号) };
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment: alignment === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        indent,
+        children: [run('— ', style), new TextRun({ children: [PageNumber.CURRENT], ...style }), run(' —', style)],
+      }),
+    ],
+  });
+}
+
+/** The work statistics sentence that opens 基本情况, from the records. */
+function statisticsSentence(report: Report): string {
+  const s = report.statistics;
+  const leads = s.leads ? `，另发现问题线索${s.leads}条，已另行专题报告` : '';
+  return (
+    `巡察期间，巡察组开展个别谈话${s.talks}人次，调阅资料${s.documentsReviewed}份，` +
+    `受理信访举报${s.petitions}件，开展下沉调研${s.fieldVisits}次，经审核确认问题${s.problems}个${leads}。`
+  );
+}
+
+function writtenText(report: Report, section: 'basic_situation' | 'recommendations'): Paragraph[] {
+  const text = report.sections[section]?.text ?? '（未撰写）';
+  return text.split(/\n+/).map((line) => line.trim()).filter(Boolean).map(bodyParagraph);
+}
+
+function mainProblems(report: Report): Paragraph[] {
+  // Leads never appear in the main report, not even under their category: the
+  // principal leader named in one may read it. Only their count is given, in 基本情况.
+  const leadIds = new Set(report.leads.map((l) => l.problemId));
+  const categories = report.mainProblems
+    .map((c) => ({ category: c.category, problems: c.problems.filter((p) => !leadIds.has(p.id)) }))
+    .filter((c) => c.problems.length > 0);
+  if (categories.length === 0) return [bodyParagraph('（无经确认的问题）')];
+  return categories.flatMap((c, i) => [
+    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run(`（${ordinal(i + 1)}）${c.category}`)] }),
+    ...c.problems.flatMap((problem, n) => [
+      new Paragraph({ heading: HeadingLevel.HEADING_3, children: [run(`${n + 1}. ${problem.title}`)] }),
+      bodyParagraph(problem.facts),
+      bodyParagraph(`定性：${problem.characterization}`),
+      bodyParagraph(`依据：${problem.basis.map((b) => `${b.source}${b.article}`).join('；')}`),
+    ]),
+  ]);
+}
+
+/**
+ * 落款: the group's name centred over the date, the date four characters from the right
+ * margin (the layout of a sealed document, which a report handed up in person follows).
+ */
+function signature(report: Report): Paragraph[] {
+  const latestWrite = Object.values(report.sections)
+    .map((s) => s?.updatedAt)
+    .filter((at): at is string => Boolean(at))
+    .sort()
+    .at(-1);
+  const date = chineseDate(chinaDay(latestWrite ?? report.generatedAt));
+  const signer = report.group.name;
+  const signerRight = Math.max(2, 4 + (date.length - signer.length) / 2);
+  return [
+    blankLine(),
+    new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: chars(signerRight) }, children: [run(signer)] }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: chars(4) }, children: [run(date)] }),
+  ];
+}
+
+/** Renders the report as a .docx laid out to GB/T 9704 (党政机关公文格式). */
 export async function renderReportDocx(report: Report): Promise<Buffer> {
+  const heading1 = (text: string) => new Paragraph({ heading: HeadingLevel.HEADING_1, children: [run(text)] });
   const body: Paragraph[] = [
-    new Paragraph({
-      heading: HeadingLevel.TITLE,
-      alignment: AlignmentType.CENTER,
-      children: [new TextRun({ text: report.title, font: TITLE_FONT, size: 44 })],
-    }),
-    new Paragraph({
-      alignment: AlignmentType.CENTER,
-      children: [new TextRun(`${report.group.name}（组长：${report.group.leader}）`)],
-    }),
+    ...(report.classification
+      ? [new Paragraph({ children: [run(report.classification, { font: FONTS.heading1 })] })]
+      : []),
+    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [run(report.title)] }),
+    blankLine(),
+    heading1('一、基本情况'),
+    bodyParagraph(statisticsSentence(report)),
+    ...writtenText(report, 'basic_situation'),
+    heading1('二、发现的主要问题'),
+    ...mainProblems(report),
+    heading1('三、意见建议'),
+    ...writtenText(report, 'recommendations'),
+    ...signature(report),
   ];
 
-  REPORT_SECTIONS.forEach((section, index) => {
-    body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(`${numeral(index + 1)}、${section.title}`)] }));
-    if (section.id === 'basic_situation' || section.id === 'recommendations') {
-      const written = report.sections[section.id];
-      for (const line of (written?.text ?? '（未撰写）').split(/\n+/)) body.push(para(line));
-    } else if (section.id === 'main_problems') {
-      if (report.mainProblems.length === 0) body.push(para('（无经确认的问题）'));
-      report.mainProblems.forEach((group, g) => {
-        body.push(new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(`（${numeral(g + 1)}）${group.category}`)] }));
-        for (const problem of group.problems) {
-          body.push(
-            new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(`${problem.number}. ${problem.title}`)] }),
-            para(problem.facts),
-            para(`定性：${problem.characterization}`),
-            para(`依据：${problem.basis.map((b) => `${b.source}${b.article}`).join('；')}`),
-          );
-        }
-      });
-    } else {
-      if (report.leads.length === 0) body.push(para('（无）'));
-      report.leads.forEach((lead, i) => {
-        const handed = lead.handedTo ? `，已于${lead.handedOn}移交${lead.handedTo}` : '，待移交';
-        body.push(para(`${i + 1}. ${lead.title}${lead.persons.length ? `（涉及：${lead.persons.join('、')}）` : ''}${handed}`));
-      });
-    }
-  });
-
+  // Every line sits exactly on the grid's pitch, so the page holds its 22 lines even in
+  // a writer that ignores the document grid.
+  const onGrid = { line: LINE_PITCH, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
+  const black = '000000';
   const document = new Document({
     creator: 'xuncha',
     title: report.title,
+    evenAndOddHeaderAndFooters: true,
     styles: {
       default: {
-        document: { run: { font: BODY_FONT, size: 32 } },
-        heading1: { run: { font: HEADING_FONT, size: 32, bold: false } },
-        heading2: { run: { font: { ...BODY_FONT, eastAsia: '楷体_GB2312' }, size: 32 } },
-        heading3: { run: { font: BODY_FONT, size: 32, bold: true } },
-        title: { run: { font: TITLE_FONT, size: 44 } },
+        document: {
+          run: {
+            font: FONTS.body,
+            size: half(PT.三号),
+            color: black,
+            characterSpacing: CONDENSED,
+            language: { value: 'zh-CN', eastAsia: 'zh-CN' },
+          },
+          paragraph: { spacing: onGrid },
+        },
+        // Only 3号 text is condensed to the 28-character line; the title keeps its own width.
+        title: {
+          run: { font: FONTS.title, size: half(PT.二号), color: black, characterSpacing: 0 },
+          paragraph: { spacing: onGrid },
+        },
+        heading1: {
+          run: { font: FONTS.heading1, size: half(PT.三号), bold: false, color: black },
+          paragraph: { spacing: onGrid, indent: { firstLine: chars(2) } },
+        },
+        heading2: {
+          run: { font: FONTS.heading2, size: half(PT.三号), bold: false, color: black },
+          paragraph: { spacing: onGrid, indent: { firstLine: chars(2) } },
+        },
+        heading3: {
+          run: { font: FONTS.body, size: half(PT.三号), bold: true, color: black },
+          paragraph: { spacing: onGrid, indent: { firstLine: chars(2) } },
+        },
       },
+      // Writers that size the grid from Normal's font rather than the document defaults
+      // (LibreOffice does) need 3号 named here too.
+      paragraphStyles: [
+        { id: 'Normal', name: 'Normal', quickFormat: true, run: { font: FONTS.body, size: half(PT.三号), characterSpacing: CONDENSED } },
+      ],
     },
-    sections: [{ children: body }],
+    sections: [
+      {
+        properties: {
+          page: {
+            size: A4,
+            // The footer's top edge sits about 7 mm under the 版心, as the standard places the page number.
+            margin: { ...MARGIN, header: twips(15), footer: twips(22) },
+          },
+          grid: { type: DocumentGridType.LINES, linePitch: LINE_PITCH },
+        },
+        footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+        children: body,
+      },
+    ],
   });
   return Packer.toBuffer(document);
 }

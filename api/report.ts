@@ -30,6 +30,9 @@ export interface Report {
   mainProblems: { category: string; problems: ReportProblem[] }[];
   leads: { problemId: string; title: string; persons: string[]; handedTo: string | null; handedOn: string | null }[];
   generatedAt: string;
+  statistics: WorkStatistics;
+  /** 密级 (e.g. 秘密, 机密), marked top-left on the document; none unless set. */
+  classification?: string | null;
 }
 
 /**
@@ -70,7 +73,7 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
   }
   return {
     inspectionId: row.id,
-    title: `关于对${row.target.name}党组织${round.name}情况的报告`,
+    title: customaryTitle({ group: row.group_name, target: row.target.name }),
     round: { id: round.id, name: round.name },
     target: { name: row.target.name, principalLeader: row.target.principalLeader, extensions: row.target.extensions },
     group: {
@@ -103,5 +106,45 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
         };
       }),
     generatedAt: new Date().toISOString(),
+    statistics: workStatistics(ctx.records, papers),
+  };
+}
+
+// ---- The 公文 form's parts: the customary title and the work statistics of 基本情况 ----
+
+/** How the group learned the facts while stationed, counted from its records. */
+export interface WorkStatistics {
+  talks: number;
+  documentReviews: number;
+  /** The documents those reviews list (one review often covers several ledgers). */
+  documentsReviewed: number;
+  petitions: number;
+  fieldVisits: number;
+  problems: number;
+  /** Leads are reported separately and confidentially: the main report gives only their count. */
+  leads: number;
+}
+
+/**
+ * 厅党委第一巡察组关于巡察××党委的情况报告: the group (after the party committee it
+ * answers to, when known) reporting on the target's party organisation. A target
+ * named without its organisation gets the neutral 党组织, since it may have a 党委 or a 党组.
+ */
+export function customaryTitle(parts: { issuer?: string | null; group: string; target: string }): string {
+  const organisation = /党(委|组|工委|总支|支部)$/.test(parts.target) ? parts.target : `${parts.target}党组织`;
+  return `${parts.issuer ?? ''}${parts.group}关于巡察${organisation}的情况报告`;
+}
+
+function workStatistics(records: { kind: string; data: Record<string, unknown> }[], papers: { data: Record<string, unknown> }[]): WorkStatistics {
+  const of = (kind: string) => records.filter((r) => r.kind === kind);
+  const leads = papers.filter((p) => p.data.isLead === true).length;
+  return {
+    talks: of('talk').length,
+    documentReviews: of('document_review').length,
+    documentsReviewed: of('document_review').reduce((n, r) => n + (Array.isArray(r.data.documents) ? r.data.documents.length : 0), 0),
+    petitions: of('petition').length,
+    fieldVisits: of('field_visit').length,
+    problems: papers.length - leads,
+    leads,
   };
 }

@@ -297,7 +297,7 @@ describe('a whole inspection', () => {
 
     const report = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/report`);
     expect(report.status).toBe(200);
-    expect(report.body.title).toBe('关于对自治区交通运输综合行政执法局党组织2021年第三轮巡察情况的报告');
+    expect(report.body.title).toBe('第一巡察组关于巡察自治区交通运输综合行政执法局党组织的情况报告');
     expect(report.body.mainProblems.map((c: { category: string }) => c.category)).toEqual(['财政资金使用', '以权谋私']);
     expect(report.body.mainProblems[0].problems[0]).toMatchObject({ number: 1, title: '罚没收入未及时足额上缴' });
     expect(report.body.leads).toEqual([expect.objectContaining({ title: '某执法大队负责人涉嫌收受好处', handedTo: null })]);
@@ -322,8 +322,10 @@ describe('a whole inspection', () => {
     ).filter(Boolean);
     expect(paragraphs[0]).toBe(report.body.title);
     const headings = paragraphs.filter((p) => /^[一二三四]、/.test(p));
-    expect(headings).toEqual(['一、基本情况', '二、主要问题', '三、问题线索', '四、意见建议']);
-    expect(paragraphs).toEqual(expect.arrayContaining(['（一）财政资金使用', '1. 罚没收入未及时足额上缴', '（二）以权谋私']));
+    expect(headings).toEqual(['一、基本情况', '二、发现的主要问题', '三、意见建议']);
+    expect(paragraphs).toEqual(expect.arrayContaining(['（一）财政资金使用', '1. 罚没收入未及时足额上缴']));
+    // The lead stays out of the main report: counted, never named.
+    expect(paragraphs.join('\n')).not.toContain('某执法大队负责人涉嫌收受好处');
     expect(paragraphs.some((p) => p.startsWith('依据：《罚款决定与罚款收缴分离实施办法》第十条'))).toBe(true);
     expect(xml).toMatch(/<w:pStyle w:val="Heading1"\/>/);
     expect(strFromU8(files['word/styles.xml']!)).toContain('w:eastAsia="仿宋_GB2312"');
