@@ -10,7 +10,7 @@ import type { Actor } from '../../workflows/roles.js';
 export class ApiPool {
   private next = 0;
   private readonly tokens = new Map<string, Promise<string>>();
-  readonly seen = { requests: 0, byStatus: new Map<number, number>(), connectionErrors: 0, answeredBy: new Map<string, number>() };
+  readonly seen = { requests: 0, byStatus: new Map<number, number>(), connectionErrors: 0, refused: 0, answeredBy: new Map<string, number>() };
 
   constructor(
     private readonly urls: () => string[],
@@ -35,6 +35,7 @@ export class ApiPool {
     this.seen.requests = 0;
     this.seen.byStatus.clear();
     this.seen.connectionErrors = 0;
+    this.seen.refused = 0;
     this.seen.answeredBy.clear();
   }
 
@@ -51,8 +52,9 @@ export class ApiPool {
       response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       text = await response.text();
     } catch (error) {
-      this.seen.connectionErrors += 1;
       const refused = /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? error));
+      if (refused) this.seen.refused += 1;
+      else this.seen.connectionErrors += 1;
       throw Object.assign(new Error(`${method} ${base}${path}: ${String((error as { cause?: unknown }).cause ?? error)}`), {
         connectionError: true,
         /** Refused before anything was sent: safe to send again whatever the request. */

@@ -10,8 +10,10 @@ export interface RoundFigures {
   historiesIntact: number;
   /** 5xx answers the client saw, by status. */
   fiveHundreds: Record<string, number>;
-  /** Requests that died with their connection (a killed process). */
-  droppedConnections: number;
+  /** Requests whose connection died after they were sent (a process killed mid-request). */
+  cutMidRequest: number;
+  /** Requests refused because the process they went to was down (sent again elsewhere). */
+  refused: number;
   /** From the fault to the first transition sent after it that succeeded; null without a fault. */
   recoverySeconds: number | null;
   roundSeconds: number;
@@ -31,7 +33,7 @@ export function readFigures(file: string): RoundFigures[] {
 }
 
 export function figuresTable(rows: RoundFigures[]): string {
-  const header = ['round', 'completed', 'steps lost', 'steps doubled', 'histories intact', '5xx seen', 'dropped connections', 'time to recover', 'round took'];
+  const header = ['round', 'completed', 'steps lost', 'steps doubled', 'histories intact', '5xx seen', 'cut mid-request', 'refused (process down)', 'time to recover', 'round took'];
   const body = rows.map((r) => [
     r.round,
     `${r.completed}/${r.inspections}`,
@@ -39,7 +41,8 @@ export function figuresTable(rows: RoundFigures[]): string {
     String(r.stepsDoubled),
     `${r.historiesIntact}/${r.inspections}`,
     Object.entries(r.fiveHundreds).map(([s, n]) => `${n}× ${s}`).join(', ') || '0',
-    String(r.droppedConnections),
+    String(r.cutMidRequest),
+    String(r.refused),
     r.recoverySeconds === null ? '—' : `${r.recoverySeconds.toFixed(1)} s`,
     `${r.roundSeconds.toFixed(0)} s`,
   ]);

@@ -74,7 +74,7 @@ async function round(label: string, hooks: DriveHooks = {}, struckAt: () => numb
   const driven = await driveRound(api, label, INSPECTIONS, hooks);
   const roundSeconds = (Date.now() - started) / 1000;
   const fiveHundreds = api.fiveHundreds();
-  const droppedConnections = api.seen.connectionErrors;
+  const { connectionErrors: cutMidRequest, refused } = api.seen;
   const fault = struckAt();
   const recovered = fault === undefined ? undefined : driven.firstSuccessAfter(fault);
   const outcome = await checkRound(api, driven);
@@ -86,7 +86,8 @@ async function round(label: string, hooks: DriveHooks = {}, struckAt: () => numb
     stepsDoubled: outcome.stepsDoubled,
     historiesIntact: outcome.historiesIntact,
     fiveHundreds,
-    droppedConnections,
+    cutMidRequest,
+    refused,
     recoverySeconds: fault === undefined || recovered === undefined ? null : (recovered - fault) / 1000,
     roundSeconds,
   });
