@@ -26,7 +26,7 @@ export interface DriveHooks {
 export interface Driven {
   roundId: string;
   inspections: { id: string; cast: Cast }[];
-  /** Time of the first transition answered 200 that was sent after the fault began, per stage. */
+  /** When the first transition sent at or after `since` was answered with a 2xx: the system serving again after a fault. */
   firstSuccessAfter: (since: number) => number | undefined;
 }
 
@@ -71,7 +71,7 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));
   const inspections = round.inspections.map((i) => ({ id: i.id, cast: castOf.get(i.group.leader.sub)! }));
 
-  const successes: number[] = [];
+  const successes: { sentAt: number; answeredAt: number }[] = [];
   for (const stage of STAGE_IDS) {
     await inBatches(inspections, 4, (inspection) => recordStageWork(api.call, inspection.id, stage, inspection.cast));
     let answered = 0;
@@ -99,7 +99,11 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
   return {
     roundId: round.id,
     inspections,
-    firstSuccessAfter: (since) => successes.filter((t) => t >= since).sort((a, b) => a - b)[0],
+    firstSuccessAfter: (since) =>
+      successes
+        .filter((s) => s.sentAt >= since)
+        .map((s) => s.answeredAt)
+        .sort((a, b) => a - b)[0],
   };
 }
 
@@ -112,7 +116,7 @@ async function transition(
   actor: Actor,
   path: string,
   body: Record<string, unknown>,
-  succeeded?: (sentAt: number) => void,
+  succeeded?: (times: { sentAt: number; answeredAt: number }) => void,
 ) {
   const withId = 'requestId' in body ? body : { ...body, requestId: `launch-${randomUUID()}` };
   const deadline = Date.now() + TRANSITION_DEADLINE_MS;
@@ -122,7 +126,7 @@ async function transition(
     try {
       const answer = await api.once(actor, 'POST', path, withId);
       if (answer.status < 300) {
-        succeeded?.(sentAt);
+        succeeded?.({ sentAt, answeredAt: Date.now() });
         return answer;
       }
       if (answer.status !== 503) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
