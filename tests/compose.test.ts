@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { TEMPORAL_CONFIG_DIR, TEMPORAL_CONFIG_ENV } from '../platform/cluster.js';
+import { TEMPORAL_SERVER_VERSION } from '../platform/temporal-server.js';
 
 // Static checks of docker-compose.yml / Dockerfile: no Docker engine needed.
 
@@ -14,10 +16,15 @@ type Service = {
   command?: string | string[];
   depends_on?: string[] | Record<string, unknown>;
   environment?: string[] | Record<string, string | number | boolean | null>;
+  entrypoint?: string | string[];
   healthcheck?: { test?: string | string[] };
+  volumes?: string[];
+  ports?: string[];
+  profiles?: string[];
 };
 
-const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8')) as {
+// merge: the file shares Temporal's database settings between services with a YAML merge key.
+const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services?: Record<string, Service>;
 };
 const services = compose.services ?? {};
@@ -75,20 +82,19 @@ function dockerfilePath(s: Service): string {
 
 describe('docker-compose.yml', () => {
   it('defines every service the README names', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']) {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'api', 'worker']) {
       expect(Object.keys(services), `service ${name}`).toContain(name);
     }
   });
 
   it('uses pinned images for the infrastructure services', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-ui']) {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui']) {
       const image = service(name).image ?? '';
       // name:tag with a concrete tag, never implicit/explicit "latest".
       expect(image, name).toMatch(/^[\w./-]+:[\w.-]+$/);
       expect(image, name).not.toMatch(/:latest$/);
     }
     expect(service('postgresql').image).toMatch(/^postgres:16\b/);
-    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:\d+\.\d+\.\d+/);
   });
 
   it('builds api and worker from the repository Dockerfile, which exists', () => {
@@ -122,19 +128,65 @@ describe('docker-compose.yml', () => {
       expect(deps, name).toContain('temporal');
       expect(deps, name).toContain('postgresql');
     }
-    expect(dependsOn(service('temporal'))).toContain('postgresql');
     expect(dependsOn(service('temporal-ui'))).toContain('temporal');
+    expect(dependsOn(service('temporal-namespace'))).toContain('temporal');
   });
 
-  it('points temporal at the postgresql service with its credentials', () => {
-    const t = env(service('temporal'));
+  it('runs the same Temporal server version that npm run cluster builds', () => {
+    const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+    for (const name of ['temporal-schema', 'temporal', 'temporal-namespace']) {
+      expect(service(name).image, name).toBe(`temporalio/auto-setup:${version}`);
+    }
+  });
+
+  it('starts temporal-server with the configuration files npm run cluster and the cluster tier use', () => {
+    const temporal = service('temporal');
+    const mount = (temporal.volumes ?? []).map((v) => v.split(':')).find(([source]) => resolve(root, source!) === resolve(root, TEMPORAL_CONFIG_DIR));
+    expect(mount, `a volume mounting ./${TEMPORAL_CONFIG_DIR}`).toBeDefined();
+    const target = mount![1]!;
+    const command = `${commandText(temporal.entrypoint)} ${commandText(temporal.command)}`;
+    expect(command).toMatch(/\btemporal-server\b/);
+    const root_ = /--root\s+(\S+)/.exec(command)?.[1] ?? '.';
+    const configDir = /--config\s+(\S+)/.exec(command)?.[1];
+    expect(configDir && resolve(root_, configDir)).toBe(target);
+    expect(/--env\s+(\S+)/.exec(command)?.[1]).toBe(TEMPORAL_CONFIG_ENV);
+    expect(existsSync(resolve(root, TEMPORAL_CONFIG_DIR, `${TEMPORAL_CONFIG_ENV}.yaml`))).toBe(true);
+
+    const e = env(temporal);
+    const dynamic = e.TEMPORAL_DYNAMIC_CONFIG_FILE ?? '';
+    expect(dynamic.startsWith(`${target}/`), `${dynamic} lies in the mounted folder`).toBe(true);
+    expect(existsSync(resolve(root, TEMPORAL_CONFIG_DIR, dynamic.slice(target.length + 1)))).toBe(true);
+  });
+
+  it('points Temporal and its schema job at the postgresql service with its credentials', () => {
     const pg = env(service('postgresql'));
-    expect(t.DB).toMatch(/^postgres12/);
-    expect(t.POSTGRES_SEEDS).toBe('postgresql');
-    expect(t.DB_PORT).toBe('5432');
-    expect(pg.POSTGRES_USER).toBeTruthy();
-    expect(t.POSTGRES_USER).toBe(pg.POSTGRES_USER);
-    expect(t.POSTGRES_PWD).toBe(pg.POSTGRES_PASSWORD);
+    const config = readFileSync(resolve(root, TEMPORAL_CONFIG_DIR, `${TEMPORAL_CONFIG_ENV}.yaml`), 'utf8');
+    for (const name of ['temporal', 'temporal-schema']) {
+      const t = env(service(name));
+      expect(t.TEMPORAL_DB_HOST, name).toBe('postgresql');
+      expect(t.TEMPORAL_DB_PORT, name).toBe('5432');
+      expect(t.TEMPORAL_DB_USER, name).toBe(pg.POSTGRES_USER);
+      expect(t.TEMPORAL_DB_PASSWORD, name).toBe(pg.POSTGRES_PASSWORD);
+      expect(t.TEMPORAL_DB, name).toBeTruthy();
+      expect(t.TEMPORAL_VISIBILITY_DB, name).toBeTruthy();
+      expect(t.TEMPORAL_DB, name).not.toBe(pg.POSTGRES_DB);
+    }
+    // Every variable compose sets for the server is one the configuration reads.
+    for (const key of Object.keys(env(service('temporal')))) expect(config, key).toContain(`env "${key}"`);
+    expect(dependsOn(service('temporal'))).toContain('temporal-schema');
+    expect(dependsOn(service('temporal-schema'))).toContain('postgresql');
+  });
+
+  it('exposes neither the Temporal frontend nor the Web UI without authentication', () => {
+    expect(service('temporal').ports ?? []).toEqual([]);
+    const ui = service('temporal-ui');
+    if ((ui.ports ?? []).length > 0) {
+      expect(env(ui).TEMPORAL_AUTH_ENABLED).toBe('true');
+      for (const key of ['TEMPORAL_AUTH_PROVIDER_URL', 'TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET', 'TEMPORAL_AUTH_CALLBACK_URL']) {
+        // Required from the operator (${VAR:?…}), never a default that would let the UI start open.
+        expect(env(ui)[key], key).toMatch(/^\$\{[A-Z_]+:\?/);
+      }
+    }
   });
 
   it('gives postgresql a data volume and a pg_isready healthcheck', () => {

@@ -1,0 +1,186 @@
+// The cluster tier (`npm run test:cluster`): the production topology started for real
+// (temporal-server on PostgreSQL, two workers, two API processes, each a separate
+// supervised process), a round of inspections driven through every stage over HTTP,
+// then the same again with one fault injected per round.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type RunningCluster } from '../../platform/cluster.js';
+import { dropTemporalDatabases } from '../../platform/temporal-databases.js';
+import type { StageId } from '../../workflows/stages.js';
+import { ApiPool } from './api-pool.js';
+import { checkRound, type RoundOutcome } from './check.js';
+import { driveRound, type DriveHooks } from './drive.js';
+import { recordFigures } from './figures.js';
+
+const INSPECTIONS = Number(process.env.CLUSTER_INSPECTIONS ?? 20);
+/** Faults strike during this stage's transitions, once this many have been answered: mid-drive, decided by count. */
+const FAULT_STAGE: StageId = 'drafting';
+const FAULT_AFTER_ANSWERS = 4;
+
+const adminUrl = process.env.DATABASE_URL;
+const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+const appDatabase = `xuncha_cluster_${runId}`;
+let cluster: RunningCluster;
+let api: ApiPool;
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!check() && Date.now() < deadline) await sleep(50);
+}
+
+/** A fault for DriveHooks: strikes once FAULT_AFTER_ANSWERS transitions of FAULT_STAGE are answered, and notes when. */
+function faultAt(strike: () => Promise<void>): { hooks: DriveHooks; struckAt: () => number | undefined } {
+  let at: number | undefined;
+  return {
+    struckAt: () => at,
+    hooks: {
+      duringTransitions: (stage, answered) => {
+        if (stage !== FAULT_STAGE) return undefined;
+        return (async () => {
+          await until(() => answered() >= FAULT_AFTER_ANSWERS, 60_000);
+          at = Date.now();
+          await strike();
+        })();
+      },
+    },
+  };
+}
+
+/** Drives a round, reads it back, records its figures and returns what it found. */
+async function round(label: string, hooks: DriveHooks = {}, struckAt: () => number | undefined = () => undefined): Promise<RoundOutcome> {
+  api.resetCounts();
+  const started = Date.now();
+  const driven = await driveRound(api, label, INSPECTIONS, hooks);
+  const roundSeconds = (Date.now() - started) / 1000;
+  const fiveHundreds = api.fiveHundreds();
+  const { connectionErrors: cutMidRequest, refused } = api.seen;
+  const fault = struckAt();
+  const recovered = fault === undefined ? undefined : driven.firstSuccessAfter(fault);
+  const outcome = await checkRound(api, driven);
+  recordFigures({
+    round: label,
+    inspections: outcome.inspections,
+    completed: outcome.completed,
+    stepsLost: outcome.stepsLost,
+    stepsDoubled: outcome.stepsDoubled,
+    historiesIntact: outcome.historiesIntact,
+    fiveHundreds,
+    cutMidRequest,
+    refused,
+    recoverySeconds: fault === undefined || recovered === undefined ? null : (recovered - fault) / 1000,
+    roundSeconds,
+  });
+  return { ...outcome, fiveHundreds } as RoundOutcome & { fiveHundreds: Record<string, number> };
+}
+
+function expectWhole(outcome: RoundOutcome): void {
+  expect(outcome.problems).toEqual([]);
+  expect(outcome.completed).toBe(INSPECTIONS);
+  expect(outcome.stepsLost).toBe(0);
+  expect(outcome.stepsDoubled).toBe(0);
+  expect(outcome.historiesIntact).toBe(INSPECTIONS);
+  expect(outcome.temporalAgrees).toBe(INSPECTIONS);
+}
+
+/** After a fault, everything is back before the next round starts. */
+async function restored(): Promise<void> {
+  for (const p of [...cluster.servers, ...cluster.workers, ...cluster.apis.map((a) => a.process)]) {
+    if (!p.running) await until(() => p.running, 30_000);
+  }
+  await cluster.waitForTemporal();
+  await cluster.waitForApis();
+}
+
+describe.skipIf(!adminUrl)('the production topology', () => {
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${appDatabase}`);
+    const logDir = mkdtempSync(join(tmpdir(), 'xuncha-cluster-'));
+    process.stderr.write(`cluster tier: process logs in ${logDir}\n`);
+    cluster = await startCluster({
+      databaseUrl: withDatabase(adminUrl!, appDatabase),
+      temporalDatabase: `${appDatabase}_temporal`,
+      visibilityDatabase: `${appDatabase}_visibility`,
+      temporalPort: Number(process.env.CLUSTER_TEMPORAL_PORT ?? 27233),
+      apiPort: Number(process.env.CLUSTER_API_PORT ?? 23000),
+      services: process.env.CLUSTER_SERVICES === 'split' ? 'split' : 'single',
+      logDir,
+      restartDelayMs: 1000,
+      log: (line) => process.stderr.write(`cluster: ${line}\n`),
+    });
+    api = new ApiPool(() => cluster.apis.map((a) => a.url), cluster.jwtSecret);
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    if (cluster) await dropTemporalDatabases(adminUrl!, cluster.databases);
+    await admin(`DROP DATABASE IF EXISTS ${appDatabase} WITH (FORCE)`);
+  });
+
+  it(`drives ${INSPECTIONS} inspections through every stage, spread over the API processes`, async () => {
+    const outcome = (await round('baseline')) as RoundOutcome & { fiveHundreds: Record<string, number> };
+    expectWhole(outcome);
+    expect(outcome.fiveHundreds).toEqual({});
+    for (const { url } of cluster.apis) expect(api.seen.answeredBy.get(url) ?? 0, url).toBeGreaterThan(100);
+  });
+
+  it('loses and doubles nothing when a worker is killed with SIGKILL mid-drive and restarted after a few seconds', async () => {
+    const worker = cluster.workers[0]!;
+    const restartsBefore = worker.restarts;
+    const fault = faultAt(() => worker.crash('SIGKILL', 3000));
+    const outcome = (await round('worker SIGKILL, back after 3 s', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
+    expectWhole(outcome);
+    expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
+    await until(() => worker.running, 30_000);
+    expect(worker.restarts).toBe(restartsBefore + 1);
+    await restored();
+  });
+
+  it('finishes the round on the one worker left when the other is killed for good', async () => {
+    const worker = cluster.workers[1]!;
+    const fault = faultAt(() => worker.crash('SIGKILL', null));
+    const outcome = (await round('one of two workers killed for good', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
+    expectWhole(outcome);
+    expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
+    expect(worker.running).toBe(false);
+    worker.start();
+    await restored();
+  });
+
+  it('loses and doubles nothing when the Temporal server is killed with SIGKILL mid-drive and restarted on the same database', async () => {
+    const fault = faultAt(() => Promise.all(cluster.servers.map((s) => s.crash('SIGKILL', 2000))).then(() => undefined));
+    const outcome = (await round('Temporal server SIGKILL, back after 2 s', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
+    expectWhole(outcome);
+    expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
+    await restored();
+  });
+
+  it('answers a request repeated on another API process after the first was killed mid-request', async () => {
+    const victim = cluster.apis[0]!.process;
+    const fault = faultAt(() => victim.crash('SIGKILL', 2000));
+    const outcome = (await round('API process SIGKILL mid-request', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
+    expectWhole(outcome);
+    expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
+    await restored();
+  });
+});
