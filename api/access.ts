@@ -1,18 +1,192 @@
+/**
+ * Who may do what, in one place. Every service method opens with one
+ * `requireAccess(db, actor, permission, context)`; the permission names what it
+ * allows, the context is what the rule needs to know (the inspection, the record).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
-import { forbidden } from './errors.js';
+import { RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
+import { conflict, forbidden } from './errors.js';
+import type { InspectionView } from './schemas.js';
+import type { Inspection, RoundView } from './views.js';
 
-export function requireRole(actor: Actor, ...roles: Role[]): void {
-  if (!roles.some((role) => actor.roles.includes(role))) {
-    throw forbidden(`this needs the role ${roles.join(' or ')}; your token has ${actor.roles.join(', ')}`);
+/** Permissions a role grants by itself, wherever it is used. */
+const ROLE_PERMISSIONS = {
+  'round.launch': ['office'],
+  'round.cancel': ['office'],
+  'round.progress': ['office', 'leading_group', 'auditor'],
+  'inspection.raw_history': ['auditor', 'office', 'leading_group'],
+} as const satisfies Record<string, readonly Role[]>;
+type RolePermission = keyof typeof ROLE_PERMISSIONS;
+
+interface RecordInContext {
+  kind: RecordKind;
+  created_by_sub: string;
+}
+
+/** Permissions that depend on the thing acted on, with what each rule reads. */
+interface ContextOf {
+  'round.read': RoundView;
+  'inspection.read': Inspection;
+  'inspection.submit': Inspection;
+  'record.read': { inspection: Inspection; kind?: RecordKind };
+  'record.write': { inspection: Inspection; kind: RecordKind };
+  'record.review': { inspection: Inspection; record: RecordInContext };
+  'record.decide': { inspection: Inspection; record: RecordInContext };
+  'report.read': Inspection;
+  'report.write': Inspection;
+}
+export type Permission = RolePermission | keyof ContextOf;
+
+type Rule<C> = (db: Kysely<Database>, actor: Actor, context: C) => Promise<void> | void;
+
+/** The widened definition, so optional fields read the same for every kind. */
+export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KINDS[kind];
+
+/** The kinds the target's liaison may see: those they write (questionnaire, rectification). */
+const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison'));
+
+/** Named in the inspection's group, as its leader or a member. */
+export function isNamedIn(inspection: InspectionView, actor: Actor): boolean {
+  return inspection.group.leader.sub === actor.sub || inspection.group.members.some((m) => m.sub === actor.sub);
+}
+
+/** A leader or member named in this inspection's group, holding one of those roles. */
+export function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
+  const inGroup = inspection.members.some((m) => m.sub === actor.sub);
+  return inGroup && (actor.roles.includes('group_leader') || actor.roles.includes('member'));
+}
+
+function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
+  const liaison = inspection.row.target.liaison;
+  return Boolean(liaison && liaison.sub === actor.sub && actor.roles.includes('liaison'));
+}
+
+/**
+ * Which record kinds the caller sees once `record.read` holds: all of them for the
+ * inspecting side; for the inspected organisation's liaison only the kinds they take
+ * part in, so talks, petitions and findings stay out of reach.
+ */
+export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
+  return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
+}
+
+/**
+ * A member whose recusal declaration is undecided, or whom the office did not allow,
+ * is kept out of the inspection's records (回避).
+ */
+async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
+  const declarations = await db
+    .selectFrom('records')
+    .select('decision_status')
+    .where('inspection_id', '=', inspectionId)
+    .where('kind', '=', 'recusal_declaration')
+    .where(sql<string>`data->>'memberSub'`, '=', sub)
+    .execute();
+  if (declarations.some((d) => d.decision_status === 'pending')) {
+    return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
+  if (declarations.some((d) => d.decision_status === 'denied')) {
+    return 'the office recused you from this inspection (回避)';
+  }
+  return undefined;
+}
+
+async function requireNotRecused(db: Kysely<Database>, inspectionId: string, actor: Actor): Promise<void> {
+  const blocked = await recusalBlock(db, inspectionId, actor.sub);
+  if (blocked) throw forbidden(blocked);
 }
 
 /**
  * Authority is per round ("一次一授权"): the office, leading group and auditors see
  * every inspection; anyone else only those of the group they were named to.
  */
-export function requireInspectionReader(actor: Actor, members: { sub: string }[]): void {
+function requireInspectionReader(inspection: Inspection, actor: Actor): void {
   if (seesAllRounds(actor)) return;
-  if (members.some((m) => m.sub === actor.sub)) return;
+  if (inspection.members.some((m) => m.sub === actor.sub)) return;
   throw forbidden('you are not a member of this inspection’s group');
+}
+
+/** The inspecting side, unless recused; the target's liaison for their own kinds. */
+async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
+  if (seesAllRounds(actor)) return;
+  if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection.row.id, actor);
+  if (isTargetLiaison(inspection, actor)) return;
+  throw forbidden('you are not a member of this inspection’s group');
+}
+
+const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
+  'round.read': (_db, actor, round) => {
+    if (seesAllRounds(actor)) return;
+    if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
+  },
+  'inspection.read': (_db, actor, inspection) => requireInspectionReader(inspection, actor),
+  'inspection.submit': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    await requireNotRecused(db, inspection.row.id, actor);
+  },
+  'record.read': async (db, actor, { inspection, kind }) => {
+    await requireRecordReader(db, inspection, actor);
+    const visible = visibleKinds(inspection, actor);
+    if (kind && visible !== 'all' && !visible.includes(kind)) throw forbidden(`a ${kind} record is not shown to you`);
+  },
+  'record.write': async (db, actor, { inspection, kind }) => {
+    const { writers, aboutMember } = kindRules(kind);
+    const allowed =
+      (writers.includes('group') && isGroupPerson(inspection, actor)) ||
+      (writers.includes('office') && actor.roles.includes('office')) ||
+      (writers.includes('liaison') && isTargetLiaison(inspection, actor));
+    if (!allowed) {
+      const who = writers.map((w) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w));
+      throw forbidden(`a ${kind} record is written by ${who.join(' or ')}`);
+    }
+    // A member kept out by their own declaration may still correct it: that is how they get back in.
+    if (isGroupPerson(inspection, actor) && !actor.roles.includes('office') && !aboutMember?.self) {
+      await requireNotRecused(db, inspection.row.id, actor);
+    }
+  },
+  'record.review': async (db, actor, { inspection, record }) => {
+    if (!kindRules(record.kind).reviewedBy) {
+      throw conflict(`a ${record.kind} record is not reviewed by the group leader`, { kind: record.kind });
+    }
+    const { row } = inspection;
+    if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
+      throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
+    }
+    await requireNotRecused(db, row.id, actor);
+  },
+  'record.decide': (_db, actor, { record }) => {
+    const { decidedBy } = kindRules(record.kind);
+    if (!decidedBy) throw conflict(`a ${record.kind} record needs no decision`, { kind: record.kind });
+    if (!actor.roles.includes(decidedBy)) throw forbidden(`a ${record.kind} is decided by ${decidedBy}`);
+    if (record.created_by_sub === actor.sub) throw forbidden('you may not decide on a request you made');
+  },
+  // The report and the progress of the work show every record: no partial readers.
+  'report.read': async (db, actor, inspection) => {
+    await requireRecordReader(db, inspection, actor);
+    if (visibleKinds(inspection, actor) !== 'all') throw forbidden('this is for the inspecting side only');
+  },
+  'report.write': async (db, actor, inspection) => {
+    if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
+    if (!seesAllRounds(actor)) await requireNotRecused(db, inspection.row.id, actor);
+  },
+};
+
+/** Refuses with a 403 (or a 409 where the act makes no sense for the thing) unless `actor` holds `permission`. */
+export async function requireAccess<P extends Permission>(
+  db: Kysely<Database>,
+  actor: Actor,
+  permission: P,
+  ...[context]: P extends keyof ContextOf ? [ContextOf[P]] : []
+): Promise<void> {
+  if (permission in ROLE_PERMISSIONS) {
+    const roles: readonly Role[] = ROLE_PERMISSIONS[permission as RolePermission];
+    if (!roles.some((role) => actor.roles.includes(role))) {
+      throw forbidden(`this needs the role ${roles.join(' or ')}; your token has ${actor.roles.join(', ')}`);
+    }
+    return;
+  }
+  const rule = RULES[permission as keyof ContextOf] as Rule<unknown>;
+  await rule(db, actor, context);
 }

@@ -1,161 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Database } from '../db/database.js';
-import {
-  findRecord,
-  insertRecord,
-  listRecords,
-  updateRecord,
-  type DecisionStatus,
-  type ReviewStatus,
-} from '../db/records.repository.js';
-import { lockInspection } from '../db/inspections.repository.js';
-import { seesAllRounds, type Actor } from '../workflows/roles.js';
-import { RECORD_KINDS, type RecordKind, type StageId } from '../workflows/stages.js';
+import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
+import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import type { Actor } from '../workflows/roles.js';
+import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { kindRules, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
+import { inOpenStage } from './open-stage.js';
 import { recordDataSchemas } from './record-schemas.js';
-import type { loadInspection } from './views.js';
+import { loadInspection, type Inspection } from './views.js';
 
-type Inspection = Awaited<ReturnType<typeof loadInspection>>;
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
-
-const EVIDENCE_KINDS: RecordKind[] = ['talk', 'document_review', 'petition', 'field_visit'];
 
 export function toRecordView(row: RecordRow) {
   return {
     id: row.id,
     inspectionId: row.inspection_id,
-    kind: row.kind as RecordKind,
-    stage: row.stage as StageId,
+    kind: row.kind,
+    stage: row.stage,
     data: row.data,
     version: row.version,
     createdBy: { sub: row.created_by_sub, name: row.created_by_name },
     createdAt: new Date(row.created_at).toISOString(),
     updatedBy: { sub: row.updated_by_sub, name: row.updated_by_name },
     updatedAt: new Date(row.updated_at).toISOString(),
-    reviewStatus: row.review_status as ReviewStatus | null,
-    decisionStatus: row.decision_status as DecisionStatus | null,
+    reviewStatus: row.review_status,
+    decisionStatus: row.decision_status,
   };
-}
-
-/** A leader or member named in this inspection's group. */
-export function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
-  const inGroup = inspection.members.some((m) => m.sub === actor.sub);
-  return inGroup && (actor.roles.includes('group_leader') || actor.roles.includes('member'));
-}
-
-function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
-  const liaison = inspection.row.target.liaison;
-  return Boolean(liaison && liaison.sub === actor.sub && actor.roles.includes('liaison'));
-}
-
-/**
- * A member whose recusal declaration is undecided, or whom the office did not allow,
- * is kept out of the inspection's records (回避).
- */
-async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
-  const declarations = await db
-    .selectFrom('records')
-    .select(['decision_status', 'data'])
-    .where('inspection_id', '=', inspectionId)
-    .where('kind', '=', 'recusal_declaration')
-    .where(sql<string>`data->>'memberSub'`, '=', sub)
-    .execute();
-  if (declarations.some((d) => d.decision_status === 'pending')) {
-    return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
-  }
-  if (declarations.some((d) => d.decision_status === 'denied')) {
-    return 'the office recused you from this inspection (回避)';
-  }
-  return undefined;
-}
-
-/** The kinds the target's liaison may see: those they write (questionnaire, rectification). */
-const LIAISON_KINDS = (Object.keys(RECORD_KINDS) as RecordKind[]).filter((kind) =>
-  (RECORD_KINDS[kind].writers as readonly string[]).includes('liaison'),
-);
-
-/** Refuses a group person whose recusal keeps them out of this inspection. */
-export async function requireNotRecused(db: Kysely<Database>, inspectionId: string, actor: Actor): Promise<void> {
-  const blocked = await recusalBlock(db, inspectionId, actor.sub);
-  if (blocked) throw forbidden(blocked);
-}
-
-/**
- * Which record kinds the caller may read: all of them for the office, leading group,
- * auditors and the group (unless recused); for the inspected organisation's liaison
- * only the kinds they take part in: talks, petitions and findings stay out of reach.
- */
-export async function readableKinds(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<'all' | RecordKind[]> {
-  if (seesAllRounds(actor)) return 'all';
-  if (isGroupPerson(inspection, actor)) {
-    await requireNotRecused(db, inspection.row.id, actor);
-    return 'all';
-  }
-  if (isTargetLiaison(inspection, actor)) return LIAISON_KINDS;
-  throw forbidden('you are not a member of this inspection’s group');
-}
-
-/** For what shows every record (the report, the progress of the work): no partial readers. */
-export async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
-  if ((await readableKinds(db, inspection, actor)) !== 'all') throw forbidden('this is for the inspecting side only');
-}
-
-export async function requireRecordWriter(db: Kysely<Database>, inspection: Inspection, actor: Actor, kind: RecordKind) {
-  const { writers } = RECORD_KINDS[kind];
-  const allowed =
-    (writers.includes('group' as never) && isGroupPerson(inspection, actor)) ||
-    (writers.includes('office' as never) && actor.roles.includes('office')) ||
-    (writers.includes('liaison' as never) && isTargetLiaison(inspection, actor));
-  if (!allowed) {
-    const who = writers.map((w) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w));
-    throw forbidden(`a ${kind} record is written by ${who.join(' or ')}`);
-  }
-  if (isGroupPerson(inspection, actor) && !actor.roles.includes('office')) {
-    const blocked = await recusalBlock(db, inspection.row.id, actor.sub);
-    // A blocked member may still correct the declaration that blocks them.
-    if (blocked && kind !== 'recusal_declaration') throw forbidden(blocked);
-  }
-}
-
-/** Rules about who may say what in a record, beyond the kind's writers. */
-function requireAuthorOf(inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>, before?: Record<string, unknown>) {
-  if (kind === 'recusal_declaration' && data.memberSub !== actor.sub) {
-    throw forbidden('each member declares for themselves: memberSub must be your own');
-  }
-  if (kind === 'recusal_declaration' && before && before.memberSub !== actor.sub) {
-    throw forbidden('only the member who declared may change the declaration');
-  }
-  // Withdrawing a finding drops it from the report: the group leader's call, not a member's.
-  if (kind === 'problem' && Boolean(data.withdrawn) !== Boolean(before?.withdrawn) && actor.sub !== inspection.row.leader_sub) {
-    throw forbidden('only the group leader may withdraw a problem paper or restore it');
-  }
-}
-
-/** Runs `write` with the inspection locked, if `stage` is the open stage; else a 409 naming it. */
-export async function inOpenStage<T>(
-  db: Kysely<Database>,
-  inspectionId: string,
-  stage: StageId,
-  write: (tx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
-  // An idempotent write arrives inside the transaction that also stores its answer.
-  const inTransaction = (run: (tx: Transaction<Database>) => Promise<T>) =>
-    db.isTransaction ? run(db as Transaction<Database>) : db.transaction().execute(run);
-  return inTransaction(async (tx) => {
-    const row = await lockInspection(tx, inspectionId);
-    if (!row) throw notFound(`inspection ${inspectionId}`);
-    if (row.stage !== stage || row.state !== 'open') {
-      throw conflict(
-        row.stage === stage
-          ? `stage ${stage} is ${row.state}: its records are frozen`
-          : `${stage} records can change only while ${stage} is open; the inspection is at ${row.stage} (${row.state})`,
-        { stage: row.stage, state: row.state, recordStage: stage },
-      );
-    }
-    return write(tx);
-  });
 }
 
 function invalid(field: string, message: string): ApiError {
@@ -172,7 +44,43 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
-/** Checks that ids and people a record names belong to this inspection. */
+const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
+const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
+
+/** What is wrong with the record a reference names, or undefined when it may name it. */
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined) => string | undefined> = {
+  evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
+  problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
+  confirmed_problem: (found) =>
+    REFERENCE_CHECKS.problem(found) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+  lead: (found) => REFERENCE_CHECKS.problem(found) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
+};
+
+/** The values at a reference path (`*` for each element of a list), with the field each sits in. */
+function valuesAt(data: unknown, path: string[], at: string[] = ['body', 'data']): [string, unknown][] {
+  const [head, ...rest] = path;
+  if (head === undefined) return [[at.join('.'), data]];
+  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, String(i)])) : [];
+  return valuesAt((data as Record<string, unknown> | undefined)?.[head], rest, [...at, head]);
+}
+
+/** Rules about who may say what in a record, beyond the kind's writers. */
+function requireAuthorship(inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>, before?: Record<string, unknown>) {
+  const { aboutMember, leaderFlags = {} } = kindRules(kind);
+  if (aboutMember?.self && data.memberSub !== actor.sub) {
+    throw forbidden('each member declares for themselves: memberSub must be your own');
+  }
+  if (aboutMember?.self && before && before.memberSub !== actor.sub) {
+    throw forbidden('only the member who declared may change the declaration');
+  }
+  for (const [flag, meaning] of Object.entries(leaderFlags)) {
+    if (Boolean(data[flag]) !== Boolean(before?.[flag]) && actor.sub !== inspection.row.leader_sub) {
+      throw forbidden(`only the group leader may ${meaning}`);
+    }
+  }
+}
+
+/** Checks that the ids and people a record names belong to this inspection, as its kind declares. */
 async function checkReferences(
   tx: Transaction<Database>,
   inspection: Inspection,
@@ -180,157 +88,174 @@ async function checkReferences(
   data: Record<string, unknown>,
   recordId: string | null,
 ): Promise<void> {
+  const { references = [], aboutMember } = kindRules(kind);
+  if (references.length === 0 && !aboutMember) return;
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
-  const memberSubs = new Set(inspection.members.map((m) => m.sub));
-  const problem = (field: string, id: unknown, leadOnly = false) => {
-    const found = byId.get(String(id));
-    if (!found || found.kind !== 'problem') throw invalid(field, 'is not a problem paper of this inspection');
-    if (leadOnly && found.data.isLead !== true) throw invalid(field, 'is not a problem paper flagged as a lead');
-    return found;
-  };
-
-  if (kind === 'problem') {
-    (data.evidence as string[]).forEach((id, i) => {
-      const found = byId.get(id);
-      if (!found || !EVIDENCE_KINDS.includes(found.kind as RecordKind)) {
-        throw invalid(`body.data.evidence.${i}`, 'is not a talk, document review, petition or field visit of this inspection');
-      }
-    });
+  for (const { path, to } of references) {
+    for (const [field, id] of valuesAt(data, path.split('.'))) {
+      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)));
+      if (wrong) throw invalid(field, wrong);
+    }
   }
-  if (kind === 'recusal_declaration' || kind === 'inspector_evaluation') {
-    if (!memberSubs.has(String(data.memberSub))) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
+  if (aboutMember) {
+    if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
     const twin = records.find((r) => r.kind === kind && r.data.memberSub === data.memberSub && r.id !== recordId);
     if (twin) throw conflict(`a ${kind} for ${String(data.memberSub)} already exists (${twin.id}); edit that one`, { recordId: twin.id });
   }
-  if (kind === 'communication') {
-    (data.answers as { problemId: string }[]).forEach((answer, i) => {
-      const paper = problem(`body.data.answers.${i}.problemId`, answer.problemId);
-      if (paper.review_status !== 'confirmed') throw invalid(`body.data.answers.${i}.problemId`, 'is not a confirmed problem paper');
-    });
-  }
-  if (kind === 'rectification_item') problem('body.data.problemId', data.problemId);
-  if (kind === 'lead_handover') problem('body.data.problemId', data.problemId, true);
 }
 
-export async function createRecord(db: Kysely<Database>, inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>) {
-  const definition = RECORD_KINDS[kind] as { stage: StageId; decidedBy?: string; reviewedBy?: string };
-  await requireRecordWriter(db, inspection, actor, kind);
-  requireAuthorOf(inspection, actor, kind, data);
-  const id = randomUUID();
-  await inOpenStage(db, inspection.row.id, definition.stage, async (tx) => {
-    await checkReferences(tx, inspection, kind, data, null);
-    await insertRecord(tx, {
-      id,
-      inspectionId: inspection.row.id,
-      kind,
-      stage: definition.stage,
-      data,
-      reviewStatus: definition.reviewedBy ? 'pending' : null,
-      decisionStatus: definition.decidedBy ? 'pending' : null,
-      actor,
-      at: new Date().toISOString(),
-    });
-  });
-  return toRecordView((await findRecord(db, inspection.row.id, id))!);
-}
+/**
+ * A review or a decision: under the open stage's lock, the pending status becomes
+ * the verdict, written as the record's next version with the note.
+ */
+const VERDICTS = {
+  review: {
+    change: 'reviewed',
+    status: (r: RecordRow) => r.review_status,
+    settled: (r: RecordRow) =>
+      conflict(`the paper is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
+  },
+  decision: {
+    change: 'decided',
+    status: (r: RecordRow) => r.decision_status,
+    settled: (r: RecordRow) =>
+      conflict(`already ${r.decision_status}; an edit sends it back for a new decision`, { decisionStatus: r.decision_status }),
+  },
+} as const;
 
-export async function loadRecord(db: Kysely<Database>, inspectionId: string, recordId: string): Promise<RecordRow> {
-  const row = await findRecord(db, inspectionId, recordId);
-  if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
-  return row;
-}
+/** An inspection's records: stage work written while its stage is open, every change a version. */
+export class RecordsService {
+  constructor(private readonly db: Kysely<Database>) {}
 
-/** An edit is a new version; it sends a reviewed paper or decided request back for review. */
-export async function editRecord(db: Kysely<Database>, inspection: Inspection, actor: Actor, recordId: string, rawData: unknown, version: number) {
-  const current = await loadRecord(db, inspection.row.id, recordId);
-  const kind = current.kind as RecordKind;
-  await requireRecordWriter(db, inspection, actor, kind);
-  const data = parseRecordData(kind, rawData);
-  requireAuthorOf(inspection, actor, kind, data, current.data);
-  await inOpenStage(db, inspection.row.id, current.stage as StageId, async (tx) => {
-    const fresh = await findRecord(tx, inspection.row.id, recordId);
-    if (!fresh || fresh.version !== version) {
-      throw conflict(`the record is at version ${fresh?.version}; you edited version ${version}. Reload and edit again`, {
-        currentVersion: fresh?.version,
+  async create(actor: Actor, inspectionId: string, kind: RecordKind, data: Record<string, unknown>) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'record.write', { inspection, kind });
+    requireAuthorship(inspection, actor, kind, data);
+    const { stage, reviewedBy, decidedBy } = kindRules(kind);
+    const id = randomUUID();
+    await inOpenStage(this.db, inspectionId, stage, async (tx) => {
+      await checkReferences(tx, inspection, kind, data, null);
+      await insertRecord(tx, {
+        id,
+        inspectionId,
+        kind,
+        stage,
+        data,
+        reviewStatus: reviewedBy ? 'pending' : null,
+        decisionStatus: decidedBy ? 'pending' : null,
+        actor,
+        at: new Date().toISOString(),
       });
-    }
-    await checkReferences(tx, inspection, kind, data, recordId);
-    const ok = await updateRecord(tx, recordId, version, {
-      data,
-      reviewStatus: fresh.review_status ? 'pending' : null,
-      decisionStatus: fresh.decision_status ? 'pending' : null,
-      change: 'edited',
-      note: null,
-      actor,
-      at: new Date().toISOString(),
     });
-    if (!ok) throw conflict('the record changed while you edited it; reload and edit again', { currentVersion: version + 1 });
-  });
-  return toRecordView(await loadRecord(db, inspection.row.id, recordId));
-}
-
-export async function reviewRecord(
-  db: Kysely<Database>,
-  inspection: Inspection,
-  actor: Actor,
-  recordId: string,
-  decision: 'confirm' | 'return',
-  note: string,
-) {
-  const current = await loadRecord(db, inspection.row.id, recordId);
-  const definition = RECORD_KINDS[current.kind as RecordKind] as { reviewedBy?: string };
-  if (!definition.reviewedBy) throw conflict(`a ${current.kind} record is not reviewed by the group leader`, { kind: current.kind });
-  if (!(actor.roles.includes('group_leader') && actor.sub === inspection.row.leader_sub)) {
-    throw forbidden(`only ${inspection.row.group_name}'s leader ${inspection.row.leader_name} reviews its problem papers`);
+    return this.view(inspectionId, id);
   }
-  await requireNotRecused(db, inspection.row.id, actor);
-  await inOpenStage(db, inspection.row.id, current.stage as StageId, async (tx) => {
-    const fresh = (await findRecord(tx, inspection.row.id, recordId))!;
-    if (fresh.review_status !== 'pending') {
-      throw conflict(`the paper is already ${fresh.review_status}; it can be reviewed again after an edit`, { reviewStatus: fresh.review_status });
-    }
-    await updateRecord(tx, recordId, fresh.version, {
-      data: fresh.data,
-      reviewStatus: decision === 'confirm' ? 'confirmed' : 'returned',
-      decisionStatus: fresh.decision_status as DecisionStatus | null,
-      change: 'reviewed',
-      note: note || null,
-      actor,
-      at: new Date().toISOString(),
-    });
-  });
-  return toRecordView(await loadRecord(db, inspection.row.id, recordId));
-}
 
-export async function decideRecord(
-  db: Kysely<Database>,
-  inspection: Inspection,
-  actor: Actor,
-  recordId: string,
-  decision: 'approve' | 'deny',
-  comment: string,
-) {
-  const current = await loadRecord(db, inspection.row.id, recordId);
-  const definition = RECORD_KINDS[current.kind as RecordKind] as { decidedBy?: 'office' | 'leading_group' };
-  if (!definition.decidedBy) throw conflict(`a ${current.kind} record needs no decision`, { kind: current.kind });
-  if (!actor.roles.includes(definition.decidedBy)) throw forbidden(`a ${current.kind} is decided by ${definition.decidedBy}`);
-  if (current.created_by_sub === actor.sub) throw forbidden('you may not decide on a request you made');
-  await inOpenStage(db, inspection.row.id, current.stage as StageId, async (tx) => {
-    const fresh = (await findRecord(tx, inspection.row.id, recordId))!;
-    if (fresh.decision_status !== 'pending') {
-      throw conflict(`already ${fresh.decision_status}; an edit sends it back for a new decision`, { decisionStatus: fresh.decision_status });
-    }
-    await updateRecord(tx, recordId, fresh.version, {
-      data: fresh.data,
-      reviewStatus: fresh.review_status as ReviewStatus | null,
-      decisionStatus: decision === 'approve' ? 'approved' : 'denied',
-      change: 'decided',
-      note: comment || null,
-      actor,
-      at: new Date().toISOString(),
-    });
-  });
-  return toRecordView(await loadRecord(db, inspection.row.id, recordId));
-}
+  async list(actor: Actor, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId }) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'record.read', { inspection });
+    const kinds = visibleKinds(inspection, actor);
+    const rows = await listRecords(this.db, inspectionId, filter);
+    return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).map(toRecordView) };
+  }
 
+  async get(actor: Actor, inspectionId: string, recordId: string) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    const row = await this.load(inspectionId, recordId);
+    await requireAccess(this.db, actor, 'record.read', { inspection, kind: row.kind });
+    const versions = await listRecordVersions(this.db, row.id);
+    return {
+      ...toRecordView(row),
+      versions: versions.map((v) => ({
+        version: v.version,
+        change: v.change,
+        data: v.data,
+        reviewStatus: v.review_status,
+        decisionStatus: v.decision_status,
+        note: v.note,
+        actor: { sub: v.actor_sub, name: v.actor_name, roles: v.actor_roles },
+        at: new Date(v.at).toISOString(),
+      })),
+    };
+  }
+
+  /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
+  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    const current = await this.load(inspectionId, recordId);
+    await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
+    const data = parseRecordData(current.kind, rawData);
+    requireAuthorship(inspection, actor, current.kind, data, current.data);
+    await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
+      const fresh = await findRecord(tx, inspectionId, recordId);
+      if (!fresh || fresh.version !== version) {
+        throw conflict(`the record is at version ${fresh?.version}; you edited version ${version}. Reload and edit again`, {
+          currentVersion: fresh?.version,
+        });
+      }
+      await checkReferences(tx, inspection, current.kind, data, recordId);
+      const ok = await updateRecord(tx, recordId, version, {
+        data,
+        reviewStatus: fresh.review_status ? 'pending' : null,
+        decisionStatus: fresh.decision_status ? 'pending' : null,
+        change: 'edited',
+        note: null,
+        actor,
+        at: new Date().toISOString(),
+      });
+      if (!ok) throw conflict('the record changed while you edited it; reload and edit again', { currentVersion: version + 1 });
+    });
+    return this.view(inspectionId, recordId);
+  }
+
+  /** The group leader confirms or returns a problem paper ("审核把关"). */
+  async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    const record = await this.load(inspectionId, recordId);
+    await requireAccess(this.db, actor, 'record.review', { inspection, record });
+    const reviewStatus: ReviewStatus = decision === 'confirm' ? 'confirmed' : 'returned';
+    return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
+  }
+
+  /** The office decides a recusal declaration, the leading group a major-matter request. */
+  async decide(actor: Actor, inspectionId: string, recordId: string, decision: 'approve' | 'deny', comment: string) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    const record = await this.load(inspectionId, recordId);
+    await requireAccess(this.db, actor, 'record.decide', { inspection, record });
+    const decisionStatus: DecisionStatus = decision === 'approve' ? 'approved' : 'denied';
+    return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
+  }
+
+  private async settle(
+    actor: Actor,
+    record: RecordRow,
+    verdict: keyof typeof VERDICTS,
+    statuses: (fresh: RecordRow) => { reviewStatus: ReviewStatus | null; decisionStatus: DecisionStatus | null },
+    note: string,
+  ) {
+    const { change, status, settled } = VERDICTS[verdict];
+    await inOpenStage(this.db, record.inspection_id, record.stage, async (tx) => {
+      const fresh = (await findRecord(tx, record.inspection_id, record.id))!;
+      if (status(fresh) !== 'pending') throw settled(fresh);
+      await updateRecord(tx, record.id, fresh.version, {
+        data: fresh.data,
+        ...statuses(fresh),
+        change,
+        note: note || null,
+        actor,
+        at: new Date().toISOString(),
+      });
+    });
+    return this.view(record.inspection_id, record.id);
+  }
+
+  private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
+    const row = await findRecord(this.db, inspectionId, recordId);
+    if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    return row;
+  }
+
+  private async view(inspectionId: string, recordId: string) {
+    return toRecordView(await this.load(inspectionId, recordId));
+  }
+}

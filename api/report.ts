@@ -5,9 +5,8 @@ import { latestReportSections } from '../db/report-sections.repository.js';
 import { criteriaContext } from '../db/stage-gate.repository.js';
 import { confirmedPapers } from '../workflows/exit-criteria.js';
 import { WRITTEN_REPORT_SECTIONS, type WrittenReportSection } from '../workflows/stages.js';
-import type { loadInspection } from './views.js';
+import type { Inspection } from './views.js';
 
-type Inspection = Awaited<ReturnType<typeof loadInspection>>;
 
 export interface ReportProblem {
   number: number;

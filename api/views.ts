@@ -1,25 +1,26 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, InspectionTable, RoundTable } from '../db/database.js';
-import { findInspection, listMembers, listRoundInspections } from '../db/inspections.repository.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { findInspection } from '../db/inspections.repository.js';
 import { findRound } from '../db/rounds.repository.js';
-import type { ApproverRole, Role } from '../workflows/roles.js';
-import type { StageId } from '../workflows/stages.js';
+import type { ApprovalChains } from '../workflows/stages.js';
 import { notFound } from './errors.js';
 import type { InspectionView } from './schemas.js';
 
-type RoundRow = Selectable<RoundTable>;
-type InspectionRow = Selectable<InspectionTable>;
-type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
+type RoundRow = Omit<NonNullable<Awaited<ReturnType<typeof findRound>>>, 'inspections'>;
+type Stored<T, Timestamps extends keyof T> = Omit<T, Timestamps> & { [K in Timestamps]: Date | string };
+type InspectionRow = Stored<Omit<NonNullable<Awaited<ReturnType<typeof findInspection>>>, 'members' | 'round'>, 'stage_opened_at' | 'stage_due_at'>;
+type MemberRow = { sub: string; name: string; home_unit: string | null; is_leader: boolean };
 
+// Rows nested as JSON carry timestamps as text; top-level rows carry Dates.
 const iso = (value: Date | string) => new Date(value).toISOString();
 
-export function toInspectionView(row: InspectionRow, round: RoundRow, members: MemberRow[]): InspectionView {
-  const chains = round.approval_chains as Record<StageId, ApproverRole[]>;
+/** An inspection as the API shows it; `members` are its group's, leader included. */
+export function toInspectionView(row: InspectionRow, chains: ApprovalChains, members: MemberRow[]): InspectionView {
   const waitingOn =
     row.state === 'open'
-      ? { role: 'group_leader' as Role, sub: row.leader_sub }
+      ? { role: 'group_leader' as const, sub: row.leader_sub }
       : row.state === 'submitted' && row.awaiting_role
-        ? { role: row.awaiting_role as Role, sub: null }
+        ? { role: row.awaiting_role, sub: null }
         : null;
   return {
     id: row.id,
@@ -28,16 +29,14 @@ export function toInspectionView(row: InspectionRow, round: RoundRow, members: M
     group: {
       name: row.group_name,
       leader: { sub: row.leader_sub, name: row.leader_name },
-      members: members
-        .filter((m) => m.inspection_id === row.id && !m.is_leader)
-        .map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.home_unit })),
+      members: members.filter((m) => !m.is_leader).map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.home_unit })),
     },
-    stage: row.stage as StageId,
-    state: row.state as InspectionView['state'],
+    stage: row.stage,
+    state: row.state,
     stageOpenedAt: iso(row.stage_opened_at),
     dueAt: iso(row.stage_due_at),
     overdue: row.overdue,
-    approvalChain: chains[row.stage as StageId] ?? [],
+    approvalChain: chains[row.stage] ?? [],
     waitingOn,
     submittedBy: row.submitted_by_sub,
   };
@@ -51,33 +50,35 @@ export function toRoundSummary(round: RoundRow) {
     plannedStart: round.planned_start,
     plannedEnd: round.planned_end,
     focus: round.focus,
-    status: round.status as 'active' | 'completed' | 'cancelled',
+    status: round.status,
     statusChangedAt: iso(round.status_changed_at),
     statusReason: round.status_reason,
     launchedBy: { sub: round.launched_by_sub, name: round.launched_by_name },
     launchedAt: iso(round.launched_at),
-    approvalChains: round.approval_chains as Record<string, ApproverRole[]>,
+    approvalChains: round.approval_chains,
     stageDueDays: round.stage_due_days,
     escalateAfterHours: round.escalate_after_hours,
   };
 }
 
+export type RoundView = Awaited<ReturnType<typeof loadRoundView>>;
+
 export async function loadRoundView(db: Kysely<Database>, roundId: string) {
-  const round = await findRound(db, roundId);
-  if (!round) throw notFound(`round ${roundId}`);
-  const inspections = await listRoundInspections(db, roundId);
-  const members = await listMembers(
-    db,
-    inspections.map((i) => i.id),
-  );
-  return { ...toRoundSummary(round), inspections: inspections.map((i) => toInspectionView(i, round, members)) };
+  const found = await findRound(db, roundId);
+  if (!found) throw notFound(`round ${roundId}`);
+  const { inspections, ...round } = found;
+  return {
+    ...toRoundSummary(round),
+    inspections: inspections.map(({ members, ...row }) => toInspectionView(row, round.approval_chains, members)),
+  };
 }
 
+export type Inspection = Awaited<ReturnType<typeof loadInspection>>;
+
 export async function loadInspection(db: Kysely<Database>, inspectionId: string) {
-  const row = await findInspection(db, inspectionId);
-  if (!row) throw notFound(`inspection ${inspectionId}`);
-  const round = await findRound(db, row.round_id);
+  const found = await findInspection(db, inspectionId);
+  if (!found) throw notFound(`inspection ${inspectionId}`);
+  const { members, round, ...row } = found;
   if (!round) throw notFound(`round ${row.round_id}`);
-  const members = await listMembers(db, [row.id]);
-  return { row, round, members, view: toInspectionView(row, round, members) };
+  return { row, round, members, view: toInspectionView(row, round.approval_chains, members) };
 }

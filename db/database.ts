@@ -1,4 +1,18 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { RecordSnapshot } from '../workflows/exit-criteria.js';
+import type { InspectionEventKind, InspectionState, RoundStatus, Target, TransitionResult } from '../workflows/messages.js';
+import type { ApproverRole } from '../workflows/roles.js';
+import type { ApprovalChains, RecordKind, StageDueDays, StageId, WrittenReportSection } from '../workflows/stages.js';
+
+/**
+ * Column types come from the stage model; the CHECK constraints (or, for ids the
+ * model lists, the only code that writes them) keep the stored values inside them.
+ */
+export type ReviewStatus = NonNullable<RecordSnapshot['reviewStatus']>;
+export type DecisionStatus = NonNullable<RecordSnapshot['decisionStatus']>;
+export type RecordChange = 'created' | 'edited' | 'reviewed' | 'decided';
+export type RoundEventKind = 'launched' | Exclude<RoundStatus, 'active'>;
+export type NotificationKind = 'overdue' | 'escalation';
 
 /**
  * Every table, as the database holds it. These describe storage, not API shapes:
@@ -26,14 +40,14 @@ export interface RoundTable {
   planned_start: string;
   planned_end: string;
   focus: JSONColumnType<string[]>;
-  approval_chains: JSONColumnType<Record<string, string[]>>;
-  stage_due_days: JSONColumnType<Record<string, number>>;
+  approval_chains: JSONColumnType<ApprovalChains>;
+  stage_due_days: JSONColumnType<StageDueDays>;
   escalate_after_hours: number;
   launched_by_sub: string;
   launched_by_name: string;
   launched_at: Timestamp;
-  /** A projection of round_events: active, completed or cancelled. */
-  status: string;
+  /** A projection of round_events. */
+  status: RoundStatus;
   status_changed_at: Timestamp;
   status_reason: string | null;
 }
@@ -41,7 +55,7 @@ export interface RoundTable {
 export interface RoundEventTable {
   id: Generated<number>;
   round_id: string;
-  kind: string;
+  kind: RoundEventKind;
   actor_sub: string;
   actor_name: string;
   at: Timestamp;
@@ -53,19 +67,15 @@ export interface InspectionTable {
   id: string;
   round_id: string;
   position: number;
-  target: JSONColumnType<{
-    name: string;
-    principalLeader: string;
-    extensions: { name: string; principalLeader: string }[];
-    liaison?: { sub: string; name: string } | null;
-  }>;
+  /** Rows written before liaisons existed have no `liaison`. */
+  target: JSONColumnType<Omit<Target, 'liaison'> & { liaison?: Target['liaison'] }>;
   group_name: string;
   leader_sub: string;
   leader_name: string;
   /** The fields below project the latest inspection_events row (seq = last_seq). */
-  stage: string;
-  state: string;
-  awaiting_role: string | null;
+  stage: StageId;
+  state: InspectionState;
+  awaiting_role: ApproverRole | null;
   submitted_by_sub: string | null;
   stage_opened_at: Timestamp;
   stage_due_at: Timestamp;
@@ -84,8 +94,8 @@ export interface InspectionMemberTable {
 export interface InspectionEventTable {
   inspection_id: string;
   seq: number;
-  kind: string;
-  stage: string;
+  kind: InspectionEventKind;
+  stage: StageId;
   actor_sub: string;
   actor_name: string;
   actor_roles: JSONColumnType<string[]>;
@@ -101,9 +111,9 @@ export interface NotificationTable {
   id: string;
   round_id: string;
   inspection_id: string;
-  kind: string;
-  recipient_role: string;
-  stage: string;
+  kind: NotificationKind;
+  recipient_role: ApproverRole;
+  stage: StageId;
   message: string;
   created_at: Timestamp;
 }
@@ -111,20 +121,20 @@ export interface NotificationTable {
 export interface RequestResultTable {
   inspection_id: string;
   request_id: string;
-  action: string;
-  stage: string;
+  action: TransitionResult['action'];
+  stage: StageId;
   result: JSONColumnType<Record<string, unknown>>;
 }
 
 export interface RecordTable {
   id: string;
   inspection_id: string;
-  kind: string;
-  stage: string;
+  kind: RecordKind;
+  stage: StageId;
   data: JSONColumnType<Record<string, unknown>>;
   version: number;
-  review_status: string | null;
-  decision_status: string | null;
+  review_status: ReviewStatus | null;
+  decision_status: DecisionStatus | null;
   created_by_sub: string;
   created_by_name: string;
   created_at: Timestamp;
@@ -137,10 +147,10 @@ export interface RecordVersionTable {
   seq: Generated<number>;
   record_id: string;
   version: number;
-  change: string;
+  change: RecordChange;
   data: JSONColumnType<Record<string, unknown>>;
-  review_status: string | null;
-  decision_status: string | null;
+  review_status: ReviewStatus | null;
+  decision_status: DecisionStatus | null;
   note: string | null;
   actor_sub: string;
   actor_name: string;
@@ -151,7 +161,7 @@ export interface RecordVersionTable {
 export interface ReportSectionVersionTable {
   seq: Generated<number>;
   inspection_id: string;
-  section: string;
+  section: WrittenReportSection;
   version: number;
   text: string;
   actor_sub: string;

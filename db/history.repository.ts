@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { InspectionEvent, StageStatus, TransitionResult } from '../workflows/messages.js';
-import type { Database } from './database.js';
+import type { Database, NotificationTable } from './database.js';
 import { GENESIS_HASH, eventHash } from './event-hash.js';
 import { InvariantViolation } from './invariant.js';
 
@@ -8,9 +8,9 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export interface NoticeRow {
   id: string;
-  kind: string;
-  recipientRole: string;
-  stage: string;
+  kind: NotificationTable['kind'];
+  recipientRole: NotificationTable['recipient_role'];
+  stage: NotificationTable['stage'];
   message: string;
 }
 

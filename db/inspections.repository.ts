@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { APPROVER_ROLES, type Role } from '../workflows/roles.js';
 import type { Database } from './database.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Locks the inspection's row for the rest of the transaction and returns its stage
@@ -17,48 +17,64 @@ export async function lockInspection(tx: Transaction<Database>, inspectionId: st
     .executeTakeFirst();
 }
 
-export async function findInspection(db: Db, inspectionId: string) {
-  return db.selectFrom('inspections').selectAll().where('id', '=', inspectionId).executeTakeFirst();
+/** The group of the inspection in scope, leader first, as a JSON array beside its row. */
+export function membersOf(eb: ExpressionBuilder<Database, 'inspections'>) {
+  return jsonArrayFrom(
+    eb
+      .selectFrom('inspection_members')
+      .select(['inspection_members.sub', 'inspection_members.name', 'inspection_members.home_unit', 'inspection_members.is_leader'])
+      .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
+      .orderBy('inspection_members.is_leader', 'desc')
+      .orderBy('inspection_members.sub'),
+  ).as('members');
 }
 
-export async function listRoundInspections(db: Db, roundId: string) {
-  return db.selectFrom('inspections').selectAll().where('round_id', '=', roundId).orderBy('position').execute();
-}
-
-export async function listMembers(db: Db, inspectionIds: string[]) {
-  if (inspectionIds.length === 0) return [];
+/** One inspection with its group and what the API reads of its round, in one query. */
+export async function findInspection(db: Kysely<Database>, inspectionId: string) {
   return db
-    .selectFrom('inspection_members')
-    .selectAll()
-    .where('inspection_id', 'in', inspectionIds)
-    .orderBy('inspection_id')
-    .orderBy('is_leader', 'desc')
-    .orderBy('sub')
-    .execute();
+    .selectFrom('inspections')
+    .selectAll('inspections')
+    .select((eb) => [
+      membersOf(eb),
+      jsonObjectFrom(
+        eb
+          .selectFrom('rounds')
+          .select(['rounds.id', 'rounds.name', 'rounds.approval_chains'])
+          .whereRef('rounds.id', '=', 'inspections.round_id'),
+      ).as('round'),
+    ])
+    .where('inspections.id', '=', inspectionId)
+    .executeTakeFirst();
 }
 
-/** Submissions whose chain waits on one of `roles`, leaving out what the caller submitted. */
-export async function listAwaiting(db: Db, roles: string[], callerSub: string) {
-  if (roles.length === 0) return [];
+/** Submissions whose chain waits on one of `roles`, leaving out what the caller submitted, with their round and group. */
+export async function listAwaiting(db: Kysely<Database>, roles: readonly Role[], callerSub: string) {
+  const approverRoles = APPROVER_ROLES.filter((r) => roles.includes(r));
+  if (approverRoles.length === 0) return [];
   return db
     .selectFrom('inspections')
     .innerJoin('rounds', 'rounds.id', 'inspections.round_id')
     .selectAll('inspections')
-    .select(['rounds.name as round_name'])
+    .select((eb) => ['rounds.name as round_name', 'rounds.approval_chains', membersOf(eb)])
     .where('inspections.state', '=', 'submitted')
-    .where('inspections.awaiting_role', 'in', roles)
+    .where('inspections.awaiting_role', 'in', approverRoles)
     .where((eb) => eb.or([eb('inspections.submitted_by_sub', 'is', null), eb('inspections.submitted_by_sub', '!=', callerSub)]))
     .orderBy('inspections.stage_opened_at')
     .execute();
 }
 
-export async function listNotifications(db: Db, options: { roles: string[]; inspectionIds?: string[] }) {
+/** The newest notifications: for `memberSub`, those of their group's inspections; otherwise those addressed to `roles`. */
+export async function listNotifications(db: Kysely<Database>, options: { roles: readonly Role[]; memberSub?: string }) {
   let query = db.selectFrom('notifications').selectAll().orderBy('created_at', 'desc').limit(500);
-  if (options.inspectionIds) {
-    if (options.inspectionIds.length === 0) return [];
-    query = query.where('inspection_id', 'in', options.inspectionIds);
+  if (options.memberSub !== undefined) {
+    const sub = options.memberSub;
+    query = query.where('inspection_id', 'in', (eb) =>
+      eb.selectFrom('inspection_members').select('inspection_members.inspection_id').where('inspection_members.sub', '=', sub),
+    );
   } else {
-    query = query.where('recipient_role', 'in', options.roles.length ? options.roles : ['-']);
+    const recipients = APPROVER_ROLES.filter((r) => options.roles.includes(r));
+    if (recipients.length === 0) return [];
+    query = query.where('recipient_role', 'in', recipients);
   }
   return query.execute();
 }

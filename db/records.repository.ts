@@ -1,13 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../workflows/roles.js';
 import type { RecordKind, StageId } from '../workflows/stages.js';
-import type { Database } from './database.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-export type ReviewStatus = 'pending' | 'confirmed' | 'returned';
-export type DecisionStatus = 'pending' | 'approved' | 'denied';
-export type RecordChange = 'created' | 'edited' | 'reviewed' | 'decided';
+import type { Database, DecisionStatus, RecordChange, ReviewStatus } from './database.js';
 
 export interface NewRecord {
   id: string;
@@ -89,8 +83,8 @@ async function insertVersion(
   version: number,
   change: RecordChange,
   data: Record<string, unknown>,
-  reviewStatus: string | null,
-  decisionStatus: string | null,
+  reviewStatus: ReviewStatus | null,
+  decisionStatus: DecisionStatus | null,
   note: string | null,
   actor: Actor,
   at: string,
@@ -113,7 +107,7 @@ async function insertVersion(
     .execute();
 }
 
-export async function findRecord(db: Db, inspectionId: string, recordId: string) {
+export async function findRecord(db: Kysely<Database>, inspectionId: string, recordId: string) {
   return db
     .selectFrom('records')
     .selectAll()
@@ -122,13 +116,13 @@ export async function findRecord(db: Db, inspectionId: string, recordId: string)
     .executeTakeFirst();
 }
 
-export async function listRecords(db: Db, inspectionId: string, filter: { kind?: string; stage?: string } = {}) {
+export async function listRecords(db: Kysely<Database>, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId } = {}) {
   let query = db.selectFrom('records').selectAll().where('inspection_id', '=', inspectionId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.stage) query = query.where('stage', '=', filter.stage);
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
-export async function listRecordVersions(db: Db, recordId: string) {
+export async function listRecordVersions(db: Kysely<Database>, recordId: string) {
   return db.selectFrom('record_versions').selectAll().where('record_id', '=', recordId).orderBy('version').execute();
 }

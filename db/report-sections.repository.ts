@@ -3,10 +3,8 @@ import type { Actor } from '../workflows/roles.js';
 import type { WrittenReportSection } from '../workflows/stages.js';
 import type { Database } from './database.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /** The report's written sections: append-only versions, the latest one per section is current. */
-export async function latestReportSections(db: Db, inspectionId: string) {
+export async function latestReportSections(db: Kysely<Database>, inspectionId: string) {
   const rows = await db
     .selectFrom('report_section_versions')
     .selectAll()

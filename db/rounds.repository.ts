@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../workflows/roles.js';
 import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
 import { preparationDueAt } from '../workflows/stages.js';
-import type { Database } from './database.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Database, RoundEventKind } from './database.js';
+import { membersOf } from './inspections.repository.js';
 
 /** Writes a launched round and its inspections. Idempotent: a retry finds the rows and adds none. */
 export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan, launchedAt: string): Promise<void> {
@@ -122,12 +122,27 @@ export async function recordRoundStatus(db: Kysely<Database>, change: RoundStatu
   });
 }
 
-export async function findRound(db: Db, roundId: string) {
-  return db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
+/** A round with its inspections in launch order, each with its group: one query. */
+export async function findRound(db: Kysely<Database>, roundId: string) {
+  return db
+    .selectFrom('rounds')
+    .selectAll('rounds')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('inspections')
+          .selectAll('inspections')
+          .select((inner) => membersOf(inner))
+          .whereRef('inspections.round_id', '=', 'rounds.id')
+          .orderBy('inspections.position'),
+      ).as('inspections'),
+    )
+    .where('rounds.id', '=', roundId)
+    .executeTakeFirst();
 }
 
 /** Rounds newest first; for a group member, only their rounds, counting only their inspections. */
-export async function listRounds(db: Db, options: { memberSub?: string; status?: RoundStatus }) {
+export async function listRounds(db: Kysely<Database>, options: { memberSub?: string; status?: RoundStatus }) {
   const { memberSub } = options;
   let query = db
     .selectFrom('rounds')
@@ -166,6 +181,14 @@ export async function listRounds(db: Db, options: { memberSub?: string; status?:
   return query.execute();
 }
 
-export async function listRoundEvents(db: Db, roundId: string) {
-  return db.selectFrom('round_events').selectAll().where('round_id', '=', roundId).orderBy('id').execute();
+/** Whether the round already recorded `kind` for this request: a repeated request answers as the first time. */
+export async function hasRoundEvent(db: Kysely<Database>, roundId: string, kind: RoundEventKind, requestId: string): Promise<boolean> {
+  const found = await db
+    .selectFrom('round_events')
+    .select('id')
+    .where('round_id', '=', roundId)
+    .where('kind', '=', kind)
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  return found !== undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
 import { WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
 import type { Database } from './database.js';
@@ -189,4 +190,53 @@ export async function verifyRecords(
     }
   }
   return problems;
+}
+
+/**
+ * `criteriaContext` for many inspections in one query (a round's progress), keyed by
+ * inspection id: the same records, group and latest report sections, in the same order.
+ */
+export async function criteriaContexts(db: Kysely<Database>, inspectionIds: string[]): Promise<Map<string, CriteriaContext>> {
+  if (inspectionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('inspections')
+    .select((eb) => [
+      'inspections.id',
+      jsonArrayFrom(
+        eb
+          .selectFrom('records')
+          .select(['records.id', 'records.kind', 'records.data', 'records.review_status', 'records.decision_status'])
+          .whereRef('records.inspection_id', '=', 'inspections.id')
+          .orderBy('records.created_at')
+          .orderBy('records.id'),
+      ).as('records'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('inspection_members')
+          .select(['inspection_members.sub', 'inspection_members.name'])
+          .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
+          .orderBy('inspection_members.sub'),
+      ).as('members'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('report_section_versions')
+          .distinctOn('report_section_versions.section')
+          .select(['report_section_versions.section', 'report_section_versions.text'])
+          .whereRef('report_section_versions.inspection_id', '=', 'inspections.id')
+          .orderBy('report_section_versions.section')
+          .orderBy('report_section_versions.version', 'desc'),
+      ).as('sections'),
+    ])
+    .where('inspections.id', 'in', inspectionIds)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        records: row.records.map(toSnapshot),
+        members: row.members,
+        reportSections: Object.fromEntries(row.sections.map((s) => [s.section, s.text])),
+      },
+    ]),
+  );
 }

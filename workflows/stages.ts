@@ -132,8 +132,9 @@ export function resolveDueDays(overrides: Partial<Record<StageId, number>> = {})
 }
 
 /**
- * What can be recorded in each stage, who writes it, and who must review or decide
- * it before it counts. `group` means the inspection's own leader and members.
+ * What can be recorded in each stage, who writes it, who must review or decide it
+ * before it counts, and what its data may point at. `group` means the inspection's
+ * own leader and members.
  */
 export interface RecordKindDefinition {
   stage: StageId;
@@ -143,7 +144,22 @@ export interface RecordKindDefinition {
   decidedBy?: ApproverRole;
   /** A record the group leader confirms or returns ("审核把关"). */
   reviewedBy?: 'group_leader';
+  /** How the group learns the facts while stationed: what a problem paper cites as evidence. */
+  evidence?: true;
+  /**
+   * The data names one group member (`memberSub`), and there is one such record per
+   * member. `self`: each member writes their own, and may do so even while it keeps
+   * them out of the inspection (回避), since correcting it is how they get back in.
+   */
+  aboutMember?: { self: boolean };
+  /** Data flags only the group leader may set or clear, each with what doing so means. */
+  leaderFlags?: Readonly<Record<string, string>>;
+  /** Record ids the data holds (`*` for each element of a list), and what each must name in the same inspection. */
+  references?: readonly { path: string; to: RecordReference }[];
 }
+
+/** What a referenced id must name: an evidence record, a problem paper, a confirmed one, or one flagged as a lead. */
+export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead';
 
 export const RECORD_KINDS = {
   briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
@@ -152,15 +168,16 @@ export const RECORD_KINDS = {
     title: { zh: '回避申报', en: 'Recusal declaration' },
     writers: ['group'],
     decidedBy: 'office',
+    aboutMember: { self: true },
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
   contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },
   mobilization: { stage: 'stationing', title: { zh: '动员会', en: 'Mobilisation meeting' }, writers: ['group'] },
   public_notice: { stage: 'stationing', title: { zh: '巡察公告', en: 'Public notice' }, writers: ['group'] },
-  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'] },
-  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'] },
-  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'] },
-  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'] },
+  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'], evidence: true },
+  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'], evidence: true },
+  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'], evidence: true },
+  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'], evidence: true },
   major_matter: {
     stage: 'stationing',
     title: { zh: '重大事项请示', en: 'Major-matter request' },
@@ -172,8 +189,16 @@ export const RECORD_KINDS = {
     title: { zh: '问题底稿', en: 'Problem paper' },
     writers: ['group'],
     reviewedBy: 'group_leader',
+    // Withdrawing a finding drops it from the report: the group leader's call, not a member's.
+    leaderFlags: { withdrawn: 'withdraw a problem paper or restore it' },
+    references: [{ path: 'evidence.*', to: 'evidence' }],
   },
-  communication: { stage: 'communication', title: { zh: '沟通记录', en: 'Communication' }, writers: ['group'] },
+  communication: {
+    stage: 'communication',
+    title: { zh: '沟通记录', en: 'Communication' },
+    writers: ['group'],
+    references: [{ path: 'answers.*.problemId', to: 'confirmed_problem' }],
+  },
   conduct_questionnaire: {
     stage: 'post_evaluation',
     title: { zh: '作风纪律评价问卷', en: 'Conduct questionnaire' },
@@ -183,14 +208,21 @@ export const RECORD_KINDS = {
     stage: 'post_evaluation',
     title: { zh: '巡察干部现实表现评价', en: 'Inspector evaluation' },
     writers: ['office'],
+    aboutMember: { self: false },
   },
   feedback_meeting: { stage: 'rectification', title: { zh: '反馈会', en: 'Feedback meeting' }, writers: ['group'] },
   rectification_item: {
     stage: 'rectification',
     title: { zh: '整改事项', en: 'Rectification item' },
     writers: ['group', 'liaison'],
+    references: [{ path: 'problemId', to: 'problem' }],
   },
-  lead_handover: { stage: 'rectification', title: { zh: '线索移交', en: 'Lead hand-over' }, writers: ['group'] },
+  lead_handover: {
+    stage: 'rectification',
+    title: { zh: '线索移交', en: 'Lead hand-over' },
+    writers: ['group'],
+    references: [{ path: 'problemId', to: 'lead' }],
+  },
 } as const satisfies Record<string, RecordKindDefinition>;
 
 export type RecordKind = keyof typeof RECORD_KINDS;

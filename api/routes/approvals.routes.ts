@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAwaiting, listMembers, listNotifications } from '../../db/inspections.repository.js';
-import { findRound } from '../../db/rounds.repository.js';
-import { seesAllRounds } from '../../workflows/roles.js';
+import { ApprovalsService } from '../approvals.service.js';
 import { commonErrors } from '../errors.js';
 import { inspectionView, stageId } from '../schemas.js';
-import { toInspectionView } from '../views.js';
 
 export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.services;
+  const approvals = new ApprovalsService(app.services.db);
 
   app.get(
     '/approvals',
@@ -23,25 +20,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => {
-      const rows = await listAwaiting(db, request.actor.roles, request.actor.sub);
-      const members = await listMembers(
-        db,
-        rows.map((r) => r.id),
-      );
-      const rounds = new Map<string, NonNullable<Awaited<ReturnType<typeof findRound>>>>();
-      const approvals = [];
-      for (const row of rows) {
-        let round = rounds.get(row.round_id);
-        if (!round) {
-          round = await findRound(db, row.round_id);
-          if (!round) continue;
-          rounds.set(row.round_id, round);
-        }
-        approvals.push({ ...toInspectionView(row, round, members), roundName: row.round_name });
-      }
-      return { approvals };
-    },
+    async (request) => approvals.pending(request.actor),
   );
 
   app.get(
@@ -69,26 +48,6 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => {
-      const { actor } = request;
-      const mine = seesAllRounds(actor)
-        ? undefined
-        : (await db.selectFrom('inspection_members').select('inspection_id').where('sub', '=', actor.sub).execute()).map(
-            (r) => r.inspection_id,
-          );
-      const rows = await listNotifications(db, { roles: actor.roles, inspectionIds: mine });
-      return {
-        notifications: rows.map((n) => ({
-          id: n.id,
-          roundId: n.round_id,
-          inspectionId: n.inspection_id,
-          kind: n.kind as 'overdue' | 'escalation',
-          recipientRole: n.recipient_role,
-          stage: n.stage as z.infer<typeof stageId>,
-          message: n.message,
-          createdAt: new Date(n.created_at).toISOString(),
-        })),
-      };
-    },
+    async (request) => approvals.notifications(request.actor),
   );
 };

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { listRecords, listRecordVersions } from '../../db/records.repository.js';
-import { STAGE_IDS, type RecordKind } from '../../workflows/stages.js';
-import { commonErrors, forbidden } from '../errors.js';
+import type { Database } from '../../db/database.js';
+import { STAGE_IDS } from '../../workflows/stages.js';
+import { commonErrors } from '../errors.js';
 import {
   createRecordBody,
   recordDecisionBody,
@@ -12,24 +13,17 @@ import {
   reviewBody,
   updateRecordBody,
 } from '../record-schemas.js';
-import {
-  createRecord,
-  decideRecord,
-  editRecord,
-  loadRecord,
-  readableKinds,
-  reviewRecord,
-  toRecordView,
-} from '../records.service.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
+import { RecordsService } from '../records.service.js';
 import { uuidParam } from '../schemas.js';
-import { loadInspection } from '../views.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 const recordParams = z.object({ id: uuidParam, recordId: uuidParam });
 
 export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.services;
+  const records = new RecordsService(app.services.db);
+  // An idempotent write runs its service on the transaction that also stores the answer.
+  const recordsIn = (db: Kysely<Database>) => new RecordsService(db);
 
   app.post(
     '/inspections/:id/records',
@@ -44,9 +38,8 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
       const { kind, data } = request.body;
-      return sendIdempotent(request, reply, 201, (tx) => createRecord(tx, inspection, request.actor, kind as RecordKind, data));
+      return sendIdempotent(request, reply, 201, (db) => recordsIn(db).create(request.actor, request.params.id, kind, data));
     },
   );
 
@@ -61,12 +54,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ records: z.array(recordView) }), ...commonErrors },
       },
     },
-    async (request) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const kinds = await readableKinds(db, inspection, request.actor);
-      const rows = await listRecords(db, request.params.id, request.query);
-      return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind as RecordKind)).map(toRecordView) };
-    },
+    async (request) => records.list(request.actor, request.params.id, request.query),
   );
 
   app.get(
@@ -79,26 +67,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: recordView.extend({ versions: z.array(recordVersionView) }), ...commonErrors },
       },
     },
-    async (request) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const kinds = await readableKinds(db, inspection, request.actor);
-      const row = await loadRecord(db, request.params.id, request.params.recordId);
-      if (kinds !== 'all' && !kinds.includes(row.kind as RecordKind)) throw forbidden(`a ${row.kind} record is not shown to you`);
-      const versions = await listRecordVersions(db, row.id);
-      return {
-        ...toRecordView(row),
-        versions: versions.map((v) => ({
-          version: v.version,
-          change: v.change as 'created' | 'edited' | 'reviewed' | 'decided',
-          data: v.data,
-          reviewStatus: v.review_status,
-          decisionStatus: v.decision_status,
-          note: v.note,
-          actor: { sub: v.actor_sub, name: v.actor_name, roles: v.actor_roles },
-          at: new Date(v.at).toISOString(),
-        })),
-      };
-    },
+    async (request) => records.get(request.actor, request.params.id, request.params.recordId),
   );
 
   app.patch(
@@ -114,9 +83,8 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const { recordId } = request.params;
-      return sendIdempotent(request, reply, 200, (tx) => editRecord(tx, inspection, request.actor, recordId, request.body.data, request.body.version));
+      const { id, recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (db) => recordsIn(db).edit(request.actor, id, recordId, request.body.data, request.body.version));
     },
   );
 
@@ -133,9 +101,8 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const { recordId } = request.params;
-      return sendIdempotent(request, reply, 200, (tx) => reviewRecord(tx, inspection, request.actor, recordId, request.body.decision, request.body.note));
+      const { id, recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (db) => recordsIn(db).review(request.actor, id, recordId, request.body.decision, request.body.note));
     },
   );
 
@@ -152,9 +119,10 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const { recordId } = request.params;
-      return sendIdempotent(request, reply, 200, (tx) => decideRecord(tx, inspection, request.actor, recordId, request.body.decision, request.body.comment));
+      const { id, recordId } = request.params;
+      return sendIdempotent(request, reply, 200, (db) =>
+        recordsIn(db).decide(request.actor, id, recordId, request.body.decision, request.body.comment),
+      );
     },
   );
 };

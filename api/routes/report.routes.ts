@@ -1,14 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { appendReportSection } from '../../db/report-sections.repository.js';
 import { WRITTEN_REPORT_SECTIONS } from '../../workflows/stages.js';
-import { commonErrors, forbidden } from '../errors.js';
-import { buildReport } from '../report.js';
-import { renderReportDocx } from '../report-docx.js';
-import { inOpenStage, isGroupPerson, requireRecordReader } from '../records.service.js';
+import { commonErrors } from '../errors.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
+import { ReportService } from '../report.service.js';
 import { uuidParam } from '../schemas.js';
-import { loadInspection } from '../views.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 const writtenSection = z.object({ text: z.string(), version: z.number(), updatedBy: z.string(), updatedAt: z.iso.datetime() }).nullable();
@@ -54,7 +50,7 @@ const reportView = z.object({
 });
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db } = app.services;
+  const report = new ReportService(app.services.db);
 
   app.get(
     '/inspections/:id/report',
@@ -66,11 +62,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: reportView, ...commonErrors },
       },
     },
-    async (request) => {
-      const inspection = await loadInspection(db, request.params.id);
-      await requireRecordReader(db, inspection, request.actor);
-      return buildReport(db, inspection);
-    },
+    async (request) => report.get(request.actor, request.params.id),
   );
 
   app.get(
@@ -85,10 +77,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
-      await requireRecordReader(db, inspection, request.actor);
-      const file = await renderReportDocx(await buildReport(db, inspection));
-      const name = encodeURIComponent(`${inspection.row.target.name}巡察报告.docx`);
+      const { file, fileName } = await report.docx(request.actor, request.params.id);
+      const name = encodeURIComponent(fileName);
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .header('content-disposition', `attachment; filename="report.docx"; filename*=UTF-8''${name}`)
@@ -108,20 +98,10 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ section: z.enum(WRITTEN_REPORT_SECTIONS), version: z.number(), text: z.string() }), ...commonErrors },
       },
     },
-    async (request, reply) => {
-      const inspection = await loadInspection(db, request.params.id);
-      const { actor } = request;
-      if (!isGroupPerson(inspection, actor)) {
-        throw forbidden('the report is written by the inspection’s group');
-      }
-      await requireRecordReader(db, inspection, actor);
-      const { section } = request.params;
-      return sendIdempotent(request, reply, 200, async (tx) => {
-        const version = await inOpenStage(tx, inspection.row.id, 'reporting', (locked) =>
-          appendReportSection(locked, inspection.row.id, section, request.body.text, actor, new Date().toISOString()),
-        );
-        return { section, version, text: request.body.text };
-      });
-    },
+    async (request, reply) =>
+      // An idempotent write runs on the transaction that also stores the answer.
+      sendIdempotent(request, reply, 200, (db) =>
+        new ReportService(db).writeSection(request.actor, request.params.id, request.params.section, request.body.text),
+      ),
   );
 };
