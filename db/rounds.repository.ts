@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../workflows/roles.js';
 import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
@@ -30,19 +30,7 @@ export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan,
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    await tx
-      .insertInto('round_events')
-      .values({
-        round_id: plan.roundId,
-        kind: 'launched',
-        actor_sub: plan.launchedBy.sub,
-        actor_name: plan.launchedBy.name,
-        at: launchedAt,
-        comment: null,
-        request_id: null,
-      })
-      .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
-      .execute();
+    await appendRoundEvent(tx, plan.roundId, 'launched', { actor: plan.launchedBy, at: launchedAt, reason: null, requestId: null });
     const dueAt = preparationDueAt(launchedAt, plan.plannedStart, plan.stageDueDays);
     for (const inspection of plan.inspections) {
       await tx
@@ -98,21 +86,31 @@ export interface RoundStatusChange {
   requestId: string | null;
 }
 
+/** A round records each kind of event once: a retried activity adds nothing. */
+async function appendRoundEvent(
+  tx: Transaction<Database>,
+  roundId: string,
+  kind: RoundEventKind,
+  event: Pick<RoundStatusChange, 'actor' | 'at' | 'reason' | 'requestId'>,
+): Promise<void> {
+  await tx
+    .insertInto('round_events')
+    .values({
+      round_id: roundId,
+      kind,
+      actor_sub: event.actor.sub,
+      actor_name: event.actor.name,
+      at: event.at,
+      comment: event.reason,
+      request_id: event.requestId,
+    })
+    .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
+    .execute();
+}
+
 export async function recordRoundStatus(db: Kysely<Database>, change: RoundStatusChange): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('round_events')
-      .values({
-        round_id: change.roundId,
-        kind: change.status,
-        actor_sub: change.actor.sub,
-        actor_name: change.actor.name,
-        at: change.at,
-        comment: change.reason,
-        request_id: change.requestId,
-      })
-      .onConflict((oc) => oc.columns(['round_id', 'kind']).doNothing())
-      .execute();
+    await appendRoundEvent(tx, change.roundId, change.status, change);
     await tx
       .updateTable('rounds')
       .set({ status: change.status, status_changed_at: change.at, status_reason: change.reason })
