@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireAccess, type Permission } from '../api/access.js';
+import { requireAccess } from '../api/access.js';
 import { loadInspection, type Inspection } from '../api/views.js';
 import { insertRecord } from '../db/records.repository.js';
 import { insertLaunchedRound } from '../db/rounds.repository.js';
@@ -12,16 +12,9 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 const liaison: Actor = { sub: 'liaison-he', name: '何联络员', roles: ['liaison'] };
 const inspectionId = '33333333-3333-4333-8333-333333333333';
 const plan: RoundPlan = {
-  roundId: '44444444-4444-4444-8444-444444444444',
-  name: '2021年第三轮巡察',
-  year: 2021,
-  plannedStart: '2021-10-08',
-  plannedEnd: '2021-12-31',
-  focus: [],
-  approvalChains: resolveApprovalChains(),
-  stageDueDays: resolveDueDays(),
-  escalateAfterHours: 72,
-  launchedBy: office,
+  ...{ roundId: '44444444-4444-4444-8444-444444444444', name: '2021年第三轮巡察', year: 2021, focus: [] },
+  ...{ plannedStart: '2021-10-08', plannedEnd: '2021-12-31', launchedBy: office, escalateAfterHours: 72 },
+  ...{ approvalChains: resolveApprovalChains(), stageDueDays: resolveDueDays() },
   inspections: [
     {
       inspectionId,
@@ -73,74 +66,84 @@ async function answer(run: () => Promise<void>): Promise<number> {
   }
 }
 
+type Case = [label: string, run: () => Promise<void>, expected: number];
+
+/** Runs every case and compares all their statuses at once, so a failure lists each wrong one. */
+async function expectStatuses(cases: Case[]): Promise<void> {
+  const got: [string, number][] = [];
+  for (const [label, run] of cases) got.push([label, await answer(run)]);
+  expect(got).toEqual(cases.map(([label, , expected]) => [label, expected]));
+}
+
 const asRole = (role: Role): Actor => ({ sub: `someone-${role}`, name: role, roles: [role] });
 
 describe('who may do what', () => {
   it('lets only the office launch and cancel rounds, and the office, leading group and auditors follow progress or read raw histories', async () => {
-    const allowed: Partial<Record<Permission, Role[]>> = {
+    const allowed: Record<'round.launch' | 'round.cancel' | 'round.progress' | 'inspection.raw_history', Role[]> = {
       'round.launch': ['office'],
       'round.cancel': ['office'],
       'round.progress': ['office', 'leading_group', 'auditor'],
       'inspection.raw_history': ['office', 'leading_group', 'auditor'],
     };
-    for (const [permission, roles] of Object.entries(allowed) as [Permission, Role[]][]) {
-      for (const role of ROLES) {
-        const status = await answer(() => requireAccess(database.db, asRole(role), permission as 'round.launch'));
-        expect({ permission, role, status }).toEqual({ permission, role, status: roles.includes(role) ? 200 : 403 });
-      }
-    }
+    await expectStatuses(
+      Object.entries(allowed).flatMap(([permission, roles]) =>
+        ROLES.map((role): Case => [
+          `${role} ${permission}`,
+          () => requireAccess(database.db, asRole(role), permission as keyof typeof allowed),
+          roles.includes(role) ? 200 : 403,
+        ]),
+      ),
+    );
   });
 
   it('shows an inspection to the round-wide roles and its own group only, and keeps a member with an undecided declaration from submitting', async () => {
-    const cases: [Actor, 'inspection.read' | 'inspection.submit', number][] = [
-      [office, 'inspection.read', 200],
-      [leadingGroup, 'inspection.read', 200],
-      [auditor, 'inspection.read', 200],
-      [leaderOne, 'inspection.read', 200],
-      [memberTwo, 'inspection.read', 200],
-      [outsider, 'inspection.read', 403],
-      [liaison, 'inspection.read', 403],
-      [leaderOne, 'inspection.submit', 200],
-      [memberTwo, 'inspection.submit', 403],
-    ];
-    for (const [actor, permission, expected] of cases) {
-      const status = await answer(() => requireAccess(database.db, actor, permission, inspection));
-      expect({ actor: actor.sub, permission, status }).toEqual({ actor: actor.sub, permission, status: expected });
-    }
+    const may = (permission: 'inspection.read' | 'inspection.submit', actor: Actor) => () =>
+      requireAccess(database.db, actor, permission, inspection);
+    await expectStatuses([
+      ['office reads', may('inspection.read', office), 200],
+      ['leading group reads', may('inspection.read', leadingGroup), 200],
+      ['auditor reads', may('inspection.read', auditor), 200],
+      ['group leader reads', may('inspection.read', leaderOne), 200],
+      ['undecided member reads', may('inspection.read', memberTwo), 200],
+      ['another group’s member reads', may('inspection.read', outsider), 403],
+      ['liaison reads', may('inspection.read', liaison), 403],
+      ['group leader submits', may('inspection.submit', leaderOne), 200],
+      ['undecided member submits', may('inspection.submit', memberTwo), 403],
+    ]);
   });
 
   it('lets each kind be written by the writers it declares, and a member kept out still correct their own declaration', async () => {
-    const cases: [Actor, RecordKind, number][] = [
-      [memberOne, 'talk', 200],
-      [memberTwo, 'talk', 403],
-      [memberTwo, 'recusal_declaration', 200],
-      [office, 'talk', 403],
-      [office, 'inspector_evaluation', 200],
-      [liaison, 'rectification_item', 200],
-      [liaison, 'talk', 403],
-      [outsider, 'briefing', 403],
-    ];
-    for (const [actor, kind, expected] of cases) {
-      const status = await answer(() => requireAccess(database.db, actor, 'record.write', { inspection, kind }));
-      expect({ actor: actor.sub, kind, status }).toEqual({ actor: actor.sub, kind, status: expected });
-    }
+    const writes = (actor: Actor, kind: RecordKind): Case[1] => () => requireAccess(database.db, actor, 'record.write', { inspection, kind });
+    await expectStatuses([
+      ['member writes a talk', writes(memberOne, 'talk'), 200],
+      ['undecided member writes a talk', writes(memberTwo, 'talk'), 403],
+      ['undecided member corrects their declaration', writes(memberTwo, 'recusal_declaration'), 200],
+      ['office writes a talk', writes(office, 'talk'), 403],
+      ['office evaluates an inspector', writes(office, 'inspector_evaluation'), 200],
+      ['liaison reports rectification', writes(liaison, 'rectification_item'), 200],
+      ['liaison writes a talk', writes(liaison, 'talk'), 403],
+      ['another group’s member writes a briefing', writes(outsider, 'briefing'), 403],
+    ]);
   });
 
   it('shows the liaison only the kinds they take part in, and never the report', async () => {
-    expect(await answer(() => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'rectification_item' }))).toBe(200);
-    expect(await answer(() => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'problem' }))).toBe(403);
-    expect(await answer(() => requireAccess(database.db, liaison, 'report.read', inspection))).toBe(403);
-    expect(await answer(() => requireAccess(database.db, memberTwo, 'report.read', inspection))).toBe(403);
-    expect(await answer(() => requireAccess(database.db, auditor, 'report.read', inspection))).toBe(200);
+    await expectStatuses([
+      ['liaison reads rectification', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'rectification_item' }), 200],
+      ['liaison reads a problem paper', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'problem' }), 403],
+      ['liaison reads the report', () => requireAccess(database.db, liaison, 'report.read', inspection), 403],
+      ['undecided member reads the report', () => requireAccess(database.db, memberTwo, 'report.read', inspection), 403],
+      ['auditor reads the report', () => requireAccess(database.db, auditor, 'report.read', inspection), 200],
+    ]);
   });
 
   it('has each request decided by the role its kind names, never by the one who made it, and refuses a decision a kind does not take', async () => {
-    const request = (kind: 'major_matter' | 'talk', by: Actor) => ({ inspection, record: { kind, created_by_sub: by.sub } });
-    expect(await answer(() => requireAccess(database.db, leadingGroup, 'record.decide', request('major_matter', memberOne)))).toBe(200);
-    expect(await answer(() => requireAccess(database.db, office, 'record.decide', request('major_matter', memberOne)))).toBe(403);
-    const selfMade = { inspection, record: { kind: 'major_matter' as const, created_by_sub: leadingGroup.sub } };
-    expect(await answer(() => requireAccess(database.db, leadingGroup, 'record.decide', selfMade))).toBe(403);
-    expect(await answer(() => requireAccess(database.db, leadingGroup, 'record.decide', request('talk', memberOne)))).toBe(409);
-    expect(await answer(() => requireAccess(database.db, leaderOne, 'record.review', request('talk', memberOne)))).toBe(409);
+    const on = (kind: 'major_matter' | 'talk', by: Actor) => ({ inspection, record: { kind, created_by_sub: by.sub } });
+    await expectStatuses([
+      ['leading group decides a major matter', () => requireAccess(database.db, leadingGroup, 'record.decide', on('major_matter', memberOne)), 200],
+      ['office decides a major matter', () => requireAccess(database.db, office, 'record.decide', on('major_matter', memberOne)), 403],
+      ['leading group decides its own request', () => requireAccess(database.db, leadingGroup, 'record.decide', on('major_matter', leadingGroup)), 403],
+      ['leading group decides a talk', () => requireAccess(database.db, leadingGroup, 'record.decide', on('talk', memberOne)), 409],
+      ['group leader reviews a talk', () => requireAccess(database.db, leaderOne, 'record.review', on('talk', memberOne)), 409],
+    ]);
   });
 });
