@@ -7,7 +7,6 @@ import { confirmedPapers } from '../workflows/exit-criteria.js';
 import { WRITTEN_REPORT_SECTIONS, type WrittenReportSection } from '../workflows/stages.js';
 import type { Inspection } from './views.js';
 
-
 export interface ReportProblem {
   number: number;
   id: string;
