@@ -1,6 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import type { z } from 'zod';
 import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
 import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
 import {
@@ -16,7 +15,6 @@ import { isFinished, type StageId } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
 import { conflict } from './errors.js';
 import type { Services } from './plugins/services.plugin.js';
-import type { historyStep } from './schemas.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
 import { loadInspection, type Inspection } from './views.js';
 
@@ -58,8 +56,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
     const steps = await listHistory(this.services.db, inspectionId);
-    // The history rows keep their kinds and stages as text until history.repository types them.
-    return { inspectionId, steps: steps as z.infer<typeof historyStep>[] };
+    return { inspectionId, steps };
   }
 
   /** Recomputes the hash chain and each submission's digest of the records it froze. */

@@ -1,10 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { InspectionEvent, StageStatus, TransitionResult } from '../workflows/messages.js';
+import type { InspectionEvent, InspectionEventKind, StageStatus, TransitionResult } from '../workflows/messages.js';
+import type { StageId } from '../workflows/stages.js';
 import type { Database, NotificationTable } from './database.js';
 import { GENESIS_HASH, eventHash } from './event-hash.js';
 import { InvariantViolation } from './invariant.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface NoticeRow {
   id: string;
@@ -132,8 +131,8 @@ export async function writeInspectionSteps(tx: Transaction<Database>, steps: Ins
 
 export interface HistoryEntry {
   seq: number;
-  kind: string;
-  stage: string;
+  kind: InspectionEventKind;
+  stage: StageId;
   actor: { sub: string; name: string; roles: string[] };
   at: string;
   comment: string | null;
@@ -143,7 +142,7 @@ export interface HistoryEntry {
   hash: string;
 }
 
-export async function listHistory(db: Db, inspectionId: string): Promise<HistoryEntry[]> {
+export async function listHistory(db: Kysely<Database>, inspectionId: string): Promise<HistoryEntry[]> {
   const rows = await db
     .selectFrom('inspection_events')
     .selectAll()
@@ -192,7 +191,7 @@ export function verifyChain(inspectionId: string, history: HistoryEntry[]): Hist
 }
 
 export async function findRequestResult(
-  db: Db,
+  db: Kysely<Database>,
   inspectionId: string,
   requestId: string,
 ): Promise<{ action: string; stage: string; result: TransitionResult } | undefined> {

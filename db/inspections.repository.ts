@@ -59,6 +59,18 @@ export async function listAwaiting(db: Kysely<Database>, roles: readonly Role[],
     .where('inspections.state', '=', 'submitted')
     .where('inspections.awaiting_role', 'in', approverRoles)
     .where((eb) => eb.or([eb('inspections.submitted_by_sub', 'is', null), eb('inspections.submitted_by_sub', '!=', callerSub)]))
+    // Nobody decides on a group they belong to, so nobody is asked to.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('inspection_members')
+            .select('inspection_members.sub')
+            .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
+            .where('inspection_members.sub', '=', callerSub),
+        ),
+      ),
+    )
     .orderBy('inspections.stage_opened_at')
     .execute();
 }

@@ -4,7 +4,7 @@
  * recomputation of both.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
 import { WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
@@ -16,10 +16,8 @@ import { InvariantViolation } from './invariant.js';
 import { listRecords } from './records.repository.js';
 import { latestReportSections } from './report-sections.repository.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /** What the exit criteria read: current records, the whole group, the written report sections. */
-export async function criteriaContext(db: Db, inspectionId: string): Promise<CriteriaContext> {
+export async function criteriaContext(db: Kysely<Database>, inspectionId: string): Promise<CriteriaContext> {
   const [records, members, sections] = await Promise.all([
     listRecords(db, inspectionId),
     db.selectFrom('inspection_members').select(['sub', 'name']).where('inspection_id', '=', inspectionId).orderBy('sub').execute(),
@@ -34,14 +32,14 @@ export async function criteriaContext(db: Db, inspectionId: string): Promise<Cri
   };
 }
 
-export function toSnapshot(row: { id: string; kind: string; data: Record<string, unknown>; review_status: string | null; decision_status: string | null }): RecordSnapshot {
-  return {
-    id: row.id,
-    kind: row.kind as RecordKind,
-    data: row.data,
-    reviewStatus: row.review_status as RecordSnapshot['reviewStatus'],
-    decisionStatus: row.decision_status as RecordSnapshot['decisionStatus'],
-  };
+export function toSnapshot(row: {
+  id: string;
+  kind: RecordKind;
+  data: Record<string, unknown>;
+  review_status: RecordSnapshot['reviewStatus'];
+  decision_status: RecordSnapshot['decisionStatus'];
+}): RecordSnapshot {
+  return { id: row.id, kind: row.kind, data: row.data, reviewStatus: row.review_status, decisionStatus: row.decision_status };
 }
 
 /** What a submission froze: the stage's record and report versions through `throughSeq`. */
@@ -57,7 +55,7 @@ export interface FrozenRecords {
  * report's sections) up to `throughSeq`. Stored in the hash-chained `submitted` step,
  * it lets an auditor show that what was approved is what the database still holds.
  */
-export async function digestStageRecords(db: Db, inspectionId: string, stage: StageId, throughSeq?: number): Promise<FrozenRecords> {
+export async function digestStageRecords(db: Kysely<Database>, inspectionId: string, stage: StageId, throughSeq?: number): Promise<FrozenRecords> {
   let versions = db
     .selectFrom('record_versions')
     .innerJoin('records', 'records.id', 'record_versions.record_id')
@@ -151,7 +149,7 @@ export async function submitStage(db: Kysely<Database>, submission: StageSubmiss
  * checks that each record's current row is its latest version.
  */
 export async function verifyRecords(
-  db: Db,
+  db: Kysely<Database>,
   inspectionId: string,
   submissions: { seq: number; frozen: FrozenRecords }[],
 ): Promise<string[]> {

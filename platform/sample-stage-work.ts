@@ -3,8 +3,8 @@
  * exit criterion met), recorded through the public API. The tests and the benchmark
  * use it to walk inspections the way a group would.
  */
-import type { Actor } from '../workflows/roles.js';
-import { BRIEFING_SOURCES, type StageId } from '../workflows/stages.js';
+import { decidesAtMeeting, type Actor, type ApproverRole } from '../workflows/roles.js';
+import { BRIEFING_SOURCES, stageOwner, type StageId } from '../workflows/stages.js';
 
 export type ApiCall = (
   actor: Actor,
@@ -17,7 +17,30 @@ export interface Cast {
   leader: Actor;
   members: Actor[];
   office: Actor;
+  /** Approves what the office itself submitted: nobody decides on their own submission. */
+  officeDeputy: Actor;
   leadingGroup: Actor;
+  /** Hears the report last. */
+  partyCommittee: Actor;
+}
+
+/** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
+export function submitterOf(stage: StageId, cast: Cast): Actor {
+  return stageOwner(stage) === 'office' ? cast.office : cast.leader;
+}
+
+/** Who decides for `role` on `stage`: never the person who submitted it. */
+export function approverOf(role: ApproverRole, stage: StageId, cast: Cast): Actor {
+  if (role === 'office') return submitterOf(stage, cast) === cast.office ? cast.officeDeputy : cast.office;
+  return role === 'leading_group' ? cast.leadingGroup : cast.partyCommittee;
+}
+
+/** An approval by `role`, naming the meeting when the role decides at one. */
+export function approvalBody(stage: StageId, role: ApproverRole, requestId: string) {
+  const meeting = decidesAtMeeting(role)
+    ? { kind: role === 'leading_group' ? '领导小组会议' : '书记专题会', heldOn: '2021-12-10', minutesRef: '巡领〔2021〕7号' }
+    : undefined;
+  return { stage, decision: 'approve' as const, requestId, ...(meeting ? { meeting } : {}) };
 }
 
 const BRIEFING_SUMMARIES: Record<(typeof BRIEFING_SOURCES)[number], string> = {

@@ -291,6 +291,20 @@ describe('who may act', () => {
     expect(other.status).toBe(200);
   });
 
+  it('never asks a member of the group to decide on its stages, whatever other roles their token carries', async () => {
+    const round = await launch({ approvalChains: { preparation: ['office'] } });
+    const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
+    const memberInOffice = { ...memberOne, roles: ['member' as const, 'office' as const] };
+    const listed = await h.call(memberInOffice, 'GET', '/api/v1/approvals?status=pending');
+    expect(listed.body.approvals.map((a: { id: string }) => a.id)).not.toContain(id);
+    expect((await h.call(office, 'GET', '/api/v1/approvals?status=pending')).body.approvals.map((a: { id: string }) => a.id)).toContain(id);
+    const decided = await h.call(memberInOffice, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
+    expect(decided.status).toBe(403);
+    expect(decided.body.message).toMatch(/members of 第一巡察组/);
+  });
+
   it('refuses a round that would leave the leading group or the party committee out of the reporting chain', async () => {
     const refused = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['office', 'leading_group'] } }));
     expect(refused.status).toBe(400);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { recordStageWork, type Cast } from '../../platform/sample-stage-work.js';
-import type { Actor } from '../../workflows/roles.js';
+import { approvalBody, approverOf, recordStageWork, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
+import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
 
@@ -12,7 +12,9 @@ import type { ApiPool } from './api-pool.js';
  * is what the API promises makes a repeat safe.
  */
 export const office: Actor = { sub: 'cluster-office', name: '巡察办（集群）', roles: ['office'] };
+export const officeDeputy: Actor = { sub: 'cluster-office-deputy', name: '巡察办副主任（集群）', roles: ['office'] };
 export const leadingGroup: Actor = { sub: 'cluster-leading-group', name: '领导小组（集群）', roles: ['leading_group'] };
+export const partyCommittee: Actor = { sub: 'cluster-party-committee', name: '党委（集群）', roles: ['party_committee'] };
 export const auditor: Actor = { sub: 'cluster-auditor', name: '审计（集群）', roles: ['auditor'] };
 
 /** Give up on one transition after this long: a fault that never recovers fails the round instead of hanging it. */
@@ -33,7 +35,7 @@ export interface Driven {
 interface Status {
   stage: string;
   state: string;
-  awaitingRole: 'office' | 'leading_group' | null;
+  awaitingRole: ApproverRole | null;
 }
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -50,7 +52,9 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
     leader: { sub: `${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
     members: [{ sub: `${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
     office,
+    officeDeputy,
     leadingGroup,
+    partyCommittee,
   }));
   const launched = await transition(api, office, '/api/v1/rounds', {
     name: `集群测试 ${label}`,
@@ -80,13 +84,15 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
       inspections.map(async (inspection) => {
         const base = `/api/v1/inspections/${inspection.id}`;
         let status: Status = (
-          await transition(api, inspection.cast.leader, `${base}/submissions`, { stage, requestId: `submit-${randomUUID()}` }, (t) => successes.push(t))
+          await transition(api, submitterOf(stage, inspection.cast), `${base}/submissions`, { stage, requestId: `submit-${randomUUID()}` }, (t) =>
+            successes.push(t),
+          )
         ).body.status;
         answered += 1;
         while (status.state === 'submitted' && status.awaitingRole) {
-          const approver = status.awaitingRole === 'office' ? office : leadingGroup;
+          const role = status.awaitingRole;
           status = (
-            await transition(api, approver, `${base}/decisions`, { stage, decision: 'approve', requestId: `approve-${randomUUID()}` }, (t) =>
+            await transition(api, approverOf(role, stage, inspection.cast), `${base}/decisions`, approvalBody(stage, role, `approve-${randomUUID()}`), (t) =>
               successes.push(t),
             )
           ).body.status;

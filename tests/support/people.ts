@@ -15,7 +15,7 @@ export const outsider: Actor = { sub: 'm-wu', name: '吴干部', roles: ['member
 /** Who works an inspection led by `leader`, for recording its stages. */
 export function castOf(leader: Actor) {
   const members = leader.sub === leaderTwo.sub ? [memberTwo] : leader.sub === leaderOne.sub ? [memberOne] : [];
-  return { leader, members, office, leadingGroup };
+  return { leader, members, office, officeDeputy, leadingGroup, partyCommittee };
 }
 
 export function launchBody(overrides: Record<string, unknown> = {}) {
