@@ -903,6 +903,10 @@ async function main(): Promise<void> {
     };
     memory.mark('(d) reads and (e) writes');
     const overallPeak = rss.overall();
+    // With `node --expose-gc`, how much of the main heap is alive rather than not yet collected.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const liveHeap = gc ? process.memoryUsage().heapUsed : undefined;
 
     // ---- report
     const cpus = os.cpus();
@@ -940,6 +944,7 @@ async function main(): Promise<void> {
     out();
     out('(c) peak RSS of this process: API + xuncha worker + baseline worker (the Temporal server is a separate process)');
     out(`  whole run  ${mib(overallPeak)}   ${goal(overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, 'MiB')}`);
+    if (liveHeap !== undefined) out(`  main V8 heap alive after a full GC at the end: ${mib(liveHeap)}`);
     out(`  worker tuning: maxCachedWorkflows ${workerTuning.maxCachedWorkflows}, reuseV8Context ${workerTuning.reuseV8Context}, sticky queue timeout ${workerTuning.stickyQueueScheduleToStartTimeout}`);
     out(`  by phase                                            peak RSS   RSS at end   V8 heap used/total   external   cached workflows`);
     for (const phase of memory.phases) {
