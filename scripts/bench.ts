@@ -650,7 +650,9 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection: clientConnection, namespace: 'default' });
 
     const app: FastifyInstance = await buildApp({
-      services: { db: db.withPlugin(apiQueries), temporal, taskQueue: DEFAULT_TASK_QUEUE },
+      // Launching hundreds of inspections on a busy 2-core machine can take longer than the
+      // API's default 30 s; a 503 would end the run, so the bench waits.
+      services: { db: db.withPlugin(apiQueries), temporal, taskQueue: DEFAULT_TASK_QUEUE, requestTimeoutMs: 300_000 },
       auth: { secret: JWT_SECRET },
     });
     cleanups.push(() => app.close());
