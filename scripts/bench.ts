@@ -79,6 +79,7 @@ const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../bench/workflows.ts', impo
 
 const office: Actor = { sub: 'bench-office', name: '巡察办（基准）', roles: ['office'] };
 const leadingGroup: Actor = { sub: 'bench-leading-group', name: '领导小组（基准）', roles: ['leading_group'] };
+const LEADING_GROUP_MEETING = { kind: '领导小组会议', heldOn: '2025-03-10', minutesRef: '巡领〔2025〕1号' };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -486,6 +487,8 @@ class Walker {
         stage,
         decision: 'approve',
         requestId,
+        // The leading group decides at a meeting, which its decision names.
+        ...(approver === leadingGroup ? { meeting: LEADING_GROUP_MEETING } : {}),
       });
     } else {
       throw new Error(`inspection ${this.inspectionId} has no step to take in state ${this.status.state}`);
