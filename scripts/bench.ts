@@ -1,19 +1,26 @@
-// `npm run bench`: what xuncha's API and workflows cost over the least Temporal itself
-// costs for the same work, on this machine, in one process.
+// `npm run bench`: what xuncha's API and workflows cost over the least Temporal, Fastify
+// and the database themselves cost for the same work, on this machine, in one process.
 //
 //   (a) latency of one approval through the real HTTP API, against one raw Temporal
 //       Update whose handler runs one activity that inserts one row;
 //   (b) wall time to drive N inspections through all seven stages via the API, in
 //       seven phases (one per stage, all N inspections at once in each), against as
 //       many raw Update+activity round trips, phased and concurrent the same way;
-//   (c) the process's peak RSS (API and worker share the process).
+//   (c) the process's peak RSS (API, worker and the baseline's worker share it), and
+//       where the memory went, phase by phase;
+//   (d) latency of the read endpoints (approvals, a round's progress, an inspection's
+//       timeline) with a round of --read-inspections in the database, against a bare
+//       Fastify route running the same SQL (bench/baseline.reads.ts);
+//   (e) record writes per second through the API, several inspections in parallel,
+//       against inserting the same rows directly (bench/baseline.records.ts).
 //
 // A stage can be submitted only once its exit criteria hold, so before a stage's
 // transitions the bench records that stage's work through the API
 // (platform/sample-stage-work.ts), as the tests do, and leaves that out of the timing.
 //
-// Flags: --inspections N (default 200), --samples K (default 200). A benchmark, not a
-// test: it prints numbers and goals and never fails on them.
+// Flags: --inspections N (default 200), --samples K (default 200), --read-inspections R
+// (default 500). A benchmark, not a test: it prints numbers and goals and never fails
+// on them.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -28,13 +35,17 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { mintToken } from '../api/auth.js';
 import { createBaselineActivities, ensureBenchTable } from '../bench/baseline.activities.js';
+import { insertRecordRaw } from '../bench/baseline.records.js';
+import { buildRawReadsApp } from '../bench/baseline.reads.js';
+import { createBenchDatabase } from '../bench/bench-database.js';
+import { QueryCounter } from '../bench/query-counter.js';
 import {
   BASELINE_TASK_QUEUE,
   finishUpdate,
   writeRowUpdate,
   type baselineWorkflow,
 } from '../bench/baseline.workflow.js';
-import { createDatabase, describeTarget, type DatabaseTarget } from '../db/connection.js';
+import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { recordStageWork, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
@@ -44,28 +55,43 @@ import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId } from '../wo
 import type { Actor } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { STAGE_IDS, type StageId } from '../workflows/stages.js';
-import { bundlerOptions, createWorker, installRuntime } from '../worker/create-worker.js';
+import { bundleWorkflowsApart, createWorker, installRuntime, workerTuning } from '../worker/create-worker.js';
 
-const GOAL_LATENCY_RATIO = 1.3;
-const GOAL_THROUGHPUT_RATIO = 1.5;
+// Issue 7's goals.
+const GOAL_LATENCY_RATIO = 1.15;
+const GOAL_THROUGHPUT_RATIO = 1.3;
+const GOAL_PEAK_RSS_MIB = 600;
+const GOAL_READ_RATIO = 1.2;
+const GOAL_WRITE_RATIO = 1.5;
 /** Approvals (and as many raw updates) run and thrown away before (a) measures. */
 const WARMUP_DECISIONS = 20;
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
-const BASELINE_WORKFLOWS_PATH = fileURLToPath(new URL('../bench/baseline.workflow.ts', import.meta.url));
+/** Requests (of each side) run and thrown away before each read endpoint is measured. */
+const WARMUP_READS = 5;
+/** A round's progress reads every inspection's records: at most this many samples of it. */
+const MAX_PROGRESS_SAMPLES = 30;
+/** How many inspections (e) writes to at once, and in how many alternating API/raw slices. */
+const WRITE_PARALLELISM = 10;
+const WRITE_SLICES = 5;
+/** At most this many requests in flight while the bench seeds the read round. */
+const SEED_CONCURRENCY = 50;
+const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../bench/workflows.ts', import.meta.url));
 
 const office: Actor = { sub: 'bench-office', name: '巡察办（基准）', roles: ['office'] };
 const leadingGroup: Actor = { sub: 'bench-leading-group', name: '领导小组（基准）', roles: ['leading_group'] };
+const LEADING_GROUP_MEETING = { kind: '领导小组会议', heldOn: '2025-03-10', minutesRef: '巡领〔2025〕1号' };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 // ---------------------------------------------------------------- arguments
 
-function parseOptions(): { inspections: number; samples: number } {
+function parseOptions(): { inspections: number; samples: number; readInspections: number } {
   const { values } = parseArgs({
     options: {
       inspections: { type: 'string', default: '200' },
       samples: { type: 'string', default: '200' },
+      'read-inspections': { type: 'string', default: '500' },
     },
     strict: true,
   });
@@ -77,7 +103,11 @@ function parseOptions(): { inspections: number; samples: number } {
     }
     return n;
   };
-  return { inspections: positive('inspections', values.inspections), samples: positive('samples', values.samples) };
+  return {
+    inspections: positive('inspections', values.inspections),
+    samples: positive('samples', values.samples),
+    readInspections: positive('read-inspections', values['read-inspections']),
+  };
 }
 
 // ---------------------------------------------------------------- measuring
@@ -115,6 +145,48 @@ class RssSampler {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+}
+
+/**
+ * Where the memory went, phase by phase: each phase's peak RSS, and at its end the RSS,
+ * the main thread's V8 heap, memory outside it (Buffers, PGlite's WebAssembly memory)
+ * and how many workflows the workers keep cached. RSS above heap + external is native:
+ * the Temporal core, the workflow threads' V8 heaps (one per worker), code.
+ */
+class MemoryPhases {
+  readonly phases: {
+    name: string;
+    peak: number;
+    rss: number;
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    cachedWorkflows: number | undefined;
+  }[] = [];
+
+  constructor(
+    private readonly sampler: RssSampler,
+    private cachedWorkflows: () => number | undefined = () => undefined,
+  ) {}
+
+  countCachedWorkflows(count: () => number): void {
+    this.cachedWorkflows = count;
+  }
+
+  mark(name: string): number {
+    const peak = this.sampler.window();
+    const usage = process.memoryUsage();
+    this.phases.push({
+      name,
+      peak,
+      rss: usage.rss,
+      heapUsed: usage.heapUsed,
+      heapTotal: usage.heapTotal,
+      external: usage.external,
+      cachedWorkflows: this.cachedWorkflows(),
+    });
+    return peak;
   }
 }
 
@@ -244,7 +316,8 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const secs = (x: number) => `${(x / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const ratio = (api: number, raw: number) => (api / raw).toFixed(2);
-const goal = (value: number, limit: number) => `(goal ≤ ${limit.toFixed(1)}: ${value <= limit ? 'met' : 'not met'})`;
+const goal = (value: number, limit: number, unit = '') =>
+  `(goal ≤ ${unit ? limit.toFixed(0) : String(limit)}${unit ? ` ${unit}` : ''}: ${value <= limit ? 'met' : 'not met'})`;
 
 // ---------------------------------------------------------------- the API, as a client sees it
 
@@ -278,6 +351,17 @@ class ApiClient {
       throw new Error(`POST ${path} answered ${status}: ${text.slice(0, 500)}`);
     }
     return JSON.parse(text) as T;
+  }
+
+  /** One GET, timed from sending it to the end of its body (the token is minted before); throws unless 200. */
+  async timedGet(actor: Actor | undefined, path: string): Promise<{ ms: number; bytes: number }> {
+    const headers: Record<string, string> = actor ? { authorization: `Bearer ${await this.token(actor)}` } : {};
+    const started = performance.now();
+    const response = await fetch(`${this.baseUrl}${path}`, { headers });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    return { ms, bytes: Buffer.byteLength(text) };
   }
 
   /** Any request, answered with status and parsed body (platform/sample-stage-work.ts's `ApiCall`); counted. */
@@ -362,7 +446,7 @@ class Walker {
   constructor(
     private readonly api: ApiClient,
     readonly inspectionId: string,
-    private readonly cast: Cast,
+    readonly cast: Cast,
   ) {}
 
   get done(): boolean {
@@ -403,6 +487,8 @@ class Walker {
         stage,
         decision: 'approve',
         requestId,
+        // The leading group decides at a meeting, which its decision names.
+        ...(approver === leadingGroup ? { meeting: LEADING_GROUP_MEETING } : {}),
       });
     } else {
       throw new Error(`inspection ${this.inspectionId} has no step to take in state ${this.status.state}`);
@@ -429,6 +515,15 @@ async function recordAll(api: ApiClient, walkers: Walker[]): Promise<{ ms: numbe
   const started = performance.now();
   await Promise.all(walkers.map((w) => w.recordWork()));
   return { ms: performance.now() - started, writes: api.counts.writes - before.writes, reads: api.counts.reads - before.reads };
+}
+
+/** Runs `task` on every item, at most `limit` at a time. */
+async function inPool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  });
+  await Promise.all(lanes);
 }
 
 // ---------------------------------------------------------------- the raw baseline
@@ -487,6 +582,7 @@ class Baseline {
 async function main(): Promise<void> {
   const options = parseOptions();
   const rss = new RssSampler();
+  const memory = new MemoryPhases(rss);
   installRuntime('WARN');
 
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -502,19 +598,26 @@ async function main(): Promise<void> {
     const server: RunningDevServer = await startTemporalDevServer({ cli, namespace: 'default' });
     cleanups.push(() => server.stop());
 
-    // Database: DATABASE_URL if set, else PGlite in memory.
-    const target: DatabaseTarget = process.env.DATABASE_URL
-      ? { kind: 'postgres', url: process.env.DATABASE_URL }
-      : { kind: 'pglite' };
-    const rssAtStart = process.memoryUsage.rss();
-    const db: Kysely<Database> = createDatabase(target);
-    cleanups.push(() => db.destroy());
+    memory.mark('start-up: modules loaded, Temporal server started');
+
+    // Database: a new one on the server at DATABASE_URL if set, else PGlite in memory.
+    const bench = await createBenchDatabase(process.env.DATABASE_URL);
+    const { target } = bench;
+    const db: Kysely<Database> = bench.db;
+    cleanups.push(() => bench.drop());
     await migrateToLatest(db);
     await ensureBenchTable(db);
-    const rssAfterDatabase = process.memoryUsage.rss();
+    memory.mark('start-up: database created and migrated');
 
-    // Workers: xuncha's on its task queue, the baseline's on its own.
+    // Counts the API's queries, and the raw baselines' (the workers use `db` itself).
+    const apiQueries = new QueryCounter();
+    const rawQueries = new QueryCounter();
+
+    // Workers: xuncha's on its task queue, the baseline's on its own, one bundle for both
+    // (built in a child process: webpack's memory is not this process's).
     log('bundling workflows and starting both workers…');
+    const workflowBundle = await bundleWorkflowsApart(BENCH_WORKFLOWS_PATH);
+    memory.mark('start-up: workflows bundled (in a child process)');
     const xunchaConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => xunchaConnection.close());
     const baselineConnection = await NativeConnection.connect({ address: server.address });
@@ -524,15 +627,19 @@ async function main(): Promise<void> {
       namespace: 'default',
       taskQueue: DEFAULT_TASK_QUEUE,
       db,
+      workflowBundle,
     });
     const baselineWorker = await Worker.create({
       connection: baselineConnection,
       namespace: 'default',
       taskQueue: BASELINE_TASK_QUEUE,
-      workflowsPath: BASELINE_WORKFLOWS_PATH,
-      bundlerOptions: bundlerOptions as never,
+      workflowBundle,
       activities: createBaselineActivities({ db }),
+      ...workerTuning,
     });
+    memory.countCachedWorkflows(
+      () => xunchaWorker.getStatus().numCachedWorkflows + baselineWorker.getStatus().numCachedWorkflows,
+    );
     const workersRunning = Promise.all([xunchaWorker.run(), baselineWorker.run()]);
     cleanups.push(async () => {
       xunchaWorker.shutdown();
@@ -546,18 +653,24 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection: clientConnection, namespace: 'default' });
 
     const app: FastifyInstance = await buildApp({
-      services: { db, temporal, taskQueue: DEFAULT_TASK_QUEUE },
+      // Launching hundreds of inspections on a busy 2-core machine can take longer than the
+      // API's default 30 s; a 503 would end the run, so the bench waits.
+      services: { db: db.withPlugin(apiQueries), temporal, taskQueue: DEFAULT_TASK_QUEUE, requestTimeoutMs: 300_000 },
       auth: { secret: JWT_SECRET },
     });
     cleanups.push(() => app.close());
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const api = new ApiClient(`http://127.0.0.1:${port}`);
+    // The raw reads' bare Fastify, in this process, reached over HTTP the same way.
+    const rawApp = await buildRawReadsApp(db.withPlugin(rawQueries));
+    cleanups.push(() => rawApp.close());
+    await rawApp.listen({ port: 0, host: '127.0.0.1' });
+    const raw = new ApiClient(`http://127.0.0.1:${(rawApp.server.address() as AddressInfo).port}`);
     const baseline = new Baseline(temporal);
     cleanups.push(() => baseline.finishAll());
     const rounds: string[] = [];
-    const setupPeak = rss.window();
-    const rssAfterSetup = process.memoryUsage.rss();
+    memory.mark('start-up: both workers, the API and the raw app up');
 
     // ---- (a) one approval at a time, interleaved with one raw round trip at a time.
     // Each stage's work is recorded and the stage submitted before its approvals,
@@ -594,7 +707,7 @@ async function main(): Promise<void> {
       }
     }
     endA();
-    const aPeak = rss.window();
+    memory.mark('(a) approvals');
     const apiA = summarize(apiDecisions);
     const rawA = summarize(rawTrips);
     const subA = summarize(apiSubmissions);
@@ -609,7 +722,7 @@ async function main(): Promise<void> {
     const bRound = await launchRound(api, 'b', options.inspections);
     const launchMs = performance.now() - launchStarted;
     rounds.push(bRound.roundId);
-    const launchPeak = rss.window();
+    memory.mark('(b) launch');
 
     const apiMeter = new CostMeter();
     const apiStageMs = new Map<StageId, number>();
@@ -626,7 +739,7 @@ async function main(): Promise<void> {
     }
     const apiCost = apiMeter.total();
     const apiWallMs = apiCost.wallMs;
-    const apiPeak = rss.window();
+    memory.mark('(b) API phases, incl. recording');
     const perInspection = bRound.walkers.map((w) => w.transitions);
     const transitions = perInspection.reduce((s, n) => s + n, 0);
     const stageTransitions = (stage: StageId) => bRound.walkers.reduce((s, w) => s + (w.transitionsByStage.get(stage) ?? 0), 0);
@@ -651,7 +764,7 @@ async function main(): Promise<void> {
     }
     const rawCost = rawMeter.total();
     const rawWallMs = rawCost.wallMs;
-    const rawPeak = rss.window();
+    memory.mark('(b) raw phases');
     log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)} over 7 phases`);
 
     // How much Temporal history each path writes per transition (one workflow of each).
@@ -664,7 +777,141 @@ async function main(): Promise<void> {
       rounds.map((id) => temporal.workflow.getHandle<typeof roundWorkflow>(roundWorkflowId(id)).result()),
     );
     await baseline.finishAll();
+
+    // ---- (d) reads, with a round of R inspections in the database. Seeding, not timed:
+    // launch the round, record each inspection's preparation and submit it, and approve
+    // every other one. The rest wait on the leading group (GET /approvals lists them);
+    // the approved ones are open at stationing, where (e) writes.
+    const R = options.readInspections;
+    log(`(d) seeding: a round of ${R} inspections, each preparation recorded and submitted, half approved…`);
+    const seedStarted = performance.now();
+    const dRound = await launchRound(api, 'd', R);
+    await inPool(dRound.walkers, SEED_CONCURRENCY, async (w) => {
+      await w.recordWork();
+      await w.step();
+    });
+    const approved = dRound.walkers.filter((_, i) => i % 2 === 0);
+    await inPool(approved, SEED_CONCURRENCY, (w) => w.step());
+    const seedMs = performance.now() - seedStarted;
+    memory.mark('(d) seeding the read round');
+
+    const timeline = bRound.walkers[0]!.inspectionId; // walked through all seven stages
+    const readCases = [
+      {
+        name: 'GET /approvals',
+        actor: leadingGroup,
+        api: '/api/v1/approvals?status=pending',
+        raw: `/raw/approvals?sub=${leadingGroup.sub}&roles=${leadingGroup.roles.join(',')}`,
+        samples: options.samples,
+        what: `${R - approved.length} submissions waiting on the leading group`,
+      },
+      {
+        name: 'GET /rounds/:id/progress',
+        actor: office,
+        api: `/api/v1/rounds/${dRound.roundId}/progress`,
+        raw: `/raw/rounds/${dRound.roundId}/progress`,
+        samples: Math.min(options.samples, MAX_PROGRESS_SAMPLES),
+        what: `a round of ${R} inspections`,
+      },
+      {
+        name: 'GET /inspections/:id/history',
+        actor: office,
+        api: `/api/v1/inspections/${timeline}/history`,
+        raw: `/raw/inspections/${timeline}/history`,
+        samples: options.samples,
+        what: `an inspection through all 7 stages`,
+      },
+    ];
+    const reads = [];
+    const readMeter = new CostMeter();
+    for (const read of readCases) {
+      log(`(d) ${read.name}: ${WARMUP_READS} warm-up + ${read.samples} samples each side…`);
+      for (let i = 0; i < WARMUP_READS; i += 1) {
+        await api.timedGet(read.actor, read.api);
+        await raw.timedGet(undefined, read.raw);
+      }
+      const queriesBefore = { api: apiQueries.count, raw: rawQueries.count };
+      const apiMs: number[] = [];
+      const rawMs: number[] = [];
+      let bytes = { api: 0, raw: 0 };
+      const endRead = readMeter.begin();
+      for (let i = 0; i < read.samples; i += 1) {
+        // Taking turns at going first keeps warm caches and machine load from favouring a side.
+        const takeApi = async () => api.timedGet(read.actor, read.api);
+        const takeRaw = async () => raw.timedGet(undefined, read.raw);
+        let a: Awaited<ReturnType<typeof takeApi>>;
+        let r: Awaited<ReturnType<typeof takeRaw>>;
+        if (i % 2 === 0) {
+          a = await takeApi();
+          r = await takeRaw();
+        } else {
+          r = await takeRaw();
+          a = await takeApi();
+        }
+        apiMs.push(a.ms);
+        rawMs.push(r.ms);
+        bytes = { api: a.bytes, raw: r.bytes };
+      }
+      endRead();
+      reads.push({
+        ...read,
+        api: summarize(apiMs),
+        raw: summarize(rawMs),
+        bytes,
+        queries: {
+          api: (apiQueries.count - queriesBefore.api) / read.samples,
+          raw: (rawQueries.count - queriesBefore.raw) / read.samples,
+        },
+      });
+    }
+
+    // ---- (e) record writes: talk records, WRITE_PARALLELISM stationing inspections at
+    // once, each written by its group member in sequence; against the same rows inserted
+    // directly, as many at once. Slices alternate between the two so that load from
+    // elsewhere on the machine falls on both.
+    const writers = approved.slice(0, WRITE_PARALLELISM);
+    const writesPerSlice = Math.max(1, Math.round((options.samples * 5) / (WRITE_SLICES * writers.length)));
+    const talk = (n: number) => ({
+      on: '2021-10-14',
+      summary: `第${n}次个别谈话：反映超限检测站罚款未开具票据，涉及2020年度罚没收入。`,
+      interviewee: '某执法大队队员',
+    });
+    const rawDb = db.withPlugin(rawQueries);
+    const writeVia = {
+      api: (w: Walker, n: number) =>
+        api.post(w.cast.members[0]!, `/api/v1/inspections/${w.inspectionId}/records`, { kind: 'talk', data: talk(n) }, 201),
+      raw: (w: Walker, n: number) =>
+        insertRecordRaw(rawDb, { inspectionId: w.inspectionId, kind: 'talk', stage: 'stationing', data: talk(n), actor: w.cast.members[0]! }),
+    };
+    const writeSlice = async (side: 'api' | 'raw', count: number) => {
+      const started = performance.now();
+      await Promise.all(writers.map(async (w) => {
+        for (let n = 0; n < count; n += 1) await writeVia[side](w, n);
+      }));
+      return performance.now() - started;
+    };
+    log(`(e) ${writers.length} inspections at once, ${WRITE_SLICES} slices of ${writesPerSlice} writes each per side…`);
+    await writeSlice('api', 2);
+    await writeSlice('raw', 2);
+    const writeQueriesBefore = { api: apiQueries.count, raw: rawQueries.count };
+    const writeMs = { api: 0, raw: 0 };
+    for (let slice = 0; slice < WRITE_SLICES; slice += 1) {
+      for (const side of slice % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) {
+        writeMs[side] += await writeSlice(side, writesPerSlice);
+      }
+    }
+    const writesEach = WRITE_SLICES * writesPerSlice * writers.length;
+    const writeRate = { api: writesEach / (writeMs.api / 1000), raw: writesEach / (writeMs.raw / 1000) };
+    const writeQueries = {
+      api: (apiQueries.count - writeQueriesBefore.api) / writesEach,
+      raw: (rawQueries.count - writeQueriesBefore.raw) / writesEach,
+    };
+    memory.mark('(d) reads and (e) writes');
     const overallPeak = rss.overall();
+    // With `node --expose-gc`, how much of the main heap is alive rather than not yet collected.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const liveHeap = gc ? process.memoryUsage().heapUsed : undefined;
 
     // ---- report
     const cpus = os.cpus();
@@ -700,10 +947,39 @@ async function main(): Promise<void> {
     out(`  not in the ratio: recording the stages' work took ${secs(recordingMs)} in all: ${recordWrites} record writes (+ ${recordReads} reads) through the API`);
     out(`  (also not in the ratio: launching the round of ${options.inspections} took ${secs(launchMs)}; rounds ended ${roundOutcomes.map((o) => o.status).join(', ')})`);
     out();
-    out('(c) peak RSS of this process: API + worker + baseline worker together (Temporal server is a separate process)');
-    out(`  during the measured runs   ${mib(Math.max(aPeak, launchPeak, apiPeak, rawPeak))}   ((a) ${mib(aPeak)}, (b) launch ${mib(launchPeak)}, (b) API incl. recording ${mib(apiPeak)}, (b) raw ${mib(rawPeak)})`);
-    out(`  whole run                  ${mib(overallPeak)}   (startup incl. workflow bundling: ${mib(setupPeak)})`);
-    out(`  RSS at start ${mib(rssAtStart)}, after the database is up ${mib(rssAfterDatabase)}, after both workers and the API are up ${mib(rssAfterSetup)}`);
+    out('(c) peak RSS of this process: API + xuncha worker + baseline worker (the Temporal server is a separate process)');
+    out(`  whole run  ${mib(overallPeak)}   ${goal(overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, 'MiB')}`);
+    if (liveHeap !== undefined) out(`  main V8 heap alive after a full GC at the end: ${mib(liveHeap)}`);
+    out(`  worker tuning: maxCachedWorkflows ${workerTuning.maxCachedWorkflows}, reuseV8Context ${workerTuning.reuseV8Context}, sticky queue timeout ${workerTuning.stickyQueueScheduleToStartTimeout}`);
+    out(`  by phase                                            peak RSS   RSS at end   V8 heap used/total   external   cached workflows`);
+    for (const phase of memory.phases) {
+      out(`    ${phase.name.padEnd(48)} ${mib(phase.peak).padStart(8)} ${mib(phase.rss).padStart(12)} ${`${mib(phase.heapUsed)} / ${mib(phase.heapTotal)}`.padStart(20)} ${mib(phase.external).padStart(10)}   ${phase.cachedWorkflows ?? '-'}`);
+    }
+    out();
+    out(`(d) reads, sequential, with ${R} more inspections in the database (seeded in ${secs(seedMs)}, not timed): API against a bare Fastify route running the same SQL, both over HTTP, taking turns`);
+    out(`  endpoint                        what                                          API p50 / p95         raw p50 / p95      ratio p50    queries api/raw   bytes api/raw`);
+    for (const read of reads) {
+      out(`  ${read.name.padEnd(31)} ${read.what.padEnd(45)} ${`${ms(read.api.p50)} / ${ms(read.api.p95)}`.padStart(19)} ${`${ms(read.raw.p50)} / ${ms(read.raw.p95)}`.padStart(19)}   ${ratio(read.api.p50, read.raw.p50).padStart(6)}   ${`${read.queries.api.toFixed(0)} / ${read.queries.raw.toFixed(0)}`.padStart(15)}   ${read.bytes.api} / ${read.bytes.raw}   (n ${read.api.n})`);
+    }
+    out(`  goal ≤ ${GOAL_READ_RATIO} on p50, each endpoint; while (d) ran: ${describeCost(readMeter.total())}`);
+    out();
+    out(`(e) record writes (talk records at stationing), ${writers.length} inspections at once, ${writesEach} writes each side in ${WRITE_SLICES} alternating slices`);
+    out(`  API  POST /inspections/:id/records          ${writeRate.api.toFixed(0).padStart(6)} writes/s   ${writeQueries.api.toFixed(1)} queries per write (+ begin/commit)`);
+    out(`  raw  insert record + version, 1 transaction ${writeRate.raw.toFixed(0).padStart(6)} writes/s   ${writeQueries.raw.toFixed(1)} queries per write (+ begin/commit)`);
+    out(`  ratio raw/api  ${ratio(writeRate.raw, writeRate.api)}   ${goal(writeRate.raw / writeRate.api, GOAL_WRITE_RATIO)}`);
+    out();
+    const goals: [string, number, number, string][] = [
+      ['(a) approval latency, API/raw p50', latencyRatio, GOAL_LATENCY_RATIO, '×'],
+      ['(b) 7-stage walk wall time, API/raw', wallRatio, GOAL_THROUGHPUT_RATIO, '×'],
+      ['(c) peak RSS of the process', overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, ' MiB'],
+      ...reads.map((read): [string, number, number, string] => [`(d) ${read.name}, API/raw p50`, read.api.p50 / read.raw.p50, GOAL_READ_RATIO, '×']),
+      ['(e) record writes/s, raw/API', writeRate.raw / writeRate.api, GOAL_WRITE_RATIO, '×'],
+    ];
+    out('goals');
+    for (const [name, value, limit, unit] of goals) {
+      const shown = (x: number) => (unit === '×' ? `${x.toFixed(2)}×` : `${x.toFixed(0)}${unit}`);
+      out(`  ${name.padEnd(46)} ${shown(value).padStart(9)}   goal ≤ ${shown(limit).padEnd(9)} ${value <= limit ? 'met' : 'NOT MET'}`);
+    }
   } catch (error) {
     process.exitCode = 1;
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

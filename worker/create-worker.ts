@@ -1,10 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   bundleWorkflowCode,
   DefaultLogger,
   type NativeConnection,
   Runtime,
   Worker,
+  type WorkerOptions as SdkWorkerOptions,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -12,6 +15,7 @@ import type { Database } from '../db/database.js';
 import { createActivities } from '../activities/activities.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const BUNDLE_CLI_PATH = fileURLToPath(new URL('./bundle-workflows.ts', import.meta.url));
 
 /**
  * Our sources are ESM TypeScript that import siblings as `./x.js`; the workflow
@@ -24,10 +28,10 @@ export const bundlerOptions = {
   },
 };
 
-/** Bundles the workflow code once, so several workers (tests, benchmarks) can share it. */
-export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
+/** Bundles the workflow code in this process, so several workers (tests, benchmarks) can share it. */
+export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleOption> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    workflowsPath,
     // The bundler's default hook types are narrower than webpack's; ours only adds a resolve alias.
     webpackConfigHook: bundlerOptions.webpackConfigHook as never,
     logger: quietLogger,
@@ -35,25 +39,67 @@ export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
   return { code };
 }
 
+/**
+ * Bundles the workflow code in a short-lived child process and returns it. Webpack
+ * left about 100 MiB in the RSS of the process that ran it (its modules, its heap,
+ * malloc arenas never handed back); a long-running process bundles this way so that
+ * memory leaves with the child.
+ */
+export async function bundleWorkflowsApart(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleOption> {
+  // The child runs our TypeScript through tsx whatever runs this process (tsx, vitest).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsx, BUNDLE_CLI_PATH, workflowsPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (exitCode !== 0) throw new Error(`bundling the workflows failed (exit code ${exitCode}); its errors are above`);
+  return { code: Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * Worker settings for a 2-core machine with 24 GiB that runs the API, the worker and
+ * (with `npm start`) PGlite in one process. Every worker the project starts uses them,
+ * the benchmark's baseline worker too.
+ */
+export const workerTuning = {
+  // One V8 context for all workflows (the SDK's default, stated because the cache
+  // size below assumes it): a cached workflow then costs its own state, not a context.
+  reuseV8Context: true,
+  // The SDK sizes the cache from the heap limit (about 2,300 workflows with Node's
+  // 4 GiB default here), which lets an idle round grow RSS without bound. Two cores
+  // advance at most a few hundred inspections at once (the bench drives 200 per
+  // phase); beyond this an evicted workflow is replayed from its history when it
+  // next moves, which costs milliseconds, so memory is the better trade.
+  maxCachedWorkflows: 300,
+  // A workflow task waits this long on the sticky queue of the worker that last ran
+  // the workflow before the server hands it to any worker. The SDK's 10 s cost every
+  // in-flight transition 10–13 s when that worker died; a live worker polls its
+  // sticky queue within milliseconds even on a busy 2-core machine.
+  stickyQueueScheduleToStartTimeout: '3 seconds',
+} satisfies Partial<SdkWorkerOptions>;
+
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   db: Kysely<Database>;
-  /** A prebuilt bundle; without it the worker bundles the workflows itself. */
+  /** A prebuilt bundle; without it the workflows are bundled in a child process. */
   workflowBundle?: WorkflowBundleOption;
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
-  const workflows = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: bundlerOptions as never };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db }),
-    ...workflows,
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflowsApart()),
+    ...workerTuning,
   });
 }
 
