@@ -48,13 +48,13 @@ import {
 import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { recordStageWork, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { approvalBody, approverOf, recordStageWork, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
-import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId } from '../workflows/messages.js';
-import type { Actor } from '../workflows/roles.js';
+import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId, type InspectionState } from '../workflows/messages.js';
+import type { Actor, ApproverRole } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
-import { STAGE_IDS, type StageId } from '../workflows/stages.js';
+import { STAGE_IDS, isFinished, type StageId } from '../workflows/stages.js';
 import { bundleWorkflowsApart, createWorker, installRuntime, workerTuning } from '../worker/create-worker.js';
 
 // Issue 7's goals.
@@ -78,8 +78,9 @@ const SEED_CONCURRENCY = 50;
 const BENCH_WORKFLOWS_PATH = fileURLToPath(new URL('../bench/workflows.ts', import.meta.url));
 
 const office: Actor = { sub: 'bench-office', name: '巡察办（基准）', roles: ['office'] };
+const officeDeputy: Actor = { sub: 'bench-office-deputy', name: '巡察办副主任（基准）', roles: ['office'] };
 const leadingGroup: Actor = { sub: 'bench-leading-group', name: '领导小组（基准）', roles: ['leading_group'] };
-const LEADING_GROUP_MEETING = { kind: '领导小组会议', heldOn: '2025-03-10', minutesRef: '巡领〔2025〕1号' };
+const partyCommittee: Actor = { sub: 'bench-party-committee', name: '党委（基准）', roles: ['party_committee'] };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -322,7 +323,7 @@ const goal = (value: number, limit: number, unit = '') =>
 // ---------------------------------------------------------------- the API, as a client sees it
 
 interface TransitionBody {
-  status: { stage: string; state: string; awaitingRole: 'office' | 'leading_group' | null };
+  status: { stage: string; state: InspectionState; awaitingRole: ApproverRole | null };
 }
 interface RoundBody {
   id: string;
@@ -400,7 +401,9 @@ async function launchRound(api: ApiClient, label: string, count: number): Promis
     leader: { sub: `bench-${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
     members: [{ sub: `bench-${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
     office,
+    officeDeputy,
     leadingGroup,
+    partyCommittee,
   }));
   const round = await api.post<RoundBody>(
     office,
@@ -450,7 +453,7 @@ class Walker {
   ) {}
 
   get done(): boolean {
-    return this.status.state === 'completed' || this.status.state === 'cancelled';
+    return isFinished(this.status.state);
   }
 
   get stage(): StageId {
@@ -477,19 +480,17 @@ class Walker {
     const started = performance.now();
     let body: TransitionBody;
     if (this.status.state === 'open') {
-      body = await this.api.post<TransitionBody>(this.cast.leader, `/api/v1/inspections/${this.inspectionId}/submissions`, {
+      body = await this.api.post<TransitionBody>(submitterOf(stage, this.cast), `/api/v1/inspections/${this.inspectionId}/submissions`, {
         stage,
         requestId,
       });
     } else if (this.status.state === 'submitted' && this.status.awaitingRole) {
-      const approver = this.status.awaitingRole === 'office' ? office : leadingGroup;
-      body = await this.api.post<TransitionBody>(approver, `/api/v1/inspections/${this.inspectionId}/decisions`, {
-        stage,
-        decision: 'approve',
-        requestId,
-        // The leading group decides at a meeting, which its decision names.
-        ...(approver === leadingGroup ? { meeting: LEADING_GROUP_MEETING } : {}),
-      });
+      const role = this.status.awaitingRole;
+      body = await this.api.post<TransitionBody>(
+        approverOf(role, stage, this.cast),
+        `/api/v1/inspections/${this.inspectionId}/decisions`,
+        approvalBody(stage, role, requestId),
+      );
     } else {
       throw new Error(`inspection ${this.inspectionId} has no step to take in state ${this.status.state}`);
     }
@@ -675,7 +676,7 @@ async function main(): Promise<void> {
     // ---- (a) one approval at a time, interleaved with one raw round trip at a time.
     // Each stage's work is recorded and the stage submitted before its approvals,
     // outside the timing; only the decision's POST (and the raw Update) is timed.
-    const decisionsPerInspection = 8; // the default chains: one approval per stage, two for reporting
+    const decisionsPerInspection = 9; // the default chains: one approval per stage, three for reporting
     const aCount = Math.ceil((WARMUP_DECISIONS + options.samples) / decisionsPerInspection);
     log(`(a) launching a round of ${aCount} inspections; ${WARMUP_DECISIONS} warm-up + ${options.samples} measured approvals…`);
     const aRound = await launchRound(api, 'a', aCount);
