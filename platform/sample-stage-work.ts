@@ -24,6 +24,37 @@ export interface Cast {
   partyCommittee: Actor;
 }
 
+/** The office-side people of a sample round; each inspection gets a group of its own. */
+export type Officials = Pick<Cast, 'office' | 'officeDeputy' | 'leadingGroup' | 'partyCommittee'>;
+
+/**
+ * `count` inspections' casts and the launch body of a round over them: each group a
+ * leader and one member (recording a stage's work needs both).
+ */
+export function sampleRound(label: string, count: number, officials: Officials, round: { name: string; focus: string[] }) {
+  const casts = Array.from({ length: count }, (_, i): Cast => ({
+    leader: { sub: `${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
+    members: [{ sub: `${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
+    ...officials,
+  }));
+  const body = {
+    name: round.name,
+    year: 2025,
+    plannedStart: '2025-03-01',
+    plannedEnd: '2025-12-31',
+    focus: round.focus,
+    inspections: casts.map((cast, i) => ({
+      target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
+      group: {
+        name: `${label} 第${i + 1}巡察组`,
+        leader: { sub: cast.leader.sub, name: cast.leader.name },
+        members: cast.members.map((m) => ({ sub: m.sub, name: m.name })),
+      },
+    })),
+  };
+  return { casts, body };
+}
+
 /** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
 export function submitterOf(stage: StageId, cast: Cast): Actor {
   return stageOwner(stage) === 'office' ? cast.office : cast.leader;

@@ -22,7 +22,7 @@ export function temporalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'xuncha', 'temporal');
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

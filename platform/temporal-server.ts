@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { temporalCacheDir } from './temporal-cli.js';
+import { isExecutable, temporalCacheDir } from './temporal-cli.js';
 
 /**
  * Where the production Temporal server (`temporal-server`) and its schema tool
@@ -22,14 +22,6 @@ export interface TemporalServerBinaries {
 type Log = (line: string) => void;
 const toStderr: Log = (line) => process.stderr.write(`${line}\n`);
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function goBinary(env: NodeJS.ProcessEnv): string {
   for (const dir of (env.PATH ?? '').split(':')) {

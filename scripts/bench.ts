@@ -37,7 +37,7 @@ import { mintToken } from '../api/auth.js';
 import { createBaselineActivities, ensureBenchTable } from '../bench/baseline.activities.js';
 import { insertRecordRaw } from '../bench/baseline.records.js';
 import { buildRawReadsApp } from '../bench/baseline.reads.js';
-import { createBenchDatabase } from '../bench/bench-database.js';
+import { createScratchDatabase } from '../db/scratch-database.js';
 import { QueryCounter } from '../bench/query-counter.js';
 import {
   BASELINE_TASK_QUEUE,
@@ -48,7 +48,7 @@ import {
 import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { approvalBody, approverOf, recordStageWork, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { approvalBody, approverOf, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId, type InspectionState } from '../workflows/messages.js';
@@ -397,34 +397,11 @@ class ApiClient {
  * member (recording a stage's work needs both, as platform/sample-stage-work.ts does).
  */
 async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
-  const casts = Array.from({ length: count }, (_, i): Cast => ({
-    leader: { sub: `bench-${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
-    members: [{ sub: `bench-${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
-    office,
-    officeDeputy,
-    leadingGroup,
-    partyCommittee,
-  }));
-  const round = await api.post<RoundBody>(
-    office,
-    '/api/v1/rounds',
-    {
-      name: `基准测试 ${label}`,
-      year: 2025,
-      plannedStart: '2025-03-01',
-      plannedEnd: '2025-12-31',
-      focus: ['基准'],
-      inspections: casts.map((cast, i) => ({
-        target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
-        group: {
-          name: `${label} 第${i + 1}巡察组`,
-          leader: { sub: cast.leader.sub, name: cast.leader.name },
-          members: cast.members.map((m) => ({ sub: m.sub, name: m.name })),
-        },
-      })),
-    },
-    201,
-  );
+  const { casts, body } = sampleRound(`bench-${label}`, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
+    name: `基准测试 ${label}`,
+    focus: ['基准'],
+  });
+  const round = await api.post<RoundBody>(office, '/api/v1/rounds', body, 201);
   const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));
   const walkers = round.inspections.map((inspection) => {
     const cast = byLeader.get(inspection.group.leader.sub);
@@ -602,7 +579,7 @@ async function main(): Promise<void> {
     memory.mark('start-up: modules loaded, Temporal server started');
 
     // Database: a new one on the server at DATABASE_URL if set, else PGlite in memory.
-    const bench = await createBenchDatabase(process.env.DATABASE_URL);
+    const bench = await createScratchDatabase(process.env.DATABASE_URL, 'xuncha_bench');
     const { target } = bench;
     const db: Kysely<Database> = bench.db;
     cleanups.push(() => bench.drop());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { approvalBody, approverOf, recordStageWork, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
+import { approvalBody, approverOf, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
@@ -48,29 +48,11 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 }
 
 export async function driveRound(api: ApiPool, label: string, count: number, hooks: DriveHooks = {}): Promise<Driven> {
-  const casts = Array.from({ length: count }, (_, i): Cast => ({
-    leader: { sub: `${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
-    members: [{ sub: `${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
-    office,
-    officeDeputy,
-    leadingGroup,
-    partyCommittee,
-  }));
-  const launched = await transition(api, office, '/api/v1/rounds', {
+  const { casts, body } = sampleRound(label, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `集群测试 ${label}`,
-    year: 2025,
-    plannedStart: '2025-03-01',
-    plannedEnd: '2025-12-31',
     focus: ['行政执法', '财政资金使用', '选人用人'],
-    inspections: casts.map((cast, i) => ({
-      target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
-      group: {
-        name: `${label} 第${i + 1}巡察组`,
-        leader: { sub: cast.leader.sub, name: cast.leader.name },
-        members: cast.members.map((m) => ({ sub: m.sub, name: m.name })),
-      },
-    })),
   });
+  const launched = await transition(api, office, '/api/v1/rounds', body);
   const round = launched.body as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));
   const inspections = round.inspections.map((i) => ({ id: i.id, cast: castOf.get(i.group.leader.sub)! }));

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { runAsAdmin, withDatabase } from '../../db/scratch-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type RunningCluster } from '../../platform/cluster.js';
 import { dropTemporalDatabases } from '../../platform/temporal-databases.js';
@@ -25,22 +25,6 @@ const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toStr
 const appDatabase = `xuncha_cluster_${runId}`;
 let cluster: RunningCluster;
 let api: ApiPool;
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,7 +98,7 @@ async function restored(): Promise<void> {
 
 describe.skipIf(!adminUrl)('the production topology', () => {
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${appDatabase}`);
+    await runAsAdmin(adminUrl!, `CREATE DATABASE ${appDatabase}`);
     const logDir = mkdtempSync(join(tmpdir(), 'xuncha-cluster-'));
     process.stderr.write(`cluster tier: process logs in ${logDir}\n`);
     cluster = await startCluster({
@@ -134,7 +118,7 @@ describe.skipIf(!adminUrl)('the production topology', () => {
   afterAll(async () => {
     await cluster?.stop();
     if (cluster) await dropTemporalDatabases(adminUrl!, cluster.databases);
-    await admin(`DROP DATABASE IF EXISTS ${appDatabase} WITH (FORCE)`);
+    await runAsAdmin(adminUrl!, `DROP DATABASE IF EXISTS ${appDatabase} WITH (FORCE)`);
   });
 
   it(`drives ${INSPECTIONS} inspections through every stage, spread over the API processes`, async () => {

@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { createDatabase, type DatabaseTarget } from '../../db/connection.js';
-import type { Database } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../db/scratch-database.js';
 
-export interface TestDatabase {
-  db: Kysely<Database>;
-  target: DatabaseTarget;
-  drop(): Promise<void>;
-}
+export type TestDatabase = ScratchDatabase;
 
 /** Which engine the run uses: the PostgreSQL server at DATABASE_URL, else in-memory PGlite. */
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
@@ -20,37 +12,7 @@ export const usingPostgres = Boolean(process.env.DATABASE_URL);
  * in-memory PGlite.
  */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const migrate = options.migrate ?? true;
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const target: DatabaseTarget = { kind: 'pglite' };
-    const db = createDatabase(target);
-    if (migrate) await migrateToLatest(db);
-    return { db, target, drop: () => db.destroy() };
-  }
-  const name = `xuncha_test_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, `create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
-  const db = createDatabase(target);
-  if (migrate) await migrateToLatest(db);
-  return {
-    db,
-    target,
-    drop: async () => {
-      await db.destroy();
-      await admin(adminUrl, `drop database if exists ${name} with (force)`);
-    },
-  };
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  const database = await createScratchDatabase(process.env.DATABASE_URL, 'xuncha_test');
+  if (options.migrate ?? true) await migrateToLatest(database.db);
+  return database;
 }
