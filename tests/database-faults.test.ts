@@ -11,7 +11,7 @@ import { eventually, recordWork, rid } from './support/walk.js';
 
 // Dropping connections, refusing them and running a second process against the same
 // database need a PostgreSQL server: the embedded PGlite has no connections to lose.
-describe.runIf(usingPostgres)('when the database drops or refuses connections', () => {
+describe.runIf(usingPostgres)('when the database drops or refuses connections (PostgreSQL only: set DATABASE_URL)', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const children: ChildProcess[] = [];
   let h: Harness;
@@ -267,7 +267,3 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections', 
   });
 });
 
-// Visible in the output of a PGlite run, so a skipped file is not mistaken for a passed one.
-describe.skipIf(usingPostgres)('database faults (need PostgreSQL: set DATABASE_URL)', () => {
-  it.skip('dropped connections, refused connections and a start-up that waits are tested against PostgreSQL only', () => {});
-});
