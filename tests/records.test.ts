@@ -302,6 +302,8 @@ describe('a whole inspection', () => {
     expect(report.body.mainProblems[0].problems[0]).toMatchObject({ number: 1, title: '罚没收入未及时足额上缴' });
     expect(report.body.leads).toEqual([expect.objectContaining({ title: '某执法大队负责人涉嫌收受好处', handedTo: null })]);
     expect(report.body.sections.basic_situation.text).toContain('个别谈话46人次');
+    // The work statistics 基本情况 opens with, counted from the sample records (one talk, one document review, one lead).
+    expect(report.body.statistics).toMatchObject({ talks: 1, documentReviews: 1, petitions: 0, fieldVisits: 0, leads: 1 });
 
     // The sections are frozen once reporting is approved.
     const late = await h.call(leaderOne, 'PUT', `/api/v1/inspections/${id}/report/sections/recommendations`, { text: '改' });

@@ -20,6 +20,18 @@ const reportView = z.object({
   }),
   group: z.object({ name: z.string(), leader: z.string(), members: z.array(z.string()) }),
   sections: z.object({ basic_situation: writtenSection, recommendations: writtenSection }),
+  statistics: z
+    .object({
+      talks: z.number(),
+      documentReviews: z.number(),
+      documentsReviewed: z.number(),
+      petitions: z.number(),
+      fieldVisits: z.number(),
+      problems: z.number(),
+      leads: z.number(),
+    })
+    .describe('the work statistics of 基本情况, counted from the records'),
+  classification: z.string().nullable().optional().describe('密级, printed top-left when set'),
   mainProblems: z.array(
     z.object({
       category: z.string(),
