@@ -66,12 +66,15 @@ export function approverOf(role: ApproverRole, stage: StageId, cast: Cast): Acto
   return role === 'leading_group' ? cast.leadingGroup : cast.partyCommittee;
 }
 
+/** The meeting a collective body decides at in the sample rounds. */
+export function sampleMeeting(role: 'leading_group' | 'party_committee') {
+  return { kind: role === 'leading_group' ? '领导小组会议' : '书记专题会', heldOn: '2021-12-10', minutesRef: '巡领〔2021〕7号' };
+}
+
 /** An approval by `role`, naming the meeting when the role decides at one. */
 export function approvalBody(stage: StageId, role: ApproverRole, requestId: string) {
-  const meeting = decidesAtMeeting(role)
-    ? { kind: role === 'leading_group' ? '领导小组会议' : '书记专题会', heldOn: '2021-12-10', minutesRef: '巡领〔2021〕7号' }
-    : undefined;
-  return { stage, decision: 'approve' as const, requestId, ...(meeting ? { meeting } : {}) };
+  const meeting = role !== 'office' && decidesAtMeeting(role) ? { meeting: sampleMeeting(role) } : {};
+  return { stage, decision: 'approve' as const, requestId, ...meeting };
 }
 
 const BRIEFING_SUMMARIES: Record<(typeof BRIEFING_SOURCES)[number], string> = {

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import type { StageId } from '../../workflows/stages.js';
-import { approvalBody, approverOf, recordStageWork, submitterOf } from '../../platform/sample-stage-work.js';
+import { approvalBody, approverOf, recordStageWork, sampleMeeting, submitterOf } from '../../platform/sample-stage-work.js';
 import type { Harness } from './harness.js';
 import { castOf } from './people.js';
 
@@ -10,7 +10,7 @@ let counter = 0;
 export const rid = (label: string) => `${label}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /** The meeting a collective body decides at, as the sample approvals name it. */
-export const meetingFor = (role: 'leading_group' | 'party_committee') => approvalBody('reporting', role, '').meeting;
+export const meetingFor = sampleMeeting;
 
 /** Records the work `stage` needs (realistic sample records) as the leader's group would. */
 export async function recordWork(h: Harness, inspectionId: string, stage: StageId, leader: Actor): Promise<void> {
