@@ -55,6 +55,18 @@ export function sampleRound(label: string, count: number, officials: Officials, 
   return { casts, body };
 }
 
+/**
+ * Launches a round as the office does, through the public API, and answers with the
+ * launched round (201 expected). Every test, the cluster tier and the benchmark launch
+ * through here, so a change to how a round gets started (for example an authorisation
+ * step) is made once.
+ */
+export async function launchRound(call: ApiCall, officials: Pick<Officials, 'office' | 'leadingGroup'>, body: unknown) {
+  const launched = await call(officials.office, 'POST', '/api/v1/rounds', body);
+  if (launched.status !== 201) throw new Error(`launching the round answered ${launched.status}: ${JSON.stringify(launched.body)}`);
+  return launched.body;
+}
+
 /** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
 export function submitterOf(stage: StageId, cast: Cast): Actor {
   return stageOwner(stage) === 'office' ? cast.office : cast.leader;

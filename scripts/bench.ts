@@ -48,7 +48,7 @@ import {
 import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { approvalBody, approverOf, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId, type InspectionState } from '../workflows/messages.js';
@@ -401,7 +401,7 @@ async function launchRound(api: ApiClient, label: string, count: number): Promis
     name: `基准测试 ${label}`,
     focus: ['基准'],
   });
-  const round = await api.post<RoundBody>(office, '/api/v1/rounds', body, 201);
+  const round = (await launchThroughApi(api.call, { office, leadingGroup }, body)) as RoundBody;
   const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));
   const walkers = round.inspections.map((inspection) => {
     const cast = byLeader.get(inspection.group.leader.sub);

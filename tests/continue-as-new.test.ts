@@ -3,7 +3,7 @@ import { inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leadingGroup, office } from './support/people.js';
-import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, meetingFor, launchRound } from './support/walk.js';
 
 // A tiny history limit makes every inspection continue as new several times on its way.
 let h: Harness;
@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('an inspection whose history grows long', () => {
   it('continues as new, carrying its state, and still completes with one history and one answer per request', async () => {
-    const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody({ inspections: [launchBody().inspections[0]] }))).body;
+    const round = await launchRound(h, { inspections: [launchBody().inspections[0]] });
     const id = round.inspections[0].id as string;
     await recordWork(h, id, 'preparation', leaderOne);
     const submit = { stage: 'preparation', requestId: rid('submit') };

@@ -7,7 +7,7 @@ import { buildApp } from '../api/app.js';
 import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
 import { launchBody, leaderOne, office } from './support/people.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database.js';
-import { eventually, recordWork, rid } from './support/walk.js';
+import { eventually, recordWork, rid, launchRound } from './support/walk.js';
 
 // Dropping connections, refusing them and running a second process against the same
 // database need a PostgreSQL server: the embedded PGlite has no connections to lose.
@@ -108,9 +108,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
   }
 
   async function launch(): Promise<string> {
-    const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-    return launched.body.inspections[0].id;
+    return (await launchRound(h)).inspections[0].id;
   }
 
   const briefing = { kind: 'briefing', data: { source: 'audit', receivedOn: '2021-10-09', summary: '审计发现罚没收入未及时上缴。' } };

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../workflows/roles.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { launchBody, leaderOne, memberOne, office } from './support/people.js';
-import { passStage, rid } from './support/walk.js';
+import { leaderOne, memberOne, office } from './support/people.js';
+import { passStage, rid, launchRound } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,9 +22,7 @@ async function send(actor: Actor, method: 'POST' | 'PUT' | 'PATCH', url: string,
 }
 
 async function launch(): Promise<string> {
-  const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-  expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-  return launched.body.inspections[0].id;
+  return (await launchRound(h)).inspections[0].id;
 }
 
 const records = (id: string) => `/api/v1/inspections/${id}/records`;

@@ -7,7 +7,7 @@ import { submitStage } from '../db/stage-gate.repository.js';
 import { RECORD_KIND_IDS, STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
-import { passStage, recordWork, rid, meetingFor } from './support/walk.js';
+import { passStage, recordWork, rid, meetingFor, launchRound } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,9 +18,7 @@ afterAll(async () => {
 });
 
 async function launch() {
-  const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-  expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-  return launched.body as { id: string; inspections: { id: string }[] };
+  return (await launchRound(h)) as { id: string; inspections: { id: string }[] };
 }
 
 const records = (id: string) => `/api/v1/inspections/${id}/records`;
@@ -149,7 +147,7 @@ describe('who may see and say what', () => {
     const liaison = { sub: 'liaison-ma', name: '马联络员', roles: ['liaison' as const] };
     const body = launchBody();
     body.inspections[0]!.target = { ...body.inspections[0]!.target, liaison: { sub: liaison.sub, name: liaison.name } } as never;
-    const round = (await h.call(office, 'POST', '/api/v1/rounds', body)).body;
+    const round = await launchRound(h, { inspections: body.inspections });
     const id = round.inspections[0].id as string;
     for (const stage of STAGE_IDS.slice(0, 6)) await passStage(h, id, stage, leaderOne);
 

@@ -11,8 +11,8 @@ import { roundWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { bundlerOptions, WORKFLOWS_PATH } from '../worker/create-worker.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { auditor, launchBody, leaderOne, leaderTwo, leadingGroup, office } from './support/people.js';
-import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
+import { auditor, leaderOne, leaderTwo, leadingGroup, office } from './support/people.js';
+import { eventually, passStage, recordWork, rid, meetingFor, launchRound } from './support/walk.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,8 +44,8 @@ function fixtureFiles(): string[] {
 describe('recorded histories', () => {
   it('of a complete and a cancelled inspection replay against the current workflow code', async () => {
     // Drive fresh ones through the API, as an auditor would download them.
-    const round = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-    const [complete, cancelled] = round.body.inspections;
+    const round = await launchRound(h);
+    const [complete, cancelled] = round.inspections;
     await recordWork(h, complete.id, 'preparation', leaderOne);
     await h.call(leaderOne, 'POST', `/api/v1/inspections/${complete.id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     await h.call(leadingGroup, 'POST', `/api/v1/inspections/${complete.id}/decisions`, {

@@ -9,8 +9,8 @@ import { chineseDate, renderReportDocx } from '../api/report-docx.js';
 import { buildReport } from '../api/report.js';
 import { loadInspection } from '../api/views.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { auditor, launchBody, leaderOne, memberOne, office } from './support/people.js';
-import { passStage, recordWork } from './support/walk.js';
+import { auditor, leaderOne, memberOne } from './support/people.js';
+import { passStage, recordWork, launchRound } from './support/walk.js';
 
 const run = promisify(execFile);
 const INSTALL = 'apt-get install -y libreoffice-writer-nogui poppler-utils fonts-noto-cjk (.ci/run does it)';
@@ -128,9 +128,7 @@ describe('the report in 公文 format (GB/T 9704)', () => {
   });
 
   it('renders an inspection’s report on A4 with the standard’s margins, 22 lines of 28 characters, its title, headings, findings and page numbers, and no lead', async () => {
-    const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-    const id = launched.body.inspections[0].id as string;
+    const id = (await launchRound(h)).inspections[0].id as string;
     const records = `/api/v1/inspections/${id}/records`;
 
     await passStage(h, id, 'preparation', leaderOne);
@@ -220,8 +218,7 @@ describe('the report in 公文 format (GB/T 9704)', () => {
   });
 
   it('marks the 密级 top-left in 黑体 when the report has one, and nothing when it has none', async () => {
-    const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody());
-    const inspection = await loadInspection(h.database.db, launched.body.inspections[0].id);
+    const inspection = await loadInspection(h.database.db, (await launchRound(h)).inspections[0].id);
     const report = await buildReport(h.database.db, inspection);
     const firstParagraph = async (docx: Buffer) => {
       const xml = strFromU8(unzipSync(new Uint8Array(docx))['word/document.xml']!);

@@ -12,7 +12,7 @@ import {
   office,
   officeDeputy,
 } from './support/people.js';
-import { eventually, passStage, recordWork, rid, meetingFor } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, meetingFor, launchRound } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,9 +23,7 @@ afterAll(async () => {
 });
 
 async function launch(overrides: Record<string, unknown> = {}) {
-  const launched = await h.call(office, 'POST', '/api/v1/rounds', launchBody(overrides));
-  expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-  return launched.body;
+  return launchRound(h, overrides);
 }
 
 describe('a whole round', () => {

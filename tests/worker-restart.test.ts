@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
-import { auditor, launchBody, leaderOne, leaderTwo, office } from './support/people.js';
+import { auditor, leaderOne, leaderTwo, office } from './support/people.js';
 import { usingPostgres } from './support/test-database.js';
-import { eventually, passStage, recordWork, rid } from './support/walk.js';
+import { eventually, passStage, recordWork, rid, launchRound } from './support/walk.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,7 +34,7 @@ async function expectIntactHistory(inspectionId: string) {
 
 describe('a worker that stops mid-round', () => {
   it('is replaced by a new one and the round completes with nothing lost or doubled', async () => {
-    const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+    const round = await launchRound(h);
     const [first, second] = round.inspections;
     for (const stage of STAGE_IDS.slice(0, 3)) {
       await passStage(h, first.id, stage, leaderOne);
@@ -60,7 +60,7 @@ describe('a worker that stops mid-round', () => {
       auth: { secret: JWT_SECRET },
     });
     try {
-      const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+      const round = await launchRound(h);
       const id = round.inspections[0].id;
       await recordWork(h, id, 'preparation', leaderOne);
       const body = { stage: 'preparation', requestId: rid('while-down') };
@@ -126,7 +126,7 @@ describe('a worker that stops mid-round', () => {
     it('loses no approval that a client was waiting on', async () => {
       await h.stopWorker();
       startWorkerProcess();
-      const round = (await h.call(office, 'POST', '/api/v1/rounds', launchBody())).body;
+      const round = await launchRound(h);
       const [first, second] = round.inspections;
       await passStage(h, first.id, 'preparation', leaderOne);
 

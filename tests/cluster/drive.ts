@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { approvalBody, approverOf, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
+import { approvalBody, approverOf, launchRound, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
@@ -52,8 +52,7 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
     name: `集群测试 ${label}`,
     focus: ['行政执法', '财政资金使用', '选人用人'],
   });
-  const launched = await transition(api, office, '/api/v1/rounds', body);
-  const round = launched.body as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
+  const round = (await launchRound(api.call, { office, leadingGroup }, body)) as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));
   const inspections = round.inspections.map((i) => ({ id: i.id, cast: castOf.get(i.group.leader.sub)! }));
 

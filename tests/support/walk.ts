@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import type { StageId } from '../../workflows/stages.js';
-import { approvalBody, approverOf, recordStageWork, sampleMeeting, submitterOf } from '../../platform/sample-stage-work.js';
+import { approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleMeeting, submitterOf } from '../../platform/sample-stage-work.js';
 import type { Harness } from './harness.js';
-import { castOf } from './people.js';
+import { castOf, launchBody, leadingGroup, office } from './people.js';
 
 let counter = 0;
 /** A fresh request id, as a client would make one. */
@@ -11,6 +11,11 @@ export const rid = (label: string) => `${label}-${Date.now().toString(36)}-${(co
 
 /** The meeting a collective body decides at, as the sample approvals name it. */
 export const meetingFor = sampleMeeting;
+
+/** Launches a round (the sample one, with `overrides`) as the office; fails the test unless it starts. */
+export async function launchRound(h: Harness, overrides: Record<string, unknown> = {}) {
+  return launchThroughApi(h.call, { office, leadingGroup }, launchBody(overrides));
+}
 
 /** Records the work `stage` needs (realistic sample records) as the leader's group would. */
 export async function recordWork(h: Harness, inspectionId: string, stage: StageId, leader: Actor): Promise<void> {
