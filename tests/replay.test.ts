@@ -57,7 +57,7 @@ describe('recorded histories', () => {
     });
     for (const stage of STAGE_IDS) await passStage(h, complete.id, stage, leaderOne);
     await passStage(h, cancelled.id, 'preparation', leaderTwo);
-    await h.call(office, 'POST', `/api/v1/rounds/${round.body.id}/cancel`, { reason: '测试撤销' });
+    await h.call(office, 'POST', `/api/v1/rounds/${round.id}/cancel`, { reason: '测试撤销' });
 
     const downloaded: Record<string, unknown> = {};
     for (const [name, id] of [['inspection-complete', complete.id], ['inspection-cancelled', cancelled.id]] as const) {
@@ -67,7 +67,7 @@ describe('recorded histories', () => {
       downloaded[name] = response.body;
     }
     const roundHistory = await eventually(async () => {
-      const history = await h.temporal.workflow.getHandle(roundWorkflowId(round.body.id)).fetchHistory();
+      const history = await h.temporal.workflow.getHandle(roundWorkflowId(round.id)).fetchHistory();
       const json = JSON.parse(historyToJSON(history));
       expect(json.events.at(-1).eventType).toMatch(/COMPLETED/);
       return json;
