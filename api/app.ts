@@ -10,19 +10,26 @@ import {
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
+import { demoRoutes } from './routes/demo.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
 import { progressRoutes } from './routes/progress.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import type { Actor } from '../workflows/roles.js';
 
 export interface AppOptions {
   services: Services;
   auth: AuthConfig;
   logger?: FastifyServerOptions['logger'];
+  /** The web console's build to serve at `/`; without it `/` is not served. */
+  console?: ConsoleOptions;
+  /** People anyone may sign in as without a password: only `npm start` on its own secret. */
+  demoUsers?: readonly Actor[];
 }
 
 /**
@@ -59,6 +66,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(servicesPlugin, options.services);
 
   await app.register(healthRoutes);
+  const demoUsers = options.demoUsers;
+  if (demoUsers && options.auth.secret) {
+    await app.register(demoRoutes, { prefix: '/api/v1', auth: options.auth, people: demoUsers });
+  }
   await app.register(
     async (v1) => {
       await v1.register(authPlugin, options.auth);
@@ -71,5 +82,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  if (options.console) await app.register(consolePlugin, options.console);
   return app;
 }

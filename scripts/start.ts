@@ -19,6 +19,7 @@ import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
+import { ensureConsoleBuilt } from './web-build.js';
 
 const settings = loadSettingsOrExit(devSettings);
 installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', { handleSignals: false });
@@ -82,15 +83,21 @@ try {
   clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
 
+  // Demo sign-in only on a secret of our own: never where tokens come from elsewhere.
+  const ownSecret = !settings.JWT_SECRET && !settings.JWKS_URL;
   const auth = {
-    secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
+    secret: settings.JWT_SECRET ?? (ownSecret ? devJwtSecret(join(dataDir, 'jwt-secret')) : undefined),
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
   };
+  const consoleRoot = await ensureConsoleBuilt(say);
+  checkpoint();
   app = await buildApp({
     services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
     auth,
+    console: { root: consoleRoot },
+    demoUsers: ownSecret ? DEMO_USERS : undefined,
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -111,6 +118,7 @@ try {
   const api = `http://${settings.HOST}:${settings.PORT}`;
   say('');
   say(`xuncha is running`);
+  say(`  console        ${api}/`);
   say(`  API            ${api}/api/v1`);
   say(`  API docs       ${api}/docs`);
   say(`  health         ${api}/health`);

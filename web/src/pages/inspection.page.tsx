@@ -1,0 +1,3 @@
+export function InspectionPage() {
+  return <div>inspection</div>;
+}

@@ -1,0 +1,3 @@
+export function LaunchRoundPage() {
+  return <div>launch-round</div>;
+}

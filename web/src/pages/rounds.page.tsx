@@ -1,0 +1,3 @@
+export function RoundsPage() {
+  return <div>rounds</div>;
+}
