@@ -1,0 +1,57 @@
+import { Alert, Tag } from 'antd';
+import dayjs from 'dayjs';
+import type { ApiFailure } from '../api/client';
+import { ROLE_LABELS, STATE_LABELS } from '../i18n/labels';
+import type { Role } from '../../../workflows/roles';
+
+export const formatTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
+export const formatDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—');
+
+export function StateTag({ state, overdue }: { state: string; overdue?: boolean }) {
+  const color = { open: 'blue', submitted: 'orange', completed: 'green', cancelled: 'default', active: 'blue' }[state] ?? 'default';
+  return (
+    <>
+      <Tag color={color}>{STATE_LABELS[state] ?? state}</Tag>
+      {overdue && <Tag color="red">逾期</Tag>}
+    </>
+  );
+}
+
+export function WaitingOn({ waitingOn }: { waitingOn: { role: string; sub: string | null } | null | undefined }) {
+  if (!waitingOn) return <>—</>;
+  return <>{ROLE_LABELS[waitingOn.role as Role] ?? waitingOn.role}</>;
+}
+
+/** A server's refusal in words: its message, and each unmet criterion or bad field it names. */
+export function Failure({ error, title }: { error: ApiFailure | null | undefined; title?: string }) {
+  if (!error) return null;
+  const unmet = error.body.unmet ?? [];
+  const issues = error.body.details?.issues ?? [];
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      title={title ?? error.message}
+      description={
+        unmet.length || issues.length || title ? (
+          <>
+            {title && <div>{error.message}</div>}
+            {(unmet.length > 0 || issues.length > 0) && (
+              <ul style={{ margin: 0, paddingInlineStart: 20 }} data-testid="refusal-list">
+                {unmet.map((u) => (
+                  <li key={u.code}>{u.message}</li>
+                ))}
+                {issues.map((i) => (
+                  <li key={i.field}>
+                    {i.field}：{i.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ) : undefined
+      }
+    />
+  );
+}

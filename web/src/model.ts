@@ -1,0 +1,61 @@
+// The stage model, straight from the workflows' own module: the console shows the same
+// stages, kinds and chains the server enforces, and a new kind appears here without
+// console code.
+import { RECORD_KINDS, STAGES, type RecordKind, type RecordKindDefinition, type StageId } from '../../workflows/stages';
+import type { Person } from './auth/session';
+import type { InspectionRecord } from './api/queries';
+import type { PickOption, Pickers } from './forms/schema-form';
+
+export { RECORD_KINDS, STAGES, type RecordKind, type StageId };
+
+export const stageTitle = (stage: string): string => STAGES.find((s) => s.id === stage)?.title.zh ?? stage;
+export const stageIndex = (stage: string): number => STAGES.findIndex((s) => s.id === stage);
+export const kindTitle = (kind: string): string => (RECORD_KINDS as Record<string, RecordKindDefinition>)[kind]?.title.zh ?? kind;
+
+export const kindsOfStage = (stage: StageId): RecordKind[] =>
+  (Object.entries(RECORD_KINDS) as [RecordKind, RecordKindDefinition][]).filter(([, k]) => k.stage === stage).map(([id]) => id);
+
+/** A record in a few words, for pickers and lists: its first short text field. */
+export function recordCaption(record: InspectionRecord): string {
+  const data = record.data as Record<string, unknown>;
+  const text = ['title', 'interviewee', 'place', 'question', 'measure', 'summary', 'source', 'heldOn', 'on']
+    .map((k) => data[k])
+    .find((v): v is string => typeof v === 'string' && v.length > 0);
+  return `${kindTitle(record.kind)}：${text ? (text.length > 40 ? `${text.slice(0, 40)}…` : text) : record.id.slice(0, 8)}`;
+}
+
+interface GroupPeople {
+  leader: { sub: string; name: string };
+  members: { sub: string; name: string }[];
+}
+
+/**
+ * The pickers a kind's form needs, from the stage model's `references` (what each id
+ * field must name) and `aboutMember` (a group member), filled with this inspection's
+ * records and people.
+ */
+export function pickersFor(kind: RecordKind, records: InspectionRecord[], group: GroupPeople): Pickers {
+  const definition: RecordKindDefinition = RECORD_KINDS[kind];
+  const pickers: Pickers = {};
+  const toOption = (r: InspectionRecord): PickOption => ({ value: r.id, label: recordCaption(r) });
+  const problems = records.filter((r) => r.kind === 'problem' && !(r.data as { withdrawn?: boolean }).withdrawn);
+  const eligible = {
+    evidence: records.filter((r) => (RECORD_KINDS as Record<string, RecordKindDefinition>)[r.kind]?.evidence),
+    problem: problems,
+    confirmed_problem: problems.filter((r) => r.reviewStatus === 'confirmed'),
+    lead: problems.filter((r) => (r.data as { isLead?: boolean }).isLead),
+  };
+  for (const reference of definition.references ?? []) pickers[reference.path] = eligible[reference.to].map(toOption);
+  if (definition.aboutMember) {
+    pickers.memberSub = [group.leader, ...group.members].map((p) => ({ value: p.sub, label: p.name }));
+  }
+  return pickers;
+}
+
+/** Whether `person` may write `kind` in this inspection, as the stage model says (the server checks again). */
+export function canWrite(kind: RecordKind, person: Person, group: GroupPeople): boolean {
+  const inGroup = group.leader.sub === person.sub || group.members.some((m) => m.sub === person.sub);
+  return (RECORD_KINDS[kind] as RecordKindDefinition).writers.some((w) => (w === 'group' ? inGroup : person.roles.includes(w)));
+}
+
+export const isGroupLeaderOf = (person: Person, group: GroupPeople) => group.leader.sub === person.sub;
