@@ -26,7 +26,13 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#b71c1c' } }}>
+    <ConfigProvider
+      locale={zhCN}
+      theme={{
+        // Ant Design's grey secondary text is below WCAG AA on white; these meet it.
+        token: { colorPrimary: '#b71c1c', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)' },
+      }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />

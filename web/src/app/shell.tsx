@@ -1,3 +1,4 @@
+import { tone } from './widgets';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Spin, Tag, Typography } from 'antd';
@@ -42,7 +43,7 @@ export function Shell() {
         </nav>
         <Flex align="center" gap={8} style={{ color: '#fff', whiteSpace: 'nowrap' }}>
           <span data-testid="signed-in-as">{person.name}</span>
-          <Tag color="gold" style={{ marginInlineEnd: 0 }} className="role-tag">
+          <Tag color={tone('gold')} style={{ marginInlineEnd: 0 }} className="role-tag">
             {person.roles.map((r) => ROLE_LABELS[r]).join('、')}
           </Tag>
           <Button

@@ -4,6 +4,21 @@ import type { ApiFailure } from '../api/client';
 import { ROLE_LABELS, STATE_LABELS } from '../i18n/labels';
 import type { Role } from '../../../workflows/roles';
 
+/**
+ * Tag colours dark enough for white text to meet WCAG AA (Ant Design's preset tags
+ * put light text on light backgrounds, which axe rates serious).
+ */
+const TONES: Record<string, string> = {
+  blue: '#1d4ed8',
+  red: '#b91c1c',
+  orange: '#9a3412',
+  green: '#166534',
+  gold: '#854d0e',
+  purple: '#6b21a8',
+  default: '#525252',
+};
+export const tone = (name: string): string => TONES[name] ?? TONES.default!;
+
 export const formatTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
 export const formatDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—');
 
@@ -11,8 +26,8 @@ export function StateTag({ state, overdue }: { state: string; overdue?: boolean 
   const color = { open: 'blue', submitted: 'orange', completed: 'green', cancelled: 'default', active: 'blue' }[state] ?? 'default';
   return (
     <>
-      <Tag color={color}>{STATE_LABELS[state] ?? state}</Tag>
-      {overdue && <Tag color="red">逾期</Tag>}
+      <Tag color={tone(color)}>{STATE_LABELS[state] ?? state}</Tag>
+      {overdue && <Tag color={tone('red')}>逾期</Tag>}
     </>
   );
 }

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection, useRecords, type HistoryStep } from '../api/queries';
 import { useRequestId } from '../api/request-id';
-import { Failure, formatTime, StateTag } from '../app/widgets';
+import { Failure, formatTime, StateTag, tone } from '../app/widgets';
 import { useSession } from '../auth/session';
 import { showIssuesAtFields } from '../forms/schema-form';
 import { ROLE_LABELS } from '../i18n/labels';
@@ -63,7 +63,7 @@ export function ApprovalPage() {
         <Card size="small" title={<h3 style={{ margin: 0, fontSize: 16 }}>此前的审批</h3>}>
           {decisions.map((d) => (
             <div key={d.seq}>
-              <Tag color={d.kind === 'approved' ? 'green' : 'red'}>{d.kind === 'approved' ? '批准' : '退回'}</Tag>
+              <Tag color={tone(d.kind === 'approved' ? 'green' : 'red')}>{d.kind === 'approved' ? '批准' : '退回'}</Tag>
               {d.actor.name} · {formatTime(d.at)} {d.comment ? `· ${d.comment}` : ''}
             </div>
           ))}

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Flex, Table, Tag, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection } from '../api/queries';
-import { Failure, formatTime } from '../app/widgets';
+import { Failure, formatTime, tone } from '../app/widgets';
 import { currentSession } from '../auth/session';
 import { STEP_LABELS } from '../i18n/labels';
 import { stageTitle } from '../model';
@@ -67,7 +67,7 @@ export function AuditPage() {
             { title: '#', dataIndex: 'seq', width: 50 },
             { title: '时间', width: 150, render: (_, s) => formatTime(s.at) },
             { title: '阶段', width: 130, render: (_, s) => stageTitle(s.stage) },
-            { title: '事项', width: 100, render: (_, s) => <Tag color={s.kind === 'rejected' ? 'red' : s.kind === 'approved' ? 'green' : 'blue'}>{STEP_LABELS[s.kind] ?? s.kind}</Tag> },
+            { title: '事项', width: 100, render: (_, s) => <Tag color={tone(s.kind === 'rejected' ? 'red' : s.kind === 'approved' ? 'green' : 'blue')}>{STEP_LABELS[s.kind] ?? s.kind}</Tag> },
             { title: '人员', width: 110, render: (_, s) => s.actor.name },
             { title: '意见', render: (_, s) => s.comment ?? '' },
             { title: '哈希', width: 120, render: (_, s) => <code title={s.hash}>{s.hash.slice(0, 10)}…</code> },

@@ -3,7 +3,7 @@ import { Button, Card, Empty, Flex, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { useApprovals, useNotifications, useRounds } from '../api/queries';
-import { formatTime, StateTag } from '../app/widgets';
+import { formatTime, StateTag, tone } from '../app/widgets';
 import { hasRole, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/labels';
 import { stageTitle } from '../model';
@@ -32,7 +32,7 @@ export function HomePage() {
                   <div>
                     {a.group.name} · {stageTitle(a.stage)} · 待{ROLE_LABELS[(a.waitingOn?.role ?? 'office') as Role]}审批
                     {a.overdue && (
-                      <Tag color="red" style={{ marginInlineStart: 8 }}>
+                      <Tag color={tone('red')} style={{ marginInlineStart: 8 }}>
                         逾期
                       </Tag>
                     )}
@@ -53,7 +53,7 @@ export function HomePage() {
         <Flex vertical gap={4}>
           {notifications.data?.notifications.slice(0, 20).map((n) => (
             <div key={n.id}>
-              <Tag color={n.kind === 'overdue' ? 'red' : 'orange'}>{n.kind === 'overdue' ? '逾期' : '催办'}</Tag>
+              <Tag color={tone(n.kind === 'overdue' ? 'red' : 'orange')}>{n.kind === 'overdue' ? '逾期' : '催办'}</Tag>
               <Link to={`/inspections/${n.inspectionId}`}>{stageTitle(n.stage)}</Link> · {formatTime(n.createdAt)} ·{' '}
               <Typography.Text type="secondary">{n.message}</Typography.Text>
             </div>
@@ -89,7 +89,7 @@ function GroupTodo({ sub }: { sub: string }) {
                 <Typography.Text strong>{i.target.name}</Typography.Text>
                 <div>
                   {i.group.name} · {stageTitle(i.stage)} <StateTag state={i.state} overdue={i.overdue} />
-                  {myMove && <Tag color="purple">待我提交</Tag>}
+                  {myMove && <Tag color={tone('purple')}>待我提交</Tag>}
                 </div>
                 <Typography.Text type="secondary">
                   {i.roundName} · 截止 {formatTime(i.dueAt)}

@@ -7,7 +7,7 @@ import type { Inspection, InspectionRecord } from '../../api/queries';
 import { useRequestId } from '../../api/request-id';
 import type { paths } from '../../api/schema';
 import recordSchemas from '../../api/record-schemas.json';
-import { Failure, formatTime } from '../../app/widgets';
+import { Failure, formatTime, tone } from '../../app/widgets';
 import type { Person } from '../../auth/session';
 import { SchemaFields, showIssuesAtFields, type JsonSchema } from '../../forms/schema-form';
 import { DECISION_LABELS, REVIEW_LABELS } from '../../i18n/labels';
@@ -62,9 +62,9 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
               width: 110,
               render: (_, r) =>
                 r.reviewStatus ? (
-                  <Tag color={r.reviewStatus === 'confirmed' ? 'green' : r.reviewStatus === 'returned' ? 'red' : 'orange'}>{REVIEW_LABELS[r.reviewStatus]}</Tag>
+                  <Tag color={tone(r.reviewStatus === 'confirmed' ? 'green' : r.reviewStatus === 'returned' ? 'red' : 'orange')}>{REVIEW_LABELS[r.reviewStatus]}</Tag>
                 ) : r.decisionStatus ? (
-                  <Tag color={r.decisionStatus === 'approved' ? 'green' : r.decisionStatus === 'denied' ? 'red' : 'orange'}>{DECISION_LABELS[r.decisionStatus]}</Tag>
+                  <Tag color={tone(r.decisionStatus === 'approved' ? 'green' : r.decisionStatus === 'denied' ? 'red' : 'orange')}>{DECISION_LABELS[r.decisionStatus]}</Tag>
                 ) : (
                   '—'
                 ),

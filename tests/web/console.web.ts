@@ -1,0 +1,201 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordStageWork, type Cast } from '../../platform/sample-stage-work.js';
+import { DEMO_USERS } from '../../platform/demo-users.js';
+import type { Actor } from '../../workflows/roles.js';
+import { DESKTOP, launchBrowser, PHONE, screenshot, seriousViolations } from './support/browser.js';
+import { startSystem, tokenFor, type RunningSystem } from './support/system.js';
+
+const demo = (sub: string): Actor => DEMO_USERS.find((u) => u.sub === sub)!;
+const office = demo('demo-office');
+const leader = demo('demo-group-leader');
+const cast: Cast = {
+  leader,
+  members: [demo('demo-member')],
+  office,
+  officeDeputy: demo('demo-office-deputy'),
+  leadingGroup: demo('demo-leading-group'),
+  partyCommittee: demo('demo-party-committee'),
+};
+
+let system: RunningSystem;
+let browser: Browser;
+let inspectionId: string;
+let roundId: string;
+
+beforeAll(async () => {
+  system = await startSystem();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', baseURL: system.url });
+  return { context, page: await context.newPage() };
+}
+
+/** Signs in through the sign-in page's demo list, as a newcomer would. */
+async function signInAs(page: Page, person: Actor): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: new RegExp(person.name) }).click();
+  await page.getByTestId('signed-in-as').filter({ hasText: person.name }).waitFor();
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+describe('the web console, as its people use it', () => {
+  it('offers the demo people on npm start, and an expired token sends one back to sign in, saying so', async () => {
+    const { context, page } = await newPage();
+    await page.goto('/rounds');
+    await page.getByText('演示环境').waitFor();
+    expect(await page.getByRole('button').allInnerTexts()).toHaveLength(DEMO_USERS.length);
+    await screenshot(page, '01-sign-in');
+    await expectAccessible(page);
+
+    const expired = await tokenFor(system, office, '-1m');
+    // The session a sign-in left behind, whose token has run out since (expiresAt unknown, so only the server can tell).
+    const session = { token: expired, person: { sub: office.sub, name: office.name, roles: office.roles }, expiresAt: null };
+    await page.evaluate(`localStorage.setItem('xuncha.session', ${JSON.stringify(JSON.stringify(session))})`);
+    await page.goto('/rounds');
+    await page.getByText('登录已过期，请重新登录。').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await context.close();
+  });
+
+  it('lets the office launch a round through the wizard, showing the server’s refusal at the field it names', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, office);
+    await page.getByRole('menuitem', { name: '发起巡察' }).click();
+    await page.getByLabel('轮次名称').fill('2021年第三轮巡察');
+    await page.getByLabel('计划开始').fill('2021-10-08');
+    await page.getByLabel('计划开始').press('Enter');
+    await page.getByLabel('计划结束').fill('2021-12-31');
+    await page.getByLabel('计划结束').press('Enter');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByLabel('单位名称', { exact: true }).fill('自治区交通运输综合行政执法局');
+    await page.getByLabel('主要负责人', { exact: true }).fill('马局长');
+    await screenshot(page, '02-launch-wizard-groups');
+    await page.getByRole('button', { name: '下一步' }).click();
+    // Leave the party committee out of the reporting chain: only the server knows it may not.
+    const reportingChain = page.locator('.ant-form-item').filter({ hasText: '巡察报告 · 审批链' });
+    await reportingChain.locator('.ant-select-selection-item').filter({ hasText: '党委' }).locator('.ant-select-selection-item-remove').click();
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '发起巡察' }).click();
+    const fieldError = reportingChain.locator('.ant-form-item-explain-error');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).toMatch(/leading_group → party_committee/);
+    await screenshot(page, '03-launch-wizard-refused-at-field');
+    await expectAccessible(page);
+
+    await reportingChain.locator('.ant-select').click();
+    await page.locator('.ant-select-dropdown').getByText('党委', { exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('button', { name: '发起巡察' }).click();
+    await page.waitForURL(/\/rounds\/[0-9a-f-]{36}$/);
+    roundId = page.url().split('/').pop()!;
+    await page.getByRole('cell', { name: '自治区交通运输综合行政执法局' }).waitFor();
+    await screenshot(page, '04-round');
+    const round = await system.call(office, 'GET', `/api/v1/rounds/${roundId}`);
+    expect(round.body.inspections.map((i: { target: { name: string }; group: { leader: { sub: string } } }) => [i.target.name, i.group.leader.sub])).toEqual([
+      ['自治区交通运输综合行政执法局', 'demo-group-leader'],
+    ]);
+    inspectionId = round.body.inspections[0].id;
+    await context.close();
+  });
+
+  it('lists every unmet exit criterion when the group leader submits too early', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, leader);
+    await page.getByTestId('todo').getByRole('button', { name: '进入巡察' }).click();
+    await page.waitForURL(`**/inspections/${inspectionId}`);
+    await page.getByRole('button', { name: '提交巡前准备审批' }).click();
+    const shown = page.getByTestId('unmet-criteria').locator('li');
+    await shown.first().waitFor();
+    const progress = await system.call(office, 'GET', `/api/v1/rounds/${roundId}/progress`);
+    const expected = progress.body.inspections[0].unmet.map((u: { message: string }) => u.message);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await shown.allInnerTexts()).toEqual(expected);
+    await screenshot(page, '05-workspace-refused');
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('lets the group leader record the stage’s work in forms drawn from the schemas, and submit it', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, leader);
+    await page.goto(`/inspections/${inspectionId}`);
+    await page.getByRole('button', { name: '新增工作方案' }).click();
+    const drawer = page.locator('.ant-drawer-content').filter({ hasText: '新增工作方案' });
+    await drawer.getByLabel('监督重点').fill('行政执法');
+    await drawer.getByLabel('监督重点').press('Enter');
+    await drawer.getByLabel('工作安排').fill('10月12日进驻，11月20日前完成了解工作');
+    await drawer.getByLabel('重点事项').fill('超限检测执法、执法专项经费使用');
+    await screenshot(page, '06-record-form');
+    await drawer.getByRole('button', { name: '保存' }).click();
+    await page.getByTestId('kind-work_plan').getByText('10月12日进驻').waitFor();
+    const plans = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/records?kind=work_plan`);
+    expect(plans.body.records.map((r: { data: unknown }) => r.data)).toEqual([
+      { focus: ['行政执法'], schedule: '10月12日进驻，11月20日前完成了解工作', keyMatters: '超限检测执法、执法专项经费使用' },
+    ]);
+
+    // The rest of the stage's work (briefings, declarations and the office's decisions) as the API's sample records it.
+    await recordStageWork(system.call, inspectionId, 'preparation', cast);
+    await page.reload();
+    await page.getByRole('button', { name: '提交巡前准备审批' }).click();
+    await page.getByText('已提交，等待审批').waitFor();
+    const inspection = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
+    expect([inspection.body.stage, inspection.body.state, inspection.body.waitingOn.role]).toEqual(['preparation', 'submitted', 'leading_group']);
+    await screenshot(page, '07-workspace-submitted');
+    await context.close();
+  });
+
+  it('lets the leading group approve from a phone, once however often the button is pressed', async () => {
+    const { context, page } = await newPage(PHONE);
+    await signInAs(page, cast.leadingGroup);
+    await page.getByTestId('todo').getByRole('button', { name: '审批' }).click();
+    await page.waitForURL(`**/inspections/${inspectionId}/approval`);
+    await page.getByTestId('digest').waitFor();
+    await page.getByLabel('会议纪要编号').fill('巡领〔2021〕5号');
+    await screenshot(page, '08-approval-phone');
+    await expectAccessible(page);
+    const approve = page.getByRole('button', { name: '批准' });
+    await approve.dblclick();
+    await page.getByText('本阶段没有待审批的提交').waitFor();
+    const history = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/history`);
+    const approvals = history.body.steps.filter((s: { kind: string }) => s.kind === 'approved');
+    expect(approvals.map((s: { actor: { sub: string }; data: { meeting?: { minutesRef: string } } }) => [s.actor.sub, JSON.stringify(s.data)])).toHaveLength(1);
+    const inspection = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
+    expect([inspection.body.stage, inspection.body.state]).toEqual(['stationing', 'open']);
+    await context.close();
+  });
+
+  it('shows the auditor the timeline and that the history is intact', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, demo('demo-auditor'));
+    await page.goto(`/inspections/${inspectionId}/audit`);
+    await page.getByRole('cell', { name: '批准' }).waitFor();
+    await page.getByRole('button', { name: '校验履历与记录' }).click();
+    const verdict = page.getByTestId('verify-result');
+    await verdict.waitFor();
+    expect(await verdict.innerText()).toMatch(/^完整/);
+    await screenshot(page, '09-audit');
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('greets everyone on the 工作台 with what waits on them', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, office);
+    await page.getByTestId('todo').waitFor();
+    await screenshot(page, '10-home-office');
+    await expectAccessible(page);
+    await context.close();
+  });
+});
