@@ -29,8 +29,8 @@ createRoot(document.getElementById('root')!).render(
     <ConfigProvider
       locale={zhCN}
       theme={{
-        // Ant Design's grey secondary text is below WCAG AA on white; these meet it.
-        token: { colorPrimary: '#b71c1c', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)' },
+        // Ant Design's grey secondary text and red error text are below WCAG AA on white; these meet it.
+        token: { colorPrimary: '#b71c1c', colorError: '#c41d1d', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)' },
       }}
     >
       <AntApp>
