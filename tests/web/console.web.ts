@@ -132,7 +132,7 @@ describe('the web console, as its people use it', () => {
     await signInAs(page, leader);
     await page.goto(`/inspections/${inspectionId}`);
     await page.getByRole('button', { name: '新增工作方案' }).click();
-    const drawer = page.locator('.ant-drawer-content').filter({ hasText: '新增工作方案' });
+    const drawer = page.getByRole('dialog', { name: '新增工作方案' });
     await drawer.getByLabel('监督重点').fill('行政执法');
     await drawer.getByLabel('监督重点').press('Enter');
     await drawer.getByLabel('工作安排').fill('10月12日进驻，11月20日前完成了解工作');
