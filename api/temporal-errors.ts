@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import { ApplicationFailure } from '@temporalio/common';
 import { ServiceError } from '@temporalio/client';
 import { REFUSAL } from '../workflows/messages.js';
+import { temporalCallErrors } from '../platform/metrics.js';
 import { ApiError, ERROR_CODES, UnansweredError } from './errors.js';
 
 /**
@@ -13,8 +14,13 @@ export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toApiError(error) ?? error;
+    throw toApiError(error) ?? unexpected(error);
   }
+}
+
+function unexpected(error: unknown): unknown {
+  temporalCallErrors.inc({ kind: 'unexpected' });
+  return error;
 }
 
 /**
@@ -27,11 +33,12 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
     return await temporal.withAbortSignal(AbortSignal.timeout(timeoutMs), call);
   } catch (error) {
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as Error)?.name === 'TimeoutError') {
+      temporalCallErrors.inc({ kind: 'unanswered' });
       throw new UnansweredError(
         `the process engine did not answer within ${Math.round(timeoutMs / 1000)} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
       );
     }
-    throw toApiError(error) ?? error;
+    throw toApiError(error) ?? unexpected(error);
   }
 }
 
@@ -54,9 +61,11 @@ export function toApiError(error: unknown): ApiError | undefined {
     }
   }
   if (error instanceof WorkflowNotFoundError) {
+    temporalCallErrors.inc({ kind: 'finished' });
     return new ApiError(409, ERROR_CODES[409], 'this process has already finished; nothing more can change in it');
   }
   if (error instanceof ServiceError || (error as { code?: number })?.code === 14) {
+    temporalCallErrors.inc({ kind: 'unavailable' });
     return new ApiError(503, ERROR_CODES[503], 'the process engine (Temporal) is unavailable; try again');
   }
   return undefined;

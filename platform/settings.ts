@@ -40,13 +40,21 @@ export const httpSettings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Where operators scrape metrics; each port unset means that exporter is off. */
+export const metricsSettings = z.object({
+  METRICS_PORT: port.optional(),
+  TEMPORAL_METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
 export const apiSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
+  .extend(metricsSettings.shape)
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] });
 
-export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend({
+export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend(metricsSettings.shape).extend({
   LOG_LEVEL: httpSettings.shape.LOG_LEVEL,
 });
 
@@ -54,6 +62,7 @@ export const devSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
+  .extend(metricsSettings.shape)
   .extend({
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
