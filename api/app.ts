@@ -51,7 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const seconds = reply.elapsedTime / 1000;
     httpRequestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
     request.log.info(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), sub: request.actor?.sub },
+      { method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), sub: request.actor?.sub },
       'request',
     );
   });

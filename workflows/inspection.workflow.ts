@@ -77,6 +77,17 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       process.commit(transition);
     });
 
+  /**
+   * Validators refuse early only what the settled state refuses. While a transition is
+   * being written the state is about to change, and the database may already hold it
+   * (its request is then answered from there, and the caller's next step, say a
+   * decision on a submission, can arrive before the workflow has committed it); such a
+   * request queues and is checked when its turn comes.
+   */
+  const whenSettled = (check: () => void): void => {
+    if (writer.idle) asFailure(check);
+  };
+
   setHandler(inspectionStatusQuery, () => process.current);
 
   setHandler(
@@ -100,7 +111,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => asFailure(() => process.validateSubmit(input)) },
+    { validator: (input) => whenSettled(() => process.validateSubmit(input)) },
   );
 
   setHandler(
@@ -116,7 +127,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => asFailure(() => process.validateDecide(input)) },
+    { validator: (input) => whenSettled(() => process.validateDecide(input)) },
   );
 
   setHandler(cancelInspectionSignal, (input) => {
