@@ -10,6 +10,7 @@ import {
 import { httpRequestDuration } from '../platform/metrics.js';
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
@@ -33,8 +34,13 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A client's x-request-id is kept (it ties their logs to ours) only if it is a plain
+    // token of sensible length; anything else would be written into every log line.
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
+    },
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     // One line per request instead of Fastify's two, written below with the route and the caller.
     logController: new LogController({ disableRequestLogging: true }),
@@ -44,7 +50,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Answers hold inspection content: no browser or proxy keeps a copy.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
+  registerJsonBodyParser(app);
   app.addHook('onResponse', async (request, reply) => {
     // The route's pattern, not the URL: ids in paths would make every inspection a new series.
     const route = request.routeOptions.url ?? 'unmatched';

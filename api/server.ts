@@ -27,6 +27,7 @@ const app = await buildApp({
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
+    maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   },
   logger: { level: settings.LOG_LEVEL },
 });

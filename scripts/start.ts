@@ -94,6 +94,7 @@ try {
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
+    maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   };
   app = await buildApp({
     services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
@@ -129,9 +130,9 @@ try {
   say(`  database       ${describeTarget(target)}`);
   if (auth.secret) {
     say('');
-    say('Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):');
+    say(`Demo tokens (valid ${settings.TOKEN_MAX_LIFETIME_HOURS} hours; send as "Authorization: Bearer <token>"):`);
     for (const user of DEMO_USERS) {
-      const token = await mintToken(auth, user, { expiresIn: '30d' });
+      const token = await mintToken(auth, user, { expiresIn: `${settings.TOKEN_MAX_LIFETIME_HOURS}h` });
       say(`  ${user.roles[0]!.padEnd(14)} ${user.sub.padEnd(20)} ${token}`);
     }
   }
