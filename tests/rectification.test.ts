@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InspectionProcess } from '../workflows/inspection-process.js';
+import type { InspectionPlan } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
+import { STAGE_IDS, resolveApprovalChains, resolveDueDays, stageOwner } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { leaderOne, leadingGroup, liaisonOne, memberOne, office } from './support/people.js';
+import { leaderOne, leadingGroup, liaisonOne, memberOne, office, officeDeputy, partyCommittee } from './support/people.js';
 import { launchRound, meetingFor, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
@@ -173,5 +176,82 @@ describe('feedback and rectification, owned by the office and the target', () =>
     }
     expect((await h.call(liaisonOne, 'GET', `/api/v1/inspections/${id}/report`)).status).toBe(403);
     expect((await h.call(liaisonOne, 'GET', `/api/v1/inspections/${id}/history`)).status).toBe(403);
+  });
+});
+
+describe('the target’s due dates, counted from the feedback meeting', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const OPENED = '2026-03-01T02:00:00.000Z';
+  const plan: InspectionPlan = {
+    ...{ inspectionId: 'insp-r', roundId: 'round-r', position: 0, launchedBy: office, launchedAt: '2026-01-05T02:00:00.000Z' },
+    target: { name: '质监支队', principalLeader: '杨支队长', extensions: [], liaison: { sub: liaisonOne.sub, name: liaisonOne.name } },
+    group: { name: '第一巡察组', leader: { sub: leaderOne.sub, name: leaderOne.name }, members: [] },
+    ...{ approvalChains: resolveApprovalChains(), stageDueDays: resolveDueDays(), escalateAfterHours: 72, plannedStart: '2026-01-01' },
+    rectificationDueDays: { rectification_plan: 20, rectification_report: 45 },
+  };
+  const meeting = { kind: '领导小组会议', heldOn: '2026-02-20', minutesRef: '巡领〔2026〕3号' };
+
+  /** A process whose rectification stage opened at OPENED: every earlier stage submitted and approved. */
+  function atRectification(): InspectionProcess {
+    const process = new InspectionProcess(plan);
+    let n = 0;
+    for (const stage of STAGE_IDS.slice(0, -1)) {
+      const by = stageOwner(stage) === 'office' ? office : leaderOne;
+      const at = stage === 'post_evaluation' ? OPENED : '2026-02-01T00:00:00.000Z';
+      const submit = { stage, actor: by, requestId: `s${++n}`, comment: null };
+      process.validateSubmit(submit);
+      process.commit(process.submit(submit, at));
+      for (const role of plan.approvalChains[stage]) {
+        const actor = role === 'office' ? (by === office ? officeDeputy : office) : role === 'leading_group' ? leadingGroup : partyCommittee;
+        const decide = { stage, actor, decision: 'approve' as const, requestId: `d${++n}`, comment: null, meeting: role === 'office' ? null : meeting };
+        process.validateDecide(decide);
+        process.commit(process.decide(decide, at));
+      }
+    }
+    expect(process.current).toMatchObject({ stage: 'rectification', state: 'open', stageOpenedAt: OPENED });
+    return process;
+  }
+
+  it('notices the office once when the plan is not in by its due date, and never for a report handed in', () => {
+    const process = atRectification();
+    expect(process.watchesRectification()).toBe(true);
+    // No meeting yet: nothing is due, and the process looks again a day later.
+    expect(process.nextDeadline()).toBe(Date.parse(OPENED) + DAY);
+    const before = process.checkDeadlines(Date.parse(OPENED) + DAY, { meetingHeldOn: null, handedIn: [] });
+    expect(before.events).toEqual([]);
+    process.commit(before);
+    expect(process.nextDeadline()).toBe(Date.parse(OPENED) + 2 * DAY);
+
+    // The meeting on 3 March (China Standard Time): the round gives the plan 20 days.
+    const planDue = '2026-03-22T16:00:00.000Z';
+    const learned = process.checkDeadlines(Date.parse(OPENED) + 2 * DAY, { meetingHeldOn: '2026-03-03', handedIn: [] });
+    expect(learned.events).toEqual([]);
+    process.commit(learned);
+    expect(process.nextDeadline()).toBe(Date.parse(planDue));
+    expect(process.checkDeadlines(Date.parse(planDue) - 1, { meetingHeldOn: '2026-03-03', handedIn: [] }).events).toEqual([]);
+
+    const overdue = process.checkDeadlines(Date.parse(planDue), { meetingHeldOn: '2026-03-03', handedIn: [] });
+    expect(overdue.events).toEqual([
+      expect.objectContaining({ kind: 'overdue', stage: 'rectification', data: { record: 'rectification_plan', dueAt: planDue, meetingHeldOn: '2026-03-03' } }),
+    ]);
+    expect(overdue.notices).toEqual([
+      { kind: 'overdue', recipientRole: 'office', message: expect.stringMatching(/质监支队: the rectification_plan was due 2026-03-22T16:00:00.000Z/) },
+    ]);
+    process.commit(overdue);
+    // Noticed once; the report (45 days) is handed in before its date, so nothing more is watched.
+    const reportDue = Date.parse('2026-04-16T16:00:00.000Z');
+    expect(process.nextDeadline()).toBe(Math.min(reportDue, Date.parse(process.current.stageDueAt)));
+    const later = process.checkDeadlines(reportDue, { meetingHeldOn: '2026-03-03', handedIn: ['rectification_report'] });
+    expect(later.events.filter((e) => e.data.record)).toEqual([]);
+    process.commit(later);
+    expect(process.watchesRectification()).toBe(false);
+  });
+
+  it('carries what it learned across continue-as-new', () => {
+    const process = atRectification();
+    process.commit(process.checkDeadlines(Date.parse(OPENED) + DAY, { meetingHeldOn: '2026-03-03', handedIn: ['rectification_plan'] }));
+    const carried = new InspectionProcess(plan, structuredClone(process.snapshot()));
+    expect(carried.nextDeadline()).toBe(process.nextDeadline());
+    expect(carried.nextDeadline()).toBe(Math.min(Date.parse('2026-04-16T16:00:00.000Z'), Date.parse(process.current.stageDueAt)));
   });
 });

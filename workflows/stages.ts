@@ -74,6 +74,18 @@ export const STAGES: readonly StageDefinition[] = [
   },
 ];
 
+/**
+ * Days the target has, counted from the feedback meeting, to hand in its rectification
+ * plan (整改方案, about 30) and report (整改报告, about 60); a round may set its own.
+ */
+export const RECTIFICATION_DUE_DAYS = { rectification_plan: 30, rectification_report: 60 } as const;
+export type RectificationDueDays = Record<keyof typeof RECTIFICATION_DUE_DAYS, number>;
+
+/** When the plan or report is due: that many days after the start of the meeting's day in China Standard Time. */
+export function rectificationDueAt(meetingHeldOn: string, days: number): string {
+  return new Date(Date.parse(`${meetingHeldOn}T00:00:00+08:00`) + days * DAY_MS).toISOString();
+}
+
 export type ApprovalChains = Record<StageId, ApproverRole[]>;
 export type StageDueDays = Record<StageId, number>;
 
