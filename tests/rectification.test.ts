@@ -4,7 +4,7 @@ import type { InspectionPlan } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
 import { STAGE_IDS, resolveApprovalChains, resolveDueDays, stageOwner } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { leaderOne, leadingGroup, liaisonOne, memberOne, office, officeDeputy, partyCommittee } from './support/people.js';
+import { launchBody, leaderOne, leadingGroup, liaisonOne, memberOne, office, officeDeputy, partyCommittee } from './support/people.js';
 import { launchRound, meetingFor, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
@@ -180,6 +180,12 @@ describe('feedback and rectification, owned by the office and the target', () =>
 });
 
 describe('the target’s due dates, counted from the feedback meeting', () => {
+  it('are the round’s to set at launch, and a bad one is a 400 naming it', async () => {
+    const bad = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ rectificationDueDays: { rectification_plan: 0 } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.issues.map((i: { field: string }) => i.field)).toEqual(['body.rectificationDueDays.rectification_plan']);
+  });
+
   const DAY = 24 * 60 * 60 * 1000;
   const OPENED = '2026-03-01T02:00:00.000Z';
   const plan: InspectionPlan = {
