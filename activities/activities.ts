@@ -4,8 +4,10 @@ import type { Database } from '../db/database.js';
 import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
 import { InvariantViolation } from '../db/invariant.js';
 import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
+import { rectificationFacts } from '../db/records.repository.js';
 import { submitStage, type FrozenRecords, type StageSubmission } from '../db/stage-gate.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
+import type { RectificationFacts } from '../workflows/inspection-process.js';
 import type { RoundPlan } from '../workflows/messages.js';
 
 export interface ActivityDeps {
@@ -27,6 +29,8 @@ export function createActivities({ db }: ActivityDeps) {
     /** Checks the stage's exit criteria and, if they hold, freezes its records and records the submission. */
     submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> =>
       final(() => submitStage(db, submission)),
+    /** A read: the feedback meeting's day and which of the target's plan and report are in. */
+    rectificationFacts: (inspectionId: string): Promise<RectificationFacts> => rectificationFacts(db, inspectionId),
   };
 }
 

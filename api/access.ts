@@ -44,8 +44,12 @@ type Rule<C> = (db: Kysely<Database>, actor: Actor, context: C) => Promise<void>
 /** The widened definition, so optional fields read the same for every kind. */
 export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KINDS[kind];
 
-/** The kinds the target's liaison may see: those they write (questionnaire, rectification). */
-const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison'));
+/**
+ * The kinds the target's liaison may see: those they write (questionnaire, plan,
+ * items, report) and those the stage model shows them (`liaisonReads`); which
+ * records of those, and how much of each, the records service decides.
+ */
+const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads);
 
 /** Named in the inspection's group, as its leader or a member. */
 export function isNamedIn(inspection: InspectionView, actor: Actor): boolean {
@@ -58,7 +62,7 @@ export function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
   return inGroup && (actor.roles.includes('group_leader') || actor.roles.includes('member'));
 }
 
-function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
+export function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
   const liaison = inspection.row.target.liaison;
   return Boolean(liaison && liaison.sub === actor.sub && actor.roles.includes('liaison'));
 }
@@ -147,8 +151,11 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     }
   },
   'record.review': async (db, actor, { inspection, record }) => {
-    if (!kindRules(record.kind).reviewedBy) {
-      throw conflict(`a ${record.kind} record is not reviewed by the group leader`, { kind: record.kind });
+    const { reviewedBy } = kindRules(record.kind);
+    if (!reviewedBy) throw conflict(`a ${record.kind} record is not reviewed`, { kind: record.kind });
+    if (reviewedBy === 'office') {
+      if (!actor.roles.includes('office')) throw forbidden(`the office reviews a ${record.kind}`);
+      return;
     }
     const { row } = inspection;
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { criteriaContexts } from '../db/stage-gate.repository.js';
-import { confirmedPapers, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
+import { confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
 import { loadRoundView } from './views.js';
@@ -24,7 +24,7 @@ export class ProgressService {
       problems: 0,
       problemsByCategory: {} as Record<string, number>,
       leads: 0,
-      rectificationItems: { open: 0, done: 0, carried_over: 0 },
+      rectificationItems: { open: 0, returned: 0, accepted: 0, long_term: 0 },
       overdue: 0,
     };
     const inspections = round.inspections.map((inspection) => {
@@ -38,10 +38,7 @@ export class ProgressService {
         totals.problemsByCategory[category] = (totals.problemsByCategory[category] ?? 0) + 1;
         if (paper.data.isLead === true) totals.leads++;
       }
-      for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) {
-        const status = item.data.status as keyof typeof totals.rectificationItems;
-        if (status in totals.rectificationItems) totals.rectificationItems[status]++;
-      }
+      for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) totals.rectificationItems[itemStatus(ctx, item.id)]++;
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];
       return { ...inspection, recordCounts, unmet };

@@ -77,18 +77,49 @@ export const recordDataSchemas = {
     grade: z.enum(['excellent', 'competent', 'basically_competent', 'incompetent']),
     comment: text(5000),
   }),
-  feedback_meeting: z.object({ heldOn: day, attendees: names }),
-  rectification_item: z.object({
-    problemId: recordId,
-    measure: text(5000),
-    owner: text(200),
-    dueOn: day,
-    status: z.enum(['open', 'done', 'carried_over']).default('open'),
-    progress: z
-      .array(z.object({ on: day, note: text(5000) }))
-      .max(500)
-      .default([]),
-  }),
+  feedback_opinion: z
+    .object({
+      text: text(100_000).describe('反馈意见 as the office will issue it'),
+      problemIds: z.array(recordId).min(1).max(500).describe('the confirmed problem papers it feeds back to the target'),
+    })
+    .describe('written by the office; counts once the leading group approves it (issued); the liaison reads it only then'),
+  feedback_meeting: z
+    .object({ heldOn: day.describe('the day the plan and report deadlines count from'), attendees: names })
+    .describe('written by the office once the opinion is issued; the liaison reads it'),
+  rectification_plan: z
+    .object({ text: text(100_000).describe('整改方案'), submittedOn: day })
+    .describe(
+      "written by the target's liaison after the feedback meeting; the office reviews it: confirm accepts it, return sends it back with a note. Read by the liaison and the inspecting side",
+    ),
+  rectification_item: z
+    .object({
+      problemId: recordId.describe('a problem paper the issued feedback opinion names; one item per problem'),
+      measure: text(5000),
+      owner: text(200),
+      dueOn: day,
+      progress: z
+        .array(z.object({ on: day, note: text(5000) }))
+        .max(500)
+        .default([])
+        .describe('the target reports here; the liaison may only append entries'),
+    })
+    .describe(
+      "written by the office or the target's liaison; afterwards the liaison only appends progress. Only the office's rectification_verification closes it",
+    ),
+  rectification_verification: z
+    .object({
+      itemId: recordId.describe('the rectification item verified; one verification per item, a later verdict is an edit of it'),
+      outcome: z.enum(['accepted', 'returned', 'long_term']).describe('验收: accepted closes the item, returned sends it back, long_term (长期整改) needs nextMilestoneOn'),
+      on: day,
+      note: z.string().trim().max(5000).default(''),
+      nextMilestoneOn: day.optional().describe('required when long_term: when the item is looked at again'),
+    })
+    .refine((v) => v.outcome !== 'long_term' || v.nextMilestoneOn, { path: ['nextMilestoneOn'], message: 'is required when the outcome is long_term' })
+    .refine((v) => v.outcome !== 'returned' || v.note, { path: ['note'], message: 'is required when returning an item' })
+    .describe("the office's verification (验收) of one item; the liaison reads it"),
+  rectification_report: z
+    .object({ text: text(100_000).describe('整改报告'), submittedOn: day })
+    .describe("written by the target's liaison once its plan is accepted; the office reviews it: confirm accepts it, return sends it back with a note"),
   lead_handover: z.object({
     problemId: recordId,
     handedTo: text(200).describe('the discipline inspection body receiving it'),
@@ -117,9 +148,11 @@ export const updateRecordBody = z.object({
 });
 
 export const reviewBody = z.object({
-  decision: z.enum(['confirm', 'return']),
+  decision: z
+    .enum(['confirm', 'return'])
+    .describe("the kind's reviewer: the group leader confirms a problem paper; the office confirms (accepts) a rectification plan or report. return sends it back"),
   note: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], message: 'is required when returning a paper' });
+}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], message: 'is required when returning a record' });
 
 export const recordDecisionBody = z.object({
   decision: z.enum(['approve', 'deny']),

@@ -5,7 +5,7 @@ import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { kindRules, requireAccess, visibleKinds } from './access.js';
+import { isTargetLiaison, kindRules, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { recordDataSchemas } from './record-schemas.js';
@@ -47,14 +47,74 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
 const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
 const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
 
+/** The problem papers an issued (leading-group approved) feedback opinion names. */
+function fedBack(records: RecordRow[]): Set<string> {
+  const issued = records.filter((r) => r.kind === 'feedback_opinion' && r.decision_status === 'approved');
+  return new Set(issued.flatMap((o) => (o.data.problemIds as string[] | undefined) ?? []));
+}
+
+/** A record counts once whoever must approve or confirm it has: what `follows` waits for. */
+const counts = (r: RecordRow) =>
+  kindRules(r.kind).decidedBy ? r.decision_status === 'approved' : kindRules(r.kind).reviewedBy ? r.review_status === 'confirmed' : true;
+
 /** What is wrong with the record a reference names, or undefined when it may name it. */
-const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined) => string | undefined> = {
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
   evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
   problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
-  confirmed_problem: (found) =>
-    REFERENCE_CHECKS.problem(found) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
-  lead: (found) => REFERENCE_CHECKS.problem(found) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
+  confirmed_problem: (found, all) =>
+    REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+  lead: (found, all) => REFERENCE_CHECKS.problem(found, all) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
+  fed_back_problem: (found, all) =>
+    REFERENCE_CHECKS.problem(found, all) ?? (fedBack(all).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
+  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
 };
+
+/** JSON with its keys sorted, so values read back from jsonb compare equal to freshly parsed ones. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/**
+ * What the target's liaison is shown of a record (`liaisonReads` on the stage model):
+ * undefined when nothing; a fed-back problem paper cut down to its listed fields.
+ */
+function shownToLiaison(row: RecordRow, fedBackIds: Set<string>): RecordRow | undefined {
+  const { writers, liaisonReads } = kindRules(row.kind);
+  if (writers.includes('liaison') || liaisonReads === 'all') return row;
+  if (liaisonReads === 'approved') return row.decision_status === 'approved' ? row : undefined;
+  if (liaisonReads && fedBackIds.has(row.id)) {
+    return { ...row, data: Object.fromEntries(liaisonReads.fedBack.filter((f) => f in row.data).map((f) => [f, row.data[f]])) };
+  }
+  return undefined;
+}
+
+/** Versions carry review notes and decision comments: the liaison sees them only on the target's own kinds and the office's verdicts. */
+const liaisonSeesVersions = (kind: RecordKind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads === 'all';
+
+/**
+ * The target's liaison, editing a record that exists, may only append to the kind's
+ * `liaisonAppends` list: the measure, owner and deadline are set, and only the
+ * office's verification closes an item. `raw` is what was sent, so a field the schema
+ * would drop (a `status: done`) is refused rather than silently ignored.
+ */
+function requireLiaisonAppendOnly(kind: RecordKind, raw: unknown, data: Record<string, unknown>, before: Record<string, unknown>) {
+  const field = kindRules(kind).liaisonAppends;
+  if (!field) return;
+  const sent = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  for (const key of new Set([...Object.keys(sent), ...Object.keys(before)])) {
+    if (key === field) continue;
+    if (canonical(data[key] ?? sent[key]) !== canonical(before[key])) {
+      throw forbidden(`the target's liaison may only add ${field} entries to a ${kind}; ${key} is the office's`);
+    }
+  }
+  const earlier = (before[field] as unknown[] | undefined) ?? [];
+  const now = (data[field] as unknown[] | undefined) ?? [];
+  if (canonical(now.slice(0, earlier.length)) !== canonical(earlier)) {
+    throw forbidden(`${field} entries are appended, never changed or removed`);
+  }
+}
 
 /** The values at a reference path (`*` for each element of a list), with the field each sits in. */
 function valuesAt(data: unknown, path: string[], at: string[] = ['body', 'data']): [string, unknown][] {
@@ -88,15 +148,22 @@ async function checkReferences(
   data: Record<string, unknown>,
   recordId: string | null,
 ): Promise<void> {
-  const { references = [], aboutMember } = kindRules(kind);
-  if (references.length === 0 && !aboutMember) return;
+  const { references = [], aboutMember, follows, onePer } = kindRules(kind);
+  if (references.length === 0 && !aboutMember && !follows && !onePer) return;
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
+  if (follows && recordId === null && !records.some((r) => r.kind === follows && counts(r))) {
+    throw conflict(`a ${kind} follows the ${follows}: there is none yet that counts (approved or accepted where it needs it)`, { follows });
+  }
   for (const { path, to } of references) {
     for (const [field, id] of valuesAt(data, path.split('.'))) {
-      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)));
+      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)), records);
       if (wrong) throw invalid(field, wrong);
     }
+  }
+  if (onePer) {
+    const twin = records.find((r) => r.kind === kind && r.data[onePer] === data[onePer] && r.id !== recordId);
+    if (twin) throw conflict(`a ${kind} for that ${onePer} already exists (${twin.id}); edit that one`, { recordId: twin.id });
   }
   if (aboutMember) {
     if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
@@ -114,7 +181,7 @@ const VERDICTS = {
     change: 'reviewed',
     status: (r: RecordRow) => r.review_status,
     settled: (r: RecordRow) =>
-      conflict(`the paper is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
+      conflict(`the record is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
   },
   decision: {
     change: 'decided',
@@ -156,14 +223,20 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
     const rows = await listRecords(this.db, inspectionId, filter);
-    return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).map(toRecordView) };
+    if (kinds === 'all') return { records: rows.map(toRecordView) };
+    const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
+    const shown = rows.filter((r) => kinds.includes(r.kind)).flatMap((r) => shownToLiaison(r, ids) ?? []);
+    return { records: shown.map(toRecordView) };
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const row = await this.load(inspectionId, recordId);
-    await requireAccess(this.db, actor, 'record.read', { inspection, kind: row.kind });
-    const versions = await listRecordVersions(this.db, row.id);
+    const stored = await this.load(inspectionId, recordId);
+    await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
+    const partial = visibleKinds(inspection, actor) !== 'all';
+    const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
+    if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
+    const versions = partial && !liaisonSeesVersions(row.kind) ? [] : await listRecordVersions(this.db, row.id);
     return {
       ...toRecordView(row),
       versions: versions.map((v) => ({
@@ -186,6 +259,9 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
     const data = parseRecordData(current.kind, rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
+    if (isTargetLiaison(inspection, actor) && visibleKinds(inspection, actor) !== 'all') {
+      requireLiaisonAppendOnly(current.kind, rawData, data, current.data);
+    }
     await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
       const fresh = await findRecord(tx, inspectionId, recordId);
       if (!fresh || fresh.version !== version) {
@@ -208,7 +284,7 @@ export class RecordsService {
     return this.view(inspectionId, recordId);
   }
 
-  /** The group leader confirms or returns a problem paper ("审核把关"). */
+  /** The group leader confirms or returns a problem paper ("审核把关"); the office a rectification plan or report. */
   async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
     const inspection = await loadInspection(this.db, inspectionId);
     const record = await this.load(inspectionId, recordId);

@@ -87,6 +87,7 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], histor
     approvalChains: resolveApprovalChains(body.approvalChains),
     stageDueDays: resolveDueDays(body.stageDueDays),
     escalateAfterHours: body.escalateAfterHours,
+    rectificationDueDays: body.rectificationDueDays,
     launchedBy: actor,
     ...(historyLimit ? { historyLimit } : {}),
     inspections: body.inspections.map((inspection, position) => ({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
-import { STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
+import { RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -50,6 +50,13 @@ export const launchRoundBody = z
     stageDueDays: perStage(z.number().positive().max(3650))
       .optional()
       .describe('days each stage may stay open before it is overdue; fractions allowed'),
+    rectificationDueDays: z
+      .object({
+        rectification_plan: z.number().positive().max(3650).default(RECTIFICATION_DUE_DAYS.rectification_plan),
+        rectification_report: z.number().positive().max(3650).default(RECTIFICATION_DUE_DAYS.rectification_report),
+      })
+      .default(RECTIFICATION_DUE_DAYS)
+      .describe("days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified"),
     escalateAfterHours: z
       .number()
       .positive()

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { RectificationFacts } from '../workflows/inspection-process.js';
 import type { Actor } from '../workflows/roles.js';
 import type { RecordKind, StageId } from '../workflows/stages.js';
 import type { Database, DecisionStatus, RecordChange, ReviewStatus } from './database.js';
@@ -125,4 +126,19 @@ export async function listRecords(db: Kysely<Database>, inspectionId: string, fi
 
 export async function listRecordVersions(db: Kysely<Database>, recordId: string) {
   return db.selectFrom('record_versions').selectAll().where('record_id', '=', recordId).orderBy('version').execute();
+}
+
+/** What the inspection workflow watches the target's due dates by: the feedback meeting's day, and which documents are in. */
+export async function rectificationFacts(db: Kysely<Database>, inspectionId: string): Promise<RectificationFacts> {
+  const rows = await db
+    .selectFrom('records')
+    .select(['kind', 'data'])
+    .where('inspection_id', '=', inspectionId)
+    .where('kind', 'in', ['feedback_meeting', 'rectification_plan', 'rectification_report'])
+    .execute();
+  const meetings = rows.filter((r) => r.kind === 'feedback_meeting').map((r) => String(r.data.heldOn)).sort();
+  return {
+    meetingHeldOn: meetings[0] ?? null,
+    handedIn: (['rectification_plan', 'rectification_report'] as const).filter((kind) => rows.some((r) => r.kind === kind)),
+  };
 }

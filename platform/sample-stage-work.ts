@@ -22,6 +22,8 @@ export interface Cast {
   leadingGroup: Actor;
   /** Hears the report last. */
   partyCommittee: Actor;
+  /** The target's liaison (联络人): writes its rectification plan, items' progress and report. */
+  liaison?: Actor;
 }
 
 /** The office-side people of a sample round; each inspection gets a group of its own. */
@@ -35,6 +37,7 @@ export function sampleRound(label: string, count: number, officials: Officials, 
   const casts = Array.from({ length: count }, (_, i): Cast => ({
     leader: { sub: `${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
     members: [{ sub: `${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
+    liaison: { sub: `${label}-liaison-${i + 1}`, name: `${label}联络人${i + 1}`, roles: ['liaison'] },
     ...officials,
   }));
   const body = {
@@ -44,7 +47,11 @@ export function sampleRound(label: string, count: number, officials: Officials, 
     plannedEnd: '2025-12-31',
     focus: round.focus,
     inspections: casts.map((cast, i) => ({
-      target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
+      target: {
+        name: `${label} 被巡察单位 ${i + 1}`,
+        principalLeader: `负责人${i + 1}`,
+        liaison: { sub: cast.liaison!.sub, name: cast.liaison!.name },
+      },
       group: {
         name: `${label} 第${i + 1}巡察组`,
         leader: { sub: cast.leader.sub, name: cast.leader.name },
@@ -111,7 +118,9 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
   const list = async (kind: string) => (await ok(call(cast.office, 'GET', `${base}/records?kind=${kind}`), `list ${kind}`)).records as {
     id: string;
     data: Record<string, unknown>;
+    version: number;
     reviewStatus: string | null;
+    decisionStatus: string | null;
   }[];
   const group = [cast.leader, ...cast.members];
   const member = cast.members[0] ?? cast.leader;
@@ -213,24 +222,55 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       return;
     }
     case 'rectification': {
-      await record(cast.leader, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长', '班子成员'] });
-      for (const problem of (await list('problem')).filter((p) => p.reviewStatus === 'confirmed')) {
-        await record(cast.leader, 'rectification_item', {
-          problemId: problem.id,
+      // The office and the target own this stage; the group only hands its leads over.
+      const { liaison } = cast;
+      if (!liaison) throw new Error('walking rectification needs the target’s liaison in the cast (and in the launch body)');
+      const problems = (await list('problem')).filter((p) => p.reviewStatus === 'confirmed');
+      // Work recorded before a rejection is still there: each step only adds what is missing.
+      if (!(await list('feedback_opinion')).some((o) => o.decisionStatus === 'approved')) {
+        const opinion = await record(cast.office, 'feedback_opinion', {
+          text: '巡察发现罚没收入管理不规范等问题，请认真组织整改。',
+          problemIds: problems.filter((p) => p.data.isLead !== true).map((p) => p.id),
+        });
+        await ok(call(cast.leadingGroup, 'POST', `${base}/records/${opinion.id}/decision`, { decision: 'approve' }), 'opinion decision');
+      }
+      if (!(await list('feedback_meeting')).length) {
+        await record(cast.office, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长', '班子成员'] });
+      }
+      const accept = async (kind: string, data: unknown) => {
+        const existing = await list(kind);
+        if (existing.some((r) => r.reviewStatus === 'confirmed')) return;
+        const written = existing[0] ?? (await record(liaison, kind, data));
+        await ok(call(cast.office, 'POST', `${base}/records/${written.id}/review`, { decision: 'confirm' }), `${kind} review`);
+      };
+      await accept('rectification_plan', { text: '成立整改工作领导小组，逐项明确整改措施、责任人和时限。', submittedOn: '2022-01-15' });
+      const fedBack = new Set((await list('feedback_opinion')).filter((o) => o.decisionStatus === 'approved').flatMap((o) => o.data.problemIds as string[]));
+      const items = await list('rectification_item');
+      for (const problemId of fedBack) {
+        if (items.some((i) => i.data.problemId === problemId)) continue;
+        const item = await record(liaison, 'rectification_item', {
+          problemId,
           measure: '建立罚没收入日清月结制度',
           owner: '财务科科长',
           dueOn: '2022-03-31',
-          status: 'done',
-          progress: [{ on: '2022-02-28', note: '已全部上缴并建立台账' }],
         });
-        if (problem.data.isLead === true) {
-          await record(cast.leader, 'lead_handover', {
-            problemId: problem.id,
-            handedTo: '驻厅纪检监察组',
-            handedOn: '2021-12-25',
-            receiptRef: '纪收〔2021〕88号',
-          });
-        }
+        const progress = [{ on: '2022-02-28', note: '已全部上缴并建立台账' }];
+        await ok(call(liaison, 'PATCH', `${base}/records/${item.id}`, { data: { ...item.data, progress }, version: item.version }), 'item progress');
+        items.push(item);
+      }
+      const verified = new Set((await list('rectification_verification')).map((v) => v.data.itemId));
+      for (const item of items.filter((i) => !verified.has(i.id))) {
+        await record(cast.office, 'rectification_verification', { itemId: item.id, outcome: 'accepted', on: '2022-04-10', note: '' });
+      }
+      await accept('rectification_report', { text: '反馈问题已全部整改到位，建立长效机制。', submittedOn: '2022-02-20' });
+      const handed = new Set((await list('lead_handover')).map((h) => h.data.problemId));
+      for (const lead of problems.filter((p) => p.data.isLead === true && !handed.has(p.id))) {
+        await record(cast.leader, 'lead_handover', {
+          problemId: lead.id,
+          handedTo: '驻厅纪检监察组',
+          handedOn: '2021-12-25',
+          receiptRef: '纪收〔2021〕88号',
+        });
       }
       return;
     }

@@ -129,7 +129,7 @@ describe('who may do what', () => {
   it('shows the liaison only the kinds they take part in, and never the report', async () => {
     await expectStatuses([
       ['liaison reads rectification', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'rectification_item' }), 200],
-      ['liaison reads a problem paper', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'problem' }), 403],
+      ['liaison reads a talk', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'talk' }), 403],
       ['liaison reads the report', () => requireAccess(database.db, liaison, 'report.read', inspection), 403],
       ['undecided member reads the report', () => requireAccess(database.db, memberTwo, 'report.read', inspection), 403],
       ['auditor reads the report', () => requireAccess(database.db, auditor, 'report.read', inspection), 200],

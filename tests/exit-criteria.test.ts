@@ -18,6 +18,7 @@ const members = [
 ];
 const paper = rec('problem', { title: '罚没收入未上缴', category: '财政资金使用' });
 const lead = rec('problem', { title: '收受好处线索', category: '以权谋私', isLead: true });
+const item = rec('rectification_item', { problemId: paper.id });
 
 /** A context in which every criterion of every stage holds. */
 function complete(): CriteriaContext {
@@ -36,9 +37,12 @@ function complete(): CriteriaContext {
       rec('communication', { answers: [{ problemId: paper.id }, { problemId: lead.id }] }),
       rec('conduct_questionnaire', {}),
       ...members.map((m) => rec('inspector_evaluation', { memberSub: m.sub })),
+      rec('feedback_opinion', { problemIds: [paper.id] }, { decisionStatus: 'approved' }),
       rec('feedback_meeting', {}),
-      rec('rectification_item', { problemId: paper.id, status: 'done' }),
-      rec('rectification_item', { problemId: lead.id, status: 'carried_over' }),
+      rec('rectification_plan', {}, { reviewStatus: 'confirmed' }),
+      item,
+      rec('rectification_verification', { itemId: item.id, outcome: 'long_term' }),
+      rec('rectification_report', {}, { reviewStatus: 'confirmed' }),
       rec('lead_handover', { problemId: lead.id }),
     ],
   };
@@ -68,9 +72,13 @@ const breakOne: Record<string, (ctx: CriteriaContext) => CriteriaContext> = {
   report_section_missing: (ctx) => ({ ...ctx, reportSections: { basic_situation: '基本情况', recommendations: '  ' } }),
   questionnaire_missing: (ctx) => without(ctx, (r) => r.kind === 'conduct_questionnaire'),
   inspector_not_evaluated: (ctx) => without(ctx, (r) => r.kind === 'inspector_evaluation' && r.data.memberSub === 'gl'),
+  feedback_opinion_not_issued: (ctx) => changed(ctx, (r) => r.kind === 'feedback_opinion', { decisionStatus: 'pending' }),
   feedback_meeting_missing: (ctx) => without(ctx, (r) => r.kind === 'feedback_meeting'),
+  rectification_plan_not_accepted: (ctx) => changed(ctx, (r) => r.kind === 'rectification_plan', { reviewStatus: 'returned' }),
   problem_without_item: (ctx) => without(ctx, (r) => r.kind === 'rectification_item' && r.data.problemId === paper.id),
-  item_open: (ctx) => changed(ctx, (r) => r.kind === 'rectification_item' && r.data.problemId === lead.id, { data: { status: 'open' } }),
+  // An item the office has not verified yet (the lead's, which no opinion feeds back).
+  item_open: (ctx) => ({ ...ctx, records: [...ctx.records, rec('rectification_item', { problemId: lead.id })] }),
+  rectification_report_not_accepted: (ctx) => changed(ctx, (r) => r.kind === 'rectification_report', { reviewStatus: 'pending' }),
   lead_not_handed_over: (ctx) => without(ctx, (r) => r.kind === 'lead_handover'),
 };
 
@@ -103,7 +111,7 @@ describe('exit criteria', () => {
       communication: [],
       reporting: ['report_section_missing'],
       post_evaluation: ['questionnaire_missing', 'inspector_not_evaluated'],
-      rectification: ['feedback_meeting_missing'],
+      rectification: ['feedback_opinion_not_issued', 'feedback_meeting_missing', 'rectification_plan_not_accepted', 'rectification_report_not_accepted'],
     };
     for (const stage of STAGE_IDS) expect(unmetCriteria(stage, empty).map((u) => u.code), stage).toEqual(expected[stage]);
     // And with every criterion of a stage broken at once, each is reported.
@@ -111,8 +119,9 @@ describe('exit criteria', () => {
       const codes = EXIT_CRITERIA[stage].map((c) => c.code);
       const broken = codes.reduce((ctx, code) => breakOne[code]!(ctx), complete());
       expect(unmetCriteria(stage, broken).map((u) => u.code), stage).toEqual(
-        // Withdrawing every paper (no_problems) also leaves none unconfirmed.
-        stage === 'drafting' ? ['no_problems'] : codes,
+        // Withdrawing every paper (no_problems) also leaves none unconfirmed; an opinion not
+        // issued feeds nothing back, so no problem lacks an item.
+        stage === 'drafting' ? ['no_problems'] : stage === 'rectification' ? codes.filter((c) => c !== 'problem_without_item') : codes,
       );
     }
   });

@@ -40,7 +40,7 @@ export interface ExitCriterion {
   check(ctx: CriteriaContext): string | undefined;
 }
 
-const of = (ctx: CriteriaContext, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
+const of = (ctx: Pick<CriteriaContext, 'records'>, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
 const names = (list: { name: string }[]) => list.map((m) => m.name).join('、');
 
 /** Problem papers that stand: not withdrawn by the group. */
@@ -50,6 +50,20 @@ export function livePapers(ctx: CriteriaContext): RecordSnapshot[] {
 export function confirmedPapers(ctx: CriteriaContext): RecordSnapshot[] {
   return livePapers(ctx).filter((p) => p.reviewStatus === 'confirmed');
 }
+
+/** The problem papers an issued (approved) feedback opinion names. */
+export function fedBackProblemIds(ctx: Pick<CriteriaContext, 'records'>): Set<string> {
+  const issued = of(ctx, 'feedback_opinion').filter((o) => o.decisionStatus === 'approved');
+  return new Set(issued.flatMap((o) => (o.data.problemIds as string[] | undefined) ?? []));
+}
+
+/** Where an item stands: the office's verification (验收) is the only thing that moves it from `open`. */
+export function itemStatus(ctx: Pick<CriteriaContext, 'records'>, itemId: string): 'open' | 'accepted' | 'returned' | 'long_term' {
+  const verification = of(ctx, 'rectification_verification').find((v) => v.data.itemId === itemId);
+  return (verification?.data.outcome as 'accepted' | 'returned' | 'long_term' | undefined) ?? 'open';
+}
+
+const reviewed = (ctx: CriteriaContext, kind: RecordKind) => of(ctx, kind).some((r) => r.reviewStatus === 'confirmed');
 
 export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
   preparation: [
@@ -165,26 +179,43 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
   ],
   rectification: [
     {
+      code: 'feedback_opinion_not_issued',
+      requirement: "the office's feedback opinion (反馈意见) is approved by the leading group",
+      check: (ctx) =>
+        of(ctx, 'feedback_opinion').some((o) => o.decisionStatus === 'approved') ? undefined : 'no feedback opinion approved by the leading group',
+    },
+    {
       code: 'feedback_meeting_missing',
       requirement: 'the feedback meeting (反馈会) is recorded',
       check: (ctx) => (of(ctx, 'feedback_meeting').length ? undefined : 'no feedback meeting recorded'),
     },
     {
+      code: 'rectification_plan_not_accepted',
+      requirement: "the target's rectification plan (整改方案) is accepted by the office",
+      check: (ctx) => (reviewed(ctx, 'rectification_plan') ? undefined : 'no rectification plan accepted by the office'),
+    },
+    {
       code: 'problem_without_item',
-      requirement: 'every confirmed problem has a rectification item with an owner and a deadline',
+      requirement: 'every problem fed back has a rectification item with a measure, an owner and a deadline',
       check: (ctx) => {
         const covered = new Set(of(ctx, 'rectification_item').map((i) => i.data.problemId));
-        const missing = confirmedPapers(ctx).filter((p) => !covered.has(p.id));
+        const fedBack = fedBackProblemIds(ctx);
+        const missing = of(ctx, 'problem').filter((p) => fedBack.has(p.id) && !covered.has(p.id));
         return missing.length ? `no rectification item for: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
       },
     },
     {
       code: 'item_open',
-      requirement: 'every rectification item is done or formally carried over',
+      requirement: 'the office has verified every rectification item (验收) as accepted or long-term (长期整改)',
       check: (ctx) => {
-        const open = of(ctx, 'rectification_item').filter((i) => i.data.status !== 'done' && i.data.status !== 'carried_over');
-        return open.length ? `${open.length} rectification item(s) still open` : undefined;
+        const open = of(ctx, 'rectification_item').filter((i) => !['accepted', 'long_term'].includes(itemStatus(ctx, i.id)));
+        return open.length ? `${open.length} rectification item(s) not verified as accepted or long-term` : undefined;
       },
+    },
+    {
+      code: 'rectification_report_not_accepted',
+      requirement: "the target's rectification report (整改报告) is accepted by the office",
+      check: (ctx) => (reviewed(ctx, 'rectification_report') ? undefined : 'no rectification report accepted by the office'),
     },
     {
       code: 'lead_not_handed_over',

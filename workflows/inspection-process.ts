@@ -17,9 +17,31 @@ import type {
 } from './messages.js';
 import { REFUSAL, Refusal } from './refusal.js';
 import { decidesAtMeeting, hasRole, type Actor, type ApproverRole } from './roles.js';
-import { isFinished, nextStage, preparationDueAt, stageDueAt, stageOwner, type StageId } from './stages.js';
+import {
+  RECTIFICATION_DUE_DAYS,
+  isFinished,
+  nextStage,
+  preparationDueAt,
+  rectificationDueAt,
+  stageDueAt,
+  stageOwner,
+  type RectificationDueDays,
+  type StageId,
+} from './stages.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** Until the feedback meeting is recorded its date is unknown: the process looks once a day. */
+const RECTIFICATION_LOOK_MS = 24 * HOUR_MS;
+
+/** The target's two documents with a due date counted from the feedback meeting. */
+export type RectificationDue = keyof RectificationDueDays;
+const RECTIFICATION_DUES = Object.keys(RECTIFICATION_DUE_DAYS) as RectificationDue[];
+
+/** What the records say when the process looks: the feedback meeting's day, and which documents are in. */
+export interface RectificationFacts {
+  meetingHeldOn: string | null;
+  handedIn: RectificationDue[];
+}
 /** Results remembered for repeated request ids; older ones are answered from the database. */
 const REMEMBERED_RESULTS = 200;
 
@@ -41,9 +63,19 @@ interface Submission {
   escalated: boolean;
 }
 
+/** What the process last learned of the rectification (the records live in the database, not here). */
+interface RectificationWatch {
+  meetingHeldOn: string | null;
+  /** Documents handed in, or already noticed as overdue: nothing more to watch for them. */
+  settled: RectificationDue[];
+  lookedAt: string;
+}
+
 interface ProcessState {
   status: StageStatus;
   submission: Submission | null;
+  /** Absent until the rectification stage is first looked at. */
+  rectification?: RectificationWatch;
 }
 
 export interface InspectionSnapshot extends ProcessState {
@@ -82,7 +114,7 @@ export class InspectionProcess {
     snapshot?: InspectionSnapshot,
   ) {
     if (snapshot) {
-      this.state = { status: snapshot.status, submission: snapshot.submission };
+      this.state = { status: snapshot.status, submission: snapshot.submission, rectification: snapshot.rectification };
       this.results = new Map(snapshot.results);
     } else {
       const openedAt = plan.launchedAt;
@@ -260,11 +292,38 @@ export class InspectionProcess {
     if (!this.state.status.overdue) deadlines.push(Date.parse(this.state.status.stageDueAt));
     const escalation = escalationAt(this.state, this.plan.escalateAfterHours);
     if (escalation !== undefined) deadlines.push(escalation);
+    if (this.watchesRectification()) deadlines.push(this.nextRectificationLook());
     return deadlines.length ? Math.min(...deadlines) : undefined;
   }
 
-  /** What the clock made true at `nowMs`: the stage overdue, a submission waiting too long. */
-  checkDeadlines(nowMs: number): Transition {
+  /**
+   * While rectification is open and the target's plan or report is neither in nor
+   * noticed as overdue, the workflow reads the records' facts for `checkDeadlines`.
+   */
+  watchesRectification(): boolean {
+    const { stage, state } = this.state.status;
+    return stage === 'rectification' && state === 'open' && (this.state.rectification?.settled.length ?? 0) < RECTIFICATION_DUES.length;
+  }
+
+  private rectificationDueAt(meetingHeldOn: string, due: RectificationDue): string {
+    return rectificationDueAt(meetingHeldOn, (this.plan.rectificationDueDays ?? RECTIFICATION_DUE_DAYS)[due]);
+  }
+
+  /** The next due date still watched once the meeting is known; until then, a day after the last look. */
+  private nextRectificationLook(): number {
+    const watch = this.state.rectification;
+    const meeting = watch?.meetingHeldOn;
+    if (!meeting) return Date.parse(watch?.lookedAt ?? this.state.status.stageOpenedAt) + RECTIFICATION_LOOK_MS;
+    const open = RECTIFICATION_DUES.filter((due) => !watch.settled.includes(due));
+    return Math.min(...open.map((due) => Date.parse(this.rectificationDueAt(meeting, due))));
+  }
+
+  /**
+   * What the clock made true at `nowMs`: the stage overdue, a submission waiting too
+   * long, and with `facts` (read when `watchesRectification`), the target's plan or
+   * report past its due date.
+   */
+  checkDeadlines(nowMs: number, facts?: RectificationFacts): Transition {
     const draft = structuredCloneState(this.state);
     const at = new Date(nowMs).toISOString();
     const steps: Step[] = [];
@@ -286,6 +345,26 @@ export class InspectionProcess {
         recipientRole: 'office',
         message: `${target}: the ${stage} submission has waited on ${waitingOn} since ${draft.submission.at}`,
       });
+    }
+    if (facts && this.watchesRectification()) {
+      const watch: RectificationWatch = { meetingHeldOn: facts.meetingHeldOn, settled: [...(draft.rectification?.settled ?? [])], lookedAt: at };
+      for (const due of RECTIFICATION_DUES.filter((d) => !watch.settled.includes(d))) {
+        if (facts.handedIn.includes(due)) {
+          watch.settled.push(due);
+          continue;
+        }
+        if (!facts.meetingHeldOn) continue;
+        const dueAt = this.rectificationDueAt(facts.meetingHeldOn, due);
+        if (nowMs < Date.parse(dueAt)) continue;
+        watch.settled.push(due);
+        steps.push({ kind: 'overdue', actor: SYSTEM_ACTOR, at, data: { record: due, dueAt, meetingHeldOn: facts.meetingHeldOn } });
+        notices.push({
+          kind: 'overdue',
+          recipientRole: 'office',
+          message: `${target}: the ${due} was due ${dueAt}, counted from the feedback meeting of ${facts.meetingHeldOn}, and is not in`,
+        });
+      }
+      draft.rectification = watch;
     }
     return { ...record(draft, steps), notices, next: draft };
   }
@@ -358,5 +437,6 @@ function structuredCloneState(state: ProcessState): ProcessState {
       ...state.submission,
       decisions: state.submission.decisions.map((d) => ({ ...d })),
     },
+    ...(state.rectification ? { rectification: { ...state.rectification, settled: [...state.rectification.settled] } } : {}),
   };
 }

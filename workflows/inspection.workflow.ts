@@ -25,7 +25,7 @@ import {
 import { REFUSAL, Refusal } from './refusal.js';
 import { StepWriter } from './step-writer.js';
 
-const { recordInspectionSteps, submitStage } = proxyActivities<activities.Activities>({
+const { recordInspectionSteps, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
   // A write takes milliseconds; a short timeout lets another worker retry a crashed
   // worker's write within seconds (a retry finds what the first attempt wrote).
   startToCloseTimeout: '5 seconds',
@@ -153,7 +153,11 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
     const changed =
       deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
-    if (!changed) await record(() => process.checkDeadlines(Date.now()));
+    if (!changed) {
+      // The target's due dates count from the feedback meeting, which only the records know.
+      const facts = process.watchesRectification() ? await rectificationFacts(plan.inspectionId) : undefined;
+      await record(() => process.checkDeadlines(Date.now(), facts));
+    }
   }
 
   await condition(() => allHandlersFinished() && writer.idle);

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ApproverRole } from './roles.js';
-import type { ApprovalChains, StageDueDays, StageId } from './stages.js';
+import type { ApprovalChains, RectificationDueDays, StageDueDays, StageId } from './stages.js';
 
 export const DEFAULT_TASK_QUEUE = 'xuncha';
 
@@ -42,6 +42,8 @@ export interface InspectionPlan {
   plannedStart: string;
   /** Events after which a run continues as new; absent in plans launched before it existed. */
   historyLimit?: number;
+  /** Days from the feedback meeting to the target's plan and report; the stage model's defaults when absent. */
+  rectificationDueDays?: RectificationDueDays;
 }
 
 export interface RoundPlan {
@@ -56,9 +58,18 @@ export interface RoundPlan {
   escalateAfterHours: number;
   launchedBy: Actor;
   historyLimit?: number;
+  rectificationDueDays?: RectificationDueDays;
   inspections: Omit<
     InspectionPlan,
-    'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'plannedStart' | 'historyLimit'
+    | 'roundId'
+    | 'approvalChains'
+    | 'stageDueDays'
+    | 'escalateAfterHours'
+    | 'launchedBy'
+    | 'launchedAt'
+    | 'plannedStart'
+    | 'historyLimit'
+    | 'rectificationDueDays'
   >[];
 }
 

@@ -85,6 +85,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     launchedAt,
     plannedStart: plan.plannedStart,
     ...(plan.historyLimit ? { historyLimit: plan.historyLimit } : {}),
+    ...(plan.rectificationDueDays ? { rectificationDueDays: plan.rectificationDueDays } : {}),
   }));
   const start = (inspectionPlan: InspectionPlan) =>
     startChild(inspectionWorkflow, {

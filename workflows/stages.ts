@@ -74,6 +74,18 @@ export const STAGES: readonly StageDefinition[] = [
   },
 ];
 
+/**
+ * Days the target has, counted from the feedback meeting, to hand in its rectification
+ * plan (整改方案, about 30) and report (整改报告, about 60); a round may set its own.
+ */
+export const RECTIFICATION_DUE_DAYS = { rectification_plan: 30, rectification_report: 60 } as const;
+export type RectificationDueDays = Record<keyof typeof RECTIFICATION_DUE_DAYS, number>;
+
+/** When the plan or report is due: that many days after the start of the meeting's day in China Standard Time. */
+export function rectificationDueAt(meetingHeldOn: string, days: number): string {
+  return new Date(Date.parse(`${meetingHeldOn}T00:00:00+08:00`) + days * DAY_MS).toISOString();
+}
+
 export type ApprovalChains = Record<StageId, ApproverRole[]>;
 export type StageDueDays = Record<StageId, number>;
 
@@ -142,8 +154,12 @@ export interface RecordKindDefinition {
   writers: readonly (Role | 'group')[];
   /** A record that needs a decision (approve/deny) by this role before it counts. */
   decidedBy?: ApproverRole;
-  /** A record the group leader confirms or returns ("审核把关"). */
-  reviewedBy?: 'group_leader';
+  /**
+   * A record its reviewer confirms or returns with a note: the group leader a problem
+   * paper ("审核把关"), the office the target's rectification plan and report (to
+   * confirm is to accept them).
+   */
+  reviewedBy?: 'group_leader' | 'office';
   /** How the group learns the facts while stationed: what a problem paper cites as evidence. */
   evidence?: true;
   /**
@@ -156,10 +172,33 @@ export interface RecordKindDefinition {
   leaderFlags?: Readonly<Record<string, string>>;
   /** Record ids the data holds (`*` for each element of a list), and what each must name in the same inspection. */
   references?: readonly { path: string; to: RecordReference }[];
+  /**
+   * The kind (a key of RECORD_KINDS) that must be in and count first (approved or
+   * confirmed where it needs that): the order of the work, e.g. no plan before the
+   * feedback meeting.
+   */
+  follows?: string;
+  /** At most one record per value of this data field: the next verdict on the same thing is an edit, so a version. */
+  onePer?: string;
+  /**
+   * The one list field of the data the target's liaison may add entries to once the
+   * record exists; every other field stays as written, so the target reports progress
+   * but never changes what it must do or closes it.
+   */
+  liaisonAppends?: string;
+  /**
+   * What the target's liaison reads of a kind it does not write: `all` records,
+   * those `approved` (an opinion once issued), or only those an issued feedback
+   * opinion names (`fedBack`), showing only the fields listed and no review history.
+   */
+  liaisonReads?: 'all' | 'approved' | { fedBack: readonly string[] };
 }
 
-/** What a referenced id must name: an evidence record, a problem paper, a confirmed one, or one flagged as a lead. */
-export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead';
+/**
+ * What a referenced id must name: an evidence record, a problem paper, a confirmed
+ * one, one flagged as a lead, one an issued feedback opinion names, or a rectification item.
+ */
+export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead' | 'fed_back_problem' | 'rectification_item';
 
 export const RECORD_KINDS = {
   briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
@@ -192,6 +231,8 @@ export const RECORD_KINDS = {
     // Withdrawing a finding drops it from the report: the group leader's call, not a member's.
     leaderFlags: { withdrawn: 'withdraw a problem paper or restore it' },
     references: [{ path: 'evidence.*', to: 'evidence' }],
+    // The target learns the finding, not how it was found or who said what.
+    liaisonReads: { fedBack: ['category', 'title', 'facts', 'characterization', 'basis'] },
   },
   communication: {
     stage: 'communication',
@@ -210,12 +251,53 @@ export const RECORD_KINDS = {
     writers: ['office'],
     aboutMember: { self: false },
   },
-  feedback_meeting: { stage: 'rectification', title: { zh: '反馈会', en: 'Feedback meeting' }, writers: ['group'] },
+  // Feedback and rectification belong to the office and the target: the group has
+  // usually been disbanded by now, and it must not judge the rectification of its own findings.
+  feedback_opinion: {
+    stage: 'rectification',
+    title: { zh: '反馈意见', en: 'Feedback opinion' },
+    writers: ['office'],
+    decidedBy: 'leading_group',
+    references: [{ path: 'problemIds.*', to: 'confirmed_problem' }],
+    liaisonReads: 'approved',
+  },
+  feedback_meeting: {
+    stage: 'rectification',
+    title: { zh: '反馈会', en: 'Feedback meeting' },
+    writers: ['office'],
+    follows: 'feedback_opinion',
+    liaisonReads: 'all',
+  },
+  rectification_plan: {
+    stage: 'rectification',
+    title: { zh: '整改方案', en: 'Rectification plan' },
+    writers: ['liaison'],
+    reviewedBy: 'office',
+    follows: 'feedback_meeting',
+  },
   rectification_item: {
     stage: 'rectification',
     title: { zh: '整改事项', en: 'Rectification item' },
-    writers: ['group', 'liaison'],
-    references: [{ path: 'problemId', to: 'problem' }],
+    writers: ['office', 'liaison'],
+    references: [{ path: 'problemId', to: 'fed_back_problem' }],
+    follows: 'feedback_meeting',
+    onePer: 'problemId',
+    liaisonAppends: 'progress',
+  },
+  rectification_verification: {
+    stage: 'rectification',
+    title: { zh: '整改验收', en: 'Rectification verification' },
+    writers: ['office'],
+    references: [{ path: 'itemId', to: 'rectification_item' }],
+    onePer: 'itemId',
+    liaisonReads: 'all',
+  },
+  rectification_report: {
+    stage: 'rectification',
+    title: { zh: '整改报告', en: 'Rectification report' },
+    writers: ['liaison'],
+    reviewedBy: 'office',
+    follows: 'rectification_plan',
   },
   lead_handover: {
     stage: 'rectification',

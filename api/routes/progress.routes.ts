@@ -20,7 +20,9 @@ const progressView = z.object({
     problems: z.number(),
     problemsByCategory: z.record(z.string(), z.number()),
     leads: z.number(),
-    rectificationItems: z.object({ open: z.number(), done: z.number(), carried_over: z.number() }),
+    rectificationItems: z
+      .object({ open: z.number(), returned: z.number(), accepted: z.number(), long_term: z.number() })
+      .describe("items by the office's verification (验收); open until it verifies them"),
     overdue: z.number(),
   }),
 });
