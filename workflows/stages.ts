@@ -140,8 +140,10 @@ export interface RecordKindDefinition {
   stage: StageId;
   title: { zh: string; en: string };
   writers: readonly (Role | 'group')[];
-  /** A record that needs a decision (approve/deny) by this role before it counts. */
+  /** A record that needs a decision by this role before it counts. */
   decidedBy?: ApproverRole;
+  /** The answers its decision takes and the status each leaves; approve/reject unless listed. */
+  decisionAnswers?: Readonly<Record<string, DecidedStatus>>;
   /** A record the group leader confirms or returns ("审核把关"). */
   reviewedBy?: 'group_leader';
   /** How the group learns the facts while stationed: what a problem paper cites as evidence. */
@@ -158,6 +160,10 @@ export interface RecordKindDefinition {
   references?: readonly { path: string; to: RecordReference }[];
 }
 
+/** What a decided record says: a request approved or rejected; a member recused (需回避) or not (无需回避). */
+export type DecidedStatus = 'approved' | 'rejected' | 'recused' | 'not_recused';
+export const DEFAULT_DECISION_ANSWERS: Readonly<Record<string, DecidedStatus>> = { approve: 'approved', reject: 'rejected' };
+
 /** What a referenced id must name: an evidence record, a problem paper, a confirmed one, or one flagged as a lead. */
 export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead';
 
@@ -168,6 +174,8 @@ export const RECORD_KINDS = {
     title: { zh: '回避申报', en: 'Recusal declaration' },
     writers: ['group'],
     decidedBy: 'office',
+    // The answer says what it means: 需回避 keeps the member out at once, 无需回避 lets them work.
+    decisionAnswers: { recused: 'recused', not_recused: 'not_recused' },
     aboutMember: { self: true },
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
