@@ -75,9 +75,11 @@ export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | Reco
   return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
 }
 
+const RECUSED = 'the office recused you from this inspection (需回避)';
+
 /**
- * A member whose recusal declaration is undecided, or whom the office did not allow,
- * is kept out of the inspection's records (回避).
+ * A member whose recusal declaration is undecided, or whom the office recused, is
+ * kept out of the inspection's records (回避).
  */
 async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
   const declarations = await db
@@ -90,9 +92,7 @@ async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: str
   if (declarations.some((d) => d.decision_status === 'pending')) {
     return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
-  if (declarations.some((d) => d.decision_status === 'recused')) {
-    return 'the office recused you from this inspection (回避)';
-  }
+  if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
   return undefined;
 }
 
@@ -141,7 +141,11 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (seesAllRounds(actor)) return;
     if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
   },
-  'inspection.read': (_db, actor, inspection) => requireInspectionReader(inspection, actor),
+  'inspection.read': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    // 需回避 takes the member off the inspection altogether, not only off its records.
+    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+  },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     await requireNotRecused(db, inspection.row.id, actor);
