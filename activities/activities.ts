@@ -1,14 +1,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { recordGroupChange } from '../db/group-changes.repository.js';
 import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
 import { InvariantViolation } from '../db/invariant.js';
-import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
+import { decideProposedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import { rectificationFacts } from '../db/records.repository.js';
 import { submitStage, type FrozenRecords, type StageSubmission } from '../db/stage-gate.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RectificationFacts } from '../workflows/inspection-process.js';
-import type { RoundPlan } from '../workflows/messages.js';
+import type { AuthoriseRoundInput, GroupChange } from '../workflows/messages.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -22,10 +23,16 @@ export interface ActivityDeps {
  */
 export function createActivities({ db }: ActivityDeps) {
   return {
-    recordRoundLaunched: (input: { plan: RoundPlan; launchedAt: string }): Promise<void> =>
-      final(() => insertLaunchedRound(db, input.plan, input.launchedAt)),
+    /** Records the leading group's approval and writes the launch; a retry finds the step by its request id. */
+    authoriseRound: ({ roundId, requestId, actor, comment, meeting, version, at }: AuthoriseRoundInput & { roundId: string; at: string }) =>
+      final(() =>
+        decideProposedRound(db, { roundId, verdict: 'approved', version, step: { kind: 'approved', actor, at, comment, meeting, requestId } }),
+      ),
     recordRoundStatus: (change: RoundStatusChange): Promise<void> => final(() => recordRoundStatus(db, change)),
     recordInspectionSteps: (steps: InspectionSteps): Promise<void> => final(() => appendInspectionSteps(db, steps)),
+    /** The `group_changed` step and the group it leaves, in one transaction. */
+    recordGroupChange: (input: { steps: InspectionSteps; change: GroupChange }): Promise<void> =>
+      final(() => recordGroupChange(db, input.steps, input.change)),
     /** Checks the stage's exit criteria and, if they hold, freezes its records and records the submission. */
     submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> =>
       final(() => submitStage(db, submission)),

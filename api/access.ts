@@ -14,6 +14,9 @@ import type { Inspection, RoundView } from './views.js';
 /** Permissions a role grants by itself, wherever it is used. */
 const ROLE_PERMISSIONS = {
   'round.launch': ['office'],
+  // 严格按授权和方案开展工作: the leading group authorises each round.
+  'round.authorise': ['leading_group'],
+  'inspection.change_group': ['office'],
   'round.cancel': ['office'],
   'round.progress': ['office', 'leading_group', 'auditor'],
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
@@ -76,9 +79,11 @@ export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | Reco
   return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
 }
 
+const RECUSED = 'the office recused you from this inspection (需回避)';
+
 /**
- * A member whose recusal declaration is undecided, or whom the office did not allow,
- * is kept out of the inspection's records (回避).
+ * A member whose recusal declaration is undecided, or whom the office recused, is
+ * kept out of the inspection's records (回避).
  */
 async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
   const declarations = await db
@@ -91,9 +96,7 @@ async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: str
   if (declarations.some((d) => d.decision_status === 'pending')) {
     return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
-  if (declarations.some((d) => d.decision_status === 'denied')) {
-    return 'the office recused you from this inspection (回避)';
-  }
+  if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
   return undefined;
 }
 
@@ -120,12 +123,33 @@ async function requireRecordReader(db: Kysely<Database>, inspection: Inspection,
   throw forbidden('you are not a member of this inspection’s group');
 }
 
+/**
+ * Nobody confirms their own paper: one the group leader wrote is confirmed by a deputy
+ * group leader (副组长), or by the office when the group has none.
+ */
+async function requireLeadersReviewer(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
+  const { row } = inspection;
+  const deputies = inspection.members.filter((m) => m.is_deputy);
+  if (deputies.length === 0) {
+    if (actor.roles.includes('office')) return;
+    throw forbidden(`${row.group_name} has no deputy group leader, so the office confirms the papers its leader ${row.leader_name} wrote`);
+  }
+  if (!deputies.some((d) => d.sub === actor.sub) || !isGroupPerson(inspection, actor)) {
+    throw forbidden(`a paper the group leader ${row.leader_name} wrote is confirmed by a deputy group leader: ${deputies.map((d) => d.name).join(', ')}`);
+  }
+  await requireNotRecused(db, row.id, actor);
+}
+
 const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   'round.read': (_db, actor, round) => {
     if (seesAllRounds(actor)) return;
     if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
   },
-  'inspection.read': (_db, actor, inspection) => requireInspectionReader(inspection, actor),
+  'inspection.read': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    // 需回避 takes the member off the inspection altogether, not only off its records.
+    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+  },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     await requireNotRecused(db, inspection.row.id, actor);
@@ -158,6 +182,8 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
       return;
     }
     const { row } = inspection;
+    if (record.created_by_sub === actor.sub) throw forbidden('nobody confirms their own problem paper; another reviewer must');
+    if (record.created_by_sub === row.leader_sub) return requireLeadersReviewer(db, inspection, actor);
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
       throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
     }

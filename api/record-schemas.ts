@@ -150,14 +150,18 @@ export const updateRecordBody = z.object({
 export const reviewBody = z.object({
   decision: z
     .enum(['confirm', 'return'])
-    .describe("the kind's reviewer: the group leader confirms a problem paper; the office confirms (accepts) a rectification plan or report. return sends it back"),
+    .describe("review verbs are confirm / return. The group leader confirms a problem paper (one the leader wrote: a deputy group leader, or the office when there is none); the office confirms (accepts) a rectification plan or report. return sends it back with a note"),
   note: z.string().trim().max(5000).default(''),
 }).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], message: 'is required when returning a record' });
 
 export const recordDecisionBody = z.object({
-  decision: z.enum(['approve', 'deny']),
+  decision: z
+    .enum(['approve', 'reject', 'recused', 'not_recused'])
+    .describe(
+      'a major-matter request (leading group): approve / reject. A recusal declaration (office): recused (需回避: the member loses access to the inspection at once) / not_recused (无需回避)',
+    ),
   comment: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision === 'approve' || r.comment.length > 0, { path: ['comment'], message: 'is required when denying' });
+}).refine((r) => r.decision !== 'reject' || r.comment.length > 0, { path: ['comment'], message: 'is required when rejecting' });
 
 const actorView = z.object({ sub: z.string(), name: z.string() });
 
@@ -173,7 +177,10 @@ export const recordView = z.object({
   updatedBy: actorView,
   updatedAt: z.iso.datetime(),
   reviewStatus: z.enum(['pending', 'confirmed', 'returned']).nullable(),
-  decisionStatus: z.enum(['pending', 'approved', 'denied']).nullable(),
+  decisionStatus: z
+    .enum(['pending', 'approved', 'rejected', 'recused', 'not_recused'])
+    .nullable()
+    .describe('a request: approved / rejected; a recusal declaration: recused / not_recused'),
 });
 
 export const recordVersionView = z.object({

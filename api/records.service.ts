@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
-import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isTargetLiaison, kindRules, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
@@ -293,12 +293,17 @@ export class RecordsService {
     return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
   }
 
-  /** The office decides a recusal declaration, the leading group a major-matter request. */
-  async decide(actor: Actor, inspectionId: string, recordId: string, decision: 'approve' | 'deny', comment: string) {
+  /**
+   * The office decides a recusal declaration (recused / not_recused), the leading group
+   * a major-matter request (approve / reject): each kind's answers say what they mean.
+   */
+  async decide(actor: Actor, inspectionId: string, recordId: string, decision: string, comment: string) {
     const inspection = await loadInspection(this.db, inspectionId);
     const record = await this.load(inspectionId, recordId);
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
-    const decisionStatus: DecisionStatus = decision === 'approve' ? 'approved' : 'denied';
+    const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
+    const decisionStatus: DecisionStatus | undefined = answers[decision];
+    if (!decisionStatus) throw invalid('body.decision', `a ${record.kind} is decided ${Object.keys(answers).join(' or ')}`);
     return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
   }
 

@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findInspection } from '../db/inspections.repository.js';
 import { findRound } from '../db/rounds.repository.js';
-import type { ApprovalChains } from '../workflows/stages.js';
+import type { RoundPlan } from '../workflows/messages.js';
+import { RECTIFICATION_DUE_DAYS, type ApprovalChains } from '../workflows/stages.js';
 import { notFound } from './errors.js';
 import type { InspectionView } from './schemas.js';
 
-type RoundRow = Omit<NonNullable<Awaited<ReturnType<typeof findRound>>>, 'inspections'>;
+type RoundRow = Omit<NonNullable<Awaited<ReturnType<typeof findRound>>>, 'inspections' | 'authorisation' | 'proposal'>;
 type Stored<T, Timestamps extends keyof T> = Omit<T, Timestamps> & { [K in Timestamps]: Date | string };
 type InspectionRow = Stored<Omit<NonNullable<Awaited<ReturnType<typeof findInspection>>>, 'members' | 'round'>, 'stage_opened_at' | 'stage_due_at'>;
-type MemberRow = { sub: string; name: string; home_unit: string | null; is_leader: boolean };
+type MemberRow = { sub: string; name: string; home_unit: string | null; is_leader: boolean; is_deputy?: boolean };
 
 // Rows nested as JSON carry timestamps as text; top-level rows carry Dates.
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -30,6 +31,7 @@ export function toInspectionView(row: InspectionRow, chains: ApprovalChains, mem
       name: row.group_name,
       leader: { sub: row.leader_sub, name: row.leader_name },
       members: members.filter((m) => !m.is_leader).map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.home_unit })),
+      deputies: members.filter((m) => m.is_deputy).map((m) => ({ sub: m.sub, name: m.name })),
     },
     stage: row.stage,
     state: row.state,
@@ -58,6 +60,7 @@ export function toRoundSummary(round: RoundRow) {
     approvalChains: round.approval_chains,
     stageDueDays: round.stage_due_days,
     escalateAfterHours: round.escalate_after_hours,
+    version: round.version,
   };
 }
 
@@ -66,10 +69,44 @@ export type RoundView = Awaited<ReturnType<typeof loadRoundView>>;
 export async function loadRoundView(db: Kysely<Database>, roundId: string) {
   const found = await findRound(db, roundId);
   if (!found) throw notFound(`round ${roundId}`);
-  const { inspections, ...round } = found;
+  const { inspections, authorisation, proposal, ...round } = found;
   return {
     ...toRoundSummary(round),
+    plan: proposal && planOf(proposal),
+    authorisation: authorisation.map((step) => ({
+      seq: step.seq,
+      kind: step.kind,
+      version: step.version,
+      actor: { sub: step.actor_sub, name: step.actor_name },
+      at: iso(step.at),
+      comment: step.comment,
+      meeting: step.meeting,
+      requestId: step.request_id,
+    })),
     inspections: inspections.map(({ members, ...row }) => toInspectionView(row, round.approval_chains, members)),
+  };
+}
+
+/** A stored plan in the shape the office sends it (ids and the proposer left out). */
+export function planOf(plan: RoundPlan) {
+  return {
+    name: plan.name,
+    year: plan.year,
+    plannedStart: plan.plannedStart,
+    plannedEnd: plan.plannedEnd,
+    focus: plan.focus,
+    approvalChains: plan.approvalChains,
+    stageDueDays: plan.stageDueDays,
+    escalateAfterHours: plan.escalateAfterHours,
+    rectificationDueDays: plan.rectificationDueDays ?? { ...RECTIFICATION_DUE_DAYS },
+    inspections: plan.inspections.map(({ target, group }) => ({
+      target: { name: target.name, principalLeader: target.principalLeader, extensions: target.extensions, ...(target.liaison ? { liaison: target.liaison } : {}) },
+      group: {
+        name: group.name,
+        leader: group.leader,
+        members: group.members.map((m) => ({ sub: m.sub, name: m.name, ...(m.homeUnit ? { homeUnit: m.homeUnit } : {}) })),
+      },
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { RecordSnapshot } from '../workflows/exit-criteria.js';
-import type { InspectionEventKind, InspectionState, RoundStatus, Target, TransitionResult } from '../workflows/messages.js';
+import type { InspectionEventKind, InspectionState, Meeting, RoundPlan, RoundStatus, Target, TransitionResult } from '../workflows/messages.js';
 import type { ApproverRole } from '../workflows/roles.js';
 import type { ApprovalChains, RecordKind, StageDueDays, StageId, WrittenReportSection } from '../workflows/stages.js';
 
@@ -11,7 +11,8 @@ import type { ApprovalChains, RecordKind, StageDueDays, StageId, WrittenReportSe
 export type ReviewStatus = NonNullable<RecordSnapshot['reviewStatus']>;
 export type DecisionStatus = NonNullable<RecordSnapshot['decisionStatus']>;
 export type RecordChange = 'created' | 'edited' | 'reviewed' | 'decided';
-export type RoundEventKind = 'launched' | Exclude<RoundStatus, 'active'>;
+export type RoundEventKind = 'launched' | 'completed' | 'cancelled';
+export type AuthorisationStepKind = 'proposed' | 'edited' | 'rejected' | 'approved';
 export type NotificationKind = 'overdue' | 'escalation';
 
 /**
@@ -21,6 +22,7 @@ export type NotificationKind = 'overdue' | 'escalation';
 export interface Database {
   rounds: RoundTable;
   round_events: RoundEventTable;
+  round_authorisation_steps: RoundAuthorisationStepTable;
   inspections: InspectionTable;
   inspection_members: InspectionMemberTable;
   inspection_events: InspectionEventTable;
@@ -50,6 +52,25 @@ export interface RoundTable {
   status: RoundStatus;
   status_changed_at: Timestamp;
   status_reason: string | null;
+  /** The plan as last proposed or edited; null for rounds launched before proposals existed. */
+  proposal: JSONColumnType<RoundPlan | null, string | null, string | null>;
+  /** Bumped by each edit of the proposal: an edit naming an older one is refused. */
+  version: Generated<number>;
+}
+
+export interface RoundAuthorisationStepTable {
+  round_id: string;
+  seq: number;
+  kind: AuthorisationStepKind;
+  version: number;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  at: Timestamp;
+  comment: string | null;
+  meeting: JSONColumnType<Meeting | null, string | null, string | null>;
+  request_id: string | null;
+  plan: JSONColumnType<RoundPlan | null, string | null, string | null>;
 }
 
 export interface RoundEventTable {
@@ -89,6 +110,7 @@ export interface InspectionMemberTable {
   name: string;
   home_unit: string | null;
   is_leader: boolean;
+  is_deputy: Generated<boolean>;
 }
 
 export interface InspectionEventTable {

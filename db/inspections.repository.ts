@@ -22,7 +22,7 @@ export function membersOf(eb: ExpressionBuilder<Database, 'inspections'>) {
   return jsonArrayFrom(
     eb
       .selectFrom('inspection_members')
-      .select(['inspection_members.sub', 'inspection_members.name', 'inspection_members.home_unit', 'inspection_members.is_leader'])
+      .select(['inspection_members.sub', 'inspection_members.name', 'inspection_members.home_unit', 'inspection_members.is_leader', 'inspection_members.is_deputy'])
       .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
       .orderBy('inspection_members.is_leader', 'desc')
       .orderBy('inspection_members.sub'),

@@ -63,15 +63,21 @@ export function sampleRound(label: string, count: number, officials: Officials, 
 }
 
 /**
- * Launches a round as the office does, through the public API, and answers with the
- * launched round (201 expected). Every test, the cluster tier and the benchmark launch
- * through here, so a change to how a round gets started (for example an authorisation
- * step) is made once.
+ * Launches a round as it is done: the office proposes it, the leading group approves
+ * it at a meeting, through the public API; answers with the active round. Every test,
+ * the cluster tier and the benchmark launch through here. The approval's request id
+ * comes from the round's, so repeating a launch (same requestId) repeats nothing.
  */
 export async function launchRound(call: ApiCall, officials: Pick<Officials, 'office' | 'leadingGroup'>, body: unknown) {
-  const launched = await call(officials.office, 'POST', '/api/v1/rounds', body);
-  if (launched.status !== 201) throw new Error(`launching the round answered ${launched.status}: ${JSON.stringify(launched.body)}`);
-  return launched.body;
+  const proposed = await call(officials.office, 'POST', '/api/v1/rounds', body);
+  if (proposed.status !== 201) throw new Error(`proposing the round answered ${proposed.status}: ${JSON.stringify(proposed.body)}`);
+  const approved = await call(officials.leadingGroup, 'POST', `/api/v1/rounds/${proposed.body.id}/decisions`, {
+    decision: 'approve',
+    requestId: `approve-${proposed.body.id}`,
+    meeting: { ...sampleMeeting('leading_group'), minutesRef: '巡领〔2021〕3号' },
+  });
+  if (approved.status !== 200) throw new Error(`approving the round answered ${approved.status}: ${JSON.stringify(approved.body)}`);
+  return approved.body;
 }
 
 /** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
@@ -134,7 +140,7 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       const declared = new Set((await list('recusal_declaration')).map((d) => d.data.memberSub));
       for (const person of group.filter((p) => !declared.has(p.sub))) {
         const declaration = await record(person, 'recusal_declaration', { memberSub: person.sub, hasRelation: false });
-        await ok(call(cast.office, 'POST', `${base}/records/${declaration.id}/decision`, { decision: 'approve' }), 'recusal decision');
+        await ok(call(cast.office, 'POST', `${base}/records/${declaration.id}/decision`, { decision: 'not_recused' }), 'recusal decision');
       }
       await record(cast.leader, 'work_plan', {
         focus: ['行政执法', '财政资金使用', '选人用人'],

@@ -79,8 +79,10 @@ const asRole = (role: Role): Actor => ({ sub: `someone-${role}`, name: role, rol
 
 describe('who may do what', () => {
   it('lets only the office launch and cancel rounds, and the office, leading group and auditors follow progress or read raw histories', async () => {
-    const allowed: Record<'round.launch' | 'round.cancel' | 'round.progress' | 'inspection.raw_history', Role[]> = {
+    const allowed: Record<'round.launch' | 'round.authorise' | 'inspection.change_group' | 'round.cancel' | 'round.progress' | 'inspection.raw_history', Role[]> = {
       'round.launch': ['office'],
+      'round.authorise': ['leading_group'],
+      'inspection.change_group': ['office'],
       'round.cancel': ['office'],
       'round.progress': ['office', 'leading_group', 'auditor'],
       'inspection.raw_history': ['office', 'leading_group', 'auditor'],

@@ -162,9 +162,9 @@ describe('a recusal decision sent again', () => {
     const declared = await send(memberOne, 'POST', records(id), { kind: 'recusal_declaration', data: { memberSub: memberOne.sub, hasRelation: false } });
     const key = rid('decision');
     const url = `${records(id)}/${declared.body.id}/decision`;
-    const first = await send(office, 'POST', url, { decision: 'approve' }, key);
+    const first = await send(office, 'POST', url, { decision: 'not_recused' }, key);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await send(office, 'POST', url, { decision: 'approve' }, key)).toEqual({ ...first, replayed: true });
-    expect((await send(office, 'POST', url, { decision: 'approve' })).status).toBe(409);
+    expect(await send(office, 'POST', url, { decision: 'not_recused' }, key)).toEqual({ ...first, replayed: true });
+    expect((await send(office, 'POST', url, { decision: 'not_recused' })).status).toBe(409);
   });
 });

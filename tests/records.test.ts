@@ -257,8 +257,8 @@ describe('recusal (回避)', () => {
     const wrongRole = await h.call(leadingGroup, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'approve' });
     expect(wrongRole.status).toBe(403);
 
-    const denied = await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'deny', comment: '应当回避' });
-    expect(denied.body.decisionStatus).toBe('denied');
+    const recused = await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'recused', comment: '应当回避' });
+    expect(recused.body.decisionStatus).toBe('recused');
     expect((await h.call(memberOne, 'GET', records(id))).status).toBe(403);
     expect((await h.call(leaderOne, 'GET', records(id))).status).toBe(200);
   });
@@ -270,7 +270,7 @@ describe('recusal (回避)', () => {
       kind: 'recusal_declaration',
       data: { memberSub: memberOne.sub, hasRelation: true, relation: '曾在该单位挂职' },
     });
-    await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'approve', comment: '挂职已满三年，无需回避' });
+    await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'not_recused', comment: '挂职已满三年，无需回避' });
     expect((await h.call(memberOne, 'GET', records(id))).status).toBe(200);
   });
 });

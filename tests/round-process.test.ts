@@ -209,8 +209,14 @@ describe('who may act', () => {
     expect(badToken.statusCode).toBe(401);
     expect(badToken.json()).toMatchObject({ error: 'unauthorized' });
 
-    // 403: a member may not launch, a leader may not submit another group's stage.
+    // 403: a member may not propose a round nor the office authorise one, a leader may not submit another group's stage.
     expect((await h.call(memberOne, 'POST', '/api/v1/rounds', launchBody())).status).toBe(403);
+    const authorisedByOffice = await h.call(office, 'POST', `/api/v1/rounds/${round.id}/decisions`, {
+      decision: 'approve',
+      requestId: rid('x'),
+      meeting: meetingFor('leading_group'),
+    });
+    expect(authorisedByOffice.status).toBe(403);
     const otherGroup = await submit(leaderOne, theirs.id, { stage: 'preparation', requestId: rid('x') });
     expect(otherGroup.status).toBe(403);
     const memberSubmits = await submit(memberOne, mine.id, { stage: 'preparation', requestId: rid('x') });
@@ -311,6 +317,9 @@ describe('who may act', () => {
     ]);
     const shorter = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['leading_group', 'party_committee'] } }));
     expect(shorter.status).toBe(201);
+    // A proposal: the round starts only when the leading group approves it (tests/authority.test.ts).
+    expect(shorter.body).toMatchObject({ status: 'proposed', inspections: [] });
+    expect(shorter.body.plan.approvalChains.reporting).toEqual(['leading_group', 'party_committee']);
   });
 
   it('counts preparation’s days from the planned start when the round is launched before it', async () => {

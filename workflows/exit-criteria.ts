@@ -7,6 +7,7 @@
 import {
   BRIEFING_SOURCES,
   WRITTEN_REPORT_SECTIONS,
+  type DecidedStatus,
   type RecordKind,
   type StageId,
   type WrittenReportSection,
@@ -18,7 +19,7 @@ export interface RecordSnapshot {
   // Record data is validated at the API's edge; here it is read by field name.
   data: Record<string, unknown>;
   reviewStatus: 'pending' | 'confirmed' | 'returned' | null;
-  decisionStatus: 'pending' | 'approved' | 'denied' | null;
+  decisionStatus: 'pending' | DecidedStatus | null;
 }
 
 export interface CriteriaContext {
@@ -89,7 +90,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       code: 'recusal_undecided',
       requirement: 'the office has decided every recusal declaration',
       check: (ctx) => {
-        const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus !== 'approved' && d.decisionStatus !== 'denied');
+        const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus === 'pending');
         return pending.length ? `${pending.length} recusal declaration(s) wait for the office's decision` : undefined;
       },
     },
@@ -114,7 +115,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       code: 'major_matter_undecided',
       requirement: 'no major-matter request (重大事项请示) is left undecided',
       check: (ctx) => {
-        const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus !== 'approved' && m.decisionStatus !== 'denied');
+        const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus === 'pending');
         return open.length ? `${open.length} major-matter request(s) wait for the leading group's decision` : undefined;
       },
     },

@@ -7,6 +7,8 @@
  */
 import type {
   CancelInput,
+  ChangeGroupInput,
+  CurrentGroup,
   DecideStageInput,
   InspectionEvent,
   InspectionEventKind,
@@ -76,6 +78,8 @@ interface ProcessState {
   submission: Submission | null;
   /** Absent until the rectification stage is first looked at. */
   rectification?: RectificationWatch;
+  /** The group as the office last changed it: who may submit, and who may not decide. */
+  group: CurrentGroup;
 }
 
 export interface InspectionSnapshot extends ProcessState {
@@ -114,7 +118,7 @@ export class InspectionProcess {
     snapshot?: InspectionSnapshot,
   ) {
     if (snapshot) {
-      this.state = { status: snapshot.status, submission: snapshot.submission, rectification: snapshot.rectification };
+      this.state = { status: snapshot.status, submission: snapshot.submission, rectification: snapshot.rectification, group: snapshot.group };
       this.results = new Map(snapshot.results);
     } else {
       const openedAt = plan.launchedAt;
@@ -130,6 +134,13 @@ export class InspectionProcess {
           seq: 0,
         },
         submission: null,
+        group: {
+          name: plan.group.name,
+          leader: plan.group.leader,
+          members: plan.group.members,
+          deputies: [],
+          liaison: plan.target.liaison,
+        },
       };
       this.results = new Map();
     }
@@ -137,6 +148,10 @@ export class InspectionProcess {
 
   get current(): StageStatus {
     return { ...this.state.status };
+  }
+
+  get group(): CurrentGroup {
+    return structuredCloneState(this.state).group;
   }
 
   get finished(): boolean {
@@ -171,7 +186,7 @@ export class InspectionProcess {
 
   validateSubmit(input: SubmitStageInput): void {
     if (this.results.has(input.requestId)) return;
-    const { group } = this.plan;
+    const { group } = this.state;
     if (stageOwner(input.stage) === 'office') {
       if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, `the office submits the ${input.stage} stage`);
       // The office evaluates the group and feeds back its findings: nobody of the group may do it for them.
@@ -212,7 +227,7 @@ export class InspectionProcess {
       this.refuse(REFUSAL.forbidden, 'you may not decide on a submission you made');
     }
     // Nobody decides on the work of a group they belong to, whatever other roles they hold.
-    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.plan.group.name} may not decide on its stages`);
+    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.state.group.name} may not decide on its stages`);
     if (submission.decisions.some((d) => d.by.sub === input.actor.sub)) {
       this.refuse(REFUSAL.forbidden, 'you already decided on this submission at an earlier level of its chain');
     }
@@ -275,6 +290,59 @@ export class InspectionProcess {
     };
     const opened = record(draft, [{ kind: 'stage_opened', ...step, comment: null, data: { after: closed } }]);
     return this.answer(input.requestId, 'decision', [...approval.events, ...opened.events], draft);
+  }
+
+  /** The office changes the group after launch; each change names people who can be checked against the group now. */
+  validateChangeGroup(input: ChangeGroupInput): void {
+    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'only the inspection office changes a group');
+    if (this.finished) this.refuse(REFUSAL.conflict, `the inspection is ${this.state.status.state}; its group no longer changes`);
+    const { change } = input;
+    const { group } = this.state;
+    const isMember = (sub: string) => group.members.some((m) => m.sub === sub);
+    const taken = (sub: string) => sub === group.leader.sub || isMember(sub);
+    const invalid = (field: string, message: string) => this.refuse(REFUSAL.invalidInput, message, { field });
+    switch (change.kind) {
+      case 'replace_member':
+        if (!isMember(change.memberSub)) invalid('body.change.memberSub', `${change.memberSub} is not a member of ${group.name}`);
+        if (taken(change.by.sub)) invalid('body.change.by.sub', `${change.by.sub} is already in ${group.name}`);
+        return;
+      case 'add_member':
+        if (taken(change.member.sub)) invalid('body.change.member.sub', `${change.member.sub} is already in ${group.name}`);
+        return;
+      case 'name_deputy':
+        if (!isMember(change.memberSub)) invalid('body.change.memberSub', `${change.memberSub} is not a member of ${group.name}`);
+        if (group.deputies.includes(change.memberSub)) this.refuse(REFUSAL.conflict, `${change.memberSub} is already a deputy group leader`);
+        return;
+      case 'set_liaison':
+        if (taken(change.liaison.sub)) invalid('body.change.liaison.sub', 'the target’s liaison cannot be a member of the group inspecting it');
+        return;
+    }
+  }
+
+  /** The `group_changed` step, with the change, the reason and the group it leaves. */
+  changeGroup(input: ChangeGroupInput, now: string): Transition {
+    const draft = structuredCloneState(this.state);
+    const { change } = input;
+    const group = draft.group;
+    switch (change.kind) {
+      case 'replace_member':
+        group.members = group.members.map((m) => (m.sub === change.memberSub ? { ...change.by } : m));
+        group.deputies = group.deputies.filter((sub) => sub !== change.memberSub);
+        break;
+      case 'add_member':
+        group.members.push({ ...change.member });
+        break;
+      case 'name_deputy':
+        group.deputies.push(change.memberSub);
+        break;
+      case 'set_liaison':
+        group.liaison = { ...change.liaison };
+        break;
+    }
+    const steps = record(draft, [
+      { kind: 'group_changed', actor: input.actor, at: now, comment: input.reason, requestId: input.requestId, data: { change, group: { ...group } } },
+    ]);
+    return { ...steps, next: draft };
   }
 
   cancel(input: CancelInput, now: string): Transition {
@@ -381,7 +449,7 @@ export class InspectionProcess {
   }
 
   private inGroup(actor: Actor): boolean {
-    const { group } = this.plan;
+    const { group } = this.state;
     return actor.sub === group.leader.sub || group.members.some((m) => m.sub === actor.sub);
   }
 
@@ -431,7 +499,14 @@ function escalationAt(state: ProcessState, escalateAfterHours: number): number |
 
 /** A deep copy, so a preview never touches the committed state (plain data only). */
 function structuredCloneState(state: ProcessState): ProcessState {
+  const { group } = state;
   return {
+    group: {
+      ...group,
+      members: group.members.map((m) => ({ ...m })),
+      deputies: [...group.deputies],
+      liaison: group.liaison && { ...group.liaison },
+    },
     status: { ...state.status, submittedBy: state.status.submittedBy && { ...state.status.submittedBy } },
     submission: state.submission && {
       ...state.submission,

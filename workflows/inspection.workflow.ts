@@ -14,6 +14,7 @@ import type { InspectionSteps } from '../db/history.repository.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
   cancelInspectionSignal,
+  changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
   submitStageUpdate,
@@ -25,7 +26,7 @@ import {
 import { REFUSAL, Refusal } from './refusal.js';
 import { StepWriter } from './step-writer.js';
 
-const { recordInspectionSteps, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
+const { recordInspectionSteps, recordGroupChange, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
   // A write takes milliseconds; a short timeout lets another worker retry a crashed
   // worker's write within seconds (a retry finds what the first attempt wrote).
   startToCloseTimeout: '5 seconds',
@@ -128,6 +129,19 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         return transition.result!;
       }),
     { validator: (input) => whenSettled(() => process.validateDecide(input)) },
+  );
+
+  setHandler(
+    changeGroupUpdate,
+    (input) =>
+      writer.run(async () => {
+        asFailure(() => process.validateChangeGroup(input));
+        const transition = process.changeGroup(input, now());
+        await asRequestFailure(recordGroupChange({ steps: stepsOf(transition), change: input.change }));
+        process.commit(transition);
+        return { requestId: input.requestId, seq: transition.next.status.seq, group: process.group };
+      }),
+    { validator: (input) => asFailure(() => process.validateChangeGroup(input)) },
   );
 
   setHandler(cancelInspectionSignal, (input) => {

@@ -152,8 +152,10 @@ export interface RecordKindDefinition {
   stage: StageId;
   title: { zh: string; en: string };
   writers: readonly (Role | 'group')[];
-  /** A record that needs a decision (approve/deny) by this role before it counts. */
+  /** A record that needs a decision by this role before it counts. */
   decidedBy?: ApproverRole;
+  /** The answers its decision takes and the status each leaves; approve/reject unless listed. */
+  decisionAnswers?: Readonly<Record<string, DecidedStatus>>;
   /**
    * A record its reviewer confirms or returns with a note: the group leader a problem
    * paper ("审核把关"), the office the target's rectification plan and report (to
@@ -194,6 +196,10 @@ export interface RecordKindDefinition {
   liaisonReads?: 'all' | 'approved' | { fedBack: readonly string[] };
 }
 
+/** What a decided record says: a request approved or rejected; a member recused (需回避) or not (无需回避). */
+export type DecidedStatus = 'approved' | 'rejected' | 'recused' | 'not_recused';
+export const DEFAULT_DECISION_ANSWERS: Readonly<Record<string, DecidedStatus>> = { approve: 'approved', reject: 'rejected' };
+
 /**
  * What a referenced id must name: an evidence record, a problem paper, a confirmed
  * one, one flagged as a lead, one an issued feedback opinion names, or a rectification item.
@@ -207,6 +213,8 @@ export const RECORD_KINDS = {
     title: { zh: '回避申报', en: 'Recusal declaration' },
     writers: ['group'],
     decidedBy: 'office',
+    // The answer says what it means: 需回避 keeps the member out at once, 无需回避 lets them work.
+    decisionAnswers: { recused: 'recused', not_recused: 'not_recused' },
     aboutMember: { self: true },
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
