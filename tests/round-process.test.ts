@@ -400,12 +400,12 @@ describe('a step the database can never store', () => {
     await recordWork(h, id, 'preparation', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     expect(submitted.status).toBe(200);
-    // A name PostgreSQL cannot store (NUL), as an identity provider might send it: the
-    // write is refused for good, so it must not be retried for ever.
-    const unstorable = { sub: 'lg-nul', name: '李\u0000书记', roles: ['leading_group' as const] };
-    const refused = await h.call(unstorable, 'POST', `/api/v1/inspections/${id}/decisions`, {
+    // Text PostgreSQL cannot store (a NUL in the comment; names with one are refused at
+    // the token already): the write is refused for good, so it must not be retried for ever.
+    const refused = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
       decision: 'approve',
+      comment: '同意\u0000',
       requestId: rid('d'),
       meeting: meetingFor('leading_group'),
     });
