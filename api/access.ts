@@ -4,7 +4,7 @@
  * allows, the context is what the rule needs to know (the inspection, the record).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, DecisionStatus } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
 import { RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
@@ -30,6 +30,7 @@ interface ContextOf {
   'round.read': RoundView;
   'inspection.read': Inspection;
   'inspection.submit': Inspection;
+  'inspection.progress': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
@@ -71,6 +72,9 @@ function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
 export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
   return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
 }
+
+/** The states of a member's recusal declaration that keep them out of the inspection (see `recusalBlock`). */
+export const KEPT_OUT: DecisionStatus[] = ['pending', 'denied'];
 
 /**
  * A member whose recusal declaration is undecided, or whom the office did not allow,
@@ -122,6 +126,11 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
   },
   'inspection.read': (_db, actor, inspection) => requireInspectionReader(inspection, actor),
+  // A recused member sees nothing of the inspection's work, its progress included.
+  'inspection.progress': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection.row.id, actor);
+  },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     await requireNotRecused(db, inspection.row.id, actor);

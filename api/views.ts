@@ -35,6 +35,11 @@ export function toTransitionView(result: TransitionResult, leaderSub: string) {
   };
 }
 
+/** How people name an inspection: the group and its target (第一巡察组巡察××局). */
+export function inspectionName(row: { group_name: string; target: { name: string } }): string {
+  return `${row.group_name}巡察${row.target.name}`;
+}
+
 /** An inspection as the API shows it; `members` are its group's, leader included. */
 export function toInspectionView(row: InspectionRow, chains: ApprovalChains, members: MemberRow[]): InspectionView {
   return {
