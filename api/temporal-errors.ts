@@ -39,7 +39,7 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
 function toDetailsView(details: unknown): unknown {
   if (!details || typeof details !== 'object' || !('awaitingRole' in details)) return details;
   const { awaitingRole, ...rest } = details as { awaitingRole: unknown };
-  return { ...rest, waitingOn: awaitingRole ? { role: awaitingRole } : null };
+  return awaitingRole ? { ...rest, waitingOn: { role: awaitingRole } } : rest;
 }
 
 export function toApiError(error: unknown): ApiError | undefined {
