@@ -4,7 +4,7 @@
  * allows, the context is what the rule needs to know (the inspection, the record).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, DecisionStatus } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
 import { RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
@@ -33,6 +33,7 @@ interface ContextOf {
   'round.read': RoundView;
   'inspection.read': Inspection;
   'inspection.submit': Inspection;
+  'inspection.progress': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
@@ -80,6 +81,8 @@ export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | Reco
 }
 
 const RECUSED = 'the office recused you from this inspection (需回避)';
+/** The states of a member's recusal declaration that keep them out of the inspection (see `recusalBlock`). */
+export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
 
 /**
  * A member whose recusal declaration is undecided, or whom the office recused, is
@@ -149,6 +152,11 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     requireInspectionReader(inspection, actor);
     // 需回避 takes the member off the inspection altogether, not only off its records.
     if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+  },
+  // A recused member sees nothing of the inspection's work, its progress included.
+  'inspection.progress': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection.row.id, actor);
   },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);

@@ -20,6 +20,7 @@ import { recordRoutes } from './routes/records.routes.js';
 import { progressRoutes } from './routes/progress.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import { taskRoutes } from './routes/tasks.routes.js';
 
 export interface AppOptions {
   services: Services;
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(recordRoutes);
       await v1.register(reportRoutes);
       await v1.register(progressRoutes);
+      await v1.register(taskRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -9,11 +9,12 @@ export const errorResponse = z
   .object({
     error: z.string().describe('a stable machine-readable code'),
     message: z.string().describe('a sentence for a person'),
-    details: z.unknown().optional(),
-    unmet: z
-      .array(z.object({ code: z.string(), message: z.string() }))
+    details: z
+      .unknown()
       .optional()
-      .describe('with exit_criteria_unmet: every unmet exit criterion of the stage'),
+      .describe(
+        'what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage',
+      ),
   })
   .describe('Error');
 export type ErrorBody = z.infer<typeof errorResponse>;
@@ -38,8 +39,6 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
-    /** Fields that stand beside error/message in the body (e.g. `unmet`). */
-    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -146,7 +145,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply
         .code(error.statusCode)
-        .send({ error: error.code, message: error.message, details: error.details, ...error.extra });
+        .send({ error: error.code, message: error.message, details: error.details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';

@@ -1,12 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { criteriaContexts } from '../db/stage-gate.repository.js';
-import { confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
+import { criteriaContext, criteriaContexts } from '../db/stage-gate.repository.js';
+import { EXIT_CRITERIA, confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
-import { requireAccess } from './access.js';
-import { loadRoundView } from './views.js';
+import { STAGES } from '../workflows/stages.js';
+import { requireAccess, visibleKinds } from './access.js';
+import { inspectionName, loadInspection, loadRoundView } from './views.js';
 
 const EMPTY: CriteriaContext = { records: [], members: [], reportSections: {} };
+
+/** Counts of the records by kind, of the kinds in `visible`. */
+function countByKind(ctx: CriteriaContext, visible: 'all' | string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of ctx.records) {
+    if (visible === 'all' || visible.includes(record.kind)) counts[record.kind] = (counts[record.kind] ?? 0) + 1;
+  }
+  return counts;
+}
 
 /** What the office watches ("巡察办要及时跟踪巡察工作进展情况"): two queries for a whole round. */
 export class ProgressService {
@@ -29,8 +39,7 @@ export class ProgressService {
     };
     const inspections = round.inspections.map((inspection) => {
       const ctx = contexts.get(inspection.id) ?? EMPTY;
-      const recordCounts: Record<string, number> = {};
-      for (const record of ctx.records) recordCounts[record.kind] = (recordCounts[record.kind] ?? 0) + 1;
+      const recordCounts = countByKind(ctx, 'all');
       const papers = confirmedPapers(ctx);
       totals.problems += papers.length;
       for (const paper of papers) {
@@ -44,5 +53,38 @@ export class ProgressService {
       return { ...inspection, recordCounts, unmet };
     });
     return { roundId: round.id, name: round.name, status: round.status, inspections, totals };
+  }
+
+  /**
+   * One inspection's progress, for its group and everyone who reads it: a leader sees
+   * what the open stage still lacks before submitting, never from a refusal.
+   */
+  async ofInspection(actor: Actor, inspectionId: string) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'inspection.progress', inspection);
+    const { view, row, round } = inspection;
+    const ctx = await criteriaContext(this.db, inspectionId);
+    // A finished inspection has no stage to leave; a submitted one shows what its submission met.
+    const live = view.state === 'open' || view.state === 'submitted';
+    const criteria = live
+      ? EXIT_CRITERIA[view.stage].map((criterion) => {
+          const missing = criterion.check(ctx);
+          return { code: criterion.code, requirement: criterion.requirement, met: missing === undefined, missing: missing ?? null };
+        })
+      : [];
+    return {
+      inspection: { id: view.id, name: inspectionName(row) },
+      round: { id: round.id, name: round.name },
+      stage: view.stage,
+      stageTitle: STAGES.find((s) => s.id === view.stage)!.title,
+      state: view.state,
+      stageOpenedAt: view.stageOpenedAt,
+      dueAt: view.dueAt,
+      overdue: view.overdue,
+      waitingOn: view.waitingOn,
+      readyToSubmit: view.state === 'open' && criteria.every((c) => c.met),
+      criteria,
+      recordCounts: countByKind(ctx, visibleKinds(inspection, actor)),
+    };
   }
 }

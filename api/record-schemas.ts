@@ -165,6 +165,13 @@ export const recordDecisionBody = z.object({
 
 const actorView = z.object({ sub: z.string(), name: z.string() });
 
+const verdictView = z.object({
+  status: z.string().describe('the verdict given then: confirmed or returned for a review, the decision for a request'),
+  note: z.string().nullable(),
+  by: actorView,
+  at: z.iso.datetime(),
+});
+
 export const recordView = z.object({
   id: z.uuid(),
   inspectionId: z.uuid(),
@@ -181,6 +188,8 @@ export const recordView = z.object({
     .enum(['pending', 'approved', 'rejected', 'recused', 'not_recused'])
     .nullable()
     .describe('a request: approved / rejected; a recusal declaration: recused / not_recused'),
+  review: verdictView.nullable().describe('the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review'),
+  decision: verdictView.nullable().describe('the latest decision on the request, with its comment'),
 });
 
 export const recordVersionView = z.object({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
-import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isTargetLiaison, kindRules, requireAccess, visibleKinds } from './access.js';
@@ -12,8 +12,18 @@ import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
+type VerdictRow = Awaited<ReturnType<typeof latestVerdicts>>[number];
 
-export function toRecordView(row: RecordRow) {
+/** The latest review or decision of a record, as it shows on the record: status, note, by whom, when. */
+function toVerdict(row: VerdictRow | undefined, status: string | null) {
+  if (!row || !status) return null;
+  return { status, note: row.note, by: { sub: row.actor_sub, name: row.actor_name }, at: new Date(row.at).toISOString() };
+}
+
+export function toRecordView(row: RecordRow, verdicts: VerdictRow[] = []) {
+  const latest = (change: VerdictRow['change']) => verdicts.find((v) => v.record_id === row.id && v.change === change);
+  const review = latest('reviewed');
+  const decision = latest('decided');
   return {
     id: row.id,
     inspectionId: row.inspection_id,
@@ -27,6 +37,8 @@ export function toRecordView(row: RecordRow) {
     updatedAt: new Date(row.updated_at).toISOString(),
     reviewStatus: row.review_status,
     decisionStatus: row.decision_status,
+    review: toVerdict(review, review?.review_status ?? null),
+    decision: toVerdict(decision, decision?.decision_status ?? null),
   };
 }
 
@@ -91,6 +103,12 @@ function shownToLiaison(row: RecordRow, fedBackIds: Set<string>): RecordRow | un
 }
 
 /** Versions carry review notes and decision comments: the liaison sees them only on the target's own kinds and the office's verdicts. */
+/** Review notes and decisions the liaison sees: on the records whose versions it sees (its own documents), never the group's internal ones. */
+function liaisonVerdicts(rows: RecordRow[], verdicts: VerdictRow[]): VerdictRow[] {
+  const seen = new Set(rows.filter((r) => liaisonSeesVersions(r.kind)).map((r) => r.id));
+  return verdicts.filter((v) => seen.has(v.record_id));
+}
+
 const liaisonSeesVersions = (kind: RecordKind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads === 'all';
 
 /**
@@ -222,11 +240,11 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const rows = await listRecords(this.db, inspectionId, filter);
-    if (kinds === 'all') return { records: rows.map(toRecordView) };
+    const [rows, verdicts] = await Promise.all([listRecords(this.db, inspectionId, filter), latestVerdicts(this.db, inspectionId)]);
+    if (kinds === 'all') return { records: rows.map((r) => toRecordView(r, verdicts)) };
     const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
     const shown = rows.filter((r) => kinds.includes(r.kind)).flatMap((r) => shownToLiaison(r, ids) ?? []);
-    return { records: shown.map(toRecordView) };
+    return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
@@ -236,9 +254,13 @@ export class RecordsService {
     const partial = visibleKinds(inspection, actor) !== 'all';
     const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
     if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
-    const versions = partial && !liaisonSeesVersions(row.kind) ? [] : await listRecordVersions(this.db, row.id);
+    const [versions, allVerdicts] = await Promise.all([
+      partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
+      latestVerdicts(this.db, inspectionId, row.id),
+    ]);
+    const verdicts = partial ? liaisonVerdicts([row], allVerdicts) : allVerdicts;
     return {
-      ...toRecordView(row),
+      ...toRecordView(row, verdicts),
       versions: versions.map((v) => ({
         version: v.version,
         change: v.change,
@@ -337,6 +359,8 @@ export class RecordsService {
   }
 
   private async view(inspectionId: string, recordId: string) {
-    return toRecordView(await this.load(inspectionId, recordId));
+    // Sequential: inside an idempotent write this runs on the write's one transaction.
+    const row = await this.load(inspectionId, recordId);
+    return toRecordView(row, await latestVerdicts(this.db, inspectionId, recordId));
   }
 }

@@ -24,7 +24,7 @@ export interface Report {
   round: { id: string; name: string };
   target: { name: string; principalLeader: string; extensions: { name: string; principalLeader: string }[] };
   group: { name: string; leader: string; members: string[] };
-  sections: Record<WrittenReportSection, { text: string; version: number; updatedBy: string; updatedAt: string } | null>;
+  sections: Record<WrittenReportSection, { text: string; version: number; updatedBy: { sub: string; name: string }; updatedAt: string } | null>;
   mainProblems: { category: string; problems: ReportProblem[] }[];
   leads: { problemId: string; title: string; persons: string[]; handedTo: string | null; handedOn: string | null }[];
   generatedAt: string;
@@ -85,7 +85,7 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
         return [
           s,
           latest
-            ? { text: latest.text, version: latest.version, updatedBy: latest.actor_name, updatedAt: new Date(latest.at).toISOString() }
+            ? { text: latest.text, version: latest.version, updatedBy: { sub: latest.actor_sub, name: latest.actor_name }, updatedAt: new Date(latest.at).toISOString() }
             : null,
         ];
       }),

@@ -31,7 +31,16 @@ function perStage<T extends z.ZodType>(value: T) {
     .strict();
 }
 
-export const person = z.object({ sub: text(200), name: text(200) });
+export const person = z.object({ sub: text(200), name: text(200) }).describe('a person: always { sub, name }');
+
+/** Whose move it is, in the one shape every waiting item has. */
+export const waitingOn = z
+  .object({
+    role: role,
+    sub: z.string().optional().describe('the one person it waits on; absent when anyone holding the role may act'),
+  })
+  .describe('a waiting item: the role it waits on and, when one person must act, who');
+export type WaitingOn = z.infer<typeof waitingOn>;
 
 /** The plan of a round: what the office proposes, edits, and the leading group approves. */
 const roundPlanFields = z.object({
@@ -156,11 +165,8 @@ export const inspectionView = z.object({
   dueAt: z.iso.datetime(),
   overdue: z.boolean(),
   approvalChain: z.array(approverRole).describe("the current stage's chain"),
-  waitingOn: z
-    .object({ role: role, sub: z.string().nullable() })
-    .nullable()
-    .describe('whose move it is: the group leader while open, the next approver once submitted'),
-  submittedBy: z.string().nullable(),
+  waitingOn: waitingOn.nullable().describe('whose move it is: the stage owner while open, the next approver once submitted'),
+  submittedBy: person.nullable().describe('who submitted the stage, while it waits on its approvers'),
 });
 export type InspectionView = z.infer<typeof inspectionView>;
 
@@ -238,10 +244,10 @@ export const decisionBody = z
 export const stageStatusView = z.object({
   stage: stageId,
   state: inspectionState,
-  awaitingRole: approverRole.nullable(),
+  waitingOn: waitingOn.nullable().describe('whose move it is now: the stage owner while open, the next approver once submitted'),
   submittedBy: person.nullable(),
-  stageOpenedAt: z.string(),
-  stageDueAt: z.string(),
+  stageOpenedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
   overdue: z.boolean(),
   seq: z.number(),
 });

@@ -42,10 +42,17 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
   }
 }
 
+/** The process names whose move it is as a bare role; the API's one shape for that is `waitingOn`. */
+function toDetailsView(details: unknown): unknown {
+  if (!details || typeof details !== 'object' || !('awaitingRole' in details)) return details;
+  const { awaitingRole, ...rest } = details as { awaitingRole: unknown };
+  return awaitingRole ? { ...rest, waitingOn: { role: awaitingRole } } : rest;
+}
+
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
-    const details = failure.details?.[0];
+    const details = toDetailsView(failure.details?.[0]);
     if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
     if (failure.type === REFUSAL.invalidInput) {
@@ -56,8 +63,7 @@ export function toApiError(error: unknown): ApiError | undefined {
       return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
     }
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
-      const unmet = (details as { unmet?: unknown } | undefined)?.unmet ?? [];
-      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details, { unmet });
+      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details);
     }
   }
   if (error instanceof WorkflowNotFoundError) {

@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findInspection } from '../db/inspections.repository.js';
 import { findRound } from '../db/rounds.repository.js';
-import type { RoundPlan } from '../workflows/messages.js';
-import { RECTIFICATION_DUE_DAYS, type ApprovalChains } from '../workflows/stages.js';
+import type { InspectionState, RoundPlan, TransitionResult } from '../workflows/messages.js';
+import type { ApproverRole } from '../workflows/roles.js';
+import { RECTIFICATION_DUE_DAYS, stageOwner, type ApprovalChains, type StageId } from '../workflows/stages.js';
 import { notFound } from './errors.js';
-import type { InspectionView } from './schemas.js';
+import type { InspectionView, WaitingOn } from './schemas.js';
 
 type RoundRow = Omit<NonNullable<Awaited<ReturnType<typeof findRound>>>, 'inspections' | 'authorisation' | 'proposal'>;
 type Stored<T, Timestamps extends keyof T> = Omit<T, Timestamps> & { [K in Timestamps]: Date | string };
@@ -15,14 +16,32 @@ type MemberRow = { sub: string; name: string; home_unit: string | null; is_leade
 // Rows nested as JSON carry timestamps as text; top-level rows carry Dates.
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+/**
+ * Whose move it is: while open the stage's owner (the group's own leader, or anyone
+ * in the office for the stages it owns), once submitted the approver due next.
+ */
+export function waitingOnOf(stage: StageId, state: InspectionState, awaitingRole: ApproverRole | null, leaderSub: string): WaitingOn | null {
+  if (state === 'open') return stageOwner(stage) === 'group_leader' ? { role: 'group_leader', sub: leaderSub } : { role: 'office' };
+  if (state === 'submitted' && awaitingRole) return { role: awaitingRole };
+  return null;
+}
+
+/** What a submission or decision answers: the workflow's status in the API's shapes. */
+export function toTransitionView(result: TransitionResult, leaderSub: string) {
+  const { awaitingRole, stageDueAt, ...status } = result.status;
+  return {
+    ...result,
+    status: { ...status, waitingOn: waitingOnOf(status.stage, status.state, awaitingRole, leaderSub), dueAt: stageDueAt },
+  };
+}
+
+/** How people name an inspection: the group and its target (第一巡察组巡察××局). */
+export function inspectionName(row: { group_name: string; target: { name: string } }): string {
+  return `${row.group_name}巡察${row.target.name}`;
+}
+
 /** An inspection as the API shows it; `members` are its group's, leader included. */
 export function toInspectionView(row: InspectionRow, chains: ApprovalChains, members: MemberRow[]): InspectionView {
-  const waitingOn =
-    row.state === 'open'
-      ? { role: 'group_leader' as const, sub: row.leader_sub }
-      : row.state === 'submitted' && row.awaiting_role
-        ? { role: row.awaiting_role, sub: null }
-        : null;
   return {
     id: row.id,
     roundId: row.round_id,
@@ -39,8 +58,9 @@ export function toInspectionView(row: InspectionRow, chains: ApprovalChains, mem
     dueAt: iso(row.stage_due_at),
     overdue: row.overdue,
     approvalChain: chains[row.stage] ?? [],
-    waitingOn,
-    submittedBy: row.submitted_by_sub,
+    waitingOn: waitingOnOf(row.stage, row.state, row.awaiting_role, row.leader_sub),
+    submittedBy:
+      row.state === 'submitted' && row.submitted_by_sub ? { sub: row.submitted_by_sub, name: row.submitted_by_name ?? row.submitted_by_sub } : null,
   };
 }
 

@@ -142,3 +142,31 @@ export async function rectificationFacts(db: Kysely<Database>, inspectionId: str
     handedIn: (['rectification_plan', 'rectification_report'] as const).filter((kind) => rows.some((r) => r.kind === kind)),
   };
 }
+
+/**
+ * Each record's latest review and latest decision, with the note and who gave it: a
+ * returned paper shows why on the record itself. One query for an inspection's records.
+ */
+export async function latestVerdicts(db: Kysely<Database>, inspectionId: string, recordId?: string) {
+  let query = db
+    .selectFrom('record_versions')
+    .innerJoin('records', 'records.id', 'record_versions.record_id')
+    .distinctOn(['record_versions.record_id', 'record_versions.change'])
+    .select([
+      'record_versions.record_id',
+      'record_versions.change',
+      'record_versions.review_status',
+      'record_versions.decision_status',
+      'record_versions.note',
+      'record_versions.actor_sub',
+      'record_versions.actor_name',
+      'record_versions.at',
+    ])
+    .where('records.inspection_id', '=', inspectionId)
+    .where('record_versions.change', 'in', ['reviewed', 'decided'])
+    .orderBy('record_versions.record_id')
+    .orderBy('record_versions.change')
+    .orderBy('record_versions.version', 'desc');
+  if (recordId) query = query.where('record_versions.record_id', '=', recordId);
+  return query.execute();
+}

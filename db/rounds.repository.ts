@@ -5,7 +5,7 @@ import type { Meeting, RoundPlan, RoundStatus } from '../workflows/messages.js';
 import { preparationDueAt } from '../workflows/stages.js';
 import type { AuthorisationStepKind, Database, RoundEventKind } from './database.js';
 import { InvariantViolation } from './invariant.js';
-import { membersOf } from './inspections.repository.js';
+import { membersOf, submitterNameOf } from './inspections.repository.js';
 
 /** Writes a launched round and its inspections. Idempotent: a retry finds the rows and adds none. */
 export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan, launchedAt: string): Promise<void> {
@@ -284,7 +284,7 @@ export async function findRound(db: Kysely<Database>, roundId: string) {
         eb
           .selectFrom('inspections')
           .selectAll('inspections')
-          .select((inner) => membersOf(inner))
+          .select((inner) => [membersOf(inner), submitterNameOf(inner)])
           .whereRef('inspections.round_id', '=', 'rounds.id')
           .orderBy('inspections.position'),
       ).as('inspections'),

@@ -91,6 +91,18 @@ export function approverOf(role: ApproverRole, stage: StageId, cast: Cast): Acto
   return role === 'leading_group' ? cast.leadingGroup : cast.partyCommittee;
 }
 
+/** A stage's status as a submission or decision answers it. */
+export interface TransitionStatus {
+  stage: string;
+  state: string;
+  waitingOn: { role: string; sub?: string } | null;
+}
+
+/** The approver a submitted stage waits on, or null once nothing waits on an approver. */
+export function approverDue(status: TransitionStatus): ApproverRole | null {
+  return status.state === 'submitted' && status.waitingOn ? (status.waitingOn.role as ApproverRole) : null;
+}
+
 /** The meeting a collective body decides at in the sample rounds. */
 export function sampleMeeting(role: 'leading_group' | 'party_committee') {
   return { kind: role === 'leading_group' ? '领导小组会议' : '书记专题会', heldOn: '2021-12-10', minutesRef: '巡领〔2021〕7号' };

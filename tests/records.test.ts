@@ -32,8 +32,8 @@ describe('recording a stage', () => {
     const refused = await submit(id, 'preparation');
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('exit_criteria_unmet');
-    expect(refused.body.unmet.map((u: { code: string }) => u.code)).toEqual(['briefings_missing', 'recusal_undeclared', 'work_plan_missing']);
-    expect(refused.body.unmet[0].message).toContain('discipline, organization, finance, audit, petition');
+    expect(refused.body.details.unmet.map((u: { code: string }) => u.code)).toEqual(['briefings_missing', 'recusal_undeclared', 'work_plan_missing']);
+    expect(refused.body.details.unmet[0].message).toContain('discipline, organization, finance, audit, petition');
 
     // One criterion alone: everything but the audit briefing.
     await recordWork(h, id, 'preparation', leaderOne);
@@ -138,7 +138,7 @@ describe('recording a stage', () => {
     const returned = await h.call(leaderOne, 'POST', `${records(id)}/${good.body.id}/review`, { decision: 'return', note: '定性依据需补充' });
     expect(returned.body.reviewStatus).toBe('returned');
     const refused = await submit(id, 'drafting');
-    expect(refused.body.unmet.map((u: { code: string }) => u.code)).toEqual(['problem_unconfirmed']);
+    expect(refused.body.details.unmet.map((u: { code: string }) => u.code)).toEqual(['problem_unconfirmed']);
   });
 });
 

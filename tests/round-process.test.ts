@@ -89,7 +89,7 @@ describe('approvals', () => {
       comment: '工作方案未列明重点监督内容',
     });
     expect(rejected.status).toBe(200);
-    expect(rejected.body.status).toMatchObject({ stage: 'preparation', state: 'open', awaitingRole: null });
+    expect(rejected.body.status).toMatchObject({ stage: 'preparation', state: 'open', waitingOn: { role: 'group_leader', sub: leaderOne.sub } });
 
     const view = await h.call(leaderOne, 'GET', `/api/v1/inspections/${id}`);
     expect(view.body).toMatchObject({ stage: 'preparation', state: 'open' });
@@ -114,7 +114,7 @@ describe('approvals', () => {
     }
     await recordWork(h, id, 'reporting', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'reporting', requestId: rid('s') });
-    expect(submitted.body.status.awaitingRole).toBe('office');
+    expect(submitted.body.status.waitingOn).toEqual({ role: 'office' });
 
     // The leading group may not jump the queue.
     const early = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
@@ -124,10 +124,10 @@ describe('approvals', () => {
       requestId: rid('early'),
     });
     expect(early.status).toBe(403);
-    expect(early.body.details).toMatchObject({ stage: 'reporting', state: 'submitted', awaitingRole: 'office' });
+    expect(early.body.details).toMatchObject({ stage: 'reporting', state: 'submitted', waitingOn: { role: 'office' } });
 
     const first = await h.call(office, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'reporting', decision: 'approve', requestId: rid('a') });
-    expect(first.body.status).toMatchObject({ state: 'submitted', awaitingRole: 'leading_group' });
+    expect(first.body.status).toMatchObject({ state: 'submitted', waitingOn: { role: 'leading_group' } });
     const pending = await h.call(leadingGroup, 'GET', '/api/v1/approvals?status=pending');
     expect(pending.body.approvals.map((a: { id: string }) => a.id)).toContain(id);
 
@@ -230,7 +230,7 @@ describe('who may act', () => {
     // 409: wrong stage, nothing submitted yet.
     const wrongStage = await submit(leaderOne, mine.id, { stage: 'drafting', requestId: rid('x') });
     expect(wrongStage.status).toBe(409);
-    expect(wrongStage.body.details).toEqual({ stage: 'preparation', state: 'open', awaitingRole: null });
+    expect(wrongStage.body.details).toEqual({ stage: 'preparation', state: 'open' });
     const noSubmission = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${mine.id}/decisions`, {
       meeting: meetingFor('leading_group'),
       stage: 'preparation',

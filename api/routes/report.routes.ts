@@ -4,10 +4,10 @@ import { WRITTEN_REPORT_SECTIONS } from '../../workflows/stages.js';
 import { commonErrors } from '../errors.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { ReportService } from '../report.service.js';
-import { uuidParam } from '../schemas.js';
+import { person, uuidParam } from '../schemas.js';
 
 const inspectionParams = z.object({ id: uuidParam });
-const writtenSection = z.object({ text: z.string(), version: z.number(), updatedBy: z.string(), updatedAt: z.iso.datetime() }).nullable();
+const writtenSection = z.object({ text: z.string(), version: z.number(), updatedBy: person, updatedAt: z.iso.datetime() }).nullable();
 
 const reportView = z.object({
   inspectionId: z.uuid(),

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { approvalBody, approverOf, launchRound, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
-import type { Actor, ApproverRole } from '../../workflows/roles.js';
+import {
+  approvalBody,
+  approverDue,
+  approverOf,
+  launchRound,
+  recordStageWork,
+  sampleRound,
+  submitterOf,
+  type Cast,
+  type TransitionStatus,
+} from '../../platform/sample-stage-work.js';
+import type { Actor } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
 
@@ -32,11 +42,6 @@ export interface Driven {
   firstSuccessAfter: (since: number) => number | undefined;
 }
 
-interface Status {
-  stage: string;
-  state: string;
-  awaitingRole: ApproverRole | null;
-}
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -64,14 +69,13 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
     await Promise.all(
       inspections.map(async (inspection) => {
         const base = `/api/v1/inspections/${inspection.id}`;
-        let status: Status = (
+        let status: TransitionStatus = (
           await transition(api, submitterOf(stage, inspection.cast), `${base}/submissions`, { stage, requestId: `submit-${randomUUID()}` }, (t) =>
             successes.push(t),
           )
         ).body.status;
         answered += 1;
-        while (status.state === 'submitted' && status.awaitingRole) {
-          const role = status.awaitingRole;
+        for (let role = approverDue(status); role; role = approverDue(status)) {
           status = (
             await transition(api, approverOf(role, stage, inspection.cast), `${base}/decisions`, approvalBody(stage, role, `approve-${randomUUID()}`), (t) =>
               successes.push(t),
