@@ -10,7 +10,6 @@ import {
 import { httpRequestDuration } from '../platform/metrics.js';
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
-import { registerJsonBodyParser } from './json-body.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
@@ -54,7 +53,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Answers hold inspection content: no browser or proxy keeps a copy.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
-  registerJsonBodyParser(app);
   app.addHook('onResponse', async (request, reply) => {
     // The route's pattern, not the URL: ids in paths would make every inspection a new series.
     const route = request.routeOptions.url ?? 'unmatched';

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-body.js';
 
 /** The one error shape every non-2xx response has. */
 export const errorResponse = z
@@ -110,11 +111,18 @@ export function findUnstorableText(value: unknown, path: string[] = []): string 
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    // Checked before parsing: a body nested thousands deep costs a scan, not a parse that
+    // holds the main thread (and, deeper still, overflows the stack).
+    if (exceedsDepth(body as string, MAX_JSON_DEPTH)) {
+      const message = `nests deeper than ${MAX_JSON_DEPTH} levels`;
+      done(new ApiError(400, ERROR_CODES[400], `the JSON body ${message}`, { issues: [{ field: 'body', message }] }), undefined);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = body === '' ? undefined : JSON.parse(body as string);
-    } catch (error) {
-      done(new ApiError(400, ERROR_CODES[400], `the body is not valid JSON: ${(error as Error).message}`), undefined);
+    } catch {
+      done(new ApiError(400, ERROR_CODES[400], 'the body is not valid JSON', { issues: [{ field: 'body', message: 'is not valid JSON' }] }), undefined);
       return;
     }
     const where = findUnstorableText(parsed, ['body']);

@@ -111,7 +111,7 @@ describe('feedback and rectification, owned by the office and the target', () =>
     const refused = await h.call(office, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'rectification', requestId: rid('submit') });
     expect(refused.status).toBe(409);
     // (The lead's hand-over is the group's part of the stage, recorded below.)
-    const unmet = refused.body.unmet.map((u: { code: string }) => u.code).filter((c: string) => c !== 'lead_not_handed_over');
+    const unmet = refused.body.details.unmet.map((u: { code: string }) => u.code).filter((c: string) => c !== 'lead_not_handed_over');
     expect(unmet).toEqual(['item_open', 'rectification_report_not_accepted']);
 
     // 验收: one accepted; the other returned, then (an edit, so a new version) long-term with its next milestone.
@@ -134,7 +134,7 @@ describe('feedback and rectification, owned by the office and the target', () =>
 
     const submitted = await h.call(office, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'rectification', requestId: rid('submit') });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
-    expect(submitted.body.status.awaitingRole).toBe('leading_group');
+    expect(submitted.body.status.waitingOn).toEqual({ role: 'leading_group' });
     const approved = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'rectification',
       decision: 'approve',
