@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { criteriaContexts } from '../db/stage-gate.repository.js';
-import { confirmedPapers, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
+import { confirmedLeads, confirmedPapers, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
 import { loadRoundView } from './views.js';
@@ -24,6 +24,7 @@ export class ProgressService {
       problems: 0,
       problemsByCategory: {} as Record<string, number>,
       leads: 0,
+      leadsNotHandedOver: 0,
       rectificationItems: { open: 0, done: 0, carried_over: 0 },
       overdue: 0,
     };
@@ -36,8 +37,12 @@ export class ProgressService {
       for (const paper of papers) {
         const category = String(paper.data.category);
         totals.problemsByCategory[category] = (totals.problemsByCategory[category] ?? 0) + 1;
-        if (paper.data.isLead === true) totals.leads++;
       }
+      // Only lead readers call this (office, leading group, auditors): counting leads here leaks nothing.
+      const handed = new Set(ctx.records.filter((r) => r.kind === 'lead_handover').map((h) => h.data.leadId));
+      const leads = confirmedLeads(ctx);
+      totals.leads += leads.length;
+      totals.leadsNotHandedOver += leads.filter((l) => !handed.has(l.id)).length;
       for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) {
         const status = item.data.status as keyof typeof totals.rectificationItems;
         if (status in totals.rectificationItems) totals.rectificationItems[status]++;

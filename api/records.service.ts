@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
-import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { kindRules, requireAccess, visibleKinds } from './access.js';
+import { RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { recordDataSchemas } from './record-schemas.js';
@@ -47,13 +47,22 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
 const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
 const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
 
-/** What is wrong with the record a reference names, or undefined when it may name it. */
-const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined) => string | undefined> = {
+const isConfirmedLead = (found: RecordRow | undefined) =>
+  found?.kind === 'lead' && found.review_status === 'confirmed' && found.data.withdrawn !== true;
+
+/** What is wrong with the record a reference names (among all the inspection's), or undefined when it may name it. */
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
   evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
   problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
-  confirmed_problem: (found) =>
-    REFERENCE_CHECKS.problem(found) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
-  lead: (found) => REFERENCE_CHECKS.problem(found) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
+  confirmed_problem: (found, all) =>
+    REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
+  // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
+  lead_for_discipline: (found, all) =>
+    isConfirmedLead(found) &&
+    all.some((h) => h.kind === 'lead_handover' && h.data.leadId === found!.id && (h.data.recipient as { kind?: string }).kind === 'discipline')
+      ? undefined
+      : 'is not a lead of this inspection handed over to discipline inspection',
 };
 
 /** The values at a reference path (`*` for each element of a list), with the field each sits in. */
@@ -88,15 +97,19 @@ async function checkReferences(
   data: Record<string, unknown>,
   recordId: string | null,
 ): Promise<void> {
-  const { references = [], aboutMember } = kindRules(kind);
-  if (references.length === 0 && !aboutMember) return;
+  const { references = [], aboutMember, onePer } = kindRules(kind);
+  if (references.length === 0 && !aboutMember && !onePer) return;
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
   for (const { path, to } of references) {
     for (const [field, id] of valuesAt(data, path.split('.'))) {
-      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)));
+      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)), records);
       if (wrong) throw invalid(field, wrong);
     }
+  }
+  if (onePer) {
+    const twin = records.find((r) => r.kind === kind && r.data[onePer] === data[onePer] && r.id !== recordId);
+    if (twin) throw conflict(`a ${kind} for that ${onePer} already exists (${twin.id}); edit that one`, { recordId: twin.id });
   }
   if (aboutMember) {
     if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
@@ -124,6 +137,24 @@ const VERDICTS = {
   },
 } as const;
 
+/**
+ * The stage a new record belongs to: its kind's own, or, for a kind written in several
+ * stages, the one open now (checked again under the lock). While the inspection's stage
+ * waits on its approvers nothing is written, hand-overs and disposals included: they
+ * wait for the decision (approval opens the next stage, rejection reopens this one), so
+ * approvers decide on exactly what was submitted. After the last stage, nothing more.
+ */
+function stageToWrite(kind: RecordKind, inspection: Inspection): StageId {
+  const stages = writableStages(kind);
+  if (stages.length === 1) return stages[0]!;
+  const { stage, state } = inspection.row;
+  if (stages.includes(stage)) return stage;
+  throw conflict(`a ${kind} record can be written while ${stages.join(', ')} is open; the inspection is at ${stage} (${state})`, {
+    stage,
+    state,
+  });
+}
+
 /** An inspection's records: stage work written while its stage is open, every change a version. */
 export class RecordsService {
   constructor(private readonly db: Kysely<Database>) {}
@@ -132,7 +163,8 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind });
     requireAuthorship(inspection, actor, kind, data);
-    const { stage, reviewedBy, decidedBy } = kindRules(kind);
+    const { reviewedBy, decidedBy } = kindRules(kind);
+    const stage = stageToWrite(kind, inspection);
     const id = randomUUID();
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
@@ -155,13 +187,13 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const rows = await listRecords(this.db, inspectionId, filter);
-    return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).map(toRecordView) };
+    const [rows, shown] = await Promise.all([listRecords(this.db, inspectionId, filter), leadFilter(this.db, inspection, actor)]);
+    return { records: rows.filter((r) => (kinds === 'all' || kinds.includes(r.kind)) && shown(r)).map(toRecordView) };
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const row = await this.load(inspectionId, recordId);
+    const row = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: row.kind });
     const versions = await listRecordVersions(this.db, row.id);
     return {
@@ -182,7 +214,7 @@ export class RecordsService {
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
   async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const current = await this.load(inspectionId, recordId);
+    const current = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
     const data = parseRecordData(current.kind, rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
@@ -211,7 +243,7 @@ export class RecordsService {
   /** The group leader confirms or returns a problem paper ("审核把关"). */
   async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.review', { inspection, record });
     const reviewStatus: ReviewStatus = decision === 'confirm' ? 'confirmed' : 'returned';
     return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
@@ -220,7 +252,7 @@ export class RecordsService {
   /** The office decides a recusal declaration, the leading group a major-matter request. */
   async decide(actor: Actor, inspectionId: string, recordId: string, decision: 'approve' | 'deny', comment: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
     const decisionStatus: DecisionStatus = decision === 'approve' ? 'approved' : 'denied';
     return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
@@ -252,6 +284,13 @@ export class RecordsService {
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
     const row = await findRecord(this.db, inspectionId, recordId);
     if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    return row;
+  }
+
+  /** A record the caller may know of: one about a lead they may not read is absent to them. */
+  private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
+    const row = await this.load(inspection.row.id, recordId);
+    if (!(await leadFilter(this.db, inspection, actor))(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
     return row;
   }
 

@@ -19,7 +19,8 @@ const progressView = z.object({
   totals: z.object({
     problems: z.number(),
     problemsByCategory: z.record(z.string(), z.number()),
-    leads: z.number(),
+    leads: z.number().describe('confirmed leads (问题线索)'),
+    leadsNotHandedOver: z.number().describe('confirmed leads the office has yet to hand over (移交)'),
     rectificationItems: z.object({ open: z.number(), done: z.number(), carried_over: z.number() }),
     overdue: z.number(),
   }),
