@@ -20,6 +20,8 @@ const ROLE_PERMISSIONS = {
   'round.cancel': ['office'],
   'round.progress': ['office', 'leading_group', 'auditor'],
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
+  // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
+  'inspection.leads_report': ['office', 'leading_group'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 
@@ -55,6 +57,12 @@ export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KIND
  */
 const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads);
 
+/** The confidential kinds: a lead and what is recorded about it (hand-over, disposal). */
+export const LEAD_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).aboutLead);
+
+/** Roles that read every lead of every inspection. The party committee hears the main report, not the leads. */
+const LEAD_READER_ROLES: readonly Role[] = ['office', 'leading_group', 'auditor'];
+
 /** Named in the inspection's group, as its leader or a member. */
 export function isNamedIn(inspection: InspectionView, actor: Actor): boolean {
   return inspection.group.leader.sub === actor.sub || inspection.group.members.some((m) => m.sub === actor.sub);
@@ -77,7 +85,48 @@ export function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
  * part in, so talks, petitions and findings stay out of reach.
  */
 export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
-  return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
+  if (seesAllRounds(actor) || isGroupPerson(inspection, actor)) return 'all';
+  return actor.roles.includes('discipline') ? LEAD_KINDS : LIAISON_KINDS;
+}
+
+interface RecordForReading {
+  id: string;
+  kind: RecordKind;
+  data: Record<string, unknown>;
+  created_by_sub: string;
+}
+
+/**
+ * Which of the inspection's records about leads (问题线索) the caller may see; every
+ * other kind passes (`visibleKinds` governs those). A lead is read by its author, the
+ * group's leader, the office, the leading group and auditors; the discipline role reads
+ * the leads handed over to discipline inspection (recipient `discipline`: one body per
+ * deployment, so any `discipline` token), with their hand-overs and disposals. Leads
+ * handed to the organisation department or another body gain no reader here. Other
+ * members, the liaison and the party committee never see one; a record they may not
+ * see is answered as absent (404), so not even its existence shows.
+ */
+export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
+  const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
+  const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
+  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return () => true;
+  if (isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub) return () => true;
+  const handedToDiscipline = new Set<string>();
+  if (actor.roles.includes('discipline')) {
+    const handovers = await db
+      .selectFrom('records')
+      .select(sql<string>`data->>'leadId'`.as('leadId'))
+      .where('inspection_id', '=', inspection.row.id)
+      .where('kind', '=', 'lead_handover')
+      .where(sql<string>`data->'recipient'->>'kind'`, '=', 'discipline')
+      .execute();
+    for (const h of handovers) handedToDiscipline.add(h.leadId);
+  }
+  const authored = isGroupPerson(inspection, actor);
+  return (row) =>
+    !isConfidential(row) ||
+    handedToDiscipline.has(leadOf(row)) ||
+    (authored && row.kind === 'lead' && row.created_by_sub === actor.sub);
 }
 
 const RECUSED = 'the office recused you from this inspection (需回避)';
@@ -123,6 +172,8 @@ async function requireRecordReader(db: Kysely<Database>, inspection: Inspection,
   if (seesAllRounds(actor)) return;
   if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection.row.id, actor);
   if (isTargetLiaison(inspection, actor)) return;
+  // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
+  if (actor.roles.includes('discipline')) return;
   throw forbidden('you are not a member of this inspection’s group');
 }
 
@@ -169,10 +220,9 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   },
   'record.write': async (db, actor, { inspection, kind }) => {
     const { writers, aboutMember } = kindRules(kind);
-    const allowed =
-      (writers.includes('group') && isGroupPerson(inspection, actor)) ||
-      (writers.includes('office') && actor.roles.includes('office')) ||
-      (writers.includes('liaison') && isTargetLiaison(inspection, actor));
+    const allowed = writers.some((writer) =>
+      writer === 'group' ? isGroupPerson(inspection, actor) : writer === 'liaison' ? isTargetLiaison(inspection, actor) : actor.roles.includes(writer),
+    );
     if (!allowed) {
       const who = writers.map((w) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w));
       throw forbidden(`a ${kind} record is written by ${who.join(' or ')}`);

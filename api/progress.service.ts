@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { criteriaContext, criteriaContexts } from '../db/stage-gate.repository.js';
-import { EXIT_CRITERIA, confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
+import { EXIT_CRITERIA, confirmedLeads, confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { STAGES } from '../workflows/stages.js';
 import { requireAccess, visibleKinds } from './access.js';
@@ -34,6 +34,7 @@ export class ProgressService {
       problems: 0,
       problemsByCategory: {} as Record<string, number>,
       leads: 0,
+      leadsNotHandedOver: 0,
       rectificationItems: { open: 0, returned: 0, accepted: 0, long_term: 0 },
       overdue: 0,
     };
@@ -45,8 +46,12 @@ export class ProgressService {
       for (const paper of papers) {
         const category = String(paper.data.category);
         totals.problemsByCategory[category] = (totals.problemsByCategory[category] ?? 0) + 1;
-        if (paper.data.isLead === true) totals.leads++;
       }
+      // Only lead readers call this (office, leading group, auditors): counting leads here leaks nothing.
+      const handed = new Set(ctx.records.filter((r) => r.kind === 'lead_handover').map((h) => h.data.leadId));
+      const leads = confirmedLeads(ctx);
+      totals.leads += leads.length;
+      totals.leadsNotHandedOver += leads.filter((l) => !handed.has(l.id)).length;
       for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) totals.rectificationItems[itemStatus(ctx, item.id)]++;
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BRIEFING_SOURCES, RECORD_KIND_IDS, STAGE_IDS, type RecordKind } from '../workflows/stages.js';
+import { BRIEFING_SOURCES, LEAD_RECIPIENTS, RECORD_KIND_IDS, STAGE_IDS, type RecordKind } from '../workflows/stages.js';
 
 /**
  * The data each record kind carries. Field names are the contract; the stage a kind
@@ -11,6 +11,17 @@ const names = z.array(text(200)).min(1).max(500);
 const recordId = z.uuid();
 
 const onDay = { on: day, summary: text(20_000) };
+
+const recipient = z
+  .object({
+    kind: z.enum(LEAD_RECIPIENTS).describe('discipline: 纪检监察机关; organization: 组织部门 (选人用人); other'),
+    name: text(200).optional().describe('the receiving body, e.g. 驻厅纪检监察组; required for other'),
+  })
+  .refine((r) => r.kind !== 'other' || r.name, { path: ['name'], message: 'is required when kind is other' });
+
+/** Who reads a lead and the records about it, for the OpenAPI document. */
+const LEAD_READERS =
+  'Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee.';
 
 export const recordDataSchemas = {
   briefing: z.object({
@@ -54,7 +65,6 @@ export const recordDataSchemas = {
       .min(1, 'needs the regulation, law or decision the problem breaches (依据)')
       .max(50),
     persons: z.array(text(200)).max(100).optional(),
-    isLead: z.boolean().optional().describe('a clue about a leading cadre: handed over, not investigated'),
     withdrawn: z.boolean().optional().describe('set by the group to drop a paper; it stays in the record'),
   }),
   communication: z.object({
@@ -120,12 +130,38 @@ export const recordDataSchemas = {
   rectification_report: z
     .object({ text: text(100_000).describe('整改报告'), submittedOn: day })
     .describe("written by the target's liaison once its plan is accepted; the office reviews it: confirm accepts it, return sends it back with a note"),
-  lead_handover: z.object({
-    problemId: recordId,
-    handedTo: text(200).describe('the discipline inspection body receiving it'),
-    handedOn: day,
-    receiptRef: text(200).optional(),
-  }),
+  lead: z
+    .object({
+      person: z.object({
+        name: text(200),
+        post: text(300),
+        leadingCadre: z.boolean().describe("whether a member of the target's leadership (班子成员)"),
+      }),
+      allegation: text(20_000),
+      sources: z.array(recordId).max(200).default([]).describe('talks, document reviews, petitions or field visits of this inspection it came from'),
+      proposedDisposal: text(5000),
+      proposedRecipient: recipient,
+      withdrawn: z.boolean().optional().describe('set by the group leader to drop a lead; it stays in the record'),
+    })
+    .describe(`A clue about a person's misconduct: handed over, never investigated by the group. Written by the group from stationing on, confirmed by its leader. ${LEAD_READERS}`),
+  lead_handover: z
+    .object({
+      leadId: recordId.describe('a confirmed lead of this inspection; one hand-over per lead'),
+      recipient: recipient.describe('who receives it'),
+      handedOn: day,
+      letterRef: text(200).describe('reference number of the transfer letter (移交函)'),
+    })
+    .describe(`The office hands a confirmed lead over (移交), in any stage from stationing on. ${LEAD_READERS}`),
+  lead_disposal: z
+    .object({
+      leadId: recordId.describe('a lead of this inspection handed over to discipline inspection; one disposal record per lead, edited as it progresses'),
+      receivedOn: day,
+      outcome: z
+        .enum(['preliminary_verification', 'talk_or_inquiry', 'held', 'closed'])
+        .describe('初核 / 谈话函询 / 暂存 / 了结'),
+      reference: text(200),
+    })
+    .describe(`Written by the discipline role for a lead handed over to discipline inspection. ${LEAD_READERS}`),
 } as const satisfies Record<RecordKind, z.ZodType>;
 
 // The stage model and this table must name the same kinds.

@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
-import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { isTargetLiaison, kindRules, requireAccess, visibleKinds } from './access.js';
+import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { recordDataSchemas } from './record-schemas.js';
@@ -69,16 +69,25 @@ function fedBack(records: RecordRow[]): Set<string> {
 const counts = (r: RecordRow) =>
   kindRules(r.kind).decidedBy ? r.decision_status === 'approved' : kindRules(r.kind).reviewedBy ? r.review_status === 'confirmed' : true;
 
-/** What is wrong with the record a reference names, or undefined when it may name it. */
+const isConfirmedLead = (found: RecordRow | undefined) =>
+  found?.kind === 'lead' && found.review_status === 'confirmed' && found.data.withdrawn !== true;
+
+/** What is wrong with the record a reference names (among all the inspection's), or undefined when it may name it. */
 const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
   evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
   problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
   confirmed_problem: (found, all) =>
     REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
-  lead: (found, all) => REFERENCE_CHECKS.problem(found, all) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
   fed_back_problem: (found, all) =>
     REFERENCE_CHECKS.problem(found, all) ?? (fedBack(all).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
   rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
+  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
+  // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
+  lead_for_discipline: (found, all) =>
+    isConfirmedLead(found) &&
+    all.some((h) => h.kind === 'lead_handover' && h.data.leadId === found!.id && (h.data.recipient as { kind?: string }).kind === 'discipline')
+      ? undefined
+      : 'is not a lead of this inspection handed over to discipline inspection',
 };
 
 /** JSON with its keys sorted, so values read back from jsonb compare equal to freshly parsed ones. */
@@ -209,6 +218,24 @@ const VERDICTS = {
   },
 } as const;
 
+/**
+ * The stage a new record belongs to: its kind's own, or, for a kind written in several
+ * stages, the one open now (checked again under the lock). While the inspection's stage
+ * waits on its approvers nothing is written, hand-overs and disposals included: they
+ * wait for the decision (approval opens the next stage, rejection reopens this one), so
+ * approvers decide on exactly what was submitted. After the last stage, nothing more.
+ */
+function stageToWrite(kind: RecordKind, inspection: Inspection): StageId {
+  const stages = writableStages(kind);
+  if (stages.length === 1) return stages[0]!;
+  const { stage, state } = inspection.row;
+  if (stages.includes(stage)) return stage;
+  throw conflict(`a ${kind} record can be written while ${stages.join(', ')} is open; the inspection is at ${stage} (${state})`, {
+    stage,
+    state,
+  });
+}
+
 /** An inspection's records: stage work written while its stage is open, every change a version. */
 export class RecordsService {
   constructor(private readonly db: Kysely<Database>) {}
@@ -217,7 +244,8 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind });
     requireAuthorship(inspection, actor, kind, data);
-    const { stage, reviewedBy, decidedBy } = kindRules(kind);
+    const { reviewedBy, decidedBy } = kindRules(kind);
+    const stage = stageToWrite(kind, inspection);
     const id = randomUUID();
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
@@ -240,16 +268,21 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const [rows, verdicts] = await Promise.all([listRecords(this.db, inspectionId, filter), latestVerdicts(this.db, inspectionId)]);
-    if (kinds === 'all') return { records: rows.map((r) => toRecordView(r, verdicts)) };
+    const [rows, verdicts, shownLeads] = await Promise.all([
+      listRecords(this.db, inspectionId, filter),
+      latestVerdicts(this.db, inspectionId),
+      leadFilter(this.db, inspection, actor),
+    ]);
+    const readable = rows.filter(shownLeads);
+    if (kinds === 'all') return { records: readable.map((r) => toRecordView(r, verdicts)) };
     const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
-    const shown = rows.filter((r) => kinds.includes(r.kind)).flatMap((r) => shownToLiaison(r, ids) ?? []);
+    const shown = readable.filter((r) => kinds.includes(r.kind)).flatMap((r) => shownToLiaison(r, ids) ?? []);
     return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const stored = await this.load(inspectionId, recordId);
+    const stored = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
     const partial = visibleKinds(inspection, actor) !== 'all';
     const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
@@ -277,7 +310,7 @@ export class RecordsService {
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
   async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const current = await this.load(inspectionId, recordId);
+    const current = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
     const data = parseRecordData(current.kind, rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
@@ -309,7 +342,7 @@ export class RecordsService {
   /** The group leader confirms or returns a problem paper ("审核把关"); the office a rectification plan or report. */
   async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.review', { inspection, record });
     const reviewStatus: ReviewStatus = decision === 'confirm' ? 'confirmed' : 'returned';
     return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
@@ -321,7 +354,7 @@ export class RecordsService {
    */
   async decide(actor: Actor, inspectionId: string, recordId: string, decision: string, comment: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
     const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
     const decisionStatus: DecisionStatus | undefined = answers[decision];
@@ -355,6 +388,13 @@ export class RecordsService {
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
     const row = await findRecord(this.db, inspectionId, recordId);
     if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    return row;
+  }
+
+  /** A record the caller may know of: one about a lead they may not read is absent to them. */
+  private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
+    const row = await this.load(inspection.row.id, recordId);
+    if (!(await leadFilter(this.db, inspection, actor))(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
     return row;
   }
 

@@ -4,6 +4,7 @@ import { appendReportSection } from '../db/report-sections.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import type { WrittenReportSection } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
+import { renderLeadsReportDocx } from './leads-report.js';
 import { inOpenStage } from './open-stage.js';
 import { renderReportDocx } from './report-docx.js';
 import { buildReport } from './report.js';
@@ -25,6 +26,12 @@ export class ReportService {
     await requireAccess(this.db, actor, 'report.read', inspection);
     const file = await renderReportDocx(await buildReport(this.db, inspection));
     return { file, fileName: `${inspection.row.target.name}巡察报告.docx` };
+  }
+
+  /** The confidential lead report (秘密), for the office and the leading group only. */
+  async leadsDocx(actor: Actor, inspectionId: string) {
+    await requireAccess(this.db, actor, 'inspection.leads_report');
+    return renderLeadsReportDocx(this.db, await loadInspection(this.db, inspectionId));
   }
 
   async writeSection(actor: Actor, inspectionId: string, section: WrittenReportSection, text: string) {

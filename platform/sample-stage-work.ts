@@ -170,15 +170,33 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         mailbox: '乌鲁木齐市第1号信箱',
         periodEnd: '2021-11-20',
       });
-      await record(member, 'talk', { on: '2021-10-14', summary: '反映超限检测站罚款未开具票据。', interviewee: '某执法大队队员' });
+      const talk = await record(member, 'talk', { on: '2021-10-14', summary: '反映超限检测站罚款未开具票据。', interviewee: '某执法大队队员' });
       await record(member, 'document_review', {
         on: '2021-10-18',
         summary: '调阅2020年罚没收入台账，发现37笔罚款未入账。',
         documents: ['2020年罚没收入台账', '票据领用登记簿'],
       });
+      // A lead found while stationed: confirmed now, handed over by the office in drafting (即知即移).
+      const lead = await record(member, 'lead', {
+        person: { name: '某大队负责人', post: '某执法大队大队长', leadingCadre: false },
+        allegation: '多名谈话对象反映其对特定车辆“免检放行”，涉嫌收受好处。',
+        sources: [talk.id],
+        proposedDisposal: '建议由纪检监察机关初核',
+        proposedRecipient: { kind: 'discipline', name: '驻厅纪检监察组' },
+      });
+      await ok(call(cast.leader, 'POST', `${base}/records/${lead.id}/review`, { decision: 'confirm' }), 'lead review');
       return;
     }
     case 'drafting': {
+      const handed = new Set((await list('lead_handover')).map((h) => h.data.leadId));
+      for (const lead of (await list('lead')).filter((l) => l.reviewStatus === 'confirmed' && !handed.has(l.id))) {
+        await record(cast.office, 'lead_handover', {
+          leadId: lead.id,
+          recipient: { kind: 'discipline', name: '驻厅纪检监察组' },
+          handedOn: '2021-11-10',
+          letterRef: '巡移〔2021〕3号',
+        });
+      }
       const evidence = [...(await list('talk')), ...(await list('document_review'))].map((r) => r.id);
       const papers = [
         {
@@ -189,16 +207,6 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
           characterization: '违反财经纪律',
           basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条' }],
           persons: [],
-        },
-        {
-          category: '以权谋私',
-          title: '某执法大队负责人涉嫌收受好处',
-          facts: '多名谈话对象反映某大队负责人对特定车辆“免检放行”。',
-          evidence: evidence.slice(0, 1),
-          characterization: '涉嫌违纪，属问题线索',
-          basis: [{ source: '《中国共产党纪律处分条例》', article: '第八十八条' }],
-          persons: ['某大队负责人'],
-          isLead: true,
         },
       ];
       for (const data of papers) {
@@ -221,7 +229,7 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         text: '巡察组于2021年10月12日进驻，开展个别谈话46人次，调阅资料320份。',
       }), 'basic situation');
       await ok(call(cast.leader, 'PUT', `${base}/report/sections/recommendations`, {
-        text: '建议严格罚没收入管理；对问题线索依规移交处置。',
+        text: '建议严格罚没收入管理，健全超限检测执法监督机制。',
       }), 'recommendations');
       return;
     }
@@ -248,7 +256,7 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       if (!(await list('feedback_opinion')).some((o) => o.decisionStatus === 'approved')) {
         const opinion = await record(cast.office, 'feedback_opinion', {
           text: '巡察发现罚没收入管理不规范等问题，请认真组织整改。',
-          problemIds: problems.filter((p) => p.data.isLead !== true).map((p) => p.id),
+          problemIds: problems.map((p) => p.id),
         });
         await ok(call(cast.leadingGroup, 'POST', `${base}/records/${opinion.id}/decision`, { decision: 'approve' }), 'opinion decision');
       }
@@ -281,15 +289,6 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         await record(cast.office, 'rectification_verification', { itemId: item.id, outcome: 'accepted', on: '2022-04-10', note: '' });
       }
       await accept('rectification_report', { text: '反馈问题已全部整改到位，建立长效机制。', submittedOn: '2022-02-20' });
-      const handed = new Set((await list('lead_handover')).map((h) => h.data.problemId));
-      for (const lead of problems.filter((p) => p.data.isLead === true && !handed.has(p.id))) {
-        await record(cast.leader, 'lead_handover', {
-          problemId: lead.id,
-          handedTo: '驻厅纪检监察组',
-          handedOn: '2021-12-25',
-          receiptRef: '纪收〔2021〕88号',
-        });
-      }
       return;
     }
   }

@@ -66,6 +66,29 @@ export function itemStatus(ctx: Pick<CriteriaContext, 'records'>, itemId: string
 
 const reviewed = (ctx: CriteriaContext, kind: RecordKind) => of(ctx, kind).some((r) => r.reviewStatus === 'confirmed');
 
+/** Leads that stand: not withdrawn by the group leader. */
+export function liveLeads(ctx: CriteriaContext): RecordSnapshot[] {
+  return of(ctx, 'lead').filter((l) => l.data.withdrawn !== true);
+}
+export function confirmedLeads(ctx: CriteriaContext): RecordSnapshot[] {
+  return liveLeads(ctx).filter((l) => l.reviewStatus === 'confirmed');
+}
+
+/**
+ * A lead freezes with the stage it was written in, so it must be confirmed (or
+ * withdrawn) before that stage is submitted, or it could never be handed over. Earlier
+ * stages' leads were settled when those were submitted, so every lead is checked.
+ * Messages give counts, never names: leads are confidential.
+ */
+const leadUnconfirmed: ExitCriterion = {
+  code: 'lead_unconfirmed',
+  requirement: 'the group leader has confirmed or withdrawn every lead (问题线索)',
+  check: (ctx) => {
+    const waiting = liveLeads(ctx).filter((l) => l.reviewStatus !== 'confirmed');
+    return waiting.length ? `${waiting.length} lead(s) wait for the group leader's confirmation` : undefined;
+  },
+};
+
 export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
   preparation: [
     {
@@ -119,6 +142,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return open.length ? `${open.length} major-matter request(s) wait for the leading group's decision` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   drafting: [
     {
@@ -136,6 +160,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
           : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   communication: [
     {
@@ -151,6 +176,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
           : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   reporting: [
     {
@@ -161,6 +187,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return missing.length ? `report section(s) not written: ${missing.join(', ')}` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   post_evaluation: [
     {
@@ -177,6 +204,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return missing.length ? `not yet evaluated: ${names(missing)}` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   rectification: [
     {
@@ -213,6 +241,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return open.length ? `${open.length} rectification item(s) not verified as accepted or long-term` : undefined;
       },
     },
+    leadUnconfirmed,
     {
       code: 'rectification_report_not_accepted',
       requirement: "the target's rectification report (整改报告) is accepted by the office",
@@ -220,11 +249,11 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
     },
     {
       code: 'lead_not_handed_over',
-      requirement: 'every lead is handed over to discipline inspection (移交), never investigated by the group',
+      requirement: 'every confirmed lead is handed over (移交), never investigated by the group',
       check: (ctx) => {
-        const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.problemId));
-        const missing = confirmedPapers(ctx).filter((p) => p.data.isLead === true && !handed.has(p.id));
-        return missing.length ? `lead(s) not handed over: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
+        const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.leadId));
+        const missing = confirmedLeads(ctx).filter((l) => !handed.has(l.id));
+        return missing.length ? `${missing.length} confirmed lead(s) not handed over` : undefined;
       },
     },
   ],

@@ -194,6 +194,16 @@ export interface RecordKindDefinition {
    * opinion names (`fedBack`), showing only the fields listed and no review history.
    */
   liaisonReads?: 'all' | 'approved' | { fedBack: readonly string[] };
+  /**
+   * Stages in which the kind may be written, when not only its own: the record then
+   * belongs to the stage open when it was written, and freezes with that stage.
+   */
+  writableIn?: readonly StageId[];
+  /**
+   * Confidential (问题线索): shown only to those who may read the lead it concerns,
+   * the record itself (`self`) or the lead its `leadId` names.
+   */
+  aboutLead?: 'self' | 'leadId';
 }
 
 /** What a decided record says: a request approved or rejected; a member recused (需回避) or not (无需回避). */
@@ -202,9 +212,22 @@ export const DEFAULT_DECISION_ANSWERS: Readonly<Record<string, DecidedStatus>> =
 
 /**
  * What a referenced id must name: an evidence record, a problem paper, a confirmed
- * one, one flagged as a lead, one an issued feedback opinion names, or a rectification item.
+ * one, a confirmed lead, a lead handed over to discipline inspection, a problem an
+ * issued feedback opinion names, or a rectification item.
  */
-export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead' | 'fed_back_problem' | 'rectification_item';
+export type RecordReference =
+  | 'evidence'
+  | 'problem'
+  | 'confirmed_problem'
+  | 'confirmed_lead'
+  | 'lead_for_discipline'
+  | 'fed_back_problem'
+  | 'rectification_item';
+
+/** Papers are drafted while the group still learns the facts; a returned paper often needs one more talk. */
+const EVIDENCE_STAGES = ['stationing', 'drafting'] as const satisfies readonly StageId[];
+/** A lead is handed over as soon as it is found (即知即移): from stationing to the last stage. */
+const LEAD_STAGES = STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'));
 
 export const RECORD_KINDS = {
   briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
@@ -221,10 +244,10 @@ export const RECORD_KINDS = {
   contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },
   mobilization: { stage: 'stationing', title: { zh: '动员会', en: 'Mobilisation meeting' }, writers: ['group'] },
   public_notice: { stage: 'stationing', title: { zh: '巡察公告', en: 'Public notice' }, writers: ['group'] },
-  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'], evidence: true },
-  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'], evidence: true },
-  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'], evidence: true },
-  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'], evidence: true },
+  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
   major_matter: {
     stage: 'stationing',
     title: { zh: '重大事项请示', en: 'Major-matter request' },
@@ -307,16 +330,48 @@ export const RECORD_KINDS = {
     reviewedBy: 'office',
     follows: 'rectification_plan',
   },
-  lead_handover: {
-    stage: 'rectification',
-    title: { zh: '线索移交', en: 'Lead hand-over' },
+  lead: {
+    stage: 'stationing',
+    title: { zh: '问题线索', en: 'Lead' },
     writers: ['group'],
-    references: [{ path: 'problemId', to: 'lead' }],
+    reviewedBy: 'group_leader',
+    leaderFlags: { withdrawn: 'withdraw a lead or restore it' },
+    references: [{ path: 'sources.*', to: 'evidence' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'self',
+  },
+  lead_handover: {
+    stage: 'stationing',
+    title: { zh: '线索移交', en: 'Lead hand-over' },
+    writers: ['office'],
+    references: [{ path: 'leadId', to: 'confirmed_lead' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'leadId',
+    onePer: 'leadId',
+  },
+  lead_disposal: {
+    stage: 'stationing',
+    title: { zh: '线索处置', en: 'Lead disposal' },
+    writers: ['discipline'],
+    references: [{ path: 'leadId', to: 'lead_for_discipline' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'leadId',
+    onePer: 'leadId',
   },
 } as const satisfies Record<string, RecordKindDefinition>;
 
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
+
+/** The stages a kind may be written in: its own, unless it declares more. */
+export function writableStages(kind: RecordKind): readonly StageId[] {
+  const definition: RecordKindDefinition = RECORD_KINDS[kind];
+  return definition.writableIn ?? [definition.stage];
+}
+
+/** Where a lead may be handed over to (移交): discipline inspection, the organisation department, or another body. */
+export const LEAD_RECIPIENTS = ['discipline', 'organization', 'other'] as const;
+export type LeadRecipient = (typeof LEAD_RECIPIENTS)[number];
 
 /** The five sources a group must hear from before stationing (情况通报). */
 export const BRIEFING_SOURCES = ['discipline', 'organization', 'finance', 'audit', 'petition'] as const;
@@ -326,7 +381,6 @@ export type BriefingSource = (typeof BRIEFING_SOURCES)[number];
 export const REPORT_SECTIONS = [
   { id: 'basic_situation', title: '基本情况', written: true },
   { id: 'main_problems', title: '主要问题', written: false },
-  { id: 'leads', title: '问题线索', written: false },
   { id: 'recommendations', title: '意见建议', written: true },
 ] as const;
 type ReportSection = (typeof REPORT_SECTIONS)[number];

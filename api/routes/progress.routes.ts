@@ -19,7 +19,8 @@ const progressView = z.object({
   totals: z.object({
     problems: z.number(),
     problemsByCategory: z.record(z.string(), z.number()),
-    leads: z.number(),
+    leads: z.number().describe('confirmed leads (问题线索)'),
+    leadsNotHandedOver: z.number().describe('confirmed leads the office has yet to hand over (移交)'),
     rectificationItems: z
       .object({ open: z.number(), returned: z.number(), accepted: z.number(), long_term: z.number() })
       .describe("items by the office's verification (验收); open until it verifies them"),

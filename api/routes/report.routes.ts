@@ -28,7 +28,6 @@ const reportView = z.object({
       petitions: z.number(),
       fieldVisits: z.number(),
       problems: z.number(),
-      leads: z.number(),
     })
     .describe('the work statistics of 基本情况, counted from the records'),
   classification: z.string().nullable().optional().describe('密级, printed top-left when set'),
@@ -47,15 +46,6 @@ const reportView = z.object({
           evidenceCount: z.number(),
         }),
       ),
-    }),
-  ),
-  leads: z.array(
-    z.object({
-      problemId: z.uuid(),
-      title: z.string(),
-      persons: z.array(z.string()),
-      handedTo: z.string().nullable(),
-      handedOn: z.string().nullable(),
     }),
   ),
   generatedAt: z.iso.datetime(),
@@ -94,6 +84,28 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .header('content-disposition', `attachment; filename="report.docx"; filename*=UTF-8''${name}`)
+        .send(file);
+    },
+  );
+
+  app.get(
+    '/inspections/:id/leads-report.docx',
+    {
+      schema: {
+        summary: 'The confidential lead report (问题线索专题报告, marked 秘密) as a Word document',
+        description:
+          'Every confirmed lead: the person named, the allegation, its sources, the proposed disposal, the hand-over and the disposal. Read by the office and the leading group only; leads never appear in the main report.',
+        tags: ['report'],
+        params: inspectionParams,
+        produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+        response: { 200: z.any().describe('the .docx file'), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const { file, fileName } = await report.leadsDocx(request.actor, request.params.id);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', `attachment; filename="leads-report.docx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
         .send(file);
     },
   );
