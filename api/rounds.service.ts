@@ -87,6 +87,7 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], histor
     approvalChains: resolveApprovalChains(body.approvalChains),
     stageDueDays: resolveDueDays(body.stageDueDays),
     escalateAfterHours: body.escalateAfterHours,
+    questionnaireMinAnswers: body.questionnaireMinAnswers,
     launchedBy: actor,
     ...(historyLimit ? { historyLimit } : {}),
     inspections: body.inspections.map((inspection, position) => ({
@@ -95,7 +96,7 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], histor
       target: { ...inspection.target, liaison: inspection.target.liaison ?? null },
       group: {
         name: inspection.group.name,
-        leader: inspection.group.leader,
+        leader: { ...inspection.group.leader, homeUnit: inspection.group.leader.homeUnit ?? null },
         members: inspection.group.members.map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.homeUnit ?? null })),
       },
     })),

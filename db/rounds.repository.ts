@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../workflows/roles.js';
 import type { RoundPlan, RoundStatus } from '../workflows/messages.js';
-import { preparationDueAt } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, preparationDueAt } from '../workflows/stages.js';
 import type { Database, RoundEventKind } from './database.js';
 import { membersOf } from './inspections.repository.js';
 
@@ -21,6 +21,7 @@ export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan,
         approval_chains: JSON.stringify(plan.approvalChains),
         stage_due_days: JSON.stringify(plan.stageDueDays),
         escalate_after_hours: plan.escalateAfterHours,
+        questionnaire_min_answers: plan.questionnaireMinAnswers ?? QUESTIONNAIRE_MIN_ANSWERS,
         launched_by_sub: plan.launchedBy.sub,
         launched_by_name: plan.launchedBy.name,
         launched_at: launchedAt,
@@ -55,7 +56,7 @@ export async function insertLaunchedRound(db: Kysely<Database>, plan: RoundPlan,
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       const people = [
-        { ...inspection.group.leader, homeUnit: null, isLeader: true },
+        { ...inspection.group.leader, homeUnit: inspection.group.leader.homeUnit ?? null, isLeader: true },
         ...inspection.group.members
           .filter((m) => m.sub !== inspection.group.leader.sub)
           .map((m) => ({ ...m, isLeader: false })),

@@ -162,7 +162,7 @@ describe('who may see and say what', () => {
     });
     const seen = await h.call(liaison, 'GET', records(id));
     expect(seen.status).toBe(200);
-    expect(new Set(seen.body.records.map((r: { kind: string }) => r.kind))).toEqual(new Set(['conduct_questionnaire', 'rectification_item']));
+    expect(new Set(seen.body.records.map((r: { kind: string }) => r.kind))).toEqual(new Set(['rectification_item']));
     const paper = (await h.call(leaderOne, 'GET', `${records(id)}?kind=problem`)).body.records[0].id;
     expect((await h.call(liaison, 'GET', `${records(id)}/${paper}`)).status).toBe(403);
     expect((await h.call(liaison, 'GET', `/api/v1/inspections/${id}/report`)).status).toBe(403);

@@ -31,7 +31,8 @@ export interface InspectionPlan {
   roundId: string;
   position: number;
   target: Target;
-  group: { name: string; leader: Person; members: GroupMember[] };
+  /** The leader's home unit is absent in plans launched before it existed. */
+  group: { name: string; leader: Person & { homeUnit?: string | null }; members: GroupMember[] };
   approvalChains: ApprovalChains;
   stageDueDays: StageDueDays;
   escalateAfterHours: number;
@@ -56,6 +57,8 @@ export interface RoundPlan {
   escalateAfterHours: number;
   launchedBy: Actor;
   historyLimit?: number;
+  /** Anonymous questionnaire answers post-evaluation needs; absent in plans launched before it existed. */
+  questionnaireMinAnswers?: number;
   inspections: Omit<
     InspectionPlan,
     'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'plannedStart' | 'historyLimit'
