@@ -291,6 +291,22 @@ describe('the anonymous conduct questionnaire', () => {
     }
   });
 
+  it('takes the round’s own minimum of answers at launch, and describes the routes in the OpenAPI document', async () => {
+    const strict = await launchRound(h, { name: '2022年第一轮巡察', questionnaireMinAnswers: 12, inspections: [launchBody().inspections[1]] });
+    const summary = await h.call(office, 'GET', `${base(strict.inspections[0].id)}/questionnaire`);
+    expect(summary.body).toMatchObject({ minimumAnswers: 12, answers: 0, codes: { issued: 0, used: 0 } });
+    const refused = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ questionnaireMinAnswers: 0 }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details.issues[0].field).toBe('body.questionnaireMinAnswers');
+
+    const doc = (await h.call(null, 'GET', '/docs/json')).body;
+    expect(doc.paths['/api/v1/questionnaire/{code}'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/inspections/{id}/questionnaire-codes'].post.description).toContain('office');
+    expect(doc.paths['/api/v1/inspections/{id}/questionnaire'].get.description).toContain('never by anyone named in the group');
+    expect(doc.paths['/api/v1/rounds/{id}/inspector-evaluations.xlsx'].get).toBeDefined();
+    expect(JSON.stringify(doc)).toContain('questionnaire_closure');
+  });
+
   it('limits requests to the answering route by address, strictly for codes that name nothing, and nowhere else', async () => {
     const from = (address: string, code: string) =>
       h.app.inject({ method: 'GET', url: `/api/v1/questionnaire/${code}`, remoteAddress: address });
