@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DecisionStatus } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
-import { RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
+import { EVALUATION_READERS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
 import type { Inspection, RoundView } from './views.js';
@@ -22,6 +22,7 @@ const ROLE_PERMISSIONS = {
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
   // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'inspection.leads_report': ['office', 'leading_group'],
+  'round.evaluations': ['office'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 
@@ -42,6 +43,8 @@ interface ContextOf {
   'record.decide': { inspection: Inspection; record: RecordInContext };
   'report.read': Inspection;
   'report.write': Inspection;
+  'questionnaire.issue': Inspection;
+  'questionnaire.read': Inspection;
 }
 export type Permission = RolePermission | keyof ContextOf;
 
@@ -80,13 +83,25 @@ export function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
 }
 
 /**
+ * A kind with its own readers (how the group is judged) is read by those roles only,
+ * and by nobody named in the group, whatever else their token holds.
+ */
+export function readsKind(inspection: Inspection, actor: Actor, kind: RecordKind): boolean {
+  const { readers } = kindRules(kind);
+  if (!readers) return true;
+  return readers.some((role) => actor.roles.includes(role)) && !inspection.members.some((m) => m.sub === actor.sub);
+}
+
+/**
  * Which record kinds the caller sees once `record.read` holds: all of them for the
- * inspecting side; for the inspected organisation's liaison only the kinds they take
- * part in, so talks, petitions and findings stay out of reach.
+ * inspecting side, less those with readers they are not among; for the inspected
+ * organisation's liaison only the kinds they take part in, so talks, petitions and
+ * findings stay out of reach.
  */
 export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
-  if (seesAllRounds(actor) || isGroupPerson(inspection, actor)) return 'all';
-  return actor.roles.includes('discipline') ? LEAD_KINDS : LIAISON_KINDS;
+  if (!(seesAllRounds(actor) || isGroupPerson(inspection, actor))) return actor.roles.includes('discipline') ? LEAD_KINDS : LIAISON_KINDS;
+  const kinds = RECORD_KIND_IDS.filter((kind) => readsKind(inspection, actor, kind));
+  return kinds.length === RECORD_KIND_IDS.length ? 'all' : kinds;
 }
 
 interface RecordForReading {
@@ -253,14 +268,24 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (!actor.roles.includes(decidedBy)) throw forbidden(`a ${record.kind} is decided by ${decidedBy}`);
     if (record.created_by_sub === actor.sub) throw forbidden('you may not decide on a request you made');
   },
-  // The report and the progress of the work show every record: no partial readers.
+  // The report and the progress of the work are the inspecting side's, not the liaison's.
   'report.read': async (db, actor, inspection) => {
     await requireRecordReader(db, inspection, actor);
-    if (visibleKinds(inspection, actor) !== 'all') throw forbidden('this is for the inspecting side only');
+    if (!seesAllRounds(actor) && !isGroupPerson(inspection, actor)) throw forbidden('this is for the inspecting side only');
   },
   'report.write': async (db, actor, inspection) => {
     if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
     if (!seesAllRounds(actor)) await requireNotRecused(db, inspection.row.id, actor);
+  },
+  'questionnaire.issue': (_db, actor) => {
+    if (!actor.roles.includes('office')) throw forbidden('the office issues the questionnaire codes');
+  },
+  // The answers judge the group: read as the evaluations are, never by the group.
+  'questionnaire.read': (_db, actor, inspection) => {
+    if (!EVALUATION_READERS.some((role) => actor.roles.includes(role))) {
+      throw forbidden(`the answers are read by ${EVALUATION_READERS.join(', ')} only`);
+    }
+    if (inspection.members.some((m) => m.sub === actor.sub)) throw forbidden('the group does not read how it is judged');
   },
 };
 

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
 import { progressRoutes } from './routes/progress.routes.js';
+import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questionnaire.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
@@ -80,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(servicesPlugin, options.services);
 
   await app.register(healthRoutes);
+  // Outside the token's scope: a questionnaire code is its own credential.
+  await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
     async (v1) => {
       await v1.register(authPlugin, options.auth);
@@ -90,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(reportRoutes);
       await v1.register(progressRoutes);
       await v1.register(taskRoutes);
+      await v1.register(questionnaireRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -75,18 +75,14 @@ export const recordDataSchemas = {
       .min(1)
       .max(500),
   }),
-  conduct_questionnaire: z.object({
-    items: z
-      .array(z.object({ item: text(500), score: z.number().int().min(1).max(5) }))
-      .min(1)
-      .max(100),
-    comments: z.string().trim().max(10_000),
-  }),
+  questionnaire_closure: z
+    .object({ reason: text(5000).describe('why the questionnaire closes short of the round\'s minimum of answers') })
+    .describe('the office closes the anonymous questionnaire; read by the office, the leading group and auditors only'),
   inspector_evaluation: z.object({
     memberSub: text(200),
     grade: z.enum(['excellent', 'competent', 'basically_competent', 'incompetent']),
     comment: text(5000),
-  }),
+  }).describe("the office's evaluation of one inspector (巡察干部现实表现), sent to their home unit; never read by the group or the liaison"),
   feedback_opinion: z
     .object({
       text: text(100_000).describe('反馈意见 as the office will issue it'),

@@ -161,6 +161,7 @@ function roundPlan(roundId: string, version: number, body: PlanBody, actor: Acto
     stageDueDays: resolveDueDays(body.stageDueDays),
     escalateAfterHours: body.escalateAfterHours,
     rectificationDueDays: body.rectificationDueDays,
+    questionnaireMinAnswers: body.questionnaireMinAnswers,
     launchedBy: actor,
     ...(historyLimit ? { historyLimit } : {}),
     inspections: body.inspections.map((inspection, position) => ({
@@ -170,7 +171,7 @@ function roundPlan(roundId: string, version: number, body: PlanBody, actor: Acto
       target: { ...inspection.target, liaison: inspection.target.liaison ?? null },
       group: {
         name: inspection.group.name,
-        leader: inspection.group.leader,
+        leader: { ...inspection.group.leader, homeUnit: inspection.group.leader.homeUnit ?? null },
         members: inspection.group.members.map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.homeUnit ?? null })),
       },
     })),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
-import { RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -74,6 +74,13 @@ const roundPlanFields = z.object({
       .max(24 * 365)
       .default(72)
       .describe('how long a submission may wait on one approver before the office is alerted'),
+    questionnaireMinAnswers: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(QUESTIONNAIRE_MIN_ANSWERS)
+      .describe('anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason'),
     inspections: z
       .array(
         z.object({
@@ -85,7 +92,7 @@ const roundPlanFields = z.object({
           }),
           group: z.object({
             name: text(200),
-            leader: person,
+            leader: person.extend({ homeUnit: text(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
             members: z
               .array(person.extend({ homeUnit: text(200).optional() }))
               .max(100)

@@ -4,7 +4,7 @@ import { findInspection } from '../db/inspections.repository.js';
 import { findRound } from '../db/rounds.repository.js';
 import type { InspectionState, RoundPlan, TransitionResult } from '../workflows/messages.js';
 import type { ApproverRole } from '../workflows/roles.js';
-import { RECTIFICATION_DUE_DAYS, stageOwner, type ApprovalChains, type StageId } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, stageOwner, type ApprovalChains, type StageId } from '../workflows/stages.js';
 import { notFound } from './errors.js';
 import type { InspectionView, WaitingOn } from './schemas.js';
 
@@ -119,11 +119,12 @@ export function planOf(plan: RoundPlan) {
     stageDueDays: plan.stageDueDays,
     escalateAfterHours: plan.escalateAfterHours,
     rectificationDueDays: plan.rectificationDueDays ?? { ...RECTIFICATION_DUE_DAYS },
+    questionnaireMinAnswers: plan.questionnaireMinAnswers ?? QUESTIONNAIRE_MIN_ANSWERS,
     inspections: plan.inspections.map(({ target, group }) => ({
       target: { name: target.name, principalLeader: target.principalLeader, extensions: target.extensions, ...(target.liaison ? { liaison: target.liaison } : {}) },
       group: {
         name: group.name,
-        leader: group.leader,
+        leader: { sub: group.leader.sub, name: group.leader.name, ...(group.leader.homeUnit ? { homeUnit: group.leader.homeUnit } : {}) },
         members: group.members.map((m) => ({ sub: m.sub, name: m.name, ...(m.homeUnit ? { homeUnit: m.homeUnit } : {}) })),
       },
     })),

@@ -31,6 +31,9 @@ export interface Database {
   records: RecordTable;
   record_versions: RecordVersionTable;
   report_section_versions: ReportSectionVersionTable;
+  questionnaire_batches: QuestionnaireBatchTable;
+  questionnaire_codes: QuestionnaireCodeTable;
+  questionnaire_answers: QuestionnaireAnswerTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -52,6 +55,7 @@ export interface RoundTable {
   status: RoundStatus;
   status_changed_at: Timestamp;
   status_reason: string | null;
+  questionnaire_min_answers: Generated<number>;
   /** The plan as last proposed or edited; null for rounds launched before proposals existed. */
   proposal: JSONColumnType<RoundPlan | null, string | null, string | null>;
   /** Bumped by each edit of the proposal: an edit naming an older one is refused. */
@@ -189,4 +193,32 @@ export interface ReportSectionVersionTable {
   actor_sub: string;
   actor_name: string;
   at: Timestamp;
+}
+
+/** One issue of questionnaire codes: how many and by whom; the codes themselves are never stored. */
+export interface QuestionnaireBatchTable {
+  id: string;
+  inspection_id: string;
+  request_id: string;
+  count: number;
+  issued_by_sub: string;
+  issued_by_name: string;
+  issued_at: Timestamp;
+}
+
+/** A one-time code, as its SHA-256 only; it remembers that it was used, not when or by whom. */
+export interface QuestionnaireCodeTable {
+  code_hash: string;
+  inspection_id: string;
+  batch_id: string;
+  used: Generated<boolean>;
+}
+
+/** An anonymous answer: no code, no identity, no address, only the day. */
+export interface QuestionnaireAnswerTable {
+  id: string;
+  inspection_id: string;
+  scores: JSONColumnType<Record<string, number>>;
+  comment: string | null;
+  answered_on: ColumnType<string, string, never>;
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../workflows/roles.js';
 import type { Meeting, RoundPlan, RoundStatus } from '../workflows/messages.js';
-import { preparationDueAt } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, preparationDueAt } from '../workflows/stages.js';
 import type { AuthorisationStepKind, Database, RoundEventKind } from './database.js';
 import { InvariantViolation } from './invariant.js';
 import { membersOf, submitterNameOf } from './inspections.repository.js';
@@ -58,7 +58,7 @@ async function writeLaunch(tx: Transaction<Database>, plan: RoundPlan, launchedA
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     const people = [
-      { ...inspection.group.leader, homeUnit: null, isLeader: true },
+      { ...inspection.group.leader, homeUnit: inspection.group.leader.homeUnit ?? null, isLeader: true },
       ...inspection.group.members
         .filter((m) => m.sub !== inspection.group.leader.sub)
         .map((m) => ({ ...m, isLeader: false })),
@@ -91,6 +91,7 @@ function roundColumns(plan: RoundPlan) {
     approval_chains: JSON.stringify(plan.approvalChains),
     stage_due_days: JSON.stringify(plan.stageDueDays),
     escalate_after_hours: plan.escalateAfterHours,
+    questionnaire_min_answers: plan.questionnaireMinAnswers ?? QUESTIONNAIRE_MIN_ANSWERS,
   };
 }
 

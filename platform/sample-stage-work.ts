@@ -3,6 +3,7 @@
  * exit criterion met), recorded through the public API. The tests and the benchmark
  * use it to walk inspections the way a group would.
  */
+import { randomUUID } from 'node:crypto';
 import { decidesAtMeeting, type Actor, type ApproverRole } from '../workflows/roles.js';
 import { BRIEFING_SOURCES, stageOwner, type StageId } from '../workflows/stages.js';
 
@@ -122,6 +123,12 @@ const BRIEFING_SUMMARIES: Record<(typeof BRIEFING_SOURCES)[number], string> = {
   petition: '群众反映执法人员在超限检测中“以罚代管”，共5件。',
 };
 
+/** Five of the target's staff on the group's conduct: mostly kept, one doubt about discretion. */
+const SAMPLE_ANSWERS = [5, 5, 4, 5, 3].map((discretion, i) => ({
+  scores: { no_meals_or_gifts: 5, frugal_stay: 5, no_interference: i === 2 ? 4 : 5, discretion, attitude: 5, no_private_gain: 5 },
+  ...(discretion < 4 ? { comment: '个别组员在食堂议论谈话内容，建议注意保密。' } : {}),
+}));
+
 async function ok(response: Promise<{ status: number; body: any }>, what: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
   const result = await response;
   if (result.status >= 300) throw new Error(`${what}: ${result.status} ${JSON.stringify(result.body)}`);
@@ -234,13 +241,15 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       return;
     }
     case 'post_evaluation': {
-      await record(cast.office, 'conduct_questionnaire', {
-        items: [
-          { item: '遵守工作纪律', score: 5 },
-          { item: '廉洁自律', score: 5 },
-        ],
-        comments: '巡察组作风严谨。',
-      });
+      // The target's staff answer the anonymous questionnaire, one code each. The answer
+      // route reads no token, so the one this call carries is ignored.
+      const issued = await ok(
+        call(cast.office, 'POST', `${base}/questionnaire-codes`, { count: SAMPLE_ANSWERS.length, requestId: `sample-codes-${randomUUID()}` }),
+        'questionnaire codes',
+      );
+      for (const [i, code] of (issued.codes as string[]).entries()) {
+        await ok(call(cast.office, 'POST', `/api/v1/questionnaire/${code}`, SAMPLE_ANSWERS[i]), 'questionnaire answer');
+      }
       const evaluated = new Set((await list('inspector_evaluation')).map((e) => e.data.memberSub));
       for (const person of group.filter((p) => !evaluated.has(p.sub))) {
         await record(cast.office, 'inspector_evaluation', { memberSub: person.sub, grade: 'excellent', comment: '工作扎实，敢于担当。' });

@@ -27,6 +27,7 @@ function complete(): CriteriaContext {
   return {
     members,
     reportSections: { basic_situation: '基本情况', recommendations: '意见建议' },
+    questionnaire: { answers: 5, minimumAnswers: 5 },
     records: [
       ...BRIEFING_SOURCES.map((source) => rec('briefing', { source })),
       ...members.map((m) => rec('recusal_declaration', { memberSub: m.sub, hasRelation: false })),
@@ -39,7 +40,6 @@ function complete(): CriteriaContext {
       lead,
       laterLead,
       rec('communication', { answers: [{ problemId: paper.id }, { problemId: paperCarriedOver.id }] }),
-      rec('conduct_questionnaire', {}),
       ...members.map((m) => rec('inspector_evaluation', { memberSub: m.sub })),
       rec('feedback_opinion', { problemIds: [paper.id] }, { decisionStatus: 'approved' }),
       rec('feedback_meeting', {}),
@@ -75,7 +75,7 @@ const breakOne: Record<string, (ctx: CriteriaContext) => CriteriaContext> = {
   problem_unconfirmed: (ctx) => changed(ctx, (r) => r.id === paper.id, { reviewStatus: 'returned' }),
   problem_not_communicated: (ctx) => without(ctx, (r) => r.kind === 'communication'),
   report_section_missing: (ctx) => ({ ...ctx, reportSections: { basic_situation: '基本情况', recommendations: '  ' } }),
-  questionnaire_missing: (ctx) => without(ctx, (r) => r.kind === 'conduct_questionnaire'),
+  questionnaire_short: (ctx) => ({ ...ctx, questionnaire: { answers: 4, minimumAnswers: 5 } }),
   inspector_not_evaluated: (ctx) => without(ctx, (r) => r.kind === 'inspector_evaluation' && r.data.memberSub === 'gl'),
   feedback_opinion_not_issued: (ctx) => changed(ctx, (r) => r.kind === 'feedback_opinion', { decisionStatus: 'pending' }),
   feedback_meeting_missing: (ctx) => without(ctx, (r) => r.kind === 'feedback_meeting'),
@@ -109,6 +109,15 @@ describe('exit criteria', () => {
     }
   }
 
+  it('lets the office close the questionnaire short of the minimum, with a reason', () => {
+    const short = breakOne.questionnaire_short!(complete());
+    const closed = { ...short, records: [...short.records, rec('questionnaire_closure', { reason: '被巡察单位撤并，人员已分流' })] };
+    expect(unmetCriteria('post_evaluation', closed)).toEqual([]);
+    expect(unmetCriteria('post_evaluation', { ...complete(), questionnaire: { answers: 7, minimumAnswers: 8 } }).map((u) => u.code)).toEqual([
+      'questionnaire_short',
+    ]);
+  });
+
   it('lists every unmet criterion of a stage at once, not just the first', () => {
     const empty: CriteriaContext = { members, records: [], reportSections: {} };
     const expected: Record<StageId, string[]> = {
@@ -117,7 +126,7 @@ describe('exit criteria', () => {
       drafting: ['no_problems'],
       communication: [],
       reporting: ['report_section_missing'],
-      post_evaluation: ['questionnaire_missing', 'inspector_not_evaluated'],
+      post_evaluation: ['questionnaire_short', 'inspector_not_evaluated'],
       rectification: ['feedback_opinion_not_issued', 'feedback_meeting_missing', 'rectification_plan_not_accepted', 'rectification_report_not_accepted'],
     };
     for (const stage of STAGE_IDS) expect(unmetCriteria(stage, empty).map((u) => u.code), stage).toEqual(expected[stage]);

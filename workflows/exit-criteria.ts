@@ -6,6 +6,7 @@
  */
 import {
   BRIEFING_SOURCES,
+  QUESTIONNAIRE_MIN_ANSWERS,
   WRITTEN_REPORT_SECTIONS,
   type DecidedStatus,
   type RecordKind,
@@ -27,6 +28,8 @@ export interface CriteriaContext {
   /** Everyone in the group, the leader included. */
   members: { sub: string; name: string }[];
   reportSections: Partial<Record<WrittenReportSection, string>>;
+  /** The anonymous conduct questionnaire: answers in, and the round's minimum (absent: none in, the default minimum). */
+  questionnaire?: { answers: number; minimumAnswers: number };
 }
 
 export interface Unmet {
@@ -191,9 +194,14 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
   ],
   post_evaluation: [
     {
-      code: 'questionnaire_missing',
-      requirement: "the target's conduct questionnaire (作风纪律评价) is in",
-      check: (ctx) => (of(ctx, 'conduct_questionnaire').length ? undefined : 'no conduct questionnaire returned'),
+      code: 'questionnaire_short',
+      requirement:
+        "the round's minimum of anonymous conduct questionnaires (作风纪律评价) is answered, or the office closed the questionnaire with a reason",
+      check: (ctx) => {
+        const { answers, minimumAnswers } = ctx.questionnaire ?? { answers: 0, minimumAnswers: QUESTIONNAIRE_MIN_ANSWERS };
+        if (answers >= minimumAnswers || of(ctx, 'questionnaire_closure').length) return undefined;
+        return `${answers} of the ${minimumAnswers} questionnaire answers the round asks for are in; the office may close it with a reason`;
+      },
     },
     {
       code: 'inspector_not_evaluated',

@@ -31,7 +31,8 @@ export interface InspectionPlan {
   roundId: string;
   position: number;
   target: Target;
-  group: { name: string; leader: Person; members: GroupMember[] };
+  /** The leader's home unit is absent in plans launched before it existed. */
+  group: { name: string; leader: Person & { homeUnit?: string | null }; members: GroupMember[] };
   approvalChains: ApprovalChains;
   stageDueDays: StageDueDays;
   escalateAfterHours: number;
@@ -59,6 +60,8 @@ export interface RoundPlan {
   launchedBy: Actor;
   historyLimit?: number;
   rectificationDueDays?: RectificationDueDays;
+  /** Anonymous questionnaire answers post-evaluation needs; absent in plans launched before it existed. */
+  questionnaireMinAnswers?: number;
   inspections: Omit<
     InspectionPlan,
     | 'roundId'

@@ -204,6 +204,12 @@ export interface RecordKindDefinition {
    * the record itself (`self`) or the lead its `leadId` names.
    */
   aboutLead?: 'self' | 'leadId';
+  /**
+   * Only these roles read it, and never anyone named in the inspection's group,
+   * whatever else their token holds: the group does not see how it is judged
+   * ("谁来监督巡察组").
+   */
+  readers?: readonly Role[];
 }
 
 /** What a decided record says: a request approved or rejected; a member recused (需回避) or not (无需回避). */
@@ -228,6 +234,9 @@ export type RecordReference =
 const EVIDENCE_STAGES = ['stationing', 'drafting'] as const satisfies readonly StageId[];
 /** A lead is handed over as soon as it is found (即知即移): from stationing to the last stage. */
 const LEAD_STAGES = STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'));
+
+/** Who reads how the group is judged (evaluations, questionnaire answers): never the group or the liaison. */
+export const EVALUATION_READERS = ['office', 'leading_group', 'auditor'] as const satisfies readonly Role[];
 
 export const RECORD_KINDS = {
   briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
@@ -271,16 +280,20 @@ export const RECORD_KINDS = {
     writers: ['group'],
     references: [{ path: 'answers.*.problemId', to: 'confirmed_problem' }],
   },
-  conduct_questionnaire: {
+  // The target's staff answer anonymously through one-time codes (api/questionnaire*);
+  // the office may close the questionnaire short of the round's minimum, saying why.
+  questionnaire_closure: {
     stage: 'post_evaluation',
-    title: { zh: '作风纪律评价问卷', en: 'Conduct questionnaire' },
-    writers: ['liaison', 'office'],
+    title: { zh: '作风纪律评价问卷关闭说明', en: 'Conduct questionnaire closure' },
+    writers: ['office'],
+    readers: EVALUATION_READERS,
   },
   inspector_evaluation: {
     stage: 'post_evaluation',
     title: { zh: '巡察干部现实表现评价', en: 'Inspector evaluation' },
     writers: ['office'],
     aboutMember: { self: false },
+    readers: EVALUATION_READERS,
   },
   // Feedback and rectification belong to the office and the target: the group has
   // usually been disbanded by now, and it must not judge the rectification of its own findings.
@@ -376,6 +389,27 @@ export type LeadRecipient = (typeof LEAD_RECIPIENTS)[number];
 /** The five sources a group must hear from before stationing (情况通报). */
 export const BRIEFING_SOURCES = ['discipline', 'organization', 'finance', 'audit', 'petition'] as const;
 export type BriefingSource = (typeof BRIEFING_SOURCES)[number];
+
+/** Answers a round asks for before post-evaluation can be submitted, unless the office closes it early. */
+export const QUESTIONNAIRE_MIN_ANSWERS = 5;
+
+/** How each questionnaire item is scored: 1 (seriously breached) to 5 (fully kept). */
+export const QUESTIONNAIRE_SCORE = { min: 1, max: 5 } as const;
+
+/**
+ * The conduct questionnaire's preset items (作风纪律评价): the inspectors' code of
+ * conduct (巡察工作守则) and the eight-point rules (中央八项规定), each scored by the
+ * target's staff; free text follows them.
+ */
+export const QUESTIONNAIRE_ITEMS = [
+  { id: 'no_meals_or_gifts', basis: '八项规定', title: { zh: '未接受宴请、礼品礼金和土特产', en: 'Accepted no meals, gifts or money' } },
+  { id: 'frugal_stay', basis: '八项规定', title: { zh: '轻车简从，食宿交通不超标准、不搞特殊化', en: 'Kept to the allowed standards of board, lodging and transport' } },
+  { id: 'no_interference', basis: '巡察工作守则', title: { zh: '不干预被巡察单位正常工作，不处理具体问题', en: "Did not interfere in the unit's work or settle its cases" } },
+  { id: 'discretion', basis: '巡察工作守则', title: { zh: '保守秘密，不泄露巡察工作情况，不随意表态', en: 'Kept the work confidential and made no offhand pronouncements' } },
+  { id: 'attitude', basis: '巡察工作守则', title: { zh: '工作态度端正，作风严谨，平等待人', en: 'Worked with a proper attitude, rigour and respect' } },
+  { id: 'no_private_gain', basis: '巡察工作守则', title: { zh: '未借巡察之机谋取私利、打招呼办私事', en: 'Sought no private gain or favours through the inspection' } },
+] as const;
+export type QuestionnaireItemId = (typeof QUESTIONNAIRE_ITEMS)[number]['id'];
 
 /** The office's report template (巡察报告模板): its sections, in order. */
 export const REPORT_SECTIONS = [
