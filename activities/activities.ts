@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
+import { writeInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
 import { InvariantViolation } from '../db/invariant.js';
 import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import { submitStage, type FrozenRecords, type StageSubmission } from '../db/stage-gate.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RoundPlan } from '../workflows/messages.js';
+import { freezeReportOnFinalApproval } from '../api/report-freeze.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -23,7 +24,14 @@ export function createActivities({ db }: ActivityDeps) {
     recordRoundLaunched: (input: { plan: RoundPlan; launchedAt: string }): Promise<void> =>
       final(() => insertLaunchedRound(db, input.plan, input.launchedAt)),
     recordRoundStatus: (change: RoundStatusChange): Promise<void> => final(() => recordRoundStatus(db, change)),
-    recordInspectionSteps: (steps: InspectionSteps): Promise<void> => final(() => appendInspectionSteps(db, steps)),
+    /** Records steps; the final approval of the reporting stage freezes the report in the same transaction. */
+    recordInspectionSteps: (steps: InspectionSteps): Promise<void> =>
+      final(() =>
+        db.transaction().execute(async (tx) => {
+          await writeInspectionSteps(tx, steps);
+          await freezeReportOnFinalApproval(tx, steps);
+        }),
+      ),
     /** Checks the stage's exit criteria and, if they hold, freezes its records and records the submission. */
     submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> =>
       final(() => submitStage(db, submission)),

@@ -29,6 +29,8 @@ export interface Database {
   records: RecordTable;
   record_versions: RecordVersionTable;
   report_section_versions: ReportSectionVersionTable;
+  frozen_reports: FrozenReportTable;
+  focus_area_events: FocusAreaEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -167,4 +169,39 @@ export interface ReportSectionVersionTable {
   actor_sub: string;
   actor_name: string;
   at: Timestamp;
+}
+
+/** One approval of the chain that froze a report, as the history recorded it. */
+export interface FrozenApproval {
+  seq: number;
+  role: ApproverRole;
+  by: { sub: string; name: string };
+  at: string;
+  meeting: Record<string, unknown> | null;
+}
+
+export interface FrozenReportTable {
+  inspection_id: string;
+  approved_seq: number;
+  frozen_at: Timestamp;
+  report: JSONColumnType<Record<string, unknown>>;
+  report_sha256: string;
+  docx: Uint8Array;
+  docx_sha256: string;
+  approvals: JSONColumnType<FrozenApproval[]>;
+}
+
+export type FocusAreaChange = 'added' | 'deactivated';
+
+/** The office's list of focus areas, append-only: the latest change per name is current. */
+export interface FocusAreaEventTable {
+  seq: Generated<number>;
+  name: string;
+  /** key_matters / key_problems / implementation (the four 落实) / other. */
+  grouping: string;
+  change: FocusAreaChange;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
+  reason: string | null;
 }
