@@ -4,6 +4,7 @@ import { criteriaContexts } from '../db/stage-gate.repository.js';
 import { confirmedPapers, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
+import { recordFlags } from './record-flags.js';
 import { loadRoundView } from './views.js';
 
 const EMPTY: CriteriaContext = { records: [], members: [], reportSections: {} };
@@ -44,7 +45,11 @@ export class ProgressService {
       }
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];
-      return { ...inspection, recordCounts, unmet };
+      const flagged = ctx.records.flatMap((r) => {
+        const flags = recordFlags(r.kind, r.data);
+        return flags.length && r.data.withdrawn !== true ? [{ recordId: r.id, title: String(r.data.title), flags }] : [];
+      });
+      return { ...inspection, recordCounts, unmet, flagged };
     });
     return { roundId: round.id, name: round.name, status: round.status, inspections, totals };
   }

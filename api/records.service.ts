@@ -8,6 +8,7 @@ import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } 
 import { kindRules, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
+import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
 
@@ -27,6 +28,7 @@ export function toRecordView(row: RecordRow) {
     updatedAt: new Date(row.updated_at).toISOString(),
     reviewStatus: row.review_status,
     decisionStatus: row.decision_status,
+    flags: recordFlags(row.kind, row.data),
   };
 }
 
@@ -106,6 +108,26 @@ async function checkReferences(
 }
 
 /**
+ * 严格对照巡察工作方案上的重点监督内容查找问题: the work plan's focus is chosen from the
+ * round's, and a paper's category from the work plan's.
+ */
+async function checkFocus(tx: Transaction<Database>, inspection: Inspection, kind: RecordKind, data: Record<string, unknown>): Promise<void> {
+  if (kind === 'work_plan') {
+    const roundFocus = inspection.round.focus;
+    (data.focus as string[]).forEach((area, i) => {
+      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, `is not one of the round’s focus areas (${roundFocus.join('、')})`);
+    });
+  }
+  if (kind === 'problem') {
+    const plans = await listRecords(tx, inspection.row.id, { kind: 'work_plan' });
+    const planFocus = [...new Set(plans.flatMap((p) => p.data.focus as string[]))];
+    if (!planFocus.includes(String(data.category))) {
+      throw invalid('body.data.category', `is not one of the work plan’s focus areas (${planFocus.join('、') || 'no work plan yet'})`);
+    }
+  }
+}
+
+/**
  * A review or a decision: under the open stage's lock, the pending status becomes
  * the verdict, written as the record's next version with the note.
  */
@@ -136,6 +158,7 @@ export class RecordsService {
     const id = randomUUID();
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
+      await checkFocus(tx, inspection, kind, data);
       await insertRecord(tx, {
         id,
         inspectionId,
@@ -194,6 +217,7 @@ export class RecordsService {
         });
       }
       await checkReferences(tx, inspection, current.kind, data, recordId);
+      await checkFocus(tx, inspection, current.kind, data);
       const ok = await updateRecord(tx, recordId, version, {
         data,
         reviewStatus: fresh.review_status ? 'pending' : null,

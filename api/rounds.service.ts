@@ -7,6 +7,7 @@ import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { conflict } from './errors.js';
+import { requireListedFocus } from './focus-areas.service.js';
 import type { Services } from './plugins/services.plugin.js';
 import type { LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
@@ -23,6 +24,7 @@ export class RoundsService {
   async launch(actor: Actor, body: LaunchRoundBody) {
     const { db, temporal, taskQueue, historyLimit } = this.services;
     await requireAccess(db, actor, 'round.launch');
+    await requireListedFocus(db, body.focus, 'body.focus');
     const plan = roundPlan(body, actor, historyLimit);
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.executeUpdateWithStart(roundLaunchedUpdate, {

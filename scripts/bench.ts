@@ -48,7 +48,7 @@ import {
 import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { SAMPLE_FOCUS, approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId, type InspectionState } from '../workflows/messages.js';
@@ -399,7 +399,7 @@ class ApiClient {
 async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
   const { casts, body } = sampleRound(`bench-${label}`, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `基准测试 ${label}`,
-    focus: ['基准'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchThroughApi(api.call, { office, leadingGroup }, body)) as RoundBody;
   const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { approvalBody, approverOf, launchRound, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
+import { SAMPLE_FOCUS, approvalBody, approverOf, launchRound, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
@@ -50,7 +50,7 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 export async function driveRound(api: ApiPool, label: string, count: number, hooks: DriveHooks = {}): Promise<Driven> {
   const { casts, body } = sampleRound(label, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `集群测试 ${label}`,
-    focus: ['行政执法', '财政资金使用', '选人用人'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchRound(api.call, { office, leadingGroup }, body)) as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));
