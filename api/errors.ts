@@ -110,7 +110,8 @@ export function findUnstorableText(value: unknown, path: string[] = []): string 
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  // A merge patch (RFC 7396, PATCH of a record) is JSON too, checked the same way.
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (_request, body, done) => {
     let parsed: unknown;
     try {
       parsed = body === '' ? undefined : JSON.parse(body as string);

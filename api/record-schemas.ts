@@ -129,7 +129,11 @@ export const createRecordBody = z.discriminatedUnion(
 );
 
 export const updateRecordBody = z.object({
-  data: z.record(z.string(), z.unknown()).describe("the record's whole new data, as its kind's schema"),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "With `Content-Type: application/json`, the record's whole new data. With `application/merge-patch+json` (RFC 7396), only what changes: members given replace, `null` removes, lists replace whole. Either way the result is validated by the kind's schema (400 naming `body.data.…`)",
+    ),
   version: z.number().int().min(1).describe('the version you edited; a stale one is refused (409)'),
 });
 

@@ -8,6 +8,7 @@ import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } 
 import { kindRules, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
+import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
@@ -203,11 +204,13 @@ export class RecordsService {
   }
 
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
-  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
+  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number, form: 'whole' | 'merge_patch' = 'whole') {
     const inspection = await loadInspection(this.db, inspectionId);
     const current = await this.load(inspectionId, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
-    const data = parseRecordData(current.kind, rawData);
+    // A patch of another version than the current one would merge onto the wrong data:
+    // it is refused below as stale, whatever it merges to here.
+    const data = parseRecordData(current.kind, form === 'merge_patch' ? applyMergePatch(current.data, rawData) : rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
     await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
       const fresh = await findRecord(tx, inspectionId, recordId);
