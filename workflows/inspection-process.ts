@@ -15,7 +15,7 @@ import type {
   SubmitStageInput,
   TransitionResult,
 } from './messages.js';
-import { REFUSAL, Refusal } from './refusal.js';
+import { REFUSAL, Refusal, type RefusalCode } from './refusal.js';
 import { decidesAtMeeting, hasRole, type Actor, type ApproverRole } from './roles.js';
 import { isFinished, nextStage, preparationDueAt, stageDueAt, stageOwner, type StageId } from './stages.js';
 
@@ -141,11 +141,11 @@ export class InspectionProcess {
     if (this.results.has(input.requestId)) return;
     const { group } = this.plan;
     if (stageOwner(input.stage) === 'office') {
-      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, `the office submits the ${input.stage} stage`);
+      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_submits', { stage: input.stage });
       // The office evaluates the group and feeds back its findings: nobody of the group may do it for them.
-      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${group.name} may not submit the ${input.stage} stage`);
+      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_submit', { group: group.name, stage: input.stage });
     } else if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
-      this.refuse(REFUSAL.forbidden, `only ${group.name}'s leader ${group.leader.name} may submit its stages`);
+      this.refuse(REFUSAL.forbidden, 'leader_submits', { group: group.name, leader: group.leader.name });
     }
     this.expectStage(input.stage, 'open');
   }
@@ -172,23 +172,23 @@ export class InspectionProcess {
     this.expectStage(input.stage, 'submitted');
     const { submission } = this.state;
     const role = this.state.status.awaitingRole;
-    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing is waiting for a decision');
+    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing_waiting');
     if (!hasRole(input.actor, role)) {
-      this.refuse(REFUSAL.forbidden, `the ${input.stage} submission is waiting on ${role}, which you do not hold`);
+      this.refuse(REFUSAL.forbidden, 'not_your_turn', { stage: input.stage, role });
     }
     if (input.actor.sub === submission.by.sub) {
-      this.refuse(REFUSAL.forbidden, 'you may not decide on a submission you made');
+      this.refuse(REFUSAL.forbidden, 'own_submission');
     }
     // Nobody decides on the work of a group they belong to, whatever other roles they hold.
-    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.plan.group.name} may not decide on its stages`);
+    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_decide', { group: this.plan.group.name });
     if (submission.decisions.some((d) => d.by.sub === input.actor.sub)) {
-      this.refuse(REFUSAL.forbidden, 'you already decided on this submission at an earlier level of its chain');
+      this.refuse(REFUSAL.forbidden, 'decided_already');
     }
     if (input.decision === 'reject' && !input.comment?.trim()) {
-      this.refuse(REFUSAL.conflict, 'a rejection needs a comment saying what to fix');
+      this.refuse(REFUSAL.conflict, 'rejection_needs_comment');
     }
     if (decidesAtMeeting(role) && !input.meeting) {
-      this.refuse(REFUSAL.invalidInput, `a decision of the ${role} names the meeting that took it`, { field: 'body.meeting' });
+      this.refuse(REFUSAL.invalidInput, 'meeting_required', { role }, { field: 'body.meeting' });
     }
   }
 
@@ -297,7 +297,7 @@ export class InspectionProcess {
   private expectStage(stage: StageId, state: 'open' | 'submitted'): void {
     const { status } = this.state;
     if (status.state !== state || status.stage !== stage) {
-      this.refuse(REFUSAL.conflict, `the inspection is at stage ${status.stage} (${status.state}); this needs ${stage} to be ${state}`);
+      this.refuse(REFUSAL.conflict, 'wrong_stage', { stage: status.stage, state: status.state, wanted: stage, wantedState: state });
     }
   }
 
@@ -306,9 +306,9 @@ export class InspectionProcess {
     return actor.sub === group.leader.sub || group.members.some((m) => m.sub === actor.sub);
   }
 
-  private refuse(type: Refusal['type'], message: string, extra: Record<string, unknown> = {}): never {
+  private refuse(type: Refusal['type'], code: RefusalCode, params: Record<string, string> = {}, extra: Record<string, unknown> = {}): never {
     const { status } = this.state;
-    throw new Refusal(type, message, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
+    throw new Refusal(type, code, params, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
   }
 
   private answer(requestId: string, action: TransitionResult['action'], events: InspectionEvent[], next: ProcessState): Transition {
