@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordGroupChange } from '../db/group-changes.repository.js';
-import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
+import { writeInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
 import { InvariantViolation } from '../db/invariant.js';
 import { decideProposedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import { rectificationFacts } from '../db/records.repository.js';
@@ -10,6 +10,7 @@ import { submitStage, type FrozenRecords, type StageSubmission } from '../db/sta
 import type { Unmet } from '../workflows/exit-criteria.js';
 import type { RectificationFacts } from '../workflows/inspection-process.js';
 import type { AuthoriseRoundInput, GroupChange } from '../workflows/messages.js';
+import { freezeReportOnFinalApproval } from '../api/report-freeze.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -29,7 +30,14 @@ export function createActivities({ db }: ActivityDeps) {
         decideProposedRound(db, { roundId, verdict: 'approved', version, step: { kind: 'approved', actor, at, comment, meeting, requestId } }),
       ),
     recordRoundStatus: (change: RoundStatusChange): Promise<void> => final(() => recordRoundStatus(db, change)),
-    recordInspectionSteps: (steps: InspectionSteps): Promise<void> => final(() => appendInspectionSteps(db, steps)),
+    /** Records steps; the final approval of the reporting stage freezes the report in the same transaction. */
+    recordInspectionSteps: (steps: InspectionSteps): Promise<void> =>
+      final(() =>
+        db.transaction().execute(async (tx) => {
+          await writeInspectionSteps(tx, steps);
+          await freezeReportOnFinalApproval(tx, steps);
+        }),
+      ),
     /** The `group_changed` step and the group it leaves, in one transaction. */
     recordGroupChange: (input: { steps: InspectionSteps; change: GroupChange }): Promise<void> =>
       final(() => recordGroupChange(db, input.steps, input.change)),

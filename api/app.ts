@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
+import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(progressRoutes);
       await v1.register(taskRoutes);
       await v1.register(questionnaireRoutes);
+      await v1.register(focusAreaRoutes);
     },
     { prefix: '/api/v1' },
   );

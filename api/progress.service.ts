@@ -5,6 +5,7 @@ import { EXIT_CRITERIA, confirmedLeads, confirmedPapers, itemStatus, unmetCriter
 import type { Actor } from '../workflows/roles.js';
 import { STAGES } from '../workflows/stages.js';
 import { requireAccess, visibleKinds } from './access.js';
+import { recordFlags } from './record-flags.js';
 import { inspectionName, loadInspection, loadRoundView } from './views.js';
 
 const EMPTY: CriteriaContext = { records: [], members: [], reportSections: {} };
@@ -55,7 +56,11 @@ export class ProgressService {
       for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) totals.rectificationItems[itemStatus(ctx, item.id)]++;
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];
-      return { ...inspection, recordCounts, unmet };
+      const flagged = ctx.records.flatMap((r) => {
+        const flags = recordFlags(r.kind, r.data);
+        return flags.length && r.data.withdrawn !== true ? [{ recordId: r.id, title: String(r.data.title), flags }] : [];
+      });
+      return { ...inspection, recordCounts, unmet, flagged };
     });
     return { roundId: round.id, name: round.name, status: round.status, inspections, totals };
   }

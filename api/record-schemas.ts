@@ -37,7 +37,7 @@ export const recordDataSchemas = {
     })
     .refine((d) => !d.hasRelation || d.relation, { path: ['relation'], message: 'is required when hasRelation is true' }),
   work_plan: z.object({
-    focus: z.array(text(200)).min(1).max(50).describe('focus areas of DOMAIN.md, or free text'),
+    focus: z.array(text(200)).min(1).max(50).describe("the focus areas of this inspection, each one of the round's `focus` (400 naming `body.data.focus.N` otherwise)"),
     schedule: text(5000),
     keyMatters: text(10_000),
   }),
@@ -52,7 +52,7 @@ export const recordDataSchemas = {
   field_visit: z.object({ ...onDay, place: text(200) }),
   major_matter: z.object({ question: text(5000), proposedAction: text(5000) }),
   problem: z.object({
-    category: text(100).describe('e.g. a focus area: 选人用人, 财政资金使用, 以权谋私'),
+    category: text(200).describe("one of the work plan's focus areas (严格对照巡察工作方案上的重点监督内容查找问题); 400 naming `body.data.category` otherwise"),
     title: text(300),
     facts: text(50_000),
     evidence: z
@@ -60,8 +60,25 @@ export const recordDataSchemas = {
       .min(1, 'needs at least one talk, document review, petition or field visit of this inspection')
       .max(200),
     characterization: text(5000).describe('定性'),
+    conduct: z
+      .object({ from: day, to: day })
+      .refine((c) => c.to >= c.from, { path: ['to'], message: 'must not be before from' })
+      .describe('when the conduct happened: a basis that took effect later is flagged (不能用新标准去套老问题)'),
+    involves: z
+      .object({
+        principalLeader: z.boolean().default(false).describe('the target’s 一把手'),
+        leadershipTeam: z.boolean().default(false).describe('members of the leadership team (领导班子)'),
+      })
+      .default({ principalLeader: false, leadershipTeam: false })
+      .describe('key people (重点人): whether the principal leader or the leadership team is involved'),
     basis: z
-      .array(z.object({ source: text(300).describe('the regulation, law or decision'), article: text(300) }))
+      .array(
+        z.object({
+          source: text(300).describe('the regulation, law or decision'),
+          article: text(300),
+          effectiveOn: day.optional().describe('when the regulation took effect; conduct before it is flagged for the group leader'),
+        }),
+      )
       .min(1, 'needs the regulation, law or decision the problem breaches (依据)')
       .max(50),
     persons: z.array(text(200)).max(100).optional(),
@@ -175,7 +192,11 @@ export const createRecordBody = z.discriminatedUnion(
 );
 
 export const updateRecordBody = z.object({
-  data: z.record(z.string(), z.unknown()).describe("the record's whole new data, as its kind's schema"),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "With `Content-Type: application/json`, the record's whole new data. With `application/merge-patch+json` (RFC 7396), only what changes: members given replace, `null` removes, lists replace whole. Either way the result is validated by the kind's schema (400 naming `body.data.…`)",
+    ),
   version: z.number().int().min(1).describe('the version you edited; a stale one is refused (409)'),
 });
 
@@ -222,6 +243,9 @@ export const recordView = z.object({
     .describe('a request: approved / rejected; a recusal declaration: recused / not_recused'),
   review: verdictView.nullable().describe('the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review'),
   decision: verdictView.nullable().describe('the latest decision on the request, with its comment'),
+  flags: z
+    .array(z.object({ code: z.string(), field: z.string(), message: z.string() }))
+    .describe('what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began'),
 });
 
 export const recordVersionView = z.object({

@@ -8,6 +8,8 @@ import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordK
 import { isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
+import { applyMergePatch } from './merge-patch.js';
+import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
 
@@ -39,6 +41,7 @@ export function toRecordView(row: RecordRow, verdicts: VerdictRow[] = []) {
     decisionStatus: row.decision_status,
     review: toVerdict(review, review?.review_status ?? null),
     decision: toVerdict(decision, decision?.decision_status ?? null),
+    flags: recordFlags(row.kind, row.data),
   };
 }
 
@@ -200,6 +203,26 @@ async function checkReferences(
 }
 
 /**
+ * 严格对照巡察工作方案上的重点监督内容查找问题: the work plan's focus is chosen from the
+ * round's, and a paper's category from the work plan's.
+ */
+async function checkFocus(tx: Transaction<Database>, inspection: Inspection, kind: RecordKind, data: Record<string, unknown>): Promise<void> {
+  if (kind === 'work_plan') {
+    const roundFocus = inspection.round.focus;
+    (data.focus as string[]).forEach((area, i) => {
+      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, `is not one of the round’s focus areas (${roundFocus.join('、')})`);
+    });
+  }
+  if (kind === 'problem') {
+    const plans = await listRecords(tx, inspection.row.id, { kind: 'work_plan' });
+    const planFocus = [...new Set(plans.flatMap((p) => p.data.focus as string[]))];
+    if (!planFocus.includes(String(data.category))) {
+      throw invalid('body.data.category', `is not one of the work plan’s focus areas (${planFocus.join('、') || 'no work plan yet'})`);
+    }
+  }
+}
+
+/**
  * A review or a decision: under the open stage's lock, the pending status becomes
  * the verdict, written as the record's next version with the note.
  */
@@ -249,6 +272,7 @@ export class RecordsService {
     const id = randomUUID();
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
+      await checkFocus(tx, inspection, kind, data);
       await insertRecord(tx, {
         id,
         inspectionId,
@@ -308,11 +332,13 @@ export class RecordsService {
   }
 
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
-  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
+  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number, form: 'whole' | 'merge_patch' = 'whole') {
     const inspection = await loadInspection(this.db, inspectionId);
     const current = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
-    const data = parseRecordData(current.kind, rawData);
+    // A patch of another version than the current one would merge onto the wrong data:
+    // it is refused below as stale, whatever it merges to here.
+    const data = parseRecordData(current.kind, form === 'merge_patch' ? applyMergePatch(current.data, rawData) : rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
     if (isTargetLiaison(inspection, actor) && visibleKinds(inspection, actor) !== 'all') {
       requireLiaisonAppendOnly(current.kind, rawData, data, current.data);
@@ -325,6 +351,7 @@ export class RecordsService {
         });
       }
       await checkReferences(tx, inspection, current.kind, data, recordId);
+      await checkFocus(tx, inspection, current.kind, data);
       const ok = await updateRecord(tx, recordId, version, {
         data,
         reviewStatus: fresh.review_status ? 'pending' : null,

@@ -57,7 +57,8 @@ export function toApiError(error: unknown): ApiError | undefined {
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
     if (failure.type === REFUSAL.invalidInput) {
       const field = (details as { field?: string } | undefined)?.field;
-      return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }] });
+      const messageKey = (details as { messageKey?: unknown } | undefined)?.messageKey;
+      return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }], messageKey });
     }
     if (failure.type === REFUSAL.notRecordable) {
       return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);

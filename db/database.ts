@@ -34,6 +34,8 @@ export interface Database {
   questionnaire_batches: QuestionnaireBatchTable;
   questionnaire_codes: QuestionnaireCodeTable;
   questionnaire_answers: QuestionnaireAnswerTable;
+  frozen_reports: FrozenReportTable;
+  focus_area_events: FocusAreaEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -221,4 +223,39 @@ export interface QuestionnaireAnswerTable {
   scores: JSONColumnType<Record<string, number>>;
   comment: string | null;
   answered_on: ColumnType<string, string, never>;
+}
+
+/** One approval of the chain that froze a report, as the history recorded it. */
+export interface FrozenApproval {
+  seq: number;
+  role: ApproverRole;
+  by: { sub: string; name: string };
+  at: string;
+  meeting: Record<string, unknown> | null;
+}
+
+export interface FrozenReportTable {
+  inspection_id: string;
+  approved_seq: number;
+  frozen_at: Timestamp;
+  report: JSONColumnType<Record<string, unknown>>;
+  report_sha256: string;
+  docx: Uint8Array;
+  docx_sha256: string;
+  approvals: JSONColumnType<FrozenApproval[]>;
+}
+
+export type FocusAreaChange = 'added' | 'deactivated';
+
+/** The office's list of focus areas, append-only: the latest change per name is current. */
+export interface FocusAreaEventTable {
+  seq: Generated<number>;
+  name: string;
+  /** key_matters / key_problems / implementation (the four 落实) / other. */
+  grouping: string;
+  change: FocusAreaChange;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
+  reason: string | null;
 }

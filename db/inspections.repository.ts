@@ -52,7 +52,7 @@ export async function findInspection(db: Kysely<Database>, inspectionId: string)
       jsonObjectFrom(
         eb
           .selectFrom('rounds')
-          .select(['rounds.id', 'rounds.name', 'rounds.approval_chains'])
+          .select(['rounds.id', 'rounds.name', 'rounds.approval_chains', 'rounds.focus'])
           .whereRef('rounds.id', '=', 'inspections.round_id'),
       ).as('round'),
     ])

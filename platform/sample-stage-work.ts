@@ -81,6 +81,12 @@ export async function launchRound(call: ApiCall, officials: Pick<Officials, 'off
   return approved.body;
 }
 
+/**
+ * The focus areas (from the seeded list) the sample rounds pick and their work plans
+ * take over: the sample papers' categories are among them.
+ */
+export const SAMPLE_FOCUS = ['行政执法', '财政资金使用', '选人用人', '以权谋私'];
+
 /** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
 export function submitterOf(stage: StageId, cast: Cast): Actor {
   return stageOwner(stage) === 'office' ? cast.office : cast.leader;
@@ -162,7 +168,7 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         await ok(call(cast.office, 'POST', `${base}/records/${declaration.id}/decision`, { decision: 'not_recused' }), 'recusal decision');
       }
       await record(cast.leader, 'work_plan', {
-        focus: ['行政执法', '财政资金使用', '选人用人'],
+        focus: SAMPLE_FOCUS,
         schedule: '10月12日进驻，11月20日前完成了解工作',
         keyMatters: '超限检测执法、执法专项经费使用、近两年干部选拔任用',
       });
@@ -211,8 +217,9 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
           title: '罚没收入未及时足额上缴',
           facts: '2020年超限检测罚款37笔共计18.6万元未按规定入账上缴。',
           evidence,
+          conduct: { from: '2020-01-01', to: '2020-12-31' },
           characterization: '违反财经纪律',
-          basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条' }],
+          basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条', effectiveOn: '1998-01-01' }],
           persons: [],
         },
       ];

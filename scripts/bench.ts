@@ -49,6 +49,7 @@ import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import {
+  SAMPLE_FOCUS,
   approvalBody,
   approverDue,
   approverOf,
@@ -410,7 +411,7 @@ class ApiClient {
 async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
   const { casts, body } = sampleRound(`bench-${label}`, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `基准测试 ${label}`,
-    focus: ['基准'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchThroughApi(api.call, { office, leadingGroup }, body)) as RoundBody;
   const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));

@@ -115,6 +115,7 @@ describe('recording a stage', () => {
       category: '选人用人',
       title: '违规提拔干部',
       facts: '2020年破格提拔1名干部未履行报备程序。',
+      conduct: { from: '2020-05-01', to: '2020-05-31' },
       characterization: '违反干部选拔任用程序',
       basis: [{ source: '《党政领导干部选拔任用工作条例》', article: '第五十条' }],
     };

@@ -278,7 +278,7 @@ describe('who may act', () => {
       requestId: rid('b'),
     });
     expect(second.status).toBe(403);
-    expect(second.body.message).toMatch(/already decided/);
+    expect(second.body.message).toMatch(/已在审批链的前一级/);
   });
 
   it('does not let a person approve a submission they made', async () => {
@@ -290,7 +290,7 @@ describe('who may act', () => {
     await h.call(actor, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const own = await h.call(actor, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(own.status).toBe(403);
-    expect(own.body.message).toMatch(/you made/);
+    expect(own.body.message).toMatch(/不得对自己提交的事项作决定/);
     const other = await h.call(officeDeputy, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('b') });
     expect(other.status).toBe(200);
   });
@@ -306,7 +306,7 @@ describe('who may act', () => {
     expect((await h.call(office, 'GET', '/api/v1/approvals?status=pending')).body.approvals.map((a: { id: string }) => a.id)).toContain(id);
     const decided = await h.call(memberInOffice, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(decided.status).toBe(403);
-    expect(decided.body.message).toMatch(/members of 第一巡察组/);
+    expect(decided.body.message).toMatch(/第一巡察组的成员不得/);
   });
 
   it('refuses a round that would leave the leading group or the party committee out of the reporting chain', async () => {

@@ -17,7 +17,7 @@ import type {
   SubmitStageInput,
   TransitionResult,
 } from './messages.js';
-import { REFUSAL, Refusal } from './refusal.js';
+import { REFUSAL, Refusal, type RefusalCode } from './refusal.js';
 import { decidesAtMeeting, hasRole, type Actor, type ApproverRole } from './roles.js';
 import {
   RECTIFICATION_DUE_DAYS,
@@ -188,11 +188,11 @@ export class InspectionProcess {
     if (this.results.has(input.requestId)) return;
     const { group } = this.state;
     if (stageOwner(input.stage) === 'office') {
-      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, `the office submits the ${input.stage} stage`);
+      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_submits', { stage: input.stage });
       // The office evaluates the group and feeds back its findings: nobody of the group may do it for them.
-      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${group.name} may not submit the ${input.stage} stage`);
+      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_submit', { group: group.name, stage: input.stage });
     } else if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
-      this.refuse(REFUSAL.forbidden, `only ${group.name}'s leader ${group.leader.name} may submit its stages`);
+      this.refuse(REFUSAL.forbidden, 'leader_submits', { group: group.name, leader: group.leader.name });
     }
     this.expectStage(input.stage, 'open');
   }
@@ -219,23 +219,23 @@ export class InspectionProcess {
     this.expectStage(input.stage, 'submitted');
     const { submission } = this.state;
     const role = this.state.status.awaitingRole;
-    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing is waiting for a decision');
+    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing_waiting');
     if (!hasRole(input.actor, role)) {
-      this.refuse(REFUSAL.forbidden, `the ${input.stage} submission is waiting on ${role}, which you do not hold`);
+      this.refuse(REFUSAL.forbidden, 'not_your_turn', { stage: input.stage, role });
     }
     if (input.actor.sub === submission.by.sub) {
-      this.refuse(REFUSAL.forbidden, 'you may not decide on a submission you made');
+      this.refuse(REFUSAL.forbidden, 'own_submission');
     }
     // Nobody decides on the work of a group they belong to, whatever other roles they hold.
-    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.state.group.name} may not decide on its stages`);
+    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_decide', { group: this.state.group.name });
     if (submission.decisions.some((d) => d.by.sub === input.actor.sub)) {
-      this.refuse(REFUSAL.forbidden, 'you already decided on this submission at an earlier level of its chain');
+      this.refuse(REFUSAL.forbidden, 'decided_already');
     }
     if (input.decision === 'reject' && !input.comment?.trim()) {
-      this.refuse(REFUSAL.conflict, 'a rejection needs a comment saying what to fix');
+      this.refuse(REFUSAL.conflict, 'rejection_needs_comment');
     }
     if (decidesAtMeeting(role) && !input.meeting) {
-      this.refuse(REFUSAL.invalidInput, `a decision of the ${role} names the meeting that took it`, { field: 'body.meeting' });
+      this.refuse(REFUSAL.invalidInput, 'meeting_required', { role }, { field: 'body.meeting' });
     }
   }
 
@@ -294,27 +294,28 @@ export class InspectionProcess {
 
   /** The office changes the group after launch; each change names people who can be checked against the group now. */
   validateChangeGroup(input: ChangeGroupInput): void {
-    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'only the inspection office changes a group');
-    if (this.finished) this.refuse(REFUSAL.conflict, `the inspection is ${this.state.status.state}; its group no longer changes`);
+    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_changes_group');
+    if (this.finished) this.refuse(REFUSAL.conflict, 'group_fixed', { state: this.state.status.state });
     const { change } = input;
     const { group } = this.state;
     const isMember = (sub: string) => group.members.some((m) => m.sub === sub);
     const taken = (sub: string) => sub === group.leader.sub || isMember(sub);
-    const invalid = (field: string, message: string) => this.refuse(REFUSAL.invalidInput, message, { field });
+    const notMember = (field: string, sub: string) => this.refuse(REFUSAL.invalidInput, 'not_a_member', { sub, group: group.name }, { field });
+    const inGroup = (field: string, sub: string) => this.refuse(REFUSAL.invalidInput, 'already_in_group', { sub, group: group.name }, { field });
     switch (change.kind) {
       case 'replace_member':
-        if (!isMember(change.memberSub)) invalid('body.change.memberSub', `${change.memberSub} is not a member of ${group.name}`);
-        if (taken(change.by.sub)) invalid('body.change.by.sub', `${change.by.sub} is already in ${group.name}`);
+        if (!isMember(change.memberSub)) notMember('body.change.memberSub', change.memberSub);
+        if (taken(change.by.sub)) inGroup('body.change.by.sub', change.by.sub);
         return;
       case 'add_member':
-        if (taken(change.member.sub)) invalid('body.change.member.sub', `${change.member.sub} is already in ${group.name}`);
+        if (taken(change.member.sub)) inGroup('body.change.member.sub', change.member.sub);
         return;
       case 'name_deputy':
-        if (!isMember(change.memberSub)) invalid('body.change.memberSub', `${change.memberSub} is not a member of ${group.name}`);
-        if (group.deputies.includes(change.memberSub)) this.refuse(REFUSAL.conflict, `${change.memberSub} is already a deputy group leader`);
+        if (!isMember(change.memberSub)) notMember('body.change.memberSub', change.memberSub);
+        if (group.deputies.includes(change.memberSub)) this.refuse(REFUSAL.conflict, 'already_deputy', { sub: change.memberSub });
         return;
       case 'set_liaison':
-        if (taken(change.liaison.sub)) invalid('body.change.liaison.sub', 'the target’s liaison cannot be a member of the group inspecting it');
+        if (taken(change.liaison.sub)) this.refuse(REFUSAL.invalidInput, 'liaison_in_group', {}, { field: 'body.change.liaison.sub' });
         return;
     }
   }
@@ -444,7 +445,7 @@ export class InspectionProcess {
   private expectStage(stage: StageId, state: 'open' | 'submitted'): void {
     const { status } = this.state;
     if (status.state !== state || status.stage !== stage) {
-      this.refuse(REFUSAL.conflict, `the inspection is at stage ${status.stage} (${status.state}); this needs ${stage} to be ${state}`);
+      this.refuse(REFUSAL.conflict, 'wrong_stage', { stage: status.stage, state: status.state, wanted: stage, wantedState: state });
     }
   }
 
@@ -453,9 +454,9 @@ export class InspectionProcess {
     return actor.sub === group.leader.sub || group.members.some((m) => m.sub === actor.sub);
   }
 
-  private refuse(type: Refusal['type'], message: string, extra: Record<string, unknown> = {}): never {
+  private refuse(type: Refusal['type'], code: RefusalCode, params: Record<string, string> = {}, extra: Record<string, unknown> = {}): never {
     const { status } = this.state;
-    throw new Refusal(type, message, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
+    throw new Refusal(type, code, params, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
   }
 
   private answer(requestId: string, action: TransitionResult['action'], events: InspectionEvent[], next: ProcessState): Transition {

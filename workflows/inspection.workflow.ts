@@ -190,7 +190,13 @@ function asFailure(check: () => void): void {
     check();
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: [error.details ?? {}] });
+    // The code and parameters travel with the failure, so the API can word it in the caller's language.
+    throw ApplicationFailure.create({
+      type: error.type,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ ...error.details, messageKey: { code: error.code, params: error.params } }],
+    });
   }
 }
 

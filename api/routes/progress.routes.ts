@@ -14,6 +14,15 @@ const progressView = z.object({
     inspectionView.extend({
       recordCounts: z.record(z.string(), z.number()),
       unmet: z.array(unmetView).describe('exit criteria of the open stage not yet met'),
+      flagged: z
+        .array(
+          z.object({
+            recordId: z.uuid(),
+            title: z.string(),
+            flags: z.array(z.object({ code: z.string(), field: z.string(), message: z.string() })),
+          }),
+        )
+        .describe('problem papers flagged for the group leader, e.g. a basis that took effect after the conduct (不能用新标准去套老问题)'),
     }),
   ),
   totals: z.object({

@@ -48,7 +48,28 @@ const reportView = z.object({
       ),
     }),
   ),
-  generatedAt: z.iso.datetime(),
+  generatedAt: z.iso.datetime().describe('when the report was assembled; for a frozen report, when it was approved'),
+  frozen: z
+    .object({
+      at: z.iso.datetime().describe('the final approval of the reporting stage'),
+      sha256: z.string().describe('SHA-256 (hex) of the .docx bytes `…/report.docx` serves'),
+      jsonSha256: z.string().describe('SHA-256 (hex) of this report as canonical JSON (keys sorted), without `frozen`'),
+      approvals: z
+        .array(
+          z.object({
+            seq: z.number().describe('the step in the history'),
+            role: z.string(),
+            by: z.object({ sub: z.string(), name: z.string() }),
+            at: z.iso.datetime(),
+            meeting: z.record(z.string(), z.unknown()).nullable(),
+          }),
+        )
+        .describe('the reporting chain that approved it, in order'),
+    })
+    .nullable()
+    .describe(
+      'null until the last approver of the reporting chain approves; from then on this route and `.docx` serve the report as approved, and later records do not change it',
+    ),
 });
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -58,7 +79,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/report',
     {
       schema: {
-        summary: 'The inspection report, assembled from the confirmed problem papers to the office template',
+        summary:
+          'The inspection report, assembled from the confirmed problem papers to the office template; frozen when the reporting stage is approved. Readers: office, leading group, party committee, auditor, the group',
         tags: ['report'],
         params: inspectionParams,
         response: { 200: reportView, ...commonErrors },
@@ -71,7 +93,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/report.docx',
     {
       schema: {
-        summary: 'The report as a Word document (opens in Word and WPS)',
+        summary: 'The report as a Word document (opens in Word and WPS); once approved, the frozen bytes, with their SHA-256 as ETag',
         tags: ['report'],
         params: inspectionParams,
         produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
@@ -79,8 +101,10 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { file, fileName } = await report.docx(request.actor, request.params.id);
+      const { file, fileName, frozen } = await report.docx(request.actor, request.params.id);
       const name = encodeURIComponent(fileName);
+      // The approved document is known by its hash; a draft changes with every record.
+      if (frozen) void reply.header('etag', `"${frozen.sha256}"`);
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .header('content-disposition', `attachment; filename="report.docx"; filename*=UTF-8''${name}`)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  SAMPLE_FOCUS,
   approvalBody,
   approverDue,
   approverOf,
@@ -55,7 +56,7 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 export async function driveRound(api: ApiPool, label: string, count: number, hooks: DriveHooks = {}): Promise<Driven> {
   const { casts, body } = sampleRound(label, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `集群测试 ${label}`,
-    focus: ['行政执法', '财政资金使用', '选人用人'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchRound(api.call, { office, leadingGroup }, body)) as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));

@@ -1,3 +1,4 @@
+import { SAMPLE_FOCUS } from '../../platform/sample-stage-work.js';
 import type { Actor } from '../../workflows/roles.js';
 
 /** The cast of a realistic round: an office, a leading group, two groups, an auditor. */
@@ -28,7 +29,7 @@ export function launchBody(overrides: Record<string, unknown> = {}) {
     year: 2021,
     plannedStart: '2021-10-08',
     plannedEnd: '2021-12-31',
-    focus: ['行政执法', '财政资金使用', '选人用人'],
+    focus: SAMPLE_FOCUS,
     inspections: [
       {
         target: {
