@@ -3,9 +3,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
-import type { Actor } from '../workflows/roles.js';
+import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
+import { isGroupPerson, isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -115,6 +115,10 @@ function shownToLiaison(row: RecordRow, fedBackIds: Set<string>): RecordRow | un
 }
 
 /** Versions carry review notes and decision comments: the liaison sees them only on the target's own kinds and the office's verdicts. */
+/** The target's side (its liaison) reads a cut-down view; the inspecting side reads records whole. */
+const readsAsTarget = (inspection: Inspection, actor: Actor) =>
+  isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
+
 /** Review notes and decisions the liaison sees: on the records whose versions it sees (its own documents), never the group's internal ones. */
 function liaisonVerdicts(rows: RecordRow[], verdicts: VerdictRow[]): VerdictRow[] {
   const seen = new Set(rows.filter((r) => liaisonSeesVersions(r.kind)).map((r) => r.id));
@@ -297,10 +301,10 @@ export class RecordsService {
       latestVerdicts(this.db, inspectionId),
       leadFilter(this.db, inspection, actor),
     ]);
-    const readable = rows.filter(shownLeads);
-    if (kinds === 'all') return { records: readable.map((r) => toRecordView(r, verdicts)) };
+    const readable = rows.filter(shownLeads).filter((r) => kinds === 'all' || kinds.includes(r.kind));
+    if (!readsAsTarget(inspection, actor)) return { records: readable.map((r) => toRecordView(r, verdicts)) };
     const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
-    const shown = readable.filter((r) => kinds.includes(r.kind)).flatMap((r) => shownToLiaison(r, ids) ?? []);
+    const shown = readable.flatMap((r) => shownToLiaison(r, ids) ?? []);
     return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
   }
 
@@ -308,7 +312,7 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     const stored = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
-    const partial = visibleKinds(inspection, actor) !== 'all';
+    const partial = readsAsTarget(inspection, actor);
     const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
     if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
     const [versions, allVerdicts] = await Promise.all([

@@ -47,7 +47,7 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
       title: string;
       facts: string;
       characterization: string;
-      basis: { source: string; article: string }[];
+      basis: { source: string; article: string; effectiveOn?: string }[];
       persons?: string[];
       evidence: string[];
     };
@@ -58,7 +58,8 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
       title: data.title,
       facts: data.facts,
       characterization: data.characterization,
-      basis: data.basis,
+      // Only what the report prints and serves, so the frozen JSON and its hash are what readers get.
+      basis: data.basis.map(({ source, article, effectiveOn }) => ({ source, article, ...(effectiveOn ? { effectiveOn } : {}) })),
       persons: data.persons ?? [],
       evidenceCount: data.evidence.length,
     });

@@ -234,6 +234,7 @@ describe('nobody confirms their own problem paper', () => {
       title: '干部选拔任用程序不规范',
       facts: '2020年提拔的2名干部未经民主推荐。',
       evidence,
+      conduct: { from: '2020-01-01', to: '2020-12-31' },
       characterization: '违反干部选拔任用规定',
       basis: [{ source: '《党政领导干部选拔任用工作条例》', article: '第十四条' }],
     },

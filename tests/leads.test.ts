@@ -1,10 +1,10 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalBody, approverOf, submitterOf } from '../platform/sample-stage-work.js';
-import type { Actor, ApproverRole } from '../workflows/roles.js';
+import { approvalBody, approverDue, approverOf, submitterOf } from '../platform/sample-stage-work.js';
+import type { Actor } from '../workflows/roles.js';
 import type { StageId } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { auditor, castOf, launchBody, leaderOne, leadingGroup, memberOne, office, partyCommittee } from './support/people.js';
+import { auditor, castOf, launchBody, leaderOne, leadingGroup, liaisonOne, memberOne, office, partyCommittee } from './support/people.js';
 import { launchRound, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 /** A second member of the first group: a colleague of the lead's author who must never learn of it. */
 const memberThree: Actor = { sub: 'm-sun', name: '孙组员', roles: ['member'] };
-const liaison: Actor = { sub: 'liaison-ma', name: '马联络员', roles: ['liaison'] };
+const liaison: Actor = liaisonOne;
 const discipline: Actor = { sub: 'dis-he', name: '何纪检', roles: ['discipline'] };
 
 const ALLEGATION = '多名干部反映马某某在执法车辆采购中指定供应商，收受好处费。';
@@ -50,11 +50,11 @@ async function submitAndApprove(id: string, stage: StageId) {
   const cast = castOf(leaderOne);
   const submitted = await h.call(submitterOf(stage, cast), 'POST', `/api/v1/inspections/${id}/submissions`, { stage, requestId: rid('submit') });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
-  let awaiting = submitted.body.status.awaitingRole as ApproverRole | null;
+  let awaiting = approverDue(submitted.body.status);
   while (awaiting) {
     const decided = await h.call(approverOf(awaiting, stage, cast), 'POST', `/api/v1/inspections/${id}/decisions`, approvalBody(stage, awaiting, rid('approve')));
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    awaiting = decided.body.status.awaitingRole;
+    awaiting = approverDue(decided.body.status);
   }
 }
 
@@ -64,7 +64,7 @@ describe('a lead (问题线索)', () => {
     const id = round.inspections[0]!.id;
     const records = `/api/v1/inspections/${id}/records`;
     const declared = await h.call(memberThree, 'POST', records, { kind: 'recusal_declaration', data: { memberSub: memberThree.sub, hasRelation: false } });
-    await h.call(office, 'POST', `${records}/${declared.body.id}/decision`, { decision: 'approve' });
+    await h.call(office, 'POST', `${records}/${declared.body.id}/decision`, { decision: 'not_recused' });
     // A lead cannot be written before the group is stationed.
     expect((await h.call(memberOne, 'POST', records, { kind: 'lead', data: leadData })).status).toBe(409);
     await passStage(h, id, 'preparation', leaderOne);
@@ -84,7 +84,7 @@ describe('a lead (问题线索)', () => {
     await recordWork(h, id, 'stationing', leaderOne);
     const early = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') });
     expect(early.status).toBe(409);
-    expect(early.body.unmet.map((u: { code: string }) => u.code)).toEqual(['lead_unconfirmed']);
+    expect(early.body.details.unmet.map((u: { code: string }) => u.code)).toEqual(['lead_unconfirmed']);
     expect(JSON.stringify(early.body)).not.toContain('马某某');
     expect((await h.call(leaderOne, 'POST', `${records}/${leadId}/review`, { decision: 'confirm' })).status).toBe(200);
 
@@ -139,6 +139,7 @@ describe('a lead (问题线索)', () => {
       title: '执法车辆采购程序不规范',
       facts: '2020年采购执法车辆12辆，未履行政府采购程序。',
       evidence: [talk.body.id],
+      conduct: { from: '2020-01-01', to: '2020-12-31' },
       characterization: '违反政府采购规定',
       basis: [{ source: '《中华人民共和国政府采购法》', article: '第二条' }],
     };
@@ -211,7 +212,7 @@ describe('a lead (问题线索)', () => {
     const id = round.inspections[0]!.id;
     const records = `/api/v1/inspections/${id}/records`;
     const declared = await h.call(memberThree, 'POST', records, { kind: 'recusal_declaration', data: { memberSub: memberThree.sub, hasRelation: false } });
-    await h.call(office, 'POST', `${records}/${declared.body.id}/decision`, { decision: 'approve' });
+    await h.call(office, 'POST', `${records}/${declared.body.id}/decision`, { decision: 'not_recused' });
     for (const stage of ['preparation', 'stationing', 'drafting', 'communication', 'reporting'] as const) await passStage(h, id, stage, leaderOne);
     // The sample evaluates the sample group; this group has one more inspector.
     await h.call(office, 'POST', records, { kind: 'inspector_evaluation', data: { memberSub: memberThree.sub, grade: 'competent', comment: '认真负责。' } });
@@ -225,7 +226,7 @@ describe('a lead (问题线索)', () => {
 
     const refused = await h.call(office, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'rectification', requestId: rid('submit') });
     expect(refused.status).toBe(409);
-    expect(refused.body.unmet.map((u: { code: string }) => u.code)).toEqual(['lead_not_handed_over']);
+    expect(refused.body.details.unmet.map((u: { code: string }) => u.code)).toEqual(['lead_not_handed_over']);
     const handedOver = await h.call(office, 'POST', records, {
       kind: 'lead_handover',
       data: { leadId: late.body.id, recipient: { kind: 'organization', name: '厅党组组织部' }, handedOn: '2022-01-05', letterRef: '巡移〔2022〕1号' },

@@ -18,28 +18,36 @@ afterAll(async () => {
 const records = (id: string) => `/api/v1/inspections/${id}/records`;
 type View = { id: string; kind: string; version: number; data: Record<string, unknown>; reviewStatus: string | null; versions?: unknown[] };
 
-/** An inspection whose report is heard and evaluated, with two findings to feed back and a lead. */
+/**
+ * An inspection whose report is heard and evaluated, with two findings the opinion feeds
+ * back and one confirmed paper it does not (`withheld`: the office feeds back what it chooses).
+ */
 async function atRectification() {
   const round = await launchRound(h);
   const id = round.inspections[0].id as string;
   for (const stage of ['preparation', 'stationing'] as const) await passStage(h, id, stage, leaderOne);
   const talk = (await h.call(office, 'GET', `${records(id)}?kind=talk`)).body.records[0] as View;
-  const extra = await h.call(memberOne, 'POST', records(id), {
-    kind: 'problem',
-    data: {
-      category: '选人用人',
-      title: '干部选拔任用程序不规范',
-      facts: '2020年提拔的3名科级干部缺少民主推荐环节。',
-      evidence: [talk.id],
-      characterization: '违反干部选拔任用工作规定',
-      basis: [{ source: '《党政领导干部选拔任用工作条例》', article: '第十七条' }],
-      persons: ['某科长'],
-    },
-  });
-  expect((await h.call(leaderOne, 'POST', `${records(id)}/${extra.body.id}/review`, { decision: 'confirm' })).status).toBe(200);
+  for (const title of ['干部选拔任用程序不规范', '干部档案审核不严']) {
+    const extra = await h.call(memberOne, 'POST', records(id), {
+      kind: 'problem',
+      data: {
+        category: '选人用人',
+        title,
+        facts: '2020年提拔的3名科级干部缺少民主推荐环节。',
+        evidence: [talk.id],
+        conduct: { from: '2020-01-01', to: '2020-12-31' },
+        characterization: '违反干部选拔任用工作规定',
+        basis: [{ source: '《党政领导干部选拔任用工作条例》', article: '第十七条' }],
+        persons: ['某科长'],
+      },
+    });
+    expect(extra.status, JSON.stringify(extra.body)).toBe(201);
+    expect((await h.call(leaderOne, 'POST', `${records(id)}/${extra.body.id}/review`, { decision: 'confirm' })).status).toBe(200);
+  }
   for (const stage of ['drafting', 'communication', 'reporting', 'post_evaluation'] as const) await passStage(h, id, stage, leaderOne);
   const papers = (await h.call(office, 'GET', `${records(id)}?kind=problem`)).body.records as View[];
-  return { id, talk, papers, findings: papers.filter((p) => p.data.isLead !== true), lead: papers.find((p) => p.data.isLead === true)! };
+  const withheld = papers.find((p) => p.data.title === '干部档案审核不严')!;
+  return { id, talk, papers, findings: papers.filter((p) => p.id !== withheld.id), withheld };
 }
 
 const write = (actor: Actor, id: string, kind: string, data: unknown) => h.call(actor, 'POST', records(id), { kind, data });
@@ -50,7 +58,7 @@ const review = (id: string, record: { id: string }, decision: 'confirm' | 'retur
 
 describe('feedback and rectification, owned by the office and the target', () => {
   it('runs opinion, meeting, plan, items, verification and report in order, and the leading group closes the stage', async () => {
-    const { id, findings, lead } = await atRectification();
+    const { id, findings, withheld } = await atRectification();
 
     // The office drafts the opinion; until the leading group approves it nothing else can follow.
     const opinion = await write(office, id, 'feedback_opinion', { text: '巡察发现以下问题，请认真整改。', problemIds: findings.map((p) => p.id) });
@@ -78,10 +86,10 @@ describe('feedback and rectification, owned by the office and the target', () =>
     expect(revised.body.reviewStatus).toBe('pending');
     expect((await review(id, revised.body, 'confirm')).body.reviewStatus).toBe('confirmed');
 
-    // One item per problem fed back; never for the lead, which is not fed back.
-    const forLead = await write(liaisonOne, id, 'rectification_item', { problemId: lead.id, measure: '自查', owner: '纪委', dueOn: '2022-03-31' });
-    expect(forLead.status).toBe(400);
-    expect(forLead.body.details.issues[0].field).toBe('body.data.problemId');
+    // One item per problem fed back; never for a paper the opinion does not name.
+    const notFedBack = await write(liaisonOne, id, 'rectification_item', { problemId: withheld.id, measure: '自查', owner: '纪委', dueOn: '2022-03-31' });
+    expect(notFedBack.status).toBe(400);
+    expect(notFedBack.body.details.issues[0].field).toBe('body.data.problemId');
     const items: View[] = [];
     for (const [i, paper] of findings.entries()) {
       const item = await write(i === 0 ? liaisonOne : office, id, 'rectification_item', {
@@ -148,14 +156,14 @@ describe('feedback and rectification, owned by the office and the target', () =>
   });
 
   it('shows the liaison the issued opinion and the facts of the problems it names, never talks, leads or internal notes', async () => {
-    const { id, talk, findings, lead } = await atRectification();
+    const { id, talk, findings, withheld } = await atRectification();
     const opinion = await write(office, id, 'feedback_opinion', { text: '反馈意见', problemIds: [findings[0]!.id] });
     expect((await h.call(liaisonOne, 'GET', `${records(id)}/${opinion.body.id}`)).status).toBe(403);
     expect((await h.call(liaisonOne, 'GET', `${records(id)}/${findings[0]!.id}`)).status).toBe(403);
     await h.call(leadingGroup, 'POST', `${records(id)}/${opinion.body.id}/decision`, { decision: 'approve', comment: '内部意见：措辞再斟酌' });
 
     const listed = (await h.call(liaisonOne, 'GET', records(id))).body.records as View[];
-    expect(listed.map((r) => r.kind).sort()).toEqual(['conduct_questionnaire', 'feedback_opinion', 'problem']);
+    expect(listed.map((r) => r.kind).sort()).toEqual(['feedback_opinion', 'problem']);
     const paper = listed.find((r) => r.kind === 'problem')!;
     expect(paper.id).toBe(findings[0]!.id);
     expect(Object.keys(paper.data).sort()).toEqual(['basis', 'category', 'characterization', 'facts', 'title']);
@@ -167,7 +175,7 @@ describe('feedback and rectification, owned by the office and the target', () =>
     expect(issued.body.data.text).toBe('反馈意见');
     expect(JSON.stringify(issued.body)).not.toContain('内部意见');
 
-    for (const hidden of [findings[1]!.id, lead.id, talk.id]) {
+    for (const hidden of [findings[1]!.id, withheld.id, talk.id]) {
       expect((await h.call(liaisonOne, 'GET', `${records(id)}/${hidden}`)).status, hidden).toBe(403);
     }
     for (const kind of ['talk', 'lead_handover', 'problem']) {

@@ -1,3 +1,4 @@
+import { createActivities } from '../activities/activities.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionStatusQuery, inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
@@ -394,14 +395,13 @@ describe('time and cancellation', () => {
 });
 
 describe('a step the database can never store', () => {
-  it('fails the request that asked for it with 409 and leaves the inspection working', async () => {
+  it('is refused at the edge (400 naming the field) before it reaches the workflow, and the inspection goes on', async () => {
     const round = await launch();
     const id = round.inspections[0].id;
     await recordWork(h, id, 'preparation', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     expect(submitted.status).toBe(200);
-    // Text PostgreSQL cannot store (a NUL in the comment; names with one are refused at
-    // the token already): the write is refused for good, so it must not be retried for ever.
+    // Text PostgreSQL cannot store (a NUL; names with one are refused at the token already).
     const refused = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
       decision: 'approve',
@@ -409,8 +409,8 @@ describe('a step the database can never store', () => {
       requestId: rid('d'),
       meeting: meetingFor('leading_group'),
     });
-    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
-    expect(refused.body.error).toBe('not_recordable');
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.details.issues[0].field).toBe('body.comment');
     expect((await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body).toMatchObject({ stage: 'preparation', state: 'submitted' });
     const approved = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
@@ -421,5 +421,21 @@ describe('a step the database can never store', () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.status).toMatchObject({ stage: 'stationing', state: 'open' });
     expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`)).body.intact).toBe(true);
+  });
+
+  it('is failed for good by the activity, not retried, when one gets that far', async () => {
+    const round = await launch();
+    const id = round.inspections[0].id;
+    const activities = createActivities({ db: h.database.db });
+    const now = new Date().toISOString();
+    const write = activities.recordInspectionSteps({
+      inspectionId: id,
+      roundId: round.id,
+      events: [{ kind: 'note', stage: 'preparation', at: now, actor: { sub: 'x', name: 'x\u0000', roles: ['office'] }, comment: null, data: {} }],
+      status: { stage: 'preparation', state: 'open', awaitingRole: null, submittedBy: null, stageOpenedAt: now, stageDueAt: now, overdue: false, seq: 1 },
+      notices: [],
+      result: null,
+    } as never);
+    await expect(write).rejects.toMatchObject({ nonRetryable: true });
   });
 });

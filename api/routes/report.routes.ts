@@ -41,7 +41,7 @@ const reportView = z.object({
           title: z.string(),
           facts: z.string(),
           characterization: z.string(),
-          basis: z.array(z.object({ source: z.string(), article: z.string() })),
+          basis: z.array(z.object({ source: z.string(), article: z.string(), effectiveOn: z.string().optional() })),
           persons: z.array(z.string()),
           evidenceCount: z.number(),
         }),

@@ -4,8 +4,8 @@ import * as stageRecords from './2026-11-28T1400-stage-records.js';
 import * as versionSequence from './2026-11-28T2200-version-sequence.js';
 import * as idempotentRequests from './2026-11-29T0900-idempotent-requests.js';
 import * as conductQuestionnaire from './2026-11-29T1000-conduct-questionnaire.js';
-import * as roundAuthority from './2026-11-29T1200-round-authority.js';
 import * as frozenReports from './2026-11-29T1200-frozen-reports.js';
+import * as roundAuthority from './2026-11-29T1200-round-authority.js';
 import * as focusAreas from './2026-11-29T1210-focus-areas.js';
 
 /**
@@ -19,7 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T2200-version-sequence': versionSequence,
   '2026-11-29T0900-idempotent-requests': idempotentRequests,
   '2026-11-29T1000-conduct-questionnaire': conductQuestionnaire,
-  '2026-11-29T1200-round-authority': roundAuthority,
   '2026-11-29T1200-frozen-reports': frozenReports,
+  '2026-11-29T1200-round-authority': roundAuthority,
   '2026-11-29T1210-focus-areas': focusAreas,
 };
