@@ -177,6 +177,7 @@ describe('the to-do list (待办)', () => {
         title: '执法专项经费超范围列支',
         facts: '2020年执法专项经费中列支招待费4.2万元。',
         evidence: talks.map((t) => t.id),
+        conduct: { from: '2020-01-01', to: '2020-12-31' },
         characterization: '违反财经纪律',
         basis: [{ source: '《党政机关厉行节约反对浪费条例》', article: '第八条' }],
         persons: [],
