@@ -81,7 +81,8 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     const now = Math.floor(Date.now() / 1000);
     if (iat !== undefined && iat > now + CLOCK_SKEW_SECONDS) throw new AuthError('the token was issued in the future (iat)');
     const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-    if (exp - (iat ?? now) > maxLifetime) {
+    // The skew allowance also covers a signer that stamps iat and exp a second apart.
+    if (exp - (iat ?? now) > maxLifetime + CLOCK_SKEW_SECONDS) {
       throw new AuthError(`the token lives longer than the ${Math.round(maxLifetime / 3600)} h this server accepts (exp − iat); ask for a shorter one`);
     }
     return { sub, name, roles: [...new Set(roles)] };
