@@ -113,8 +113,11 @@ describe('a round is proposed, then authorised', () => {
     expect((await decide(leadingGroup, round.id, { ...approval, requestId: rid('a') })).status).toBe(409);
     const first = approved.body.inspections[0].id;
     expect((await h.call(leaderOne, 'GET', `/api/v1/inspections/${first}`)).status).toBe(200);
-    const history = await h.call(auditor, 'GET', `/api/v1/inspections/${first}/history`);
-    expect(history.body.steps.map((s: { kind: string }) => s.kind)).toEqual(['stage_opened']);
+    // The inspection's workflow records its opening on its own time, just after the approval answers.
+    await eventually(async () => {
+      const history = await h.call(auditor, 'GET', `/api/v1/inspections/${first}/history`);
+      expect(history.body.steps.map((s: { kind: string }) => s.kind)).toEqual(['stage_opened']);
+    }, 'the first stage to open');
   });
 
   it('refuses at proposal a chain that removes a mandatory approver, naming the stage', async () => {
