@@ -14,7 +14,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '../api/auth.js';
-import { launchRound, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import { SAMPLE_FOCUS, launchRound, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
 import type { Actor } from '../workflows/roles.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -114,7 +114,7 @@ try {
     partyCommittee: { sub: 'fuzz-party-committee', name: '党委（模糊测试）', roles: ['party_committee'] } as Actor,
   };
   const call = apiCall(base);
-  const { casts, body } = sampleRound('fuzz', 1, officials, { name: '模糊测试轮次', focus: ['行政执法', '财政资金使用'] });
+  const { casts, body } = sampleRound('fuzz', 1, officials, { name: '模糊测试轮次', focus: SAMPLE_FOCUS });
   const round = (await launchRound(call, officials, body)) as { id: string; inspections: { id: string }[] };
   const inspectionId = round.inspections[0]!.id;
   const cast: Cast = casts[0]!;
