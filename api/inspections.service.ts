@@ -115,6 +115,11 @@ export class InspectionsService {
     const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       send(temporal.workflow.getHandle(inspectionWorkflowId(row.id))),
     );
+    // The workflow remembers every request id it answered, whatever the action (a group
+    // change too): an id reused for another action gets that answer back, never this one.
+    if ((result as { action?: string }).action !== action || result.stage !== stage) {
+      throw conflict(`requestId ${requestId} was already used for another request on this inspection`, { requestId });
+    }
     return toTransitionView(result, row.leader_sub);
   }
 }

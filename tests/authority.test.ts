@@ -281,3 +281,19 @@ describe('nobody confirms their own problem paper', () => {
     expect(confirmed.body.reviewStatus).toBe('confirmed');
   });
 });
+
+describe('a request id reused for another kind of request', () => {
+  it('is refused 409, never answered with the other request’s result', async () => {
+    const round = await launchRound(h);
+    const id = round.inspections[0].id as string;
+    const shared = rid('shared');
+    const changed = await h.call(office, 'POST', `/api/v1/inspections/${id}/group-changes`, {
+      requestId: shared,
+      reason: '设副组长',
+      change: { kind: 'name_deputy', memberSub: memberOne.sub },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const submission = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: shared });
+    expect(submission.status, JSON.stringify(submission.body)).toBe(409);
+  });
+});
