@@ -1,12 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { appendInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
+import { recordGroupChange } from '../db/group-changes.repository.js';
+import { writeInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
 import { InvariantViolation } from '../db/invariant.js';
-import { insertLaunchedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
+import { decideProposedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
+import { rectificationFacts } from '../db/records.repository.js';
 import { submitStage, type FrozenRecords, type StageSubmission } from '../db/stage-gate.repository.js';
 import type { Unmet } from '../workflows/exit-criteria.js';
-import type { RoundPlan } from '../workflows/messages.js';
+import type { RectificationFacts } from '../workflows/inspection-process.js';
+import type { AuthoriseRoundInput, GroupChange } from '../workflows/messages.js';
+import { freezeReportOnFinalApproval } from '../api/report-freeze.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -20,13 +24,28 @@ export interface ActivityDeps {
  */
 export function createActivities({ db }: ActivityDeps) {
   return {
-    recordRoundLaunched: (input: { plan: RoundPlan; launchedAt: string }): Promise<void> =>
-      final(() => insertLaunchedRound(db, input.plan, input.launchedAt)),
+    /** Records the leading group's approval and writes the launch; a retry finds the step by its request id. */
+    authoriseRound: ({ roundId, requestId, actor, comment, meeting, version, at }: AuthoriseRoundInput & { roundId: string; at: string }) =>
+      final(() =>
+        decideProposedRound(db, { roundId, verdict: 'approved', version, step: { kind: 'approved', actor, at, comment, meeting, requestId } }),
+      ),
     recordRoundStatus: (change: RoundStatusChange): Promise<void> => final(() => recordRoundStatus(db, change)),
-    recordInspectionSteps: (steps: InspectionSteps): Promise<void> => final(() => appendInspectionSteps(db, steps)),
+    /** Records steps; the final approval of the reporting stage freezes the report in the same transaction. */
+    recordInspectionSteps: (steps: InspectionSteps): Promise<void> =>
+      final(() =>
+        db.transaction().execute(async (tx) => {
+          await writeInspectionSteps(tx, steps);
+          await freezeReportOnFinalApproval(tx, steps);
+        }),
+      ),
+    /** The `group_changed` step and the group it leaves, in one transaction. */
+    recordGroupChange: (input: { steps: InspectionSteps; change: GroupChange }): Promise<void> =>
+      final(() => recordGroupChange(db, input.steps, input.change)),
     /** Checks the stage's exit criteria and, if they hold, freezes its records and records the submission. */
     submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> =>
       final(() => submitStage(db, submission)),
+    /** A read: the feedback meeting's day and which of the target's plan and report are in. */
+    rectificationFacts: (inspectionId: string): Promise<RectificationFacts> => rectificationFacts(db, inspectionId),
   };
 }
 

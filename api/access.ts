@@ -4,9 +4,9 @@
  * allows, the context is what the rule needs to know (the inspection, the record).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
+import type { Database, DecisionStatus } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
-import { RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
+import { EVALUATION_READERS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
 import type { Inspection, RoundView } from './views.js';
@@ -14,9 +14,15 @@ import type { Inspection, RoundView } from './views.js';
 /** Permissions a role grants by itself, wherever it is used. */
 const ROLE_PERMISSIONS = {
   'round.launch': ['office'],
+  // 严格按授权和方案开展工作: the leading group authorises each round.
+  'round.authorise': ['leading_group'],
+  'inspection.change_group': ['office'],
   'round.cancel': ['office'],
   'round.progress': ['office', 'leading_group', 'auditor'],
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
+  // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
+  'inspection.leads_report': ['office', 'leading_group'],
+  'round.evaluations': ['office'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 
@@ -30,12 +36,15 @@ interface ContextOf {
   'round.read': RoundView;
   'inspection.read': Inspection;
   'inspection.submit': Inspection;
+  'inspection.progress': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
   'record.decide': { inspection: Inspection; record: RecordInContext };
   'report.read': Inspection;
   'report.write': Inspection;
+  'questionnaire.issue': Inspection;
+  'questionnaire.read': Inspection;
 }
 export type Permission = RolePermission | keyof ContextOf;
 
@@ -44,8 +53,18 @@ type Rule<C> = (db: Kysely<Database>, actor: Actor, context: C) => Promise<void>
 /** The widened definition, so optional fields read the same for every kind. */
 export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KINDS[kind];
 
-/** The kinds the target's liaison may see: those they write (questionnaire, rectification). */
-const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison'));
+/**
+ * The kinds the target's liaison may see: those they write (questionnaire, plan,
+ * items, report) and those the stage model shows them (`liaisonReads`); which
+ * records of those, and how much of each, the records service decides.
+ */
+const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads);
+
+/** The confidential kinds: a lead and what is recorded about it (hand-over, disposal). */
+export const LEAD_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).aboutLead);
+
+/** Roles that read every lead of every inspection. The party committee hears the main report, not the leads. */
+const LEAD_READER_ROLES: readonly Role[] = ['office', 'leading_group', 'auditor'];
 
 /** Named in the inspection's group, as its leader or a member. */
 export function isNamedIn(inspection: InspectionView, actor: Actor): boolean {
@@ -58,23 +77,80 @@ export function isGroupPerson(inspection: Inspection, actor: Actor): boolean {
   return inGroup && (actor.roles.includes('group_leader') || actor.roles.includes('member'));
 }
 
-function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
+export function isTargetLiaison(inspection: Inspection, actor: Actor): boolean {
   const liaison = inspection.row.target.liaison;
   return Boolean(liaison && liaison.sub === actor.sub && actor.roles.includes('liaison'));
 }
 
 /**
- * Which record kinds the caller sees once `record.read` holds: all of them for the
- * inspecting side; for the inspected organisation's liaison only the kinds they take
- * part in, so talks, petitions and findings stay out of reach.
+ * A kind with its own readers (how the group is judged) is read by those roles only,
+ * and by nobody named in the group, whatever else their token holds.
  */
-export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
-  return seesAllRounds(actor) || isGroupPerson(inspection, actor) ? 'all' : LIAISON_KINDS;
+export function readsKind(inspection: Inspection, actor: Actor, kind: RecordKind): boolean {
+  const { readers } = kindRules(kind);
+  if (!readers) return true;
+  return readers.some((role) => actor.roles.includes(role)) && !inspection.members.some((m) => m.sub === actor.sub);
 }
 
 /**
- * A member whose recusal declaration is undecided, or whom the office did not allow,
- * is kept out of the inspection's records (回避).
+ * Which record kinds the caller sees once `record.read` holds: all of them for the
+ * inspecting side, less those with readers they are not among; for the inspected
+ * organisation's liaison only the kinds they take part in, so talks, petitions and
+ * findings stay out of reach.
+ */
+export function visibleKinds(inspection: Inspection, actor: Actor): 'all' | RecordKind[] {
+  if (!(seesAllRounds(actor) || isGroupPerson(inspection, actor))) return actor.roles.includes('discipline') ? LEAD_KINDS : LIAISON_KINDS;
+  const kinds = RECORD_KIND_IDS.filter((kind) => readsKind(inspection, actor, kind));
+  return kinds.length === RECORD_KIND_IDS.length ? 'all' : kinds;
+}
+
+interface RecordForReading {
+  id: string;
+  kind: RecordKind;
+  data: Record<string, unknown>;
+  created_by_sub: string;
+}
+
+/**
+ * Which of the inspection's records about leads (问题线索) the caller may see; every
+ * other kind passes (`visibleKinds` governs those). A lead is read by its author, the
+ * group's leader, the office, the leading group and auditors; the discipline role reads
+ * the leads handed over to discipline inspection (recipient `discipline`: one body per
+ * deployment, so any `discipline` token), with their hand-overs and disposals. Leads
+ * handed to the organisation department or another body gain no reader here. Other
+ * members, the liaison and the party committee never see one; a record they may not
+ * see is answered as absent (404), so not even its existence shows.
+ */
+export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
+  const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
+  const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
+  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return () => true;
+  if (isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub) return () => true;
+  const handedToDiscipline = new Set<string>();
+  if (actor.roles.includes('discipline')) {
+    const handovers = await db
+      .selectFrom('records')
+      .select(sql<string>`data->>'leadId'`.as('leadId'))
+      .where('inspection_id', '=', inspection.row.id)
+      .where('kind', '=', 'lead_handover')
+      .where(sql<string>`data->'recipient'->>'kind'`, '=', 'discipline')
+      .execute();
+    for (const h of handovers) handedToDiscipline.add(h.leadId);
+  }
+  const authored = isGroupPerson(inspection, actor);
+  return (row) =>
+    !isConfidential(row) ||
+    handedToDiscipline.has(leadOf(row)) ||
+    (authored && row.kind === 'lead' && row.created_by_sub === actor.sub);
+}
+
+const RECUSED = 'the office recused you from this inspection (需回避)';
+/** The states of a member's recusal declaration that keep them out of the inspection (see `recusalBlock`). */
+export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
+
+/**
+ * A member whose recusal declaration is undecided, or whom the office recused, is
+ * kept out of the inspection's records (回避).
  */
 async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
   const declarations = await db
@@ -87,9 +163,7 @@ async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: str
   if (declarations.some((d) => d.decision_status === 'pending')) {
     return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
-  if (declarations.some((d) => d.decision_status === 'denied')) {
-    return 'the office recused you from this inspection (回避)';
-  }
+  if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
   return undefined;
 }
 
@@ -113,7 +187,26 @@ async function requireRecordReader(db: Kysely<Database>, inspection: Inspection,
   if (seesAllRounds(actor)) return;
   if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection.row.id, actor);
   if (isTargetLiaison(inspection, actor)) return;
+  // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
+  if (actor.roles.includes('discipline')) return;
   throw forbidden('you are not a member of this inspection’s group');
+}
+
+/**
+ * Nobody confirms their own paper: one the group leader wrote is confirmed by a deputy
+ * group leader (副组长), or by the office when the group has none.
+ */
+async function requireLeadersReviewer(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
+  const { row } = inspection;
+  const deputies = inspection.members.filter((m) => m.is_deputy);
+  if (deputies.length === 0) {
+    if (actor.roles.includes('office')) return;
+    throw forbidden(`${row.group_name} has no deputy group leader, so the office confirms the papers its leader ${row.leader_name} wrote`);
+  }
+  if (!deputies.some((d) => d.sub === actor.sub) || !isGroupPerson(inspection, actor)) {
+    throw forbidden(`a paper the group leader ${row.leader_name} wrote is confirmed by a deputy group leader: ${deputies.map((d) => d.name).join(', ')}`);
+  }
+  await requireNotRecused(db, row.id, actor);
 }
 
 const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
@@ -121,7 +214,16 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (seesAllRounds(actor)) return;
     if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
   },
-  'inspection.read': (_db, actor, inspection) => requireInspectionReader(inspection, actor),
+  'inspection.read': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    // 需回避 takes the member off the inspection altogether, not only off its records.
+    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+  },
+  // A recused member sees nothing of the inspection's work, its progress included.
+  'inspection.progress': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection.row.id, actor);
+  },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     await requireNotRecused(db, inspection.row.id, actor);
@@ -133,10 +235,9 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   },
   'record.write': async (db, actor, { inspection, kind }) => {
     const { writers, aboutMember } = kindRules(kind);
-    const allowed =
-      (writers.includes('group') && isGroupPerson(inspection, actor)) ||
-      (writers.includes('office') && actor.roles.includes('office')) ||
-      (writers.includes('liaison') && isTargetLiaison(inspection, actor));
+    const allowed = writers.some((writer) =>
+      writer === 'group' ? isGroupPerson(inspection, actor) : writer === 'liaison' ? isTargetLiaison(inspection, actor) : actor.roles.includes(writer),
+    );
     if (!allowed) {
       const who = writers.map((w) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w));
       throw forbidden(`a ${kind} record is written by ${who.join(' or ')}`);
@@ -147,10 +248,15 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     }
   },
   'record.review': async (db, actor, { inspection, record }) => {
-    if (!kindRules(record.kind).reviewedBy) {
-      throw conflict(`a ${record.kind} record is not reviewed by the group leader`, { kind: record.kind });
+    const { reviewedBy } = kindRules(record.kind);
+    if (!reviewedBy) throw conflict(`a ${record.kind} record is not reviewed`, { kind: record.kind });
+    if (reviewedBy === 'office') {
+      if (!actor.roles.includes('office')) throw forbidden(`the office reviews a ${record.kind}`);
+      return;
     }
     const { row } = inspection;
+    if (record.created_by_sub === actor.sub) throw forbidden('nobody confirms their own problem paper; another reviewer must');
+    if (record.created_by_sub === row.leader_sub) return requireLeadersReviewer(db, inspection, actor);
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
       throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
     }
@@ -162,14 +268,24 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (!actor.roles.includes(decidedBy)) throw forbidden(`a ${record.kind} is decided by ${decidedBy}`);
     if (record.created_by_sub === actor.sub) throw forbidden('you may not decide on a request you made');
   },
-  // The report and the progress of the work show every record: no partial readers.
+  // The report and the progress of the work are the inspecting side's, not the liaison's.
   'report.read': async (db, actor, inspection) => {
     await requireRecordReader(db, inspection, actor);
-    if (visibleKinds(inspection, actor) !== 'all') throw forbidden('this is for the inspecting side only');
+    if (!seesAllRounds(actor) && !isGroupPerson(inspection, actor)) throw forbidden('this is for the inspecting side only');
   },
   'report.write': async (db, actor, inspection) => {
     if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
     if (!seesAllRounds(actor)) await requireNotRecused(db, inspection.row.id, actor);
+  },
+  'questionnaire.issue': (_db, actor) => {
+    if (!actor.roles.includes('office')) throw forbidden('the office issues the questionnaire codes');
+  },
+  // The answers judge the group: read as the evaluations are, never by the group.
+  'questionnaire.read': (_db, actor, inspection) => {
+    if (!EVALUATION_READERS.some((role) => actor.roles.includes(role))) {
+      throw forbidden(`the answers are read by ${EVALUATION_READERS.join(', ')} only`);
+    }
+    if (inspection.members.some((m) => m.sub === actor.sub)) throw forbidden('the group does not read how it is judged');
   },
 };
 

@@ -1,12 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { httpRequestDuration } from '../platform/metrics.js';
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
@@ -14,12 +15,15 @@ import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js'
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
 import { progressRoutes } from './routes/progress.routes.js';
+import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questionnaire.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import { taskRoutes } from './routes/tasks.routes.js';
 import type { Actor } from '../workflows/roles.js';
 
 export interface AppOptions {
@@ -39,15 +43,34 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A client's x-request-id is kept (it ties their logs to ours) only if it is a plain
+    // token of sensible length; anything else would be written into every log line.
+    genReqId: (request) => {
+      const sent = request.headers['x-request-id'];
+      return typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(sent) ? sent : crypto.randomUUID();
+    },
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // One line per request instead of Fastify's two, written below with the route and the caller.
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Answers hold inspection content: no browser or proxy keeps a copy.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, not the URL: ids in paths would make every inspection a new series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpRequestDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
+    request.log.info(
+      { method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), sub: request.actor?.sub },
+      'request',
+    );
   });
 
   await app.register(fastifySwagger, {
@@ -70,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (demoUsers && options.auth.secret) {
     await app.register(demoRoutes, { prefix: '/api/v1', auth: options.auth, people: demoUsers });
   }
+  // Outside the token's scope: a questionnaire code is its own credential.
+  await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
     async (v1) => {
       await v1.register(authPlugin, options.auth);
@@ -79,6 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(recordRoutes);
       await v1.register(reportRoutes);
       await v1.register(progressRoutes);
+      await v1.register(taskRoutes);
+      await v1.register(questionnaireRoutes);
+      await v1.register(focusAreaRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -7,12 +7,36 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** The longest a token may live (exp − iat), in seconds; 12 hours unless set. */
+  maxLifetimeSeconds?: number;
 }
 
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
+/** Clocks disagree by seconds, not minutes: an `iat` further ahead than this was not issued now. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * A person's id and name as the history will record them, checked like any input: an
+ * identity provider is trusted to say who someone is, not to send text PostgreSQL can
+ * store or a reader can trust (a NUL, a lone surrogate, a bidirectional override that
+ * reorders what an auditor reads).
+ */
+const identityText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((v) => v.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
+    // eslint-disable-next-line no-control-regex
+    .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), 'must not hold control characters')
+    .refine((v) => !/[\u202a-\u202e\u2066-\u2069]/.test(v), 'must not hold bidirectional override characters');
+
 const claims = z.object({
-  sub: z.string().min(1),
-  name: z.string().min(1),
-  roles: z.array(z.enum(ROLES)).min(1),
+  sub: identityText(200),
+  name: identityText(200),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length * 2),
+  exp: z.number(),
+  iat: z.number().optional(),
 });
 
 export class AuthError extends Error {}
@@ -24,6 +48,9 @@ export class AuthUnavailableError extends Error {}
  * for a single deployment, or an organisation's identity provider through its JWKS.
  */
 export function createTokenVerifier(config: AuthConfig): (token: string) => Promise<Actor> {
+  if (config.jwksUrl && (!config.issuer || !config.audience)) {
+    throw new Error('with an identity provider (JWKS_URL), JWT_ISSUER and JWT_AUDIENCE are required: tokens meant for another service must not be accepted');
+  }
   const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
     : new TextEncoder().encode(requireSecret(config));
@@ -34,6 +61,7 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
         issuer: config.issuer,
         audience: config.audience,
         algorithms: config.jwksUrl ? undefined : ['HS256'],
+        requiredClaims: ['exp', ...(config.jwksUrl ? ['iss', 'aud'] : [])],
       });
       payload = verified.payload;
     } catch (error) {
@@ -41,17 +69,37 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
       if (code === 'ERR_JWKS_TIMEOUT' || error instanceof TypeError) {
         throw new AuthUnavailableError(`the identity provider's keys could not be fetched: ${(error as Error).message}`);
       }
-      throw new AuthError(`the token is not valid: ${(error as Error).message}`);
+      throw new AuthError(describeRefusal(error));
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) {
       throw new AuthError(
-        `the token lacks ${parsed.error.issues.map((i) => i.path.join('.') || 'claims').join(', ')} (needs sub, name and roles)`,
+        `the token's claims are not acceptable: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`).join('; ')} (needs sub, name, roles and exp)`,
       );
     }
-    const { sub, name, roles } = parsed.data;
+    const { sub, name, roles, exp, iat } = parsed.data;
+    const now = Math.floor(Date.now() / 1000);
+    if (iat !== undefined && iat > now + CLOCK_SKEW_SECONDS) throw new AuthError('the token was issued in the future (iat)');
+    const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+    // The skew allowance also covers a signer that stamps iat and exp a second apart.
+    if (exp - (iat ?? now) > maxLifetime + CLOCK_SKEW_SECONDS) {
+      throw new AuthError(`the token lives longer than the ${Math.round(maxLifetime / 3600)} h this server accepts (exp − iat); ask for a shorter one`);
+    }
     return { sub, name, roles: [...new Set(roles)] };
   };
+}
+
+/**
+ * Why a token was refused, in our words: the library's own texts name its internals
+ * and change between versions, so they are not returned to the caller.
+ */
+function describeRefusal(error: unknown): string {
+  const { code, claim } = error as { code?: string; claim?: string };
+  if (code === 'ERR_JWT_EXPIRED') return 'the token has expired: sign in again';
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return `the token's ${claim ?? 'claims'} claim is missing or not accepted here`;
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWKS_NO_MATCHING_KEY') return 'the token is not signed by a key this server trusts';
+  if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') return 'the token is signed with an algorithm this server does not accept';
+  return 'the token is not a valid signed token';
 }
 
 export async function mintToken(

@@ -3,17 +3,20 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-body.js';
+import { apiMessage, languageOf, localizedIssue, localizedRefusal, type Language } from './messages.js';
 
 /** The one error shape every non-2xx response has. */
 export const errorResponse = z
   .object({
     error: z.string().describe('a stable machine-readable code'),
     message: z.string().describe('a sentence for a person'),
-    details: z.unknown().optional(),
-    unmet: z
-      .array(z.object({ code: z.string(), message: z.string() }))
+    details: z
+      .unknown()
       .optional()
-      .describe('with exit_criteria_unmet: every unmet exit criterion of the stage'),
+      .describe(
+        'what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage',
+      ),
   })
   .describe('Error');
 export type ErrorBody = z.infer<typeof errorResponse>;
@@ -38,8 +41,6 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
-    /** Fields that stand beside error/message in the body (e.g. `unmet`). */
-    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,10 +63,7 @@ export class UnansweredError extends ApiError {
 const RETRY_AFTER_SECONDS = 5;
 const DATABASE_PROBE_MS = 2000;
 
-const databaseUnavailable = {
-  error: 'database_unavailable',
-  message: 'the database is unreachable; repeat the request (with the same requestId) in a few seconds',
-};
+const databaseUnavailable = (language: Language) => ({ error: 'database_unavailable', message: apiMessage('database_unavailable', language) });
 
 export const notFound = (what: string) => new ApiError(404, ERROR_CODES[404], `${what} not found`);
 export const forbidden = (message: string) => new ApiError(403, ERROR_CODES[403], message);
@@ -110,12 +108,20 @@ export function findUnstorableText(value: unknown, path: string[] = []): string 
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  // A merge patch (RFC 7396, PATCH of a record) is JSON too, checked the same way.
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string' }, (_request, body, done) => {
+    // Checked before parsing: a body nested thousands deep costs a scan, not a parse that
+    // holds the main thread (and, deeper still, overflows the stack).
+    if (exceedsDepth(body as string, MAX_JSON_DEPTH)) {
+      const message = `nests deeper than ${MAX_JSON_DEPTH} levels`;
+      done(new ApiError(400, ERROR_CODES[400], `the JSON body ${message}`, { issues: [{ field: 'body', message }] }), undefined);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = body === '' ? undefined : JSON.parse(body as string);
-    } catch (error) {
-      done(new ApiError(400, ERROR_CODES[400], `the body is not valid JSON: ${(error as Error).message}`), undefined);
+    } catch {
+      done(new ApiError(400, ERROR_CODES[400], 'the body is not valid JSON', { issues: [{ field: 'body', message: 'is not valid JSON' }] }), undefined);
       return;
     }
     const where = findUnstorableText(parsed, ['body']);
@@ -131,38 +137,43 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
-      .send({ error: ERROR_CODES[404], message: `no route ${request.method} ${request.url.split('?')[0]}` });
+      .send({ error: ERROR_CODES[404], message: `${apiMessage('no_route', languageOf(request))}${request.method} ${request.url.split('?')[0]}` });
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const language = languageOf(request);
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
-      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable);
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable(language));
     }
     if (error instanceof UnansweredError && !(await databaseAnswers(request.server))) {
-      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable);
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(databaseUnavailable(language));
     }
     if (error instanceof ApiError) {
       if (error.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return reply
-        .code(error.statusCode)
-        .send({ error: error.code, message: error.message, details: error.details, ...error.extra });
+      // A process refusal carries its code and parameters: worded here in the caller's language.
+      const message = localizedRefusal(error.details, language) ?? error.message;
+      const details = withoutMessageKey(error.details);
+      if (error.statusCode === 400 && details && Array.isArray((details as { issues?: unknown }).issues) && message !== error.message) {
+        (details as { issues: { message: string }[] }).issues = (details as { issues: { message: string }[] }).issues.map((i) => ({ ...i, message }));
+      }
+      return reply.code(error.statusCode).send({ error: error.code, message, details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
       const issues: FieldIssue[] = error.validation.map((v) => ({
         field: fieldPath(where, v.instancePath, v.params),
-        message: v.message ?? 'is invalid',
+        message: localizedIssue({ ...(v.params as object), code: v.keyword, message: v.message ?? 'is invalid' }, language),
       }));
       return reply.code(400).send({
         error: ERROR_CODES[400],
-        message: `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+        message: `${apiMessage('invalid_input', language)}${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
         details: { issues },
       });
     }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
-      return reply.code(500).send({ error: ERROR_CODES[500], message: 'internal error' });
+      return reply.code(500).send({ error: ERROR_CODES[500], message: apiMessage('internal', language) });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -175,7 +186,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Internals stay in the log; the client learns only that it was not its fault.
     return reply.code(status >= 500 && status < 600 ? status : 500).send({
       error: status === 503 ? ERROR_CODES[503] : ERROR_CODES[500],
-      message: status === 503 ? 'a service the API depends on is unavailable; try again' : 'internal error',
+      message: status === 503 ? 'a service the API depends on is unavailable; try again' : apiMessage('internal', language),
     });
   });
 }
@@ -203,4 +214,10 @@ function fieldPath(where: string, instancePath: string, params: unknown): string
   const keys = (params as { keys?: string[] } | undefined)?.keys;
   if (keys?.length) segments.push(keys.join(','));
   return [where, ...segments].join('.');
+}
+
+function withoutMessageKey(details: unknown): unknown {
+  if (!details || typeof details !== 'object' || !('messageKey' in details)) return details;
+  const { messageKey: _key, ...rest } = details as Record<string, unknown>;
+  return rest;
 }

@@ -16,7 +16,7 @@ import { requireAccess } from './access.js';
 import { conflict } from './errors.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
-import { loadInspection, type Inspection } from './views.js';
+import { loadInspection, toTransitionView, type Inspection } from './views.js';
 
 /** What a client sends for a transition: the API adds the verified actor. */
 type Request<I> = Omit<I, 'actor' | 'comment'> & { comment?: string };
@@ -99,7 +99,7 @@ export class InspectionsService {
     stage: StageId,
     requestId: string,
     send: (handle: WorkflowHandle) => Promise<TransitionResult>,
-  ): Promise<TransitionResult> {
+  ) {
     const { db, temporal } = this.services;
     const { row } = inspection;
     const found = await findRequestResult(db, row.id, requestId);
@@ -107,13 +107,19 @@ export class InspectionsService {
       if (found.action !== action || found.stage !== stage) {
         throw conflict(`requestId ${requestId} was already used for a ${found.action} on stage ${found.stage}`, { requestId });
       }
-      return found.result;
+      return toTransitionView(found.result, row.leader_sub);
     }
     if (isFinished(row.state)) {
       throw conflict(`the inspection is ${row.state}; nothing more can be submitted or decided`, { stage: row.stage, state: row.state });
     }
-    return callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
+    const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       send(temporal.workflow.getHandle(inspectionWorkflowId(row.id))),
     );
+    // The workflow remembers every request id it answered, whatever the action (a group
+    // change too): an id reused for another action gets that answer back, never this one.
+    if ((result as { action?: string }).action !== action || result.stage !== stage) {
+      throw conflict(`requestId ${requestId} was already used for another request on this inspection`, { requestId });
+    }
+    return toTransitionView(result, row.leader_sub);
   }
 }

@@ -1,12 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { criteriaContexts } from '../db/stage-gate.repository.js';
-import { confirmedPapers, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
+import { criteriaContext, criteriaContexts } from '../db/stage-gate.repository.js';
+import { EXIT_CRITERIA, confirmedLeads, confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
-import { requireAccess } from './access.js';
-import { loadRoundView } from './views.js';
+import { STAGES } from '../workflows/stages.js';
+import { requireAccess, visibleKinds } from './access.js';
+import { recordFlags } from './record-flags.js';
+import { inspectionName, loadInspection, loadRoundView } from './views.js';
 
 const EMPTY: CriteriaContext = { records: [], members: [], reportSections: {} };
+
+/** Counts of the records by kind, of the kinds in `visible`. */
+function countByKind(ctx: CriteriaContext, visible: 'all' | string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of ctx.records) {
+    if (visible === 'all' || visible.includes(record.kind)) counts[record.kind] = (counts[record.kind] ?? 0) + 1;
+  }
+  return counts;
+}
 
 /** What the office watches ("巡察办要及时跟踪巡察工作进展情况"): two queries for a whole round. */
 export class ProgressService {
@@ -24,28 +35,66 @@ export class ProgressService {
       problems: 0,
       problemsByCategory: {} as Record<string, number>,
       leads: 0,
-      rectificationItems: { open: 0, done: 0, carried_over: 0 },
+      leadsNotHandedOver: 0,
+      rectificationItems: { open: 0, returned: 0, accepted: 0, long_term: 0 },
       overdue: 0,
     };
     const inspections = round.inspections.map((inspection) => {
       const ctx = contexts.get(inspection.id) ?? EMPTY;
-      const recordCounts: Record<string, number> = {};
-      for (const record of ctx.records) recordCounts[record.kind] = (recordCounts[record.kind] ?? 0) + 1;
+      const recordCounts = countByKind(ctx, 'all');
       const papers = confirmedPapers(ctx);
       totals.problems += papers.length;
       for (const paper of papers) {
         const category = String(paper.data.category);
         totals.problemsByCategory[category] = (totals.problemsByCategory[category] ?? 0) + 1;
-        if (paper.data.isLead === true) totals.leads++;
       }
-      for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) {
-        const status = item.data.status as keyof typeof totals.rectificationItems;
-        if (status in totals.rectificationItems) totals.rectificationItems[status]++;
-      }
+      // Only lead readers call this (office, leading group, auditors): counting leads here leaks nothing.
+      const handed = new Set(ctx.records.filter((r) => r.kind === 'lead_handover').map((h) => h.data.leadId));
+      const leads = confirmedLeads(ctx);
+      totals.leads += leads.length;
+      totals.leadsNotHandedOver += leads.filter((l) => !handed.has(l.id)).length;
+      for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) totals.rectificationItems[itemStatus(ctx, item.id)]++;
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];
-      return { ...inspection, recordCounts, unmet };
+      const flagged = ctx.records.flatMap((r) => {
+        const flags = recordFlags(r.kind, r.data);
+        return flags.length && r.data.withdrawn !== true ? [{ recordId: r.id, title: String(r.data.title), flags }] : [];
+      });
+      return { ...inspection, recordCounts, unmet, flagged };
     });
     return { roundId: round.id, name: round.name, status: round.status, inspections, totals };
+  }
+
+  /**
+   * One inspection's progress, for its group and everyone who reads it: a leader sees
+   * what the open stage still lacks before submitting, never from a refusal.
+   */
+  async ofInspection(actor: Actor, inspectionId: string) {
+    const inspection = await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'inspection.progress', inspection);
+    const { view, row, round } = inspection;
+    const ctx = await criteriaContext(this.db, inspectionId);
+    // A finished inspection has no stage to leave; a submitted one shows what its submission met.
+    const live = view.state === 'open' || view.state === 'submitted';
+    const criteria = live
+      ? EXIT_CRITERIA[view.stage].map((criterion) => {
+          const missing = criterion.check(ctx);
+          return { code: criterion.code, requirement: criterion.requirement, met: missing === undefined, missing: missing ?? null };
+        })
+      : [];
+    return {
+      inspection: { id: view.id, name: inspectionName(row) },
+      round: { id: round.id, name: round.name },
+      stage: view.stage,
+      stageTitle: STAGES.find((s) => s.id === view.stage)!.title,
+      state: view.state,
+      stageOpenedAt: view.stageOpenedAt,
+      dueAt: view.dueAt,
+      overdue: view.overdue,
+      waitingOn: view.waitingOn,
+      readyToSubmit: view.state === 'open' && criteria.every((c) => c.met),
+      criteria,
+      recordCounts: countByKind(ctx, visibleKinds(inspection, actor)),
+    };
   }
 }

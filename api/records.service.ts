@@ -2,18 +2,30 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
-import { findRecord, insertRecord, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
-import type { Actor } from '../workflows/roles.js';
-import { RECORD_KIND_IDS, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { kindRules, requireAccess, visibleKinds } from './access.js';
+import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import { seesAllRounds, type Actor } from '../workflows/roles.js';
+import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { isGroupPerson, isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
+import { applyMergePatch } from './merge-patch.js';
+import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
+type VerdictRow = Awaited<ReturnType<typeof latestVerdicts>>[number];
 
-export function toRecordView(row: RecordRow) {
+/** The latest review or decision of a record, as it shows on the record: status, note, by whom, when. */
+function toVerdict(row: VerdictRow | undefined, status: string | null) {
+  if (!row || !status) return null;
+  return { status, note: row.note, by: { sub: row.actor_sub, name: row.actor_name }, at: new Date(row.at).toISOString() };
+}
+
+export function toRecordView(row: RecordRow, verdicts: VerdictRow[] = []) {
+  const latest = (change: VerdictRow['change']) => verdicts.find((v) => v.record_id === row.id && v.change === change);
+  const review = latest('reviewed');
+  const decision = latest('decided');
   return {
     id: row.id,
     inspectionId: row.inspection_id,
@@ -27,6 +39,9 @@ export function toRecordView(row: RecordRow) {
     updatedAt: new Date(row.updated_at).toISOString(),
     reviewStatus: row.review_status,
     decisionStatus: row.decision_status,
+    review: toVerdict(review, review?.review_status ?? null),
+    decision: toVerdict(decision, decision?.decision_status ?? null),
+    flags: recordFlags(row.kind, row.data),
   };
 }
 
@@ -47,14 +62,93 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
 const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
 const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
 
-/** What is wrong with the record a reference names, or undefined when it may name it. */
-const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined) => string | undefined> = {
+/** The problem papers an issued (leading-group approved) feedback opinion names. */
+function fedBack(records: RecordRow[]): Set<string> {
+  const issued = records.filter((r) => r.kind === 'feedback_opinion' && r.decision_status === 'approved');
+  return new Set(issued.flatMap((o) => (o.data.problemIds as string[] | undefined) ?? []));
+}
+
+/** A record counts once whoever must approve or confirm it has: what `follows` waits for. */
+const counts = (r: RecordRow) =>
+  kindRules(r.kind).decidedBy ? r.decision_status === 'approved' : kindRules(r.kind).reviewedBy ? r.review_status === 'confirmed' : true;
+
+const isConfirmedLead = (found: RecordRow | undefined) =>
+  found?.kind === 'lead' && found.review_status === 'confirmed' && found.data.withdrawn !== true;
+
+/** What is wrong with the record a reference names (among all the inspection's), or undefined when it may name it. */
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
   evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
   problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
-  confirmed_problem: (found) =>
-    REFERENCE_CHECKS.problem(found) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
-  lead: (found) => REFERENCE_CHECKS.problem(found) ?? (found?.data.isLead === true ? undefined : 'is not a problem paper flagged as a lead'),
+  confirmed_problem: (found, all) =>
+    REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+  fed_back_problem: (found, all) =>
+    REFERENCE_CHECKS.problem(found, all) ?? (fedBack(all).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
+  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
+  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
+  // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
+  lead_for_discipline: (found, all) =>
+    isConfirmedLead(found) &&
+    all.some((h) => h.kind === 'lead_handover' && h.data.leadId === found!.id && (h.data.recipient as { kind?: string }).kind === 'discipline')
+      ? undefined
+      : 'is not a lead of this inspection handed over to discipline inspection',
 };
+
+/** JSON with its keys sorted, so values read back from jsonb compare equal to freshly parsed ones. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/**
+ * What the target's liaison is shown of a record (`liaisonReads` on the stage model):
+ * undefined when nothing; a fed-back problem paper cut down to its listed fields.
+ */
+function shownToLiaison(row: RecordRow, fedBackIds: Set<string>): RecordRow | undefined {
+  const { writers, liaisonReads } = kindRules(row.kind);
+  if (writers.includes('liaison') || liaisonReads === 'all') return row;
+  if (liaisonReads === 'approved') return row.decision_status === 'approved' ? row : undefined;
+  if (liaisonReads && fedBackIds.has(row.id)) {
+    return { ...row, data: Object.fromEntries(liaisonReads.fedBack.filter((f) => f in row.data).map((f) => [f, row.data[f]])) };
+  }
+  return undefined;
+}
+
+/** Versions carry review notes and decision comments: the liaison sees them only on the target's own kinds and the office's verdicts. */
+/** The target's side (its liaison) reads a cut-down view; the inspecting side reads records whole. */
+const readsAsTarget = (inspection: Inspection, actor: Actor) =>
+  isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
+
+/** Review notes and decisions the liaison sees: on the records whose versions it sees (its own documents), never the group's internal ones. */
+function liaisonVerdicts(rows: RecordRow[], verdicts: VerdictRow[]): VerdictRow[] {
+  const seen = new Set(rows.filter((r) => liaisonSeesVersions(r.kind)).map((r) => r.id));
+  return verdicts.filter((v) => seen.has(v.record_id));
+}
+
+const liaisonSeesVersions = (kind: RecordKind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads === 'all';
+
+/**
+ * The target's liaison, editing a record that exists, may only append to the kind's
+ * `liaisonAppends` list: the measure, owner and deadline are set, and only the
+ * office's verification closes an item. `raw` is what was sent, so a field the schema
+ * would drop (a `status: done`) is refused rather than silently ignored.
+ */
+function requireLiaisonAppendOnly(kind: RecordKind, raw: unknown, data: Record<string, unknown>, before: Record<string, unknown>) {
+  const field = kindRules(kind).liaisonAppends;
+  if (!field) return;
+  const sent = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  for (const key of new Set([...Object.keys(sent), ...Object.keys(before)])) {
+    if (key === field) continue;
+    if (canonical(data[key] ?? sent[key]) !== canonical(before[key])) {
+      throw forbidden(`the target's liaison may only add ${field} entries to a ${kind}; ${key} is the office's`);
+    }
+  }
+  const earlier = (before[field] as unknown[] | undefined) ?? [];
+  const now = (data[field] as unknown[] | undefined) ?? [];
+  if (canonical(now.slice(0, earlier.length)) !== canonical(earlier)) {
+    throw forbidden(`${field} entries are appended, never changed or removed`);
+  }
+}
 
 /** The values at a reference path (`*` for each element of a list), with the field each sits in. */
 function valuesAt(data: unknown, path: string[], at: string[] = ['body', 'data']): [string, unknown][] {
@@ -88,20 +182,47 @@ async function checkReferences(
   data: Record<string, unknown>,
   recordId: string | null,
 ): Promise<void> {
-  const { references = [], aboutMember } = kindRules(kind);
-  if (references.length === 0 && !aboutMember) return;
+  const { references = [], aboutMember, follows, onePer } = kindRules(kind);
+  if (references.length === 0 && !aboutMember && !follows && !onePer) return;
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
+  if (follows && recordId === null && !records.some((r) => r.kind === follows && counts(r))) {
+    throw conflict(`a ${kind} follows the ${follows}: there is none yet that counts (approved or accepted where it needs it)`, { follows });
+  }
   for (const { path, to } of references) {
     for (const [field, id] of valuesAt(data, path.split('.'))) {
-      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)));
+      const wrong = REFERENCE_CHECKS[to](byId.get(String(id)), records);
       if (wrong) throw invalid(field, wrong);
     }
+  }
+  if (onePer) {
+    const twin = records.find((r) => r.kind === kind && r.data[onePer] === data[onePer] && r.id !== recordId);
+    if (twin) throw conflict(`a ${kind} for that ${onePer} already exists (${twin.id}); edit that one`, { recordId: twin.id });
   }
   if (aboutMember) {
     if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
     const twin = records.find((r) => r.kind === kind && r.data.memberSub === data.memberSub && r.id !== recordId);
     if (twin) throw conflict(`a ${kind} for ${String(data.memberSub)} already exists (${twin.id}); edit that one`, { recordId: twin.id });
+  }
+}
+
+/**
+ * 严格对照巡察工作方案上的重点监督内容查找问题: the work plan's focus is chosen from the
+ * round's, and a paper's category from the work plan's.
+ */
+async function checkFocus(tx: Transaction<Database>, inspection: Inspection, kind: RecordKind, data: Record<string, unknown>): Promise<void> {
+  if (kind === 'work_plan') {
+    const roundFocus = inspection.round.focus;
+    (data.focus as string[]).forEach((area, i) => {
+      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, `is not one of the round’s focus areas (${roundFocus.join('、')})`);
+    });
+  }
+  if (kind === 'problem') {
+    const plans = await listRecords(tx, inspection.row.id, { kind: 'work_plan' });
+    const planFocus = [...new Set(plans.flatMap((p) => p.data.focus as string[]))];
+    if (!planFocus.includes(String(data.category))) {
+      throw invalid('body.data.category', `is not one of the work plan’s focus areas (${planFocus.join('、') || 'no work plan yet'})`);
+    }
   }
 }
 
@@ -114,7 +235,7 @@ const VERDICTS = {
     change: 'reviewed',
     status: (r: RecordRow) => r.review_status,
     settled: (r: RecordRow) =>
-      conflict(`the paper is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
+      conflict(`the record is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
   },
   decision: {
     change: 'decided',
@@ -124,6 +245,24 @@ const VERDICTS = {
   },
 } as const;
 
+/**
+ * The stage a new record belongs to: its kind's own, or, for a kind written in several
+ * stages, the one open now (checked again under the lock). While the inspection's stage
+ * waits on its approvers nothing is written, hand-overs and disposals included: they
+ * wait for the decision (approval opens the next stage, rejection reopens this one), so
+ * approvers decide on exactly what was submitted. After the last stage, nothing more.
+ */
+function stageToWrite(kind: RecordKind, inspection: Inspection): StageId {
+  const stages = writableStages(kind);
+  if (stages.length === 1) return stages[0]!;
+  const { stage, state } = inspection.row;
+  if (stages.includes(stage)) return stage;
+  throw conflict(`a ${kind} record can be written while ${stages.join(', ')} is open; the inspection is at ${stage} (${state})`, {
+    stage,
+    state,
+  });
+}
+
 /** An inspection's records: stage work written while its stage is open, every change a version. */
 export class RecordsService {
   constructor(private readonly db: Kysely<Database>) {}
@@ -132,10 +271,12 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind });
     requireAuthorship(inspection, actor, kind, data);
-    const { stage, reviewedBy, decidedBy } = kindRules(kind);
+    const { reviewedBy, decidedBy } = kindRules(kind);
+    const stage = stageToWrite(kind, inspection);
     const id = randomUUID();
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
+      await checkFocus(tx, inspection, kind, data);
       await insertRecord(tx, {
         id,
         inspectionId,
@@ -155,17 +296,32 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const rows = await listRecords(this.db, inspectionId, filter);
-    return { records: rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).map(toRecordView) };
+    const [rows, verdicts, shownLeads] = await Promise.all([
+      listRecords(this.db, inspectionId, filter),
+      latestVerdicts(this.db, inspectionId),
+      leadFilter(this.db, inspection, actor),
+    ]);
+    const readable = rows.filter(shownLeads).filter((r) => kinds === 'all' || kinds.includes(r.kind));
+    if (!readsAsTarget(inspection, actor)) return { records: readable.map((r) => toRecordView(r, verdicts)) };
+    const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
+    const shown = readable.flatMap((r) => shownToLiaison(r, ids) ?? []);
+    return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const row = await this.load(inspectionId, recordId);
-    await requireAccess(this.db, actor, 'record.read', { inspection, kind: row.kind });
-    const versions = await listRecordVersions(this.db, row.id);
+    const stored = await this.loadShown(actor, inspection, recordId);
+    await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
+    const partial = readsAsTarget(inspection, actor);
+    const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
+    if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
+    const [versions, allVerdicts] = await Promise.all([
+      partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
+      latestVerdicts(this.db, inspectionId, row.id),
+    ]);
+    const verdicts = partial ? liaisonVerdicts([row], allVerdicts) : allVerdicts;
     return {
-      ...toRecordView(row),
+      ...toRecordView(row, verdicts),
       versions: versions.map((v) => ({
         version: v.version,
         change: v.change,
@@ -180,12 +336,17 @@ export class RecordsService {
   }
 
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
-  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number) {
+  async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number, form: 'whole' | 'merge_patch' = 'whole') {
     const inspection = await loadInspection(this.db, inspectionId);
-    const current = await this.load(inspectionId, recordId);
+    const current = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
-    const data = parseRecordData(current.kind, rawData);
+    // A patch of another version than the current one would merge onto the wrong data:
+    // it is refused below as stale, whatever it merges to here.
+    const data = parseRecordData(current.kind, form === 'merge_patch' ? applyMergePatch(current.data, rawData) : rawData);
     requireAuthorship(inspection, actor, current.kind, data, current.data);
+    if (isTargetLiaison(inspection, actor) && visibleKinds(inspection, actor) !== 'all') {
+      requireLiaisonAppendOnly(current.kind, rawData, data, current.data);
+    }
     await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
       const fresh = await findRecord(tx, inspectionId, recordId);
       if (!fresh || fresh.version !== version) {
@@ -194,6 +355,7 @@ export class RecordsService {
         });
       }
       await checkReferences(tx, inspection, current.kind, data, recordId);
+      await checkFocus(tx, inspection, current.kind, data);
       const ok = await updateRecord(tx, recordId, version, {
         data,
         reviewStatus: fresh.review_status ? 'pending' : null,
@@ -208,21 +370,26 @@ export class RecordsService {
     return this.view(inspectionId, recordId);
   }
 
-  /** The group leader confirms or returns a problem paper ("审核把关"). */
+  /** The group leader confirms or returns a problem paper ("审核把关"); the office a rectification plan or report. */
   async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.review', { inspection, record });
     const reviewStatus: ReviewStatus = decision === 'confirm' ? 'confirmed' : 'returned';
     return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
   }
 
-  /** The office decides a recusal declaration, the leading group a major-matter request. */
-  async decide(actor: Actor, inspectionId: string, recordId: string, decision: 'approve' | 'deny', comment: string) {
+  /**
+   * The office decides a recusal declaration (recused / not_recused), the leading group
+   * a major-matter request (approve / reject): each kind's answers say what they mean.
+   */
+  async decide(actor: Actor, inspectionId: string, recordId: string, decision: string, comment: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.load(inspectionId, recordId);
+    const record = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
-    const decisionStatus: DecisionStatus = decision === 'approve' ? 'approved' : 'denied';
+    const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
+    const decisionStatus: DecisionStatus | undefined = answers[decision];
+    if (!decisionStatus) throw invalid('body.decision', `a ${record.kind} is decided ${Object.keys(answers).join(' or ')}`);
     return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
   }
 
@@ -255,7 +422,16 @@ export class RecordsService {
     return row;
   }
 
+  /** A record the caller may know of: one about a lead they may not read is absent to them. */
+  private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
+    const row = await this.load(inspection.row.id, recordId);
+    if (!(await leadFilter(this.db, inspection, actor))(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
+    return row;
+  }
+
   private async view(inspectionId: string, recordId: string) {
-    return toRecordView(await this.load(inspectionId, recordId));
+    // Sequential: inside an idempotent write this runs on the write's one transaction.
+    const row = await this.load(inspectionId, recordId);
+    return toRecordView(row, await latestVerdicts(this.db, inspectionId, recordId));
   }
 }

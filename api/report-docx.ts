@@ -75,11 +75,16 @@ function chinaDay(instant: string): string {
   return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-const ordinal = (n: number) => chineseNumber(n);
+/** 1 → 一: the ordinals of 一、 and （一） headings. */
+export const ordinal = (n: number) => chineseNumber(n);
 const run = (text: string, options: Omit<IRunOptions, 'text'> = {}) => new TextRun({ text, ...options });
-const bodyParagraph = (text: string) =>
+/** A body paragraph: 3号 仿宋, justified, the first line indented two characters. */
+export const bodyParagraph = (text: string) =>
   new Paragraph({ alignment: AlignmentType.JUSTIFIED, children: [run(text)], indent: { firstLine: chars(2) } });
 const blankLine = () => new Paragraph({ children: [] });
+/** Headings of the three levels: 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋. */
+export const heading = (level: 1 | 2 | 3, text: string) =>
+  new Paragraph({ heading: [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3][level - 1], children: [run(text)] });
 
 function pageNumberFooter(alignment: 'right' | 'left'): Footer {
   // 单页码居右空一字，双页码居左空一字: the number sits on the page's outer side.
@@ -99,10 +104,9 @@ function pageNumberFooter(alignment: 'right' | 'left'): Footer {
 /** The work statistics sentence that opens 基本情况, from the records. */
 function statisticsSentence(report: Report): string {
   const s = report.statistics;
-  const leads = s.leads ? `，另发现问题线索${s.leads}条，已另行专题报告` : '';
   return (
     `巡察期间，巡察组开展个别谈话${s.talks}人次，调阅资料${s.documentsReviewed}份，` +
-    `受理信访举报${s.petitions}件，开展下沉调研${s.fieldVisits}次，经审核确认问题${s.problems}个${leads}。`
+    `受理信访举报${s.petitions}件，开展下沉调研${s.fieldVisits}次，经审核确认问题${s.problems}个。`
   );
 }
 
@@ -112,17 +116,12 @@ function writtenText(report: Report, section: 'basic_situation' | 'recommendatio
 }
 
 function mainProblems(report: Report): Paragraph[] {
-  // Leads never appear in the main report, not even under their category: the
-  // principal leader named in one may read it. Only their count is given, in 基本情况.
-  const leadIds = new Set(report.leads.map((l) => l.problemId));
-  const categories = report.mainProblems
-    .map((c) => ({ category: c.category, problems: c.problems.filter((p) => !leadIds.has(p.id)) }))
-    .filter((c) => c.problems.length > 0);
+  const categories = report.mainProblems.filter((c) => c.problems.length > 0);
   if (categories.length === 0) return [bodyParagraph('（无经确认的问题）')];
   return categories.flatMap((c, i) => [
-    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [run(`（${ordinal(i + 1)}）${c.category}`)] }),
+    heading(2, `（${ordinal(i + 1)}）${c.category}`),
     ...c.problems.flatMap((problem, n) => [
-      new Paragraph({ heading: HeadingLevel.HEADING_3, children: [run(`${n + 1}. ${problem.title}`)] }),
+      heading(3, `${n + 1}. ${problem.title}`),
       bodyParagraph(problem.facts),
       bodyParagraph(`定性：${problem.characterization}`),
       bodyParagraph(`依据：${problem.basis.map((b) => `${b.source}${b.article}`).join('；')}`),
@@ -134,14 +133,8 @@ function mainProblems(report: Report): Paragraph[] {
  * 落款: the group's name centred over the date, the date four characters from the right
  * margin (the layout of a sealed document, which a report handed up in person follows).
  */
-function signature(report: Report): Paragraph[] {
-  const latestWrite = Object.values(report.sections)
-    .map((s) => s?.updatedAt)
-    .filter((at): at is string => Boolean(at))
-    .sort()
-    .at(-1);
-  const date = chineseDate(chinaDay(latestWrite ?? report.generatedAt));
-  const signer = report.group.name;
+function signature(signer: string, signedAt: string): Paragraph[] {
+  const date = chineseDate(chinaDay(signedAt));
   const signerRight = Math.max(2, 4 + (date.length - signer.length) / 2);
   return [
     blankLine(),
@@ -152,21 +145,47 @@ function signature(report: Report): Paragraph[] {
 
 /** Renders the report as a .docx laid out to GB/T 9704 (党政机关公文格式). */
 export async function renderReportDocx(report: Report): Promise<Buffer> {
-  const heading1 = (text: string) => new Paragraph({ heading: HeadingLevel.HEADING_1, children: [run(text)] });
+  const latestWrite = Object.values(report.sections)
+    .map((s) => s?.updatedAt)
+    .filter((at): at is string => Boolean(at))
+    .sort()
+    .at(-1);
+  return renderOfficialDocx({
+    title: report.title,
+    classification: report.classification,
+    body: [
+      heading(1, '一、基本情况'),
+      bodyParagraph(statisticsSentence(report)),
+      ...writtenText(report, 'basic_situation'),
+      heading(1, '二、发现的主要问题'),
+      ...mainProblems(report),
+      heading(1, '三、意见建议'),
+      ...writtenText(report, 'recommendations'),
+    ],
+    signer: report.group.name,
+    signedAt: latestWrite ?? report.generatedAt,
+  });
+}
+
+/** A document in 公文 form: its 密级 if any, title, body (built from the helpers above) and 落款. */
+export interface OfficialDocument {
+  title: string;
+  /** 密级 (e.g. 秘密, 机密), marked top-left. */
+  classification?: string | null;
+  body: Paragraph[];
+  signer: string;
+  /** The instant the 落款's date is taken from (its day in China). */
+  signedAt: string;
+}
+
+/** Lays a document out to GB/T 9704: page, grid, fonts, page numbers, 落款. */
+export async function renderOfficialDocx(doc: OfficialDocument): Promise<Buffer> {
   const body: Paragraph[] = [
-    ...(report.classification
-      ? [new Paragraph({ children: [run(report.classification, { font: FONTS.heading1 })] })]
-      : []),
-    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [run(report.title)] }),
+    ...(doc.classification ? [new Paragraph({ children: [run(doc.classification, { font: FONTS.heading1 })] })] : []),
+    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [run(doc.title)] }),
     blankLine(),
-    heading1('一、基本情况'),
-    bodyParagraph(statisticsSentence(report)),
-    ...writtenText(report, 'basic_situation'),
-    heading1('二、发现的主要问题'),
-    ...mainProblems(report),
-    heading1('三、意见建议'),
-    ...writtenText(report, 'recommendations'),
-    ...signature(report),
+    ...doc.body,
+    ...signature(doc.signer, doc.signedAt),
   ];
 
   // Every line sits exactly on the grid's pitch, so the page holds its 22 lines even in
@@ -175,7 +194,7 @@ export async function renderReportDocx(report: Report): Promise<Buffer> {
   const black = '000000';
   const document = new Document({
     creator: 'xuncha',
-    title: report.title,
+    title: doc.title,
     evenAndOddHeaderAndFooters: true,
     styles: {
       default: {

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { findFrozenReport, type FrozenReportRow } from '../db/frozen-reports.repository.js';
 import { appendReportSection } from '../db/report-sections.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import type { WrittenReportSection } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
+import { renderLeadsReportDocx } from './leads-report.js';
 import { inOpenStage } from './open-stage.js';
 import { renderReportDocx } from './report-docx.js';
-import { buildReport } from './report.js';
+import { buildReport, type Report } from './report.js';
 import { loadInspection } from './views.js';
 
 /** The inspection report: assembled for the inspecting side, its narrative written while reporting is open. */
@@ -16,15 +18,25 @@ export class ReportService {
   async get(actor: Actor, inspectionId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'report.read', inspection);
-    return buildReport(this.db, inspection);
+    const frozen = await findFrozenReport(this.db, inspectionId);
+    if (frozen) return { ...(frozen.report as unknown as Report), frozen: frozenView(frozen) };
+    return { ...(await buildReport(this.db, inspection)), frozen: null };
   }
 
   /** The report as a Word document, with the file name a browser should save it under. */
   async docx(actor: Actor, inspectionId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'report.read', inspection);
-    const file = await renderReportDocx(await buildReport(this.db, inspection));
-    return { file, fileName: `${inspection.row.target.name}巡察报告.docx` };
+    const fileName = `${inspection.row.target.name}巡察报告.docx`;
+    const frozen = await findFrozenReport(this.db, inspectionId);
+    if (frozen) return { file: frozen.docx, fileName, frozen: frozenView(frozen) };
+    return { file: await renderReportDocx(await buildReport(this.db, inspection)), fileName, frozen: null };
+  }
+
+  /** The confidential lead report (秘密), for the office and the leading group only. */
+  async leadsDocx(actor: Actor, inspectionId: string) {
+    await requireAccess(this.db, actor, 'inspection.leads_report');
+    return renderLeadsReportDocx(this.db, await loadInspection(this.db, inspectionId));
   }
 
   async writeSection(actor: Actor, inspectionId: string, section: WrittenReportSection, text: string) {
@@ -35,4 +47,9 @@ export class ReportService {
     );
     return { section, version, text };
   }
+}
+
+/** What the report route says about a frozen report: when, its hashes, who approved it. */
+function frozenView(frozen: FrozenReportRow) {
+  return { at: frozen.frozenAt, sha256: frozen.docxSha256, jsonSha256: frozen.reportSha256, approvals: frozen.approvals };
 }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { listRecords } from '../db/records.repository.js';
 import { latestReportSections } from '../db/report-sections.repository.js';
 import { criteriaContext } from '../db/stage-gate.repository.js';
 import { confirmedPapers } from '../workflows/exit-criteria.js';
@@ -24,9 +23,8 @@ export interface Report {
   round: { id: string; name: string };
   target: { name: string; principalLeader: string; extensions: { name: string; principalLeader: string }[] };
   group: { name: string; leader: string; members: string[] };
-  sections: Record<WrittenReportSection, { text: string; version: number; updatedBy: string; updatedAt: string } | null>;
+  sections: Record<WrittenReportSection, { text: string; version: number; updatedBy: { sub: string; name: string }; updatedAt: string } | null>;
   mainProblems: { category: string; problems: ReportProblem[] }[];
-  leads: { problemId: string; title: string; persons: string[]; handedTo: string | null; handedOn: string | null }[];
   generatedAt: string;
   statistics: WorkStatistics;
   /** 密级 (e.g. 秘密, 机密), marked top-left on the document; none unless set. */
@@ -34,16 +32,13 @@ export interface Report {
 }
 
 /**
- * The report to the office's template: the written sections, the confirmed problem
- * papers by category (numbered within each), and the leads for hand-over.
+ * The report to the office's template: the written sections and the confirmed problem
+ * papers by category (numbered within each). Leads are not in it, not even counted: the
+ * group and the target read this report, and leads go in the confidential lead report.
  */
 export async function buildReport(db: Kysely<Database>, inspection: Inspection): Promise<Report> {
   const { row, round, members } = inspection;
-  const [ctx, sections, handovers] = await Promise.all([
-    criteriaContext(db, row.id),
-    latestReportSections(db, row.id),
-    listRecords(db, row.id, { kind: 'lead_handover' }),
-  ]);
+  const [ctx, sections] = await Promise.all([criteriaContext(db, row.id), latestReportSections(db, row.id)]);
   const papers = confirmedPapers(ctx);
   const categories = new Map<string, ReportProblem[]>();
   for (const paper of papers) {
@@ -52,7 +47,7 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
       title: string;
       facts: string;
       characterization: string;
-      basis: { source: string; article: string }[];
+      basis: { source: string; article: string; effectiveOn?: string }[];
       persons?: string[];
       evidence: string[];
     };
@@ -63,7 +58,8 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
       title: data.title,
       facts: data.facts,
       characterization: data.characterization,
-      basis: data.basis,
+      // Only what the report prints and serves, so the frozen JSON and its hash are what readers get.
+      basis: data.basis.map(({ source, article, effectiveOn }) => ({ source, article, ...(effectiveOn ? { effectiveOn } : {}) })),
       persons: data.persons ?? [],
       evidenceCount: data.evidence.length,
     });
@@ -85,24 +81,12 @@ export async function buildReport(db: Kysely<Database>, inspection: Inspection):
         return [
           s,
           latest
-            ? { text: latest.text, version: latest.version, updatedBy: latest.actor_name, updatedAt: new Date(latest.at).toISOString() }
+            ? { text: latest.text, version: latest.version, updatedBy: { sub: latest.actor_sub, name: latest.actor_name }, updatedAt: new Date(latest.at).toISOString() }
             : null,
         ];
       }),
     ) as Report['sections'],
     mainProblems: [...categories].map(([category, problems]) => ({ category, problems })),
-    leads: papers
-      .filter((p) => p.data.isLead === true)
-      .map((p) => {
-        const handover = handovers.find((h) => h.data.problemId === p.id);
-        return {
-          problemId: p.id,
-          title: String(p.data.title),
-          persons: (p.data.persons as string[] | undefined) ?? [],
-          handedTo: handover ? String(handover.data.handedTo) : null,
-          handedOn: handover ? String(handover.data.handedOn) : null,
-        };
-      }),
     generatedAt: new Date().toISOString(),
     statistics: workStatistics(ctx.records, papers),
   };
@@ -119,8 +103,6 @@ export interface WorkStatistics {
   petitions: number;
   fieldVisits: number;
   problems: number;
-  /** Leads are reported separately and confidentially: the main report gives only their count. */
-  leads: number;
 }
 
 /**
@@ -128,21 +110,19 @@ export interface WorkStatistics {
  * answers to, when known) reporting on the target's party organisation. A target
  * named without its organisation gets the neutral 党组织, since it may have a 党委 or a 党组.
  */
-export function customaryTitle(parts: { issuer?: string | null; group: string; target: string }): string {
+export function customaryTitle(parts: { issuer?: string | null; group: string; target: string }, subject = '的情况报告'): string {
   const organisation = /党(委|组|工委|总支|支部)$/.test(parts.target) ? parts.target : `${parts.target}党组织`;
-  return `${parts.issuer ?? ''}${parts.group}关于巡察${organisation}的情况报告`;
+  return `${parts.issuer ?? ''}${parts.group}关于巡察${organisation}${subject}`;
 }
 
 function workStatistics(records: { kind: string; data: Record<string, unknown> }[], papers: { data: Record<string, unknown> }[]): WorkStatistics {
   const of = (kind: string) => records.filter((r) => r.kind === kind);
-  const leads = papers.filter((p) => p.data.isLead === true).length;
   return {
     talks: of('talk').length,
     documentReviews: of('document_review').length,
     documentsReviewed: of('document_review').reduce((n, r) => n + (Array.isArray(r.data.documents) ? r.data.documents.length : 0), 0),
     petitions: of('petition').length,
     fieldVisits: of('field_visit').length,
-    problems: papers.length - leads,
-    leads,
+    problems: papers.length,
   };
 }

@@ -1,18 +1,33 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { hasRoundEvent, listRounds } from '../db/rounds.repository.js';
-import { cancelRoundUpdate, roundLaunchedUpdate, roundWorkflowId, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
+import type { z } from 'zod';
+import { decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
+import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
-import { conflict } from './errors.js';
+import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
+import { requireListedFocus } from './focus-areas.service.js';
 import type { Services } from './plugins/services.plugin.js';
-import type { LaunchRoundBody } from './schemas.js';
+import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
 import { loadRoundView, toRoundSummary } from './views.js';
 
-/** Rounds: launched and cancelled through the round workflow, read from the database. */
+type PlanBody = Omit<LaunchRoundBody, 'requestId'>;
+
+export interface RoundDecision {
+  decision: 'approve' | 'reject';
+  requestId: string;
+  comment?: string;
+  meeting: Meeting;
+  version?: number;
+}
+
+/**
+ * Rounds: proposed and edited by the office, authorised by the leading group (the
+ * approval starts the round workflow), cancelled through it, read from the database.
+ */
 export class RoundsService {
   constructor(private readonly services: Services) {}
 
@@ -20,24 +35,86 @@ export class RoundsService {
     return this.services.requestTimeoutMs ?? 30_000;
   }
 
-  async launch(actor: Actor, body: LaunchRoundBody) {
-    const { db, temporal, taskQueue, historyLimit } = this.services;
+  /** The office proposes a round: its plan is visible, nothing runs until the leading group approves. */
+  async propose(actor: Actor, body: LaunchRoundBody) {
+    const { db, historyLimit } = this.services;
     await requireAccess(db, actor, 'round.launch');
-    const plan = roundPlan(body, actor, historyLimit);
+    await requireListedFocus(db, body.focus, 'body.focus');
+    const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
+    const plan = roundPlan(roundId, 1, body, actor, historyLimit);
+    await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    return loadRoundView(db, roundId);
+  }
+
+  /** The office replaces the plan of a proposed or returned round (PUT). */
+  async edit(actor: Actor, roundId: string, body: EditRoundBody) {
+    const { db, historyLimit } = this.services;
+    await requireAccess(db, actor, 'round.launch');
+    const { version, ...fields } = body;
+    await requireListedFocus(db, fields.focus, 'body.focus');
+    // Whoever proposes the version approved is the one who launched the round.
+    const outcome = await editProposedRound(db, (next) => roundPlan(roundId, next, fields, actor, historyLimit), {
+      roundId,
+      version,
+      step: { kind: 'edited', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: null },
+    });
+    refuseUnless(outcome, roundId, 'edited');
+    return loadRoundView(db, roundId);
+  }
+
+  /** A JSON Merge Patch (RFC 7396) of the plan, validated as the whole plan. */
+  async patch(actor: Actor, roundId: string, patch: Record<string, unknown>) {
+    const { db } = this.services;
+    await requireAccess(db, actor, 'round.launch');
+    const round = await loadRoundView(db, roundId);
+    if (!round.plan) throw conflict('this round was launched before proposals existed; it has no plan to edit', { status: round.status });
+    const merged = mergePatch(round.plan, patch);
+    return this.edit(actor, roundId, parseOrRefuse(editRoundBody, merged));
+  }
+
+  /**
+   * The leading group's decision. A rejection is recorded here and returns the round to
+   * the office. An approval is recorded by the round workflow itself, started with it
+   * (its id is the round's, so a repeat finds it): once recorded, the inspections start
+   * even if a worker dies in between, and a repeated request id gets the same answer.
+   */
+  async decide(actor: Actor, roundId: string, body: RoundDecision) {
+    const { db, temporal, taskQueue, historyLimit } = this.services;
+    await requireAccess(db, actor, 'round.authorise');
+    const round = await loadRoundView(db, roundId);
+    const repeated = round.authorisation.find((step) => step.requestId === body.requestId);
+    if (repeated) {
+      if (repeated.kind !== `${body.decision === 'approve' ? 'approved' : 'rejected'}`) {
+        throw conflict(`requestId ${body.requestId} was already used for a ${repeated.kind} step`, { requestId: body.requestId });
+      }
+      return round;
+    }
+    if (round.status !== 'proposed') {
+      throw conflict(`the round is ${round.status}; only a proposed round is decided${round.status === 'returned' ? ' (the office edits it to propose it again)' : ''}`, {
+        status: round.status,
+      });
+    }
+    const step = { actor, at: new Date().toISOString(), comment: body.comment || null, meeting: body.meeting, requestId: body.requestId };
+    if (body.decision === 'reject') {
+      const outcome = await decideProposedRound(db, { roundId, verdict: 'rejected', version: body.version ?? null, step: { kind: 'rejected', ...step } });
+      refuseUnless(outcome, roundId, 'decided');
+      return loadRoundView(db, roundId);
+    }
     await callWorkflowWithin(temporal, this.within, () =>
-      temporal.workflow.executeUpdateWithStart(roundLaunchedUpdate, {
-        updateId: body.requestId ?? `launch-${plan.roundId}`,
+      temporal.workflow.executeUpdateWithStart(authoriseRoundUpdate, {
+        updateId: body.requestId,
+        args: [{ requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof roundWorkflow>('roundWorkflow', {
-          workflowId: roundWorkflowId(plan.roundId),
+          workflowId: roundWorkflowId(roundId),
           taskQueue,
-          args: [plan],
-          // With a requestId the round id is derived from it, so a repeat finds the
-          // running round instead of launching a second one.
+          args: [{ roundId, ...(historyLimit ? { historyLimit } : {}) }],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          // A finished round must never be started again by a late repeat.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
         }),
       }),
     );
-    return loadRoundView(db, plan.roundId);
+    return loadRoundView(db, roundId);
   }
 
   /** Everyone may list; a group sees only its rounds, counting only its own inspections. */
@@ -64,7 +141,7 @@ export class RoundsService {
     const requestId = input.requestId ?? randomUUID();
     // The same cancellation repeated: answer as the first time.
     if (await hasRoundEvent(db, roundId, 'cancelled', requestId)) return round;
-    if (round.status !== 'active') throw conflict(`the round is already ${round.status}`, { status: round.status });
+    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active round can be cancelled`, { status: round.status });
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
         updateId: requestId,
@@ -75,8 +152,7 @@ export class RoundsService {
   }
 }
 
-function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], historyLimit?: number): RoundPlan {
-  const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
+function roundPlan(roundId: string, version: number, body: PlanBody, actor: Actor, historyLimit?: number): RoundPlan {
   return {
     roundId,
     name: body.name,
@@ -87,19 +163,49 @@ function roundPlan(body: LaunchRoundBody, actor: RoundPlan['launchedBy'], histor
     approvalChains: resolveApprovalChains(body.approvalChains),
     stageDueDays: resolveDueDays(body.stageDueDays),
     escalateAfterHours: body.escalateAfterHours,
+    rectificationDueDays: body.rectificationDueDays,
+    questionnaireMinAnswers: body.questionnaireMinAnswers,
     launchedBy: actor,
     ...(historyLimit ? { historyLimit } : {}),
     inspections: body.inspections.map((inspection, position) => ({
-      inspectionId: body.requestId ? uuidFrom(`inspection:${body.requestId}:${position}`) : randomUUID(),
+      // Named by round, plan version and position: an approval starts exactly the plan it approved.
+      inspectionId: uuidFrom(`inspection:${roundId}:${version}:${position}`),
       position,
       target: { ...inspection.target, liaison: inspection.target.liaison ?? null },
       group: {
         name: inspection.group.name,
-        leader: inspection.group.leader,
+        leader: { ...inspection.group.leader, homeUnit: inspection.group.leader.homeUnit ?? null },
         members: inspection.group.members.map((m) => ({ sub: m.sub, name: m.name, homeUnit: m.homeUnit ?? null })),
       },
     })),
   };
+}
+
+/** RFC 7396: objects merge key by key, null removes a key, anything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const base: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete base[key];
+    else base[key] = mergePatch(base[key], value);
+  }
+  return base;
+}
+
+function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }));
+  throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
+}
+
+function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: string): void {
+  if (outcome.done) return;
+  if (outcome.reason === 'missing') throw notFound(`round ${roundId}`);
+  if (outcome.reason === 'version') {
+    throw conflict(`the plan is at version ${outcome.version}; reload it and try again`, { currentVersion: outcome.version });
+  }
+  throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }
 
 /** A stable UUID (v8 layout) from a name, so the same request id always names the same round. */

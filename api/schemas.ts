@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
-import { STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
 export const role = z.enum(ROLES);
 export const approverRole = z.enum(APPROVER_ROLES);
 export const inspectionState = z.enum(['open', 'submitted', 'completed', 'cancelled']);
-export const roundStatus = z.enum(['active', 'completed', 'cancelled']);
+export const roundStatus = z
+  .enum(['proposed', 'returned', 'active', 'completed', 'cancelled'])
+  .describe('proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled');
 
 export const uuidParam = z.uuid();
 export const requestId = z
@@ -29,10 +31,19 @@ function perStage<T extends z.ZodType>(value: T) {
     .strict();
 }
 
-export const person = z.object({ sub: text(200), name: text(200) });
+export const person = z.object({ sub: text(200), name: text(200) }).describe('a person: always { sub, name }');
 
-export const launchRoundBody = z
+/** Whose move it is, in the one shape every waiting item has. */
+export const waitingOn = z
   .object({
+    role: role,
+    sub: z.string().optional().describe('the one person it waits on; absent when anyone holding the role may act'),
+  })
+  .describe('a waiting item: the role it waits on and, when one person must act, who');
+export type WaitingOn = z.infer<typeof waitingOn>;
+
+/** The plan of a round: what the office proposes, edits, and the leading group approves. */
+const roundPlanFields = z.object({
     name: text(200).describe('e.g. 2021年第三轮巡察'),
     year: z.number().int().min(2000).max(2100),
     plannedStart: isoDate,
@@ -50,13 +61,26 @@ export const launchRoundBody = z
     stageDueDays: perStage(z.number().positive().max(3650))
       .optional()
       .describe('days each stage may stay open before it is overdue; fractions allowed'),
+    rectificationDueDays: z
+      .object({
+        rectification_plan: z.number().positive().max(3650).default(RECTIFICATION_DUE_DAYS.rectification_plan),
+        rectification_report: z.number().positive().max(3650).default(RECTIFICATION_DUE_DAYS.rectification_report),
+      })
+      .default(RECTIFICATION_DUE_DAYS)
+      .describe("days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified"),
     escalateAfterHours: z
       .number()
       .positive()
       .max(24 * 365)
       .default(72)
       .describe('how long a submission may wait on one approver before the office is alerted'),
-    requestId: requestId.optional().describe('makes the launch idempotent: a repeat returns the same round'),
+    questionnaireMinAnswers: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(QUESTIONNAIRE_MIN_ANSWERS)
+      .describe('anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason'),
     inspections: z
       .array(
         z.object({
@@ -68,7 +92,7 @@ export const launchRoundBody = z
           }),
           group: z.object({
             name: text(200),
-            leader: person,
+            leader: person.extend({ homeUnit: text(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
             members: z
               .array(person.extend({ homeUnit: text(200).optional() }))
               .max(100)
@@ -78,8 +102,10 @@ export const launchRoundBody = z
       )
       .min(1)
       .max(500),
-  })
-  .superRefine((round, ctx) => {
+  });
+type RoundPlanFields = z.infer<typeof roundPlanFields>;
+
+function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
     if (round.plannedEnd < round.plannedStart) {
       ctx.addIssue({ code: 'custom', path: ['plannedEnd'], message: 'must not be before plannedStart' });
     }
@@ -100,8 +126,28 @@ export const launchRoundBody = z
         subs.add(member.sub);
       });
     });
-  });
+}
+
+export const launchRoundBody = roundPlanFields
+  .extend({ requestId: requestId.optional().describe('makes the proposal idempotent: a repeat returns the same round') })
+  .superRefine(checkRoundPlan)
+  .describe('The office proposes a round; nothing starts until the leading group approves it');
 export type LaunchRoundBody = z.infer<typeof launchRoundBody>;
+
+const planVersion = z.number().int().min(1).describe('the version of the plan you edited (the round’s `version`); a stale one is refused (409)');
+
+export const editRoundBody = roundPlanFields
+  .extend({ version: planVersion })
+  .superRefine(checkRoundPlan)
+  .describe('The whole plan of a proposed or returned round (office); the round is proposed again');
+export type EditRoundBody = z.infer<typeof editRoundBody>;
+
+export const patchRoundBody = z
+  .object({ version: planVersion })
+  .catchall(z.unknown())
+  .describe(
+    'JSON Merge Patch (RFC 7396) of the plan of a proposed or returned round (office): only what changes; a list (inspections, focus) is replaced whole. Validated as the whole plan',
+  );
 
 export const memberView = z.object({ sub: z.string(), name: z.string(), homeUnit: z.string().nullable() });
 
@@ -114,20 +160,41 @@ export const inspectionView = z.object({
     extensions: z.array(z.object({ name: z.string(), principalLeader: z.string() })),
     liaison: person.nullable(),
   }),
-  group: z.object({ name: z.string(), leader: person, members: z.array(memberView) }),
+  group: z.object({
+    name: z.string(),
+    leader: person,
+    members: z.array(memberView),
+    deputies: z.array(person).describe('deputy group leaders (副组长): they confirm the papers the leader wrote'),
+  }),
   stage: stageId,
   state: inspectionState,
   stageOpenedAt: z.iso.datetime(),
   dueAt: z.iso.datetime(),
   overdue: z.boolean(),
   approvalChain: z.array(approverRole).describe("the current stage's chain"),
-  waitingOn: z
-    .object({ role: role, sub: z.string().nullable() })
-    .nullable()
-    .describe('whose move it is: the group leader while open, the next approver once submitted'),
-  submittedBy: z.string().nullable(),
+  waitingOn: waitingOn.nullable().describe('whose move it is: the stage owner while open, the next approver once submitted'),
+  submittedBy: person.nullable().describe('who submitted the stage, while it waits on its approvers'),
 });
 export type InspectionView = z.infer<typeof inspectionView>;
+
+/** The plan as proposed or last edited, in the shape the office sends it. */
+export const roundPlanView = roundPlanFields.extend({
+  approvalChains: z.record(z.string(), z.array(approverRole)),
+  stageDueDays: z.record(z.string(), z.number()),
+});
+
+export const authorisationStep = z
+  .object({
+    seq: z.number(),
+    kind: z.enum(['proposed', 'edited', 'rejected', 'approved']),
+    version: z.number().describe('the version of the plan the step is about'),
+    actor: person,
+    at: z.iso.datetime(),
+    comment: z.string().nullable(),
+    meeting: z.lazy(() => meeting).nullable(),
+    requestId: z.string().nullable(),
+  })
+  .describe('one step of the round’s authorisation, append-only: the office proposes and edits, the leading group rejects or approves');
 
 export const roundView = z.object({
   id: z.uuid(),
@@ -138,16 +205,19 @@ export const roundView = z.object({
   focus: z.array(z.string()),
   status: roundStatus,
   statusChangedAt: z.iso.datetime(),
-  statusReason: z.string().nullable(),
-  launchedBy: person,
-  launchedAt: z.iso.datetime(),
+  statusReason: z.string().nullable().describe('why: the leading group’s comment when it returned the round, the reason of a cancellation'),
+  launchedBy: person.describe('the office that proposed and launched the round'),
+  launchedAt: z.iso.datetime().describe('when the leading group’s approval launched it; while proposed, when it was proposed'),
+  version: z.number().describe('the plan’s version: each edit adds one'),
   approvalChains: z.record(z.string(), z.array(approverRole)),
   stageDueDays: z.record(z.string(), z.number()),
   escalateAfterHours: z.number(),
-  inspections: z.array(inspectionView),
+  plan: roundPlanView.nullable().describe('the plan as proposed or last edited: targets and groups before any inspection starts'),
+  authorisation: z.array(authorisationStep).describe('proposed, edited, rejected, approved: who, when, at which meeting'),
+  inspections: z.array(inspectionView).describe('empty until the leading group approves the round'),
 });
 
-export const roundSummary = roundView.omit({ inspections: true }).extend({
+export const roundSummary = roundView.omit({ inspections: true, plan: true, authorisation: true }).extend({
   inspectionCount: z.number(),
 });
 
@@ -181,10 +251,10 @@ export const decisionBody = z
 export const stageStatusView = z.object({
   stage: stageId,
   state: inspectionState,
-  awaitingRole: approverRole.nullable(),
+  waitingOn: waitingOn.nullable().describe('whose move it is now: the stage owner while open, the next approver once submitted'),
   submittedBy: person.nullable(),
-  stageOpenedAt: z.string(),
-  stageDueAt: z.string(),
+  stageOpenedAt: z.iso.datetime(),
+  dueAt: z.iso.datetime(),
   overdue: z.boolean(),
   seq: z.number(),
 });
@@ -215,3 +285,34 @@ export const cancelBody = z.object({
   reason: text(2000),
   requestId: requestId.optional(),
 });
+
+export const roundDecisionBody = z
+  .object({
+    decision: z
+      .enum(['approve', 'reject'])
+      .describe('approve starts the round (its inspections begin); reject returns it to the office with the comment'),
+    requestId,
+    comment: z.string().trim().max(5000).optional(),
+    meeting: meeting.describe('the leading group’s meeting (领导小组会议) that decided: required'),
+    version: planVersion.optional().describe('the version of the plan decided on; refused (409) when the office has edited it since'),
+  })
+  .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
+    path: ['comment'],
+    message: 'is required when rejecting: say what to change',
+  })
+  .describe('The leading group authorises a proposed round (严格按授权和方案开展工作)');
+
+const newMember = person.extend({ homeUnit: text(200).optional() });
+
+export const groupChangeBody = z
+  .object({
+    requestId,
+    reason: text(2000).describe('why the group changes, e.g. 需回避'),
+    change: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('replace_member'), memberSub: text(200).describe('the member leaving'), by: newMember.describe('who takes their place') }),
+      z.object({ kind: z.literal('add_member'), member: newMember }),
+      z.object({ kind: z.literal('set_liaison'), liaison: person.describe('the target’s liaison (联络人)') }),
+      z.object({ kind: z.literal('name_deputy'), memberSub: text(200).describe('a member of the group, who becomes 副组长') }),
+    ]),
+  })
+  .describe('The office changes an inspection’s group after launch; recorded in its history, access follows at once');

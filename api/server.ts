@@ -5,6 +5,7 @@ import { createDatabase, describeTarget, waitForDatabase } from '../db/connectio
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
+import { serveMetrics } from '../platform/metrics.js';
 import { buildApp } from './app.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
@@ -26,11 +27,13 @@ const app = await buildApp({
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
+    maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   },
   logger: { level: settings.LOG_LEVEL },
 });
 
 await app.listen({ port: settings.PORT, host: settings.HOST });
+const metrics = settings.METRICS_PORT ? await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
 app.log.info({ database: describeTarget(target), temporal: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }, 'xuncha API ready');
 
 let closing = false;
@@ -40,6 +43,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     void (async () => {
       await app.close();
+      metrics?.close();
       await connection.close();
       await db.destroy();
       process.exit(0);

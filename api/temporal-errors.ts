@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import { ApplicationFailure } from '@temporalio/common';
 import { ServiceError } from '@temporalio/client';
 import { REFUSAL } from '../workflows/messages.js';
+import { temporalCallErrors } from '../platform/metrics.js';
 import { ApiError, ERROR_CODES, UnansweredError } from './errors.js';
 
 /**
@@ -13,8 +14,13 @@ export async function callWorkflow<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toApiError(error) ?? error;
+    throw toApiError(error) ?? unexpected(error);
   }
+}
+
+function unexpected(error: unknown): unknown {
+  temporalCallErrors.inc({ kind: 'unexpected' });
+  return error;
 }
 
 /**
@@ -27,36 +33,46 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
     return await temporal.withAbortSignal(AbortSignal.timeout(timeoutMs), call);
   } catch (error) {
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as Error)?.name === 'TimeoutError') {
+      temporalCallErrors.inc({ kind: 'unanswered' });
       throw new UnansweredError(
         `the process engine did not answer within ${Math.round(timeoutMs / 1000)} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
       );
     }
-    throw toApiError(error) ?? error;
+    throw toApiError(error) ?? unexpected(error);
   }
+}
+
+/** The process names whose move it is as a bare role; the API's one shape for that is `waitingOn`. */
+function toDetailsView(details: unknown): unknown {
+  if (!details || typeof details !== 'object' || !('awaitingRole' in details)) return details;
+  const { awaitingRole, ...rest } = details as { awaitingRole: unknown };
+  return awaitingRole ? { ...rest, waitingOn: { role: awaitingRole } } : rest;
 }
 
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
-    const details = failure.details?.[0];
+    const details = toDetailsView(failure.details?.[0]);
     if (failure.type === REFUSAL.forbidden) return new ApiError(403, ERROR_CODES[403], failure.message, details);
     if (failure.type === REFUSAL.conflict) return new ApiError(409, ERROR_CODES[409], failure.message, details);
     if (failure.type === REFUSAL.invalidInput) {
       const field = (details as { field?: string } | undefined)?.field;
-      return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }] });
+      const messageKey = (details as { messageKey?: unknown } | undefined)?.messageKey;
+      return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }], messageKey });
     }
     if (failure.type === REFUSAL.notRecordable) {
       return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
     }
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
-      const unmet = (details as { unmet?: unknown } | undefined)?.unmet ?? [];
-      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details, { unmet });
+      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details);
     }
   }
   if (error instanceof WorkflowNotFoundError) {
+    temporalCallErrors.inc({ kind: 'finished' });
     return new ApiError(409, ERROR_CODES[409], 'this process has already finished; nothing more can change in it');
   }
   if (error instanceof ServiceError || (error as { code?: number })?.code === 14) {
+    temporalCallErrors.inc({ kind: 'unavailable' });
     return new ApiError(503, ERROR_CODES[503], 'the process engine (Temporal) is unavailable; try again');
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { RecordSnapshot } from '../workflows/exit-criteria.js';
-import type { InspectionEventKind, InspectionState, RoundStatus, Target, TransitionResult } from '../workflows/messages.js';
+import type { InspectionEventKind, InspectionState, Meeting, RoundPlan, RoundStatus, Target, TransitionResult } from '../workflows/messages.js';
 import type { ApproverRole } from '../workflows/roles.js';
 import type { ApprovalChains, RecordKind, StageDueDays, StageId, WrittenReportSection } from '../workflows/stages.js';
 
@@ -11,7 +11,8 @@ import type { ApprovalChains, RecordKind, StageDueDays, StageId, WrittenReportSe
 export type ReviewStatus = NonNullable<RecordSnapshot['reviewStatus']>;
 export type DecisionStatus = NonNullable<RecordSnapshot['decisionStatus']>;
 export type RecordChange = 'created' | 'edited' | 'reviewed' | 'decided';
-export type RoundEventKind = 'launched' | Exclude<RoundStatus, 'active'>;
+export type RoundEventKind = 'launched' | 'completed' | 'cancelled';
+export type AuthorisationStepKind = 'proposed' | 'edited' | 'rejected' | 'approved';
 export type NotificationKind = 'overdue' | 'escalation';
 
 /**
@@ -21,6 +22,7 @@ export type NotificationKind = 'overdue' | 'escalation';
 export interface Database {
   rounds: RoundTable;
   round_events: RoundEventTable;
+  round_authorisation_steps: RoundAuthorisationStepTable;
   inspections: InspectionTable;
   inspection_members: InspectionMemberTable;
   inspection_events: InspectionEventTable;
@@ -29,6 +31,11 @@ export interface Database {
   records: RecordTable;
   record_versions: RecordVersionTable;
   report_section_versions: ReportSectionVersionTable;
+  questionnaire_batches: QuestionnaireBatchTable;
+  questionnaire_codes: QuestionnaireCodeTable;
+  questionnaire_answers: QuestionnaireAnswerTable;
+  frozen_reports: FrozenReportTable;
+  focus_area_events: FocusAreaEventTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -50,6 +57,26 @@ export interface RoundTable {
   status: RoundStatus;
   status_changed_at: Timestamp;
   status_reason: string | null;
+  questionnaire_min_answers: Generated<number>;
+  /** The plan as last proposed or edited; null for rounds launched before proposals existed. */
+  proposal: JSONColumnType<RoundPlan | null, string | null, string | null>;
+  /** Bumped by each edit of the proposal: an edit naming an older one is refused. */
+  version: Generated<number>;
+}
+
+export interface RoundAuthorisationStepTable {
+  round_id: string;
+  seq: number;
+  kind: AuthorisationStepKind;
+  version: number;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  at: Timestamp;
+  comment: string | null;
+  meeting: JSONColumnType<Meeting | null, string | null, string | null>;
+  request_id: string | null;
+  plan: JSONColumnType<RoundPlan | null, string | null, string | null>;
 }
 
 export interface RoundEventTable {
@@ -89,6 +116,7 @@ export interface InspectionMemberTable {
   name: string;
   home_unit: string | null;
   is_leader: boolean;
+  is_deputy: Generated<boolean>;
 }
 
 export interface InspectionEventTable {
@@ -167,4 +195,67 @@ export interface ReportSectionVersionTable {
   actor_sub: string;
   actor_name: string;
   at: Timestamp;
+}
+
+/** One issue of questionnaire codes: how many and by whom; the codes themselves are never stored. */
+export interface QuestionnaireBatchTable {
+  id: string;
+  inspection_id: string;
+  request_id: string;
+  count: number;
+  issued_by_sub: string;
+  issued_by_name: string;
+  issued_at: Timestamp;
+}
+
+/** A one-time code, as its SHA-256 only; it remembers that it was used, not when or by whom. */
+export interface QuestionnaireCodeTable {
+  code_hash: string;
+  inspection_id: string;
+  batch_id: string;
+  used: Generated<boolean>;
+}
+
+/** An anonymous answer: no code, no identity, no address, only the day. */
+export interface QuestionnaireAnswerTable {
+  id: string;
+  inspection_id: string;
+  scores: JSONColumnType<Record<string, number>>;
+  comment: string | null;
+  answered_on: ColumnType<string, string, never>;
+}
+
+/** One approval of the chain that froze a report, as the history recorded it. */
+export interface FrozenApproval {
+  seq: number;
+  role: ApproverRole;
+  by: { sub: string; name: string };
+  at: string;
+  meeting: Record<string, unknown> | null;
+}
+
+export interface FrozenReportTable {
+  inspection_id: string;
+  approved_seq: number;
+  frozen_at: Timestamp;
+  report: JSONColumnType<Record<string, unknown>>;
+  report_sha256: string;
+  docx: Uint8Array;
+  docx_sha256: string;
+  approvals: JSONColumnType<FrozenApproval[]>;
+}
+
+export type FocusAreaChange = 'added' | 'deactivated';
+
+/** The office's list of focus areas, append-only: the latest change per name is current. */
+export interface FocusAreaEventTable {
+  seq: Generated<number>;
+  name: string;
+  /** key_matters / key_problems / implementation (the four 落实) / other. */
+  grouping: string;
+  change: FocusAreaChange;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
+  reason: string | null;
 }

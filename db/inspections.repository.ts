@@ -22,11 +22,23 @@ export function membersOf(eb: ExpressionBuilder<Database, 'inspections'>) {
   return jsonArrayFrom(
     eb
       .selectFrom('inspection_members')
-      .select(['inspection_members.sub', 'inspection_members.name', 'inspection_members.home_unit', 'inspection_members.is_leader'])
+      .select(['inspection_members.sub', 'inspection_members.name', 'inspection_members.home_unit', 'inspection_members.is_leader', 'inspection_members.is_deputy'])
       .whereRef('inspection_members.inspection_id', '=', 'inspections.id')
       .orderBy('inspection_members.is_leader', 'desc')
       .orderBy('inspection_members.sub'),
   ).as('members');
+}
+
+/** The name of whoever made the open submission, beside the inspection's row (the row keeps only the sub). */
+export function submitterNameOf(eb: ExpressionBuilder<Database, 'inspections'>) {
+  return eb
+    .selectFrom('inspection_events')
+    .select('inspection_events.actor_name')
+    .whereRef('inspection_events.inspection_id', '=', 'inspections.id')
+    .where('inspection_events.kind', '=', 'submitted')
+    .orderBy('inspection_events.seq', 'desc')
+    .limit(1)
+    .as('submitted_by_name');
 }
 
 /** One inspection with its group and what the API reads of its round, in one query. */
@@ -36,10 +48,11 @@ export async function findInspection(db: Kysely<Database>, inspectionId: string)
     .selectAll('inspections')
     .select((eb) => [
       membersOf(eb),
+      submitterNameOf(eb),
       jsonObjectFrom(
         eb
           .selectFrom('rounds')
-          .select(['rounds.id', 'rounds.name', 'rounds.approval_chains'])
+          .select(['rounds.id', 'rounds.name', 'rounds.approval_chains', 'rounds.focus'])
           .whereRef('rounds.id', '=', 'inspections.round_id'),
       ).as('round'),
     ])
@@ -55,7 +68,7 @@ export async function listAwaiting(db: Kysely<Database>, roles: readonly Role[],
     .selectFrom('inspections')
     .innerJoin('rounds', 'rounds.id', 'inspections.round_id')
     .selectAll('inspections')
-    .select((eb) => ['rounds.name as round_name', 'rounds.approval_chains', membersOf(eb)])
+    .select((eb) => ['rounds.name as round_name', 'rounds.approval_chains', membersOf(eb), submitterNameOf(eb)])
     .where('inspections.state', '=', 'submitted')
     .where('inspections.awaiting_role', 'in', approverRoles)
     .where((eb) => eb.or([eb('inspections.submitted_by_sub', 'is', null), eb('inspections.submitted_by_sub', '!=', callerSub)]))

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { RectificationFacts } from '../workflows/inspection-process.js';
 import type { Actor } from '../workflows/roles.js';
 import type { RecordKind, StageId } from '../workflows/stages.js';
 import type { Database, DecisionStatus, RecordChange, ReviewStatus } from './database.js';
@@ -125,4 +126,47 @@ export async function listRecords(db: Kysely<Database>, inspectionId: string, fi
 
 export async function listRecordVersions(db: Kysely<Database>, recordId: string) {
   return db.selectFrom('record_versions').selectAll().where('record_id', '=', recordId).orderBy('version').execute();
+}
+
+/** What the inspection workflow watches the target's due dates by: the feedback meeting's day, and which documents are in. */
+export async function rectificationFacts(db: Kysely<Database>, inspectionId: string): Promise<RectificationFacts> {
+  const rows = await db
+    .selectFrom('records')
+    .select(['kind', 'data'])
+    .where('inspection_id', '=', inspectionId)
+    .where('kind', 'in', ['feedback_meeting', 'rectification_plan', 'rectification_report'])
+    .execute();
+  const meetings = rows.filter((r) => r.kind === 'feedback_meeting').map((r) => String(r.data.heldOn)).sort();
+  return {
+    meetingHeldOn: meetings[0] ?? null,
+    handedIn: (['rectification_plan', 'rectification_report'] as const).filter((kind) => rows.some((r) => r.kind === kind)),
+  };
+}
+
+/**
+ * Each record's latest review and latest decision, with the note and who gave it: a
+ * returned paper shows why on the record itself. One query for an inspection's records.
+ */
+export async function latestVerdicts(db: Kysely<Database>, inspectionId: string, recordId?: string) {
+  let query = db
+    .selectFrom('record_versions')
+    .innerJoin('records', 'records.id', 'record_versions.record_id')
+    .distinctOn(['record_versions.record_id', 'record_versions.change'])
+    .select([
+      'record_versions.record_id',
+      'record_versions.change',
+      'record_versions.review_status',
+      'record_versions.decision_status',
+      'record_versions.note',
+      'record_versions.actor_sub',
+      'record_versions.actor_name',
+      'record_versions.at',
+    ])
+    .where('records.inspection_id', '=', inspectionId)
+    .where('record_versions.change', 'in', ['reviewed', 'decided'])
+    .orderBy('record_versions.record_id')
+    .orderBy('record_versions.change')
+    .orderBy('record_versions.version', 'desc');
+  if (recordId) query = query.where('record_versions.record_id', '=', recordId);
+  return query.execute();
 }

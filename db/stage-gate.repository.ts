@@ -7,23 +7,26 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
-import { WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
+import { QUESTIONNAIRE_MIN_ANSWERS, WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
 import type { Database } from './database.js';
 import { canonicalJson } from './event-hash.js';
 import { writeInspectionSteps, type InspectionSteps } from './history.repository.js';
 import { lockInspection } from './inspections.repository.js';
 import { InvariantViolation } from './invariant.js';
 import { listRecords } from './records.repository.js';
+import { answerCount, questionnaireTally } from './questionnaire.repository.js';
 import { latestReportSections } from './report-sections.repository.js';
 
 /** What the exit criteria read: current records, the whole group, the written report sections. */
 export async function criteriaContext(db: Kysely<Database>, inspectionId: string): Promise<CriteriaContext> {
-  const [records, members, sections] = await Promise.all([
+  const [records, members, sections, questionnaire] = await Promise.all([
     listRecords(db, inspectionId),
     db.selectFrom('inspection_members').select(['sub', 'name']).where('inspection_id', '=', inspectionId).orderBy('sub').execute(),
     latestReportSections(db, inspectionId),
+    questionnaireTally(db, inspectionId),
   ]);
   return {
+    questionnaire,
     records: records.map(toSnapshot),
     members,
     reportSections: Object.fromEntries(
@@ -200,6 +203,8 @@ export async function criteriaContexts(db: Kysely<Database>, inspectionIds: stri
     .selectFrom('inspections')
     .select((eb) => [
       'inspections.id',
+      answerCount('inspections.id').as('questionnaire_answers'),
+      eb.selectFrom('rounds').select('rounds.questionnaire_min_answers').whereRef('rounds.id', '=', 'inspections.round_id').as('questionnaire_min_answers'),
       jsonArrayFrom(
         eb
           .selectFrom('records')
@@ -233,6 +238,7 @@ export async function criteriaContexts(db: Kysely<Database>, inspectionIds: stri
       {
         records: row.records.map(toSnapshot),
         members: row.members,
+        questionnaire: { answers: Number(row.questionnaire_answers), minimumAnswers: row.questionnaire_min_answers ?? QUESTIONNAIRE_MIN_ANSWERS },
         reportSections: Object.fromEntries(row.sections.map((s) => [s.section, s.text])),
       },
     ]),

@@ -37,6 +37,11 @@ export interface ClusterOptions {
   apiPort?: number;
   apis?: number;
   workers?: number;
+  /**
+   * First metrics port: API i serves its Prometheus metrics on metricsPort + i, worker j
+   * its Temporal SDK metrics on metricsPort + 50 + j.
+   */
+  metricsPort?: number;
   /** One server process with all four services, or one process per service. */
   services?: 'single' | 'split';
   namespace?: string;
@@ -54,8 +59,8 @@ export interface RunningCluster {
   taskQueue: string;
   jwtSecret: string;
   databases: TemporalDatabases;
-  apis: { process: SupervisedProcess; url: string }[];
-  workers: SupervisedProcess[];
+  apis: { process: SupervisedProcess; url: string; metricsUrl: string }[];
+  workers: { process: SupervisedProcess; metricsUrl: string }[];
   servers: SupervisedProcess[];
   logDir: string;
   /** Waits until the frontend answers and the namespace is served. */
@@ -109,6 +114,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const log = options.log ?? ((line: string) => process.stderr.write(`cluster: ${line}\n`));
   const temporalPort = options.temporalPort ?? 17233;
   const apiPort = options.apiPort ?? 13000;
+  const metricsPort = options.metricsPort ?? 19000;
   const apiCount = options.apis ?? 2;
   const workerCount = options.workers ?? 2;
   const namespace = options.namespace ?? 'default';
@@ -200,9 +206,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const common = { DATABASE_URL: options.databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue };
     const workerScript = packageScript('start:worker');
     const apiScript = packageScript('start:api');
-    const workers = Array.from({ length: workerCount }, (_, i) =>
-      supervise(`worker-${i + 1}`, '/bin/sh', ['-c', `exec ${workerScript}`], common),
-    );
+    const workers = Array.from({ length: workerCount }, (_, i) => {
+      const port = metricsPort + 50 + i;
+      const process = supervise(`worker-${i + 1}`, '/bin/sh', ['-c', `exec ${workerScript}`], { ...common, TEMPORAL_METRICS_PORT: String(port) });
+      return { process, metricsUrl: `http://127.0.0.1:${port}/metrics` };
+    });
     const apis = Array.from({ length: apiCount }, (_, i) => {
       const port = apiPort + i;
       const process = supervise(`api-${i + 1}`, '/bin/sh', ['-c', `exec ${apiScript}`], {
@@ -210,8 +218,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         JWT_SECRET: jwtSecret,
         PORT: String(port),
         HOST: '127.0.0.1',
+        METRICS_PORT: String(metricsPort + i),
       });
-      return { process, url: `http://127.0.0.1:${port}` };
+      return { process, url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort + i}/metrics` };
     });
 
     const waitForApis = async (timeoutMs = 120_000) => {

@@ -3,6 +3,7 @@
  * exit criterion met), recorded through the public API. The tests and the benchmark
  * use it to walk inspections the way a group would.
  */
+import { randomUUID } from 'node:crypto';
 import { decidesAtMeeting, type Actor, type ApproverRole } from '../workflows/roles.js';
 import { BRIEFING_SOURCES, stageOwner, type StageId } from '../workflows/stages.js';
 
@@ -22,6 +23,8 @@ export interface Cast {
   leadingGroup: Actor;
   /** Hears the report last. */
   partyCommittee: Actor;
+  /** The target's liaison (联络人): writes its rectification plan, items' progress and report. */
+  liaison?: Actor;
 }
 
 /** The office-side people of a sample round; each inspection gets a group of its own. */
@@ -35,6 +38,7 @@ export function sampleRound(label: string, count: number, officials: Officials, 
   const casts = Array.from({ length: count }, (_, i): Cast => ({
     leader: { sub: `${label}-leader-${i + 1}`, name: `${label}组长${i + 1}`, roles: ['group_leader'] },
     members: [{ sub: `${label}-member-${i + 1}`, name: `${label}组员${i + 1}`, roles: ['member'] }],
+    liaison: { sub: `${label}-liaison-${i + 1}`, name: `${label}联络人${i + 1}`, roles: ['liaison'] },
     ...officials,
   }));
   const body = {
@@ -44,7 +48,11 @@ export function sampleRound(label: string, count: number, officials: Officials, 
     plannedEnd: '2025-12-31',
     focus: round.focus,
     inspections: casts.map((cast, i) => ({
-      target: { name: `${label} 被巡察单位 ${i + 1}`, principalLeader: `负责人${i + 1}` },
+      target: {
+        name: `${label} 被巡察单位 ${i + 1}`,
+        principalLeader: `负责人${i + 1}`,
+        liaison: { sub: cast.liaison!.sub, name: cast.liaison!.name },
+      },
       group: {
         name: `${label} 第${i + 1}巡察组`,
         leader: { sub: cast.leader.sub, name: cast.leader.name },
@@ -56,16 +64,28 @@ export function sampleRound(label: string, count: number, officials: Officials, 
 }
 
 /**
- * Launches a round as the office does, through the public API, and answers with the
- * launched round (201 expected). Every test, the cluster tier and the benchmark launch
- * through here, so a change to how a round gets started (for example an authorisation
- * step) is made once.
+ * Launches a round as it is done: the office proposes it, the leading group approves
+ * it at a meeting, through the public API; answers with the active round. Every test,
+ * the cluster tier and the benchmark launch through here. The approval's request id
+ * comes from the round's, so repeating a launch (same requestId) repeats nothing.
  */
 export async function launchRound(call: ApiCall, officials: Pick<Officials, 'office' | 'leadingGroup'>, body: unknown) {
-  const launched = await call(officials.office, 'POST', '/api/v1/rounds', body);
-  if (launched.status !== 201) throw new Error(`launching the round answered ${launched.status}: ${JSON.stringify(launched.body)}`);
-  return launched.body;
+  const proposed = await call(officials.office, 'POST', '/api/v1/rounds', body);
+  if (proposed.status !== 201) throw new Error(`proposing the round answered ${proposed.status}: ${JSON.stringify(proposed.body)}`);
+  const approved = await call(officials.leadingGroup, 'POST', `/api/v1/rounds/${proposed.body.id}/decisions`, {
+    decision: 'approve',
+    requestId: `approve-${proposed.body.id}`,
+    meeting: { ...sampleMeeting('leading_group'), minutesRef: '巡领〔2021〕3号' },
+  });
+  if (approved.status !== 200) throw new Error(`approving the round answered ${approved.status}: ${JSON.stringify(approved.body)}`);
+  return approved.body;
 }
+
+/**
+ * The focus areas (from the seeded list) the sample rounds pick and their work plans
+ * take over: the sample papers' categories are among them.
+ */
+export const SAMPLE_FOCUS = ['行政执法', '财政资金使用', '选人用人', '以权谋私'];
 
 /** Who submits `stage`: the group's leader for the group's own stages, the office after the report. */
 export function submitterOf(stage: StageId, cast: Cast): Actor {
@@ -76,6 +96,18 @@ export function submitterOf(stage: StageId, cast: Cast): Actor {
 export function approverOf(role: ApproverRole, stage: StageId, cast: Cast): Actor {
   if (role === 'office') return submitterOf(stage, cast) === cast.office ? cast.officeDeputy : cast.office;
   return role === 'leading_group' ? cast.leadingGroup : cast.partyCommittee;
+}
+
+/** A stage's status as a submission or decision answers it. */
+export interface TransitionStatus {
+  stage: string;
+  state: string;
+  waitingOn: { role: string; sub?: string } | null;
+}
+
+/** The approver a submitted stage waits on, or null once nothing waits on an approver. */
+export function approverDue(status: TransitionStatus): ApproverRole | null {
+  return status.state === 'submitted' && status.waitingOn ? (status.waitingOn.role as ApproverRole) : null;
 }
 
 /** The meeting a collective body decides at in the sample rounds. */
@@ -97,6 +129,12 @@ const BRIEFING_SUMMARIES: Record<(typeof BRIEFING_SOURCES)[number], string> = {
   petition: '群众反映执法人员在超限检测中“以罚代管”，共5件。',
 };
 
+/** Five of the target's staff on the group's conduct: mostly kept, one doubt about discretion. */
+const SAMPLE_ANSWERS = [5, 5, 4, 5, 3].map((discretion, i) => ({
+  scores: { no_meals_or_gifts: 5, frugal_stay: 5, no_interference: i === 2 ? 4 : 5, discretion, attitude: 5, no_private_gain: 5 },
+  ...(discretion < 4 ? { comment: '个别组员在食堂议论谈话内容，建议注意保密。' } : {}),
+}));
+
 async function ok(response: Promise<{ status: number; body: any }>, what: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
   const result = await response;
   if (result.status >= 300) throw new Error(`${what}: ${result.status} ${JSON.stringify(result.body)}`);
@@ -111,7 +149,9 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
   const list = async (kind: string) => (await ok(call(cast.office, 'GET', `${base}/records?kind=${kind}`), `list ${kind}`)).records as {
     id: string;
     data: Record<string, unknown>;
+    version: number;
     reviewStatus: string | null;
+    decisionStatus: string | null;
   }[];
   const group = [cast.leader, ...cast.members];
   const member = cast.members[0] ?? cast.leader;
@@ -125,10 +165,10 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       const declared = new Set((await list('recusal_declaration')).map((d) => d.data.memberSub));
       for (const person of group.filter((p) => !declared.has(p.sub))) {
         const declaration = await record(person, 'recusal_declaration', { memberSub: person.sub, hasRelation: false });
-        await ok(call(cast.office, 'POST', `${base}/records/${declaration.id}/decision`, { decision: 'approve' }), 'recusal decision');
+        await ok(call(cast.office, 'POST', `${base}/records/${declaration.id}/decision`, { decision: 'not_recused' }), 'recusal decision');
       }
       await record(cast.leader, 'work_plan', {
-        focus: ['行政执法', '财政资金使用', '选人用人'],
+        focus: SAMPLE_FOCUS,
         schedule: '10月12日进驻，11月20日前完成了解工作',
         keyMatters: '超限检测执法、执法专项经费使用、近两年干部选拔任用',
       });
@@ -143,15 +183,33 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         mailbox: '乌鲁木齐市第1号信箱',
         periodEnd: '2021-11-20',
       });
-      await record(member, 'talk', { on: '2021-10-14', summary: '反映超限检测站罚款未开具票据。', interviewee: '某执法大队队员' });
+      const talk = await record(member, 'talk', { on: '2021-10-14', summary: '反映超限检测站罚款未开具票据。', interviewee: '某执法大队队员' });
       await record(member, 'document_review', {
         on: '2021-10-18',
         summary: '调阅2020年罚没收入台账，发现37笔罚款未入账。',
         documents: ['2020年罚没收入台账', '票据领用登记簿'],
       });
+      // A lead found while stationed: confirmed now, handed over by the office in drafting (即知即移).
+      const lead = await record(member, 'lead', {
+        person: { name: '某大队负责人', post: '某执法大队大队长', leadingCadre: false },
+        allegation: '多名谈话对象反映其对特定车辆“免检放行”，涉嫌收受好处。',
+        sources: [talk.id],
+        proposedDisposal: '建议由纪检监察机关初核',
+        proposedRecipient: { kind: 'discipline', name: '驻厅纪检监察组' },
+      });
+      await ok(call(cast.leader, 'POST', `${base}/records/${lead.id}/review`, { decision: 'confirm' }), 'lead review');
       return;
     }
     case 'drafting': {
+      const handed = new Set((await list('lead_handover')).map((h) => h.data.leadId));
+      for (const lead of (await list('lead')).filter((l) => l.reviewStatus === 'confirmed' && !handed.has(l.id))) {
+        await record(cast.office, 'lead_handover', {
+          leadId: lead.id,
+          recipient: { kind: 'discipline', name: '驻厅纪检监察组' },
+          handedOn: '2021-11-10',
+          letterRef: '巡移〔2021〕3号',
+        });
+      }
       const evidence = [...(await list('talk')), ...(await list('document_review'))].map((r) => r.id);
       const papers = [
         {
@@ -159,19 +217,10 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
           title: '罚没收入未及时足额上缴',
           facts: '2020年超限检测罚款37笔共计18.6万元未按规定入账上缴。',
           evidence,
+          conduct: { from: '2020-01-01', to: '2020-12-31' },
           characterization: '违反财经纪律',
-          basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条' }],
+          basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条', effectiveOn: '1998-01-01' }],
           persons: [],
-        },
-        {
-          category: '以权谋私',
-          title: '某执法大队负责人涉嫌收受好处',
-          facts: '多名谈话对象反映某大队负责人对特定车辆“免检放行”。',
-          evidence: evidence.slice(0, 1),
-          characterization: '涉嫌违纪，属问题线索',
-          basis: [{ source: '《中国共产党纪律处分条例》', article: '第八十八条' }],
-          persons: ['某大队负责人'],
-          isLead: true,
         },
       ];
       for (const data of papers) {
@@ -194,18 +243,20 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
         text: '巡察组于2021年10月12日进驻，开展个别谈话46人次，调阅资料320份。',
       }), 'basic situation');
       await ok(call(cast.leader, 'PUT', `${base}/report/sections/recommendations`, {
-        text: '建议严格罚没收入管理；对问题线索依规移交处置。',
+        text: '建议严格罚没收入管理，健全超限检测执法监督机制。',
       }), 'recommendations');
       return;
     }
     case 'post_evaluation': {
-      await record(cast.office, 'conduct_questionnaire', {
-        items: [
-          { item: '遵守工作纪律', score: 5 },
-          { item: '廉洁自律', score: 5 },
-        ],
-        comments: '巡察组作风严谨。',
-      });
+      // The target's staff answer the anonymous questionnaire, one code each. The answer
+      // route reads no token, so the one this call carries is ignored.
+      const issued = await ok(
+        call(cast.office, 'POST', `${base}/questionnaire-codes`, { count: SAMPLE_ANSWERS.length, requestId: `sample-codes-${randomUUID()}` }),
+        'questionnaire codes',
+      );
+      for (const [i, code] of (issued.codes as string[]).entries()) {
+        await ok(call(cast.office, 'POST', `/api/v1/questionnaire/${code}`, SAMPLE_ANSWERS[i]), 'questionnaire answer');
+      }
       const evaluated = new Set((await list('inspector_evaluation')).map((e) => e.data.memberSub));
       for (const person of group.filter((p) => !evaluated.has(p.sub))) {
         await record(cast.office, 'inspector_evaluation', { memberSub: person.sub, grade: 'excellent', comment: '工作扎实，敢于担当。' });
@@ -213,25 +264,47 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       return;
     }
     case 'rectification': {
-      await record(cast.leader, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长', '班子成员'] });
-      for (const problem of (await list('problem')).filter((p) => p.reviewStatus === 'confirmed')) {
-        await record(cast.leader, 'rectification_item', {
-          problemId: problem.id,
+      // The office and the target own this stage; the group only hands its leads over.
+      const { liaison } = cast;
+      if (!liaison) throw new Error('walking rectification needs the target’s liaison in the cast (and in the launch body)');
+      const problems = (await list('problem')).filter((p) => p.reviewStatus === 'confirmed');
+      // Work recorded before a rejection is still there: each step only adds what is missing.
+      if (!(await list('feedback_opinion')).some((o) => o.decisionStatus === 'approved')) {
+        const opinion = await record(cast.office, 'feedback_opinion', {
+          text: '巡察发现罚没收入管理不规范等问题，请认真组织整改。',
+          problemIds: problems.map((p) => p.id),
+        });
+        await ok(call(cast.leadingGroup, 'POST', `${base}/records/${opinion.id}/decision`, { decision: 'approve' }), 'opinion decision');
+      }
+      if (!(await list('feedback_meeting')).length) {
+        await record(cast.office, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长', '班子成员'] });
+      }
+      const accept = async (kind: string, data: unknown) => {
+        const existing = await list(kind);
+        if (existing.some((r) => r.reviewStatus === 'confirmed')) return;
+        const written = existing[0] ?? (await record(liaison, kind, data));
+        await ok(call(cast.office, 'POST', `${base}/records/${written.id}/review`, { decision: 'confirm' }), `${kind} review`);
+      };
+      await accept('rectification_plan', { text: '成立整改工作领导小组，逐项明确整改措施、责任人和时限。', submittedOn: '2022-01-15' });
+      const fedBack = new Set((await list('feedback_opinion')).filter((o) => o.decisionStatus === 'approved').flatMap((o) => o.data.problemIds as string[]));
+      const items = await list('rectification_item');
+      for (const problemId of fedBack) {
+        if (items.some((i) => i.data.problemId === problemId)) continue;
+        const item = await record(liaison, 'rectification_item', {
+          problemId,
           measure: '建立罚没收入日清月结制度',
           owner: '财务科科长',
           dueOn: '2022-03-31',
-          status: 'done',
-          progress: [{ on: '2022-02-28', note: '已全部上缴并建立台账' }],
         });
-        if (problem.data.isLead === true) {
-          await record(cast.leader, 'lead_handover', {
-            problemId: problem.id,
-            handedTo: '驻厅纪检监察组',
-            handedOn: '2021-12-25',
-            receiptRef: '纪收〔2021〕88号',
-          });
-        }
+        const progress = [{ on: '2022-02-28', note: '已全部上缴并建立台账' }];
+        await ok(call(liaison, 'PATCH', `${base}/records/${item.id}`, { data: { ...item.data, progress }, version: item.version }), 'item progress');
+        items.push(item);
       }
+      const verified = new Set((await list('rectification_verification')).map((v) => v.data.itemId));
+      for (const item of items.filter((i) => !verified.has(i.id))) {
+        await record(cast.office, 'rectification_verification', { itemId: item.id, outcome: 'accepted', on: '2022-04-10', note: '' });
+      }
+      await accept('rectification_report', { text: '反馈问题已全部整改到位，建立长效机制。', submittedOn: '2022-02-20' });
       return;
     }
   }

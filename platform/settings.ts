@@ -40,13 +40,31 @@ export const httpSettings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Where operators scrape metrics; each port unset means that exporter is off. */
+export const metricsSettings = z.object({
+  METRICS_PORT: port.optional(),
+  TEMPORAL_METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+const tokenLifetime = (defaultHours: number) => ({
+  TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
+});
+
+/** An identity provider's tokens must name it and us: a token minted for another service is not ours to accept. */
+const identityProviderNamed = <S extends { JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string }>(s: S) =>
+  !s.JWKS_URL || Boolean(s.JWT_ISSUER && s.JWT_AUDIENCE);
+
 export const apiSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
-  .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] });
+  .extend(metricsSettings.shape)
+  .extend(tokenLifetime(12))
+  .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 
-export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend({
+export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend(metricsSettings.shape).extend({
   LOG_LEVEL: httpSettings.shape.LOG_LEVEL,
 });
 
@@ -54,11 +72,15 @@ export const devSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
+  .extend(metricsSettings.shape)
+  // npm start's demo tokens are valid for a day.
+  .extend(tokenLifetime(24))
   .extend({
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
-  });
+  })
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {

@@ -48,11 +48,23 @@ import {
 import { describeTarget } from '../db/connection.js';
 import type { Database } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleRound, submitterOf, type ApiCall, type Cast } from '../platform/sample-stage-work.js';
+import {
+  SAMPLE_FOCUS,
+  approvalBody,
+  approverDue,
+  approverOf,
+  launchRound as launchThroughApi,
+  recordStageWork,
+  sampleRound,
+  submitterOf,
+  type ApiCall,
+  type Cast,
+  type TransitionStatus,
+} from '../platform/sample-stage-work.js';
 import { resolveTemporalCli, type TemporalCliSource } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { DEFAULT_TASK_QUEUE, inspectionWorkflowId, roundWorkflowId, type InspectionState } from '../workflows/messages.js';
-import type { Actor, ApproverRole } from '../workflows/roles.js';
+import type { Actor } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { STAGE_IDS, isFinished, type StageId } from '../workflows/stages.js';
 import { bundleWorkflowsApart, createWorker, installRuntime, workerTuning } from '../worker/create-worker.js';
@@ -323,7 +335,7 @@ const goal = (value: number, limit: number, unit = '') =>
 // ---------------------------------------------------------------- the API, as a client sees it
 
 interface TransitionBody {
-  status: { stage: string; state: InspectionState; awaitingRole: ApproverRole | null };
+  status: TransitionStatus & { state: InspectionState };
 }
 interface RoundBody {
   id: string;
@@ -399,7 +411,7 @@ class ApiClient {
 async function launchRound(api: ApiClient, label: string, count: number): Promise<{ roundId: string; walkers: Walker[] }> {
   const { casts, body } = sampleRound(`bench-${label}`, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `基准测试 ${label}`,
-    focus: ['基准'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchThroughApi(api.call, { office, leadingGroup }, body)) as RoundBody;
   const byLeader = new Map(casts.map((c) => [c.leader.sub, c]));
@@ -418,7 +430,7 @@ async function launchRound(api: ApiClient, label: string, count: number): Promis
  * request per transition; recording the work is kept apart from the transitions.
  */
 class Walker {
-  private status: TransitionBody['status'] = { stage: 'preparation', state: 'open', awaitingRole: null };
+  private status: TransitionBody['status'] = { stage: 'preparation', state: 'open', waitingOn: null };
   transitions = 0;
   /** Transitions (submission + decisions) each stage took. */
   readonly transitionsByStage = new Map<StageId, number>();
@@ -461,8 +473,8 @@ class Walker {
         stage,
         requestId,
       });
-    } else if (this.status.state === 'submitted' && this.status.awaitingRole) {
-      const role = this.status.awaitingRole;
+    } else if (approverDue(this.status)) {
+      const role = approverDue(this.status)!;
       body = await this.api.post<TransitionBody>(
         approverOf(role, stage, this.cast),
         `/api/v1/inspections/${this.inspectionId}/decisions`,

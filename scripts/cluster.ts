@@ -21,6 +21,7 @@ options:
   --workers N            worker processes (default 2)
   --apis M               API processes (default 2)
   --api-port P           first API port; API i listens on P+i-1 (default 13000)
+  --metrics-port P       first metrics port: API i on P+i-1, worker j on P+50+j-1 (default 19000)
   --temporal-port P      Temporal frontend gRPC port; the server also uses
                          P+1, P+2, P+6, P+10 and P+100..P+106 (default 17233)
   --services single|split  one server process, or one per Temporal service (default single)
@@ -47,6 +48,7 @@ try {
       workers: { type: 'string', default: '2' },
       apis: { type: 'string', default: '2' },
       'api-port': { type: 'string', default: '13000' },
+      'metrics-port': { type: 'string', default: '19000' },
       'temporal-port': { type: 'string', default: '17233' },
       services: { type: 'string', default: 'single' },
       'temporal-db': { type: 'string', default: 'temporal' },
@@ -99,6 +101,7 @@ try {
     visibilityDatabase: parsed['visibility-db'],
     temporalPort: port('temporal-port', parsed['temporal-port']),
     apiPort: port('api-port', parsed['api-port']),
+    metricsPort: port('metrics-port', parsed['metrics-port']),
     apis: count('apis', parsed.apis, 1),
     workers: count('workers', parsed.workers, 1),
     services: parsed.services,
@@ -117,8 +120,9 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 out('xuncha cluster running');
 out(`  Temporal frontend  ${cluster.temporalAddress} (namespace ${cluster.namespace}; ${cluster.servers.map((s) => s.name).join(', ')})`);
 out(`  Temporal databases ${cluster.databases.main}, ${cluster.databases.visibility} on ${cluster.databases.host}:${cluster.databases.port}`);
-for (const api of cluster.apis) out(`  ${api.process.name.padEnd(18)} ${api.url}/api/v1  (docs ${api.url}/docs)`);
-out(`  workers            ${cluster.workers.map((w) => w.name).join(', ')} on task queue ${cluster.taskQueue}`);
+for (const api of cluster.apis) out(`  ${api.process.name.padEnd(18)} ${api.url}/api/v1  (docs ${api.url}/docs; metrics ${api.metricsUrl})`);
+out(`  workers            ${cluster.workers.map((w) => w.process.name).join(', ')} on task queue ${cluster.taskQueue}`);
+for (const worker of cluster.workers) out(`  ${worker.process.name.padEnd(18)} metrics ${worker.metricsUrl}`);
 out(`  logs               ${cluster.logDir}`);
 if (!jwtSecret) {
   out('  tokens (JWT_SECRET was unset: a secret was generated for this run)');

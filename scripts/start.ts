@@ -3,6 +3,7 @@
 // worker and stops everything it started, also when starting fails half-way.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -18,11 +19,16 @@ import { devJwtSecret } from '../platform/jwt-secret.js';
 import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
+import { serveMetrics } from '../platform/metrics.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
 import { ensureConsoleBuilt } from './web-build.js';
 
 const settings = loadSettingsOrExit(devSettings);
-installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', { handleSignals: false });
+installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', {
+  handleSignals: false,
+  metricsPort: settings.TEMPORAL_METRICS_PORT,
+  metricsHost: settings.METRICS_HOST,
+});
 const dataDir = resolve(settings.DATA_DIR);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 mkdirSync(dataDir, { recursive: true });
@@ -32,6 +38,7 @@ let db: Kysely<Database> | undefined;
 let workerConnection: NativeConnection | undefined;
 let clientConnection: Connection | undefined;
 let app: FastifyInstance | undefined;
+let metrics: Server | undefined;
 let failed = false;
 
 // Ctrl-C may come at any moment, start-up included: each step checks, and a running
@@ -90,6 +97,7 @@ try {
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
+    maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   };
   const consoleRoot = await ensureConsoleBuilt(say);
   checkpoint();
@@ -101,6 +109,7 @@ try {
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
+  if (settings.METRICS_PORT) metrics = await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST);
   checkpoint();
 
   // Created last and run at once: a worker that exists but never runs keeps the process alive.
@@ -122,14 +131,16 @@ try {
   say(`  API            ${api}/api/v1`);
   say(`  API docs       ${api}/docs`);
   say(`  health         ${api}/health`);
+  if (metrics) say(`  metrics        http://${settings.METRICS_HOST}:${settings.METRICS_PORT}/metrics`);
+  if (settings.TEMPORAL_METRICS_PORT) say(`  worker metrics http://${settings.METRICS_HOST}:${settings.TEMPORAL_METRICS_PORT}/metrics`);
   say(`  Temporal       ${address}${devServer ? ' (embedded dev server)' : ''}`);
   if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
   say(`  database       ${describeTarget(target)}`);
   if (auth.secret) {
     say('');
-    say('Demo tokens (valid 30 days; send as "Authorization: Bearer <token>"):');
+    say(`Demo tokens (valid ${settings.TOKEN_MAX_LIFETIME_HOURS} hours; send as "Authorization: Bearer <token>"):`);
     for (const user of DEMO_USERS) {
-      const token = await mintToken(auth, user, { expiresIn: '30d' });
+      const token = await mintToken(auth, user, { expiresIn: `${settings.TOKEN_MAX_LIFETIME_HOURS}h` });
       say(`  ${user.roles[0]!.padEnd(14)} ${user.sub.padEnd(20)} ${token}`);
     }
   }
@@ -145,6 +156,7 @@ try {
   // Each part is stopped even if stopping another fails, the Temporal server last.
   for (const stop of [
     () => app?.close(),
+    () => metrics?.close(),
     () => clientConnection?.close(),
     () => workerConnection?.close(),
     () => db?.destroy(),

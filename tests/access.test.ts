@@ -79,8 +79,10 @@ const asRole = (role: Role): Actor => ({ sub: `someone-${role}`, name: role, rol
 
 describe('who may do what', () => {
   it('lets only the office launch and cancel rounds, and the office, leading group and auditors follow progress or read raw histories', async () => {
-    const allowed: Record<'round.launch' | 'round.cancel' | 'round.progress' | 'inspection.raw_history', Role[]> = {
+    const allowed: Record<'round.launch' | 'round.authorise' | 'inspection.change_group' | 'round.cancel' | 'round.progress' | 'inspection.raw_history', Role[]> = {
       'round.launch': ['office'],
+      'round.authorise': ['leading_group'],
+      'inspection.change_group': ['office'],
       'round.cancel': ['office'],
       'round.progress': ['office', 'leading_group', 'auditor'],
       'inspection.raw_history': ['office', 'leading_group', 'auditor'],
@@ -129,7 +131,7 @@ describe('who may do what', () => {
   it('shows the liaison only the kinds they take part in, and never the report', async () => {
     await expectStatuses([
       ['liaison reads rectification', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'rectification_item' }), 200],
-      ['liaison reads a problem paper', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'problem' }), 403],
+      ['liaison reads a talk', () => requireAccess(database.db, liaison, 'record.read', { inspection, kind: 'talk' }), 403],
       ['liaison reads the report', () => requireAccess(database.db, liaison, 'report.read', inspection), 403],
       ['undecided member reads the report', () => requireAccess(database.db, memberTwo, 'report.read', inspection), 403],
       ['auditor reads the report', () => requireAccess(database.db, auditor, 'report.read', inspection), 200],

@@ -26,24 +26,29 @@ afterAll(async () => {
   await new Promise((resolve) => jwks?.close(resolve));
 });
 
-const idpToken = (claims: Record<string, unknown>, issuer = 'https://idp.example.gov') =>
+const AUDIENCE = 'xuncha';
+const idpToken = (claims: Record<string, unknown>, issuer = 'https://idp.example.gov', audience = AUDIENCE) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
     .setSubject('idp-user-42')
     .setIssuer(issuer)
+    .setAudience(audience)
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(privateKey);
 
 describe('tokens', () => {
-  it('are verified against an identity provider’s JWKS, issuer included', async () => {
-    const verify = createTokenVerifier({ jwksUrl, issuer: 'https://idp.example.gov' });
+  it('are verified against an identity provider’s JWKS, issuer and audience included', async () => {
+    expect(() => createTokenVerifier({ jwksUrl, issuer: 'https://idp.example.gov' })).toThrow(/JWT_AUDIENCE/);
+    const verify = createTokenVerifier({ jwksUrl, issuer: 'https://idp.example.gov', audience: AUDIENCE });
     await expect(verify(await idpToken({ name: '王主任', roles: ['office'] }))).resolves.toEqual({
       sub: 'idp-user-42',
       name: '王主任',
       roles: ['office'],
     });
     await expect(verify(await idpToken({ name: '王主任', roles: ['office'] }, 'https://elsewhere'))).rejects.toBeInstanceOf(AuthError);
+    // A token the provider minted for another service is not ours.
+    await expect(verify(await idpToken({ name: '王主任', roles: ['office'] }, undefined, 'payroll'))).rejects.toThrow(/aud claim/);
     await expect(verify(await idpToken({ name: '王主任', roles: ['emperor'] }))).rejects.toThrow(/roles/);
     // An HS256 token signed with some secret is not accepted where the JWKS rules.
     const forged = await mintToken({ secret: 'x'.repeat(40) }, { sub: 'a', name: 'A', roles: ['office'] });
@@ -51,7 +56,8 @@ describe('tokens', () => {
   });
 
   it('with an unreachable identity provider are a 503 through the API, not a 401', async () => {
-    const verify = createTokenVerifier({ jwksUrl: 'http://127.0.0.1:1/jwks.json' });
+    const idp = { issuer: 'https://idp.example.gov', audience: AUDIENCE };
+    const verify = createTokenVerifier({ jwksUrl: 'http://127.0.0.1:1/jwks.json', ...idp });
     await expect(verify(await idpToken({ name: 'x', roles: ['office'] }))).rejects.toBeInstanceOf(AuthUnavailableError);
 
     let database: TestDatabase | undefined;
@@ -59,8 +65,8 @@ describe('tokens', () => {
     try {
       database = await createTestDatabase();
       const services = { db: database.db, temporal: new Client({ connection }), taskQueue: 'unused' };
-      const down = await buildApp({ services, auth: { jwksUrl: 'http://127.0.0.1:1/jwks.json' } });
-      const up = await buildApp({ services, auth: { jwksUrl } });
+      const down = await buildApp({ services, auth: { jwksUrl: 'http://127.0.0.1:1/jwks.json', ...idp } });
+      const up = await buildApp({ services, auth: { jwksUrl, ...idp } });
       const token = await idpToken({ name: '陈审计', roles: ['auditor'] });
       const headers = { authorization: `Bearer ${token}` };
       const refused = await down.inject({ method: 'GET', url: '/api/v1/rounds', headers });

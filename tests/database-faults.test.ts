@@ -134,7 +134,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
 
     expect(cut.status).toBe(503);
     expect(cut.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await cut.json()).toMatchObject({ error: 'database_unavailable', message: expect.stringMatching(/database is unreachable/) });
+    expect(await cut.json()).toMatchObject({ error: 'database_unavailable', message: expect.stringMatching(/数据库暂时无法访问/) });
     expect(api.child.exitCode).toBeNull();
 
     const next = await post();
@@ -235,7 +235,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
         expect(refused.headers['retry-after']).toMatch(/^\d+$/);
         expect(refused.json()).toEqual({
           error: 'database_unavailable',
-          message: 'the database is unreachable; repeat the request (with the same requestId) in a few seconds',
+          message: '数据库暂时无法访问；请在几秒后用相同的 requestId 重试',
         });
         const launchRefused = await app.inject({ method: 'POST', url: '/api/v1/rounds', headers: { authorization: `Bearer ${token}` }, payload: launchBody() });
         expect(launchRefused.statusCode).toBe(503);

@@ -114,6 +114,7 @@ describe('the drafting stage, with answers lost on the way back', () => {
         category: '财政资金使用',
         title: '罚没收入未及时足额上缴',
         facts: '2020年超限检测罚款37笔共计18.6万元未按规定入账上缴。',
+        conduct: { from: '2020-01-01', to: '2020-12-31' },
         evidence,
         characterization: '违反财经纪律',
         basis: [{ source: '《罚款决定与罚款收缴分离实施办法》', article: '第十条' }],
@@ -162,9 +163,9 @@ describe('a recusal decision sent again', () => {
     const declared = await send(memberOne, 'POST', records(id), { kind: 'recusal_declaration', data: { memberSub: memberOne.sub, hasRelation: false } });
     const key = rid('decision');
     const url = `${records(id)}/${declared.body.id}/decision`;
-    const first = await send(office, 'POST', url, { decision: 'approve' }, key);
+    const first = await send(office, 'POST', url, { decision: 'not_recused' }, key);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(await send(office, 'POST', url, { decision: 'approve' }, key)).toEqual({ ...first, replayed: true });
-    expect((await send(office, 'POST', url, { decision: 'approve' })).status).toBe(409);
+    expect(await send(office, 'POST', url, { decision: 'not_recused' }, key)).toEqual({ ...first, replayed: true });
+    expect((await send(office, 'POST', url, { decision: 'not_recused' })).status).toBe(409);
   });
 });

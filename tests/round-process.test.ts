@@ -1,3 +1,4 @@
+import { createActivities } from '../activities/activities.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionStatusQuery, inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
@@ -89,7 +90,7 @@ describe('approvals', () => {
       comment: '工作方案未列明重点监督内容',
     });
     expect(rejected.status).toBe(200);
-    expect(rejected.body.status).toMatchObject({ stage: 'preparation', state: 'open', awaitingRole: null });
+    expect(rejected.body.status).toMatchObject({ stage: 'preparation', state: 'open', waitingOn: { role: 'group_leader', sub: leaderOne.sub } });
 
     const view = await h.call(leaderOne, 'GET', `/api/v1/inspections/${id}`);
     expect(view.body).toMatchObject({ stage: 'preparation', state: 'open' });
@@ -114,7 +115,7 @@ describe('approvals', () => {
     }
     await recordWork(h, id, 'reporting', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'reporting', requestId: rid('s') });
-    expect(submitted.body.status.awaitingRole).toBe('office');
+    expect(submitted.body.status.waitingOn).toEqual({ role: 'office' });
 
     // The leading group may not jump the queue.
     const early = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
@@ -124,10 +125,10 @@ describe('approvals', () => {
       requestId: rid('early'),
     });
     expect(early.status).toBe(403);
-    expect(early.body.details).toMatchObject({ stage: 'reporting', state: 'submitted', awaitingRole: 'office' });
+    expect(early.body.details).toMatchObject({ stage: 'reporting', state: 'submitted', waitingOn: { role: 'office' } });
 
     const first = await h.call(office, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'reporting', decision: 'approve', requestId: rid('a') });
-    expect(first.body.status).toMatchObject({ state: 'submitted', awaitingRole: 'leading_group' });
+    expect(first.body.status).toMatchObject({ state: 'submitted', waitingOn: { role: 'leading_group' } });
     const pending = await h.call(leadingGroup, 'GET', '/api/v1/approvals?status=pending');
     expect(pending.body.approvals.map((a: { id: string }) => a.id)).toContain(id);
 
@@ -209,8 +210,14 @@ describe('who may act', () => {
     expect(badToken.statusCode).toBe(401);
     expect(badToken.json()).toMatchObject({ error: 'unauthorized' });
 
-    // 403: a member may not launch, a leader may not submit another group's stage.
+    // 403: a member may not propose a round nor the office authorise one, a leader may not submit another group's stage.
     expect((await h.call(memberOne, 'POST', '/api/v1/rounds', launchBody())).status).toBe(403);
+    const authorisedByOffice = await h.call(office, 'POST', `/api/v1/rounds/${round.id}/decisions`, {
+      decision: 'approve',
+      requestId: rid('x'),
+      meeting: meetingFor('leading_group'),
+    });
+    expect(authorisedByOffice.status).toBe(403);
     const otherGroup = await submit(leaderOne, theirs.id, { stage: 'preparation', requestId: rid('x') });
     expect(otherGroup.status).toBe(403);
     const memberSubmits = await submit(memberOne, mine.id, { stage: 'preparation', requestId: rid('x') });
@@ -224,7 +231,7 @@ describe('who may act', () => {
     // 409: wrong stage, nothing submitted yet.
     const wrongStage = await submit(leaderOne, mine.id, { stage: 'drafting', requestId: rid('x') });
     expect(wrongStage.status).toBe(409);
-    expect(wrongStage.body.details).toEqual({ stage: 'preparation', state: 'open', awaitingRole: null });
+    expect(wrongStage.body.details).toEqual({ stage: 'preparation', state: 'open' });
     const noSubmission = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${mine.id}/decisions`, {
       meeting: meetingFor('leading_group'),
       stage: 'preparation',
@@ -272,7 +279,7 @@ describe('who may act', () => {
       requestId: rid('b'),
     });
     expect(second.status).toBe(403);
-    expect(second.body.message).toMatch(/already decided/);
+    expect(second.body.message).toMatch(/已在审批链的前一级/);
   });
 
   it('does not let a person approve a submission they made', async () => {
@@ -284,7 +291,7 @@ describe('who may act', () => {
     await h.call(actor, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const own = await h.call(actor, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(own.status).toBe(403);
-    expect(own.body.message).toMatch(/you made/);
+    expect(own.body.message).toMatch(/不得对自己提交的事项作决定/);
     const other = await h.call(officeDeputy, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('b') });
     expect(other.status).toBe(200);
   });
@@ -300,7 +307,7 @@ describe('who may act', () => {
     expect((await h.call(office, 'GET', '/api/v1/approvals?status=pending')).body.approvals.map((a: { id: string }) => a.id)).toContain(id);
     const decided = await h.call(memberInOffice, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(decided.status).toBe(403);
-    expect(decided.body.message).toMatch(/members of 第一巡察组/);
+    expect(decided.body.message).toMatch(/第一巡察组的成员不得/);
   });
 
   it('refuses a round that would leave the leading group or the party committee out of the reporting chain', async () => {
@@ -311,6 +318,9 @@ describe('who may act', () => {
     ]);
     const shorter = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['leading_group', 'party_committee'] } }));
     expect(shorter.status).toBe(201);
+    // A proposal: the round starts only when the leading group approves it (tests/authority.test.ts).
+    expect(shorter.body).toMatchObject({ status: 'proposed', inspections: [] });
+    expect(shorter.body.plan.approvalChains.reporting).toEqual(['leading_group', 'party_committee']);
   });
 
   it('counts preparation’s days from the planned start when the round is launched before it', async () => {
@@ -385,23 +395,22 @@ describe('time and cancellation', () => {
 });
 
 describe('a step the database can never store', () => {
-  it('fails the request that asked for it with 409 and leaves the inspection working', async () => {
+  it('is refused at the edge (400 naming the field) before it reaches the workflow, and the inspection goes on', async () => {
     const round = await launch();
     const id = round.inspections[0].id;
     await recordWork(h, id, 'preparation', leaderOne);
     const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     expect(submitted.status).toBe(200);
-    // A name PostgreSQL cannot store (NUL), as an identity provider might send it: the
-    // write is refused for good, so it must not be retried for ever.
-    const unstorable = { sub: 'lg-nul', name: '李\u0000书记', roles: ['leading_group' as const] };
-    const refused = await h.call(unstorable, 'POST', `/api/v1/inspections/${id}/decisions`, {
+    // Text PostgreSQL cannot store (a NUL; names with one are refused at the token already).
+    const refused = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
       decision: 'approve',
+      comment: '同意\u0000',
       requestId: rid('d'),
       meeting: meetingFor('leading_group'),
     });
-    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
-    expect(refused.body.error).toBe('not_recordable');
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.details.issues[0].field).toBe('body.comment');
     expect((await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body).toMatchObject({ stage: 'preparation', state: 'submitted' });
     const approved = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       stage: 'preparation',
@@ -412,5 +421,21 @@ describe('a step the database can never store', () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.status).toMatchObject({ stage: 'stationing', state: 'open' });
     expect((await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history/verify`)).body.intact).toBe(true);
+  });
+
+  it('is failed for good by the activity, not retried, when one gets that far', async () => {
+    const round = await launch();
+    const id = round.inspections[0].id;
+    const activities = createActivities({ db: h.database.db });
+    const now = new Date().toISOString();
+    const write = activities.recordInspectionSteps({
+      inspectionId: id,
+      roundId: round.id,
+      events: [{ kind: 'note', stage: 'preparation', at: now, actor: { sub: 'x', name: 'x\u0000', roles: ['office'] }, comment: null, data: {} }],
+      status: { stage: 'preparation', state: 'open', awaitingRole: null, submittedBy: null, stageOpenedAt: now, stageDueAt: now, overdue: false, seq: 1 },
+      notices: [],
+      result: null,
+    } as never);
+    await expect(write).rejects.toMatchObject({ nonRetryable: true });
   });
 });

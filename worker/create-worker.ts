@@ -113,17 +113,34 @@ const quietLogger = {
 };
 
 /**
- * Quiets the SDK's own logging (the bundler prints a module table at INFO). Must run
- * before the first worker or native connection is created.
+ * Installs the SDK's runtime: its log lines (an activity failure with its workflow id
+ * and activity type among them) go to stderr as one JSON object per line, as the API's
+ * do, and with `metricsPort` its Prometheus exporter (workflow and activity counts and
+ * latencies, task slots, polls) listens there. Must run before the first worker or
+ * native connection is created.
  */
 export function installRuntime(
   level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE' = 'WARN',
-  options: { handleSignals?: boolean } = {},
+  options: { handleSignals?: boolean; metricsPort?: number; metricsHost?: string } = {},
 ): void {
   Runtime.install({
-    logger: new DefaultLogger(level),
+    logger: new DefaultLogger(level, (entry) => {
+      const { message, level: entryLevel, meta } = entry;
+      process.stderr.write(
+        `${JSON.stringify({ level: entryLevel.toLowerCase(), time: Number(entry.timestampNanos / 1_000_000n), msg: message, ...meta }, jsonSafe)}\n`,
+      );
+    }),
+    ...(options.metricsPort
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${options.metricsHost ?? '127.0.0.1'}:${options.metricsPort}` } } } }
+      : {}),
     // By default the SDK stops workers on SIGINT/SIGTERM; an entry point that must also
     // stop during its own start-up handles the signals itself.
     ...(options.handleSignals === false ? { shutdownSignals: [] } : {}),
   });
+}
+
+/** Errors in a log line's metadata keep their message and type; bigints become strings. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { type: value.name, message: value.message };
+  return typeof value === 'bigint' ? value.toString() : value;
 }

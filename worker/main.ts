@@ -5,6 +5,7 @@ import { createDatabase, waitForDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
+import { serveMetrics } from '../platform/metrics.js';
 import { createWorker, installRuntime } from './create-worker.js';
 
 const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL, {
@@ -12,7 +13,11 @@ const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL,
   message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
 }));
 const db = createDatabase(databaseTarget(settings));
-installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN');
+installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', {
+  metricsPort: settings.TEMPORAL_METRICS_PORT,
+  metricsHost: settings.METRICS_HOST,
+});
+const metrics = settings.METRICS_PORT ? await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
 await waitForDatabase(db);
 await migrateToLatest(db);
 const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
@@ -27,6 +32,7 @@ try {
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
   await worker.run();
 } finally {
+  metrics?.close();
   await connection.close();
   await db.destroy();
 }

@@ -6,7 +6,9 @@
  */
 import {
   BRIEFING_SOURCES,
+  QUESTIONNAIRE_MIN_ANSWERS,
   WRITTEN_REPORT_SECTIONS,
+  type DecidedStatus,
   type RecordKind,
   type StageId,
   type WrittenReportSection,
@@ -18,7 +20,7 @@ export interface RecordSnapshot {
   // Record data is validated at the API's edge; here it is read by field name.
   data: Record<string, unknown>;
   reviewStatus: 'pending' | 'confirmed' | 'returned' | null;
-  decisionStatus: 'pending' | 'approved' | 'denied' | null;
+  decisionStatus: 'pending' | DecidedStatus | null;
 }
 
 export interface CriteriaContext {
@@ -26,6 +28,8 @@ export interface CriteriaContext {
   /** Everyone in the group, the leader included. */
   members: { sub: string; name: string }[];
   reportSections: Partial<Record<WrittenReportSection, string>>;
+  /** The anonymous conduct questionnaire: answers in, and the round's minimum (absent: none in, the default minimum). */
+  questionnaire?: { answers: number; minimumAnswers: number };
 }
 
 export interface Unmet {
@@ -40,7 +44,7 @@ export interface ExitCriterion {
   check(ctx: CriteriaContext): string | undefined;
 }
 
-const of = (ctx: CriteriaContext, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
+const of = (ctx: Pick<CriteriaContext, 'records'>, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
 const names = (list: { name: string }[]) => list.map((m) => m.name).join('、');
 
 /** Problem papers that stand: not withdrawn by the group. */
@@ -50,6 +54,43 @@ export function livePapers(ctx: CriteriaContext): RecordSnapshot[] {
 export function confirmedPapers(ctx: CriteriaContext): RecordSnapshot[] {
   return livePapers(ctx).filter((p) => p.reviewStatus === 'confirmed');
 }
+
+/** The problem papers an issued (approved) feedback opinion names. */
+export function fedBackProblemIds(ctx: Pick<CriteriaContext, 'records'>): Set<string> {
+  const issued = of(ctx, 'feedback_opinion').filter((o) => o.decisionStatus === 'approved');
+  return new Set(issued.flatMap((o) => (o.data.problemIds as string[] | undefined) ?? []));
+}
+
+/** Where an item stands: the office's verification (验收) is the only thing that moves it from `open`. */
+export function itemStatus(ctx: Pick<CriteriaContext, 'records'>, itemId: string): 'open' | 'accepted' | 'returned' | 'long_term' {
+  const verification = of(ctx, 'rectification_verification').find((v) => v.data.itemId === itemId);
+  return (verification?.data.outcome as 'accepted' | 'returned' | 'long_term' | undefined) ?? 'open';
+}
+
+const reviewed = (ctx: CriteriaContext, kind: RecordKind) => of(ctx, kind).some((r) => r.reviewStatus === 'confirmed');
+
+/** Leads that stand: not withdrawn by the group leader. */
+export function liveLeads(ctx: CriteriaContext): RecordSnapshot[] {
+  return of(ctx, 'lead').filter((l) => l.data.withdrawn !== true);
+}
+export function confirmedLeads(ctx: CriteriaContext): RecordSnapshot[] {
+  return liveLeads(ctx).filter((l) => l.reviewStatus === 'confirmed');
+}
+
+/**
+ * A lead freezes with the stage it was written in, so it must be confirmed (or
+ * withdrawn) before that stage is submitted, or it could never be handed over. Earlier
+ * stages' leads were settled when those were submitted, so every lead is checked.
+ * Messages give counts, never names: leads are confidential.
+ */
+const leadUnconfirmed: ExitCriterion = {
+  code: 'lead_unconfirmed',
+  requirement: 'the group leader has confirmed or withdrawn every lead (问题线索)',
+  check: (ctx) => {
+    const waiting = liveLeads(ctx).filter((l) => l.reviewStatus !== 'confirmed');
+    return waiting.length ? `${waiting.length} lead(s) wait for the group leader's confirmation` : undefined;
+  },
+};
 
 export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
   preparation: [
@@ -75,7 +116,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       code: 'recusal_undecided',
       requirement: 'the office has decided every recusal declaration',
       check: (ctx) => {
-        const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus !== 'approved' && d.decisionStatus !== 'denied');
+        const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus === 'pending');
         return pending.length ? `${pending.length} recusal declaration(s) wait for the office's decision` : undefined;
       },
     },
@@ -100,10 +141,11 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       code: 'major_matter_undecided',
       requirement: 'no major-matter request (重大事项请示) is left undecided',
       check: (ctx) => {
-        const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus !== 'approved' && m.decisionStatus !== 'denied');
+        const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus === 'pending');
         return open.length ? `${open.length} major-matter request(s) wait for the leading group's decision` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   drafting: [
     {
@@ -121,6 +163,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
           : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   communication: [
     {
@@ -136,6 +179,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
           : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   reporting: [
     {
@@ -146,12 +190,18 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return missing.length ? `report section(s) not written: ${missing.join(', ')}` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   post_evaluation: [
     {
-      code: 'questionnaire_missing',
-      requirement: "the target's conduct questionnaire (作风纪律评价) is in",
-      check: (ctx) => (of(ctx, 'conduct_questionnaire').length ? undefined : 'no conduct questionnaire returned'),
+      code: 'questionnaire_short',
+      requirement:
+        "the round's minimum of anonymous conduct questionnaires (作风纪律评价) is answered, or the office closed the questionnaire with a reason",
+      check: (ctx) => {
+        const { answers, minimumAnswers } = ctx.questionnaire ?? { answers: 0, minimumAnswers: QUESTIONNAIRE_MIN_ANSWERS };
+        if (answers >= minimumAnswers || of(ctx, 'questionnaire_closure').length) return undefined;
+        return `${answers} of the ${minimumAnswers} questionnaire answers the round asks for are in; the office may close it with a reason`;
+      },
     },
     {
       code: 'inspector_not_evaluated',
@@ -162,37 +212,56 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         return missing.length ? `not yet evaluated: ${names(missing)}` : undefined;
       },
     },
+    leadUnconfirmed,
   ],
   rectification: [
+    {
+      code: 'feedback_opinion_not_issued',
+      requirement: "the office's feedback opinion (反馈意见) is approved by the leading group",
+      check: (ctx) =>
+        of(ctx, 'feedback_opinion').some((o) => o.decisionStatus === 'approved') ? undefined : 'no feedback opinion approved by the leading group',
+    },
     {
       code: 'feedback_meeting_missing',
       requirement: 'the feedback meeting (反馈会) is recorded',
       check: (ctx) => (of(ctx, 'feedback_meeting').length ? undefined : 'no feedback meeting recorded'),
     },
     {
+      code: 'rectification_plan_not_accepted',
+      requirement: "the target's rectification plan (整改方案) is accepted by the office",
+      check: (ctx) => (reviewed(ctx, 'rectification_plan') ? undefined : 'no rectification plan accepted by the office'),
+    },
+    {
       code: 'problem_without_item',
-      requirement: 'every confirmed problem has a rectification item with an owner and a deadline',
+      requirement: 'every problem fed back has a rectification item with a measure, an owner and a deadline',
       check: (ctx) => {
         const covered = new Set(of(ctx, 'rectification_item').map((i) => i.data.problemId));
-        const missing = confirmedPapers(ctx).filter((p) => !covered.has(p.id));
+        const fedBack = fedBackProblemIds(ctx);
+        const missing = of(ctx, 'problem').filter((p) => fedBack.has(p.id) && !covered.has(p.id));
         return missing.length ? `no rectification item for: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
       },
     },
     {
       code: 'item_open',
-      requirement: 'every rectification item is done or formally carried over',
+      requirement: 'the office has verified every rectification item (验收) as accepted or long-term (长期整改)',
       check: (ctx) => {
-        const open = of(ctx, 'rectification_item').filter((i) => i.data.status !== 'done' && i.data.status !== 'carried_over');
-        return open.length ? `${open.length} rectification item(s) still open` : undefined;
+        const open = of(ctx, 'rectification_item').filter((i) => !['accepted', 'long_term'].includes(itemStatus(ctx, i.id)));
+        return open.length ? `${open.length} rectification item(s) not verified as accepted or long-term` : undefined;
       },
+    },
+    leadUnconfirmed,
+    {
+      code: 'rectification_report_not_accepted',
+      requirement: "the target's rectification report (整改报告) is accepted by the office",
+      check: (ctx) => (reviewed(ctx, 'rectification_report') ? undefined : 'no rectification report accepted by the office'),
     },
     {
       code: 'lead_not_handed_over',
-      requirement: 'every lead is handed over to discipline inspection (移交), never investigated by the group',
+      requirement: 'every confirmed lead is handed over (移交), never investigated by the group',
       check: (ctx) => {
-        const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.problemId));
-        const missing = confirmedPapers(ctx).filter((p) => p.data.isLead === true && !handed.has(p.id));
-        return missing.length ? `lead(s) not handed over: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
+        const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.leadId));
+        const missing = confirmedLeads(ctx).filter((l) => !handed.has(l.id));
+        return missing.length ? `${missing.length} confirmed lead(s) not handed over` : undefined;
       },
     },
   ],

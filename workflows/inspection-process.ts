@@ -7,6 +7,8 @@
  */
 import type {
   CancelInput,
+  ChangeGroupInput,
+  CurrentGroup,
   DecideStageInput,
   InspectionEvent,
   InspectionEventKind,
@@ -15,11 +17,33 @@ import type {
   SubmitStageInput,
   TransitionResult,
 } from './messages.js';
-import { REFUSAL, Refusal } from './refusal.js';
+import { REFUSAL, Refusal, type RefusalCode } from './refusal.js';
 import { decidesAtMeeting, hasRole, type Actor, type ApproverRole } from './roles.js';
-import { isFinished, nextStage, preparationDueAt, stageDueAt, stageOwner, type StageId } from './stages.js';
+import {
+  RECTIFICATION_DUE_DAYS,
+  isFinished,
+  nextStage,
+  preparationDueAt,
+  rectificationDueAt,
+  stageDueAt,
+  stageOwner,
+  type RectificationDueDays,
+  type StageId,
+} from './stages.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** Until the feedback meeting is recorded its date is unknown: the process looks once a day. */
+const RECTIFICATION_LOOK_MS = 24 * HOUR_MS;
+
+/** The target's two documents with a due date counted from the feedback meeting. */
+export type RectificationDue = keyof RectificationDueDays;
+const RECTIFICATION_DUES = Object.keys(RECTIFICATION_DUE_DAYS) as RectificationDue[];
+
+/** What the records say when the process looks: the feedback meeting's day, and which documents are in. */
+export interface RectificationFacts {
+  meetingHeldOn: string | null;
+  handedIn: RectificationDue[];
+}
 /** Results remembered for repeated request ids; older ones are answered from the database. */
 const REMEMBERED_RESULTS = 200;
 
@@ -41,9 +65,21 @@ interface Submission {
   escalated: boolean;
 }
 
+/** What the process last learned of the rectification (the records live in the database, not here). */
+interface RectificationWatch {
+  meetingHeldOn: string | null;
+  /** Documents handed in, or already noticed as overdue: nothing more to watch for them. */
+  settled: RectificationDue[];
+  lookedAt: string;
+}
+
 interface ProcessState {
   status: StageStatus;
   submission: Submission | null;
+  /** Absent until the rectification stage is first looked at. */
+  rectification?: RectificationWatch;
+  /** The group as the office last changed it: who may submit, and who may not decide. */
+  group: CurrentGroup;
 }
 
 export interface InspectionSnapshot extends ProcessState {
@@ -82,7 +118,7 @@ export class InspectionProcess {
     snapshot?: InspectionSnapshot,
   ) {
     if (snapshot) {
-      this.state = { status: snapshot.status, submission: snapshot.submission };
+      this.state = { status: snapshot.status, submission: snapshot.submission, rectification: snapshot.rectification, group: snapshot.group };
       this.results = new Map(snapshot.results);
     } else {
       const openedAt = plan.launchedAt;
@@ -98,6 +134,13 @@ export class InspectionProcess {
           seq: 0,
         },
         submission: null,
+        group: {
+          name: plan.group.name,
+          leader: plan.group.leader,
+          members: plan.group.members,
+          deputies: [],
+          liaison: plan.target.liaison,
+        },
       };
       this.results = new Map();
     }
@@ -105,6 +148,10 @@ export class InspectionProcess {
 
   get current(): StageStatus {
     return { ...this.state.status };
+  }
+
+  get group(): CurrentGroup {
+    return structuredCloneState(this.state).group;
   }
 
   get finished(): boolean {
@@ -139,13 +186,13 @@ export class InspectionProcess {
 
   validateSubmit(input: SubmitStageInput): void {
     if (this.results.has(input.requestId)) return;
-    const { group } = this.plan;
+    const { group } = this.state;
     if (stageOwner(input.stage) === 'office') {
-      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, `the office submits the ${input.stage} stage`);
+      if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_submits', { stage: input.stage });
       // The office evaluates the group and feeds back its findings: nobody of the group may do it for them.
-      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${group.name} may not submit the ${input.stage} stage`);
+      if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_submit', { group: group.name, stage: input.stage });
     } else if (!hasRole(input.actor, 'group_leader') || input.actor.sub !== group.leader.sub) {
-      this.refuse(REFUSAL.forbidden, `only ${group.name}'s leader ${group.leader.name} may submit its stages`);
+      this.refuse(REFUSAL.forbidden, 'leader_submits', { group: group.name, leader: group.leader.name });
     }
     this.expectStage(input.stage, 'open');
   }
@@ -172,23 +219,23 @@ export class InspectionProcess {
     this.expectStage(input.stage, 'submitted');
     const { submission } = this.state;
     const role = this.state.status.awaitingRole;
-    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing is waiting for a decision');
+    if (!submission || !role) this.refuse(REFUSAL.conflict, 'nothing_waiting');
     if (!hasRole(input.actor, role)) {
-      this.refuse(REFUSAL.forbidden, `the ${input.stage} submission is waiting on ${role}, which you do not hold`);
+      this.refuse(REFUSAL.forbidden, 'not_your_turn', { stage: input.stage, role });
     }
     if (input.actor.sub === submission.by.sub) {
-      this.refuse(REFUSAL.forbidden, 'you may not decide on a submission you made');
+      this.refuse(REFUSAL.forbidden, 'own_submission');
     }
     // Nobody decides on the work of a group they belong to, whatever other roles they hold.
-    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, `members of ${this.plan.group.name} may not decide on its stages`);
+    if (this.inGroup(input.actor)) this.refuse(REFUSAL.forbidden, 'group_may_not_decide', { group: this.state.group.name });
     if (submission.decisions.some((d) => d.by.sub === input.actor.sub)) {
-      this.refuse(REFUSAL.forbidden, 'you already decided on this submission at an earlier level of its chain');
+      this.refuse(REFUSAL.forbidden, 'decided_already');
     }
     if (input.decision === 'reject' && !input.comment?.trim()) {
-      this.refuse(REFUSAL.conflict, 'a rejection needs a comment saying what to fix');
+      this.refuse(REFUSAL.conflict, 'rejection_needs_comment');
     }
     if (decidesAtMeeting(role) && !input.meeting) {
-      this.refuse(REFUSAL.invalidInput, `a decision of the ${role} names the meeting that took it`, { field: 'body.meeting' });
+      this.refuse(REFUSAL.invalidInput, 'meeting_required', { role }, { field: 'body.meeting' });
     }
   }
 
@@ -245,6 +292,60 @@ export class InspectionProcess {
     return this.answer(input.requestId, 'decision', [...approval.events, ...opened.events], draft);
   }
 
+  /** The office changes the group after launch; each change names people who can be checked against the group now. */
+  validateChangeGroup(input: ChangeGroupInput): void {
+    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_changes_group');
+    if (this.finished) this.refuse(REFUSAL.conflict, 'group_fixed', { state: this.state.status.state });
+    const { change } = input;
+    const { group } = this.state;
+    const isMember = (sub: string) => group.members.some((m) => m.sub === sub);
+    const taken = (sub: string) => sub === group.leader.sub || isMember(sub);
+    const notMember = (field: string, sub: string) => this.refuse(REFUSAL.invalidInput, 'not_a_member', { sub, group: group.name }, { field });
+    const inGroup = (field: string, sub: string) => this.refuse(REFUSAL.invalidInput, 'already_in_group', { sub, group: group.name }, { field });
+    switch (change.kind) {
+      case 'replace_member':
+        if (!isMember(change.memberSub)) notMember('body.change.memberSub', change.memberSub);
+        if (taken(change.by.sub)) inGroup('body.change.by.sub', change.by.sub);
+        return;
+      case 'add_member':
+        if (taken(change.member.sub)) inGroup('body.change.member.sub', change.member.sub);
+        return;
+      case 'name_deputy':
+        if (!isMember(change.memberSub)) notMember('body.change.memberSub', change.memberSub);
+        if (group.deputies.includes(change.memberSub)) this.refuse(REFUSAL.conflict, 'already_deputy', { sub: change.memberSub });
+        return;
+      case 'set_liaison':
+        if (taken(change.liaison.sub)) this.refuse(REFUSAL.invalidInput, 'liaison_in_group', {}, { field: 'body.change.liaison.sub' });
+        return;
+    }
+  }
+
+  /** The `group_changed` step, with the change, the reason and the group it leaves. */
+  changeGroup(input: ChangeGroupInput, now: string): Transition {
+    const draft = structuredCloneState(this.state);
+    const { change } = input;
+    const group = draft.group;
+    switch (change.kind) {
+      case 'replace_member':
+        group.members = group.members.map((m) => (m.sub === change.memberSub ? { ...change.by } : m));
+        group.deputies = group.deputies.filter((sub) => sub !== change.memberSub);
+        break;
+      case 'add_member':
+        group.members.push({ ...change.member });
+        break;
+      case 'name_deputy':
+        group.deputies.push(change.memberSub);
+        break;
+      case 'set_liaison':
+        group.liaison = { ...change.liaison };
+        break;
+    }
+    const steps = record(draft, [
+      { kind: 'group_changed', actor: input.actor, at: now, comment: input.reason, requestId: input.requestId, data: { change, group: { ...group } } },
+    ]);
+    return { ...steps, next: draft };
+  }
+
   cancel(input: CancelInput, now: string): Transition {
     const draft = structuredCloneState(this.state);
     draft.submission = null;
@@ -260,11 +361,38 @@ export class InspectionProcess {
     if (!this.state.status.overdue) deadlines.push(Date.parse(this.state.status.stageDueAt));
     const escalation = escalationAt(this.state, this.plan.escalateAfterHours);
     if (escalation !== undefined) deadlines.push(escalation);
+    if (this.watchesRectification()) deadlines.push(this.nextRectificationLook());
     return deadlines.length ? Math.min(...deadlines) : undefined;
   }
 
-  /** What the clock made true at `nowMs`: the stage overdue, a submission waiting too long. */
-  checkDeadlines(nowMs: number): Transition {
+  /**
+   * While rectification is open and the target's plan or report is neither in nor
+   * noticed as overdue, the workflow reads the records' facts for `checkDeadlines`.
+   */
+  watchesRectification(): boolean {
+    const { stage, state } = this.state.status;
+    return stage === 'rectification' && state === 'open' && (this.state.rectification?.settled.length ?? 0) < RECTIFICATION_DUES.length;
+  }
+
+  private rectificationDueAt(meetingHeldOn: string, due: RectificationDue): string {
+    return rectificationDueAt(meetingHeldOn, (this.plan.rectificationDueDays ?? RECTIFICATION_DUE_DAYS)[due]);
+  }
+
+  /** The next due date still watched once the meeting is known; until then, a day after the last look. */
+  private nextRectificationLook(): number {
+    const watch = this.state.rectification;
+    const meeting = watch?.meetingHeldOn;
+    if (!meeting) return Date.parse(watch?.lookedAt ?? this.state.status.stageOpenedAt) + RECTIFICATION_LOOK_MS;
+    const open = RECTIFICATION_DUES.filter((due) => !watch.settled.includes(due));
+    return Math.min(...open.map((due) => Date.parse(this.rectificationDueAt(meeting, due))));
+  }
+
+  /**
+   * What the clock made true at `nowMs`: the stage overdue, a submission waiting too
+   * long, and with `facts` (read when `watchesRectification`), the target's plan or
+   * report past its due date.
+   */
+  checkDeadlines(nowMs: number, facts?: RectificationFacts): Transition {
     const draft = structuredCloneState(this.state);
     const at = new Date(nowMs).toISOString();
     const steps: Step[] = [];
@@ -287,6 +415,26 @@ export class InspectionProcess {
         message: `${target}: the ${stage} submission has waited on ${waitingOn} since ${draft.submission.at}`,
       });
     }
+    if (facts && this.watchesRectification()) {
+      const watch: RectificationWatch = { meetingHeldOn: facts.meetingHeldOn, settled: [...(draft.rectification?.settled ?? [])], lookedAt: at };
+      for (const due of RECTIFICATION_DUES.filter((d) => !watch.settled.includes(d))) {
+        if (facts.handedIn.includes(due)) {
+          watch.settled.push(due);
+          continue;
+        }
+        if (!facts.meetingHeldOn) continue;
+        const dueAt = this.rectificationDueAt(facts.meetingHeldOn, due);
+        if (nowMs < Date.parse(dueAt)) continue;
+        watch.settled.push(due);
+        steps.push({ kind: 'overdue', actor: SYSTEM_ACTOR, at, data: { record: due, dueAt, meetingHeldOn: facts.meetingHeldOn } });
+        notices.push({
+          kind: 'overdue',
+          recipientRole: 'office',
+          message: `${target}: the ${due} was due ${dueAt}, counted from the feedback meeting of ${facts.meetingHeldOn}, and is not in`,
+        });
+      }
+      draft.rectification = watch;
+    }
     return { ...record(draft, steps), notices, next: draft };
   }
 
@@ -297,18 +445,18 @@ export class InspectionProcess {
   private expectStage(stage: StageId, state: 'open' | 'submitted'): void {
     const { status } = this.state;
     if (status.state !== state || status.stage !== stage) {
-      this.refuse(REFUSAL.conflict, `the inspection is at stage ${status.stage} (${status.state}); this needs ${stage} to be ${state}`);
+      this.refuse(REFUSAL.conflict, 'wrong_stage', { stage: status.stage, state: status.state, wanted: stage, wantedState: state });
     }
   }
 
   private inGroup(actor: Actor): boolean {
-    const { group } = this.plan;
+    const { group } = this.state;
     return actor.sub === group.leader.sub || group.members.some((m) => m.sub === actor.sub);
   }
 
-  private refuse(type: Refusal['type'], message: string, extra: Record<string, unknown> = {}): never {
+  private refuse(type: Refusal['type'], code: RefusalCode, params: Record<string, string> = {}, extra: Record<string, unknown> = {}): never {
     const { status } = this.state;
-    throw new Refusal(type, message, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
+    throw new Refusal(type, code, params, { stage: status.stage, state: status.state, awaitingRole: status.awaitingRole, ...extra });
   }
 
   private answer(requestId: string, action: TransitionResult['action'], events: InspectionEvent[], next: ProcessState): Transition {
@@ -352,11 +500,19 @@ function escalationAt(state: ProcessState, escalateAfterHours: number): number |
 
 /** A deep copy, so a preview never touches the committed state (plain data only). */
 function structuredCloneState(state: ProcessState): ProcessState {
+  const { group } = state;
   return {
+    group: {
+      ...group,
+      members: group.members.map((m) => ({ ...m })),
+      deputies: [...group.deputies],
+      liaison: group.liaison && { ...group.liaison },
+    },
     status: { ...state.status, submittedBy: state.status.submittedBy && { ...state.status.submittedBy } },
     submission: state.submission && {
       ...state.submission,
       decisions: state.submission.decisions.map((d) => ({ ...d })),
     },
+    ...(state.rectification ? { rectification: { ...state.rectification, settled: [...state.rectification.settled] } } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { InspectionSteps } from '../db/history.repository.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
   cancelInspectionSignal,
+  changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
   submitStageUpdate,
@@ -25,7 +26,7 @@ import {
 import { REFUSAL, Refusal } from './refusal.js';
 import { StepWriter } from './step-writer.js';
 
-const { recordInspectionSteps, submitStage } = proxyActivities<activities.Activities>({
+const { recordInspectionSteps, recordGroupChange, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
   // A write takes milliseconds; a short timeout lets another worker retry a crashed
   // worker's write within seconds (a retry finds what the first attempt wrote).
   startToCloseTimeout: '5 seconds',
@@ -77,6 +78,17 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       process.commit(transition);
     });
 
+  /**
+   * Validators refuse early only what the settled state refuses. While a transition is
+   * being written the state is about to change, and the database may already hold it
+   * (its request is then answered from there, and the caller's next step, say a
+   * decision on a submission, can arrive before the workflow has committed it); such a
+   * request queues and is checked when its turn comes.
+   */
+  const whenSettled = (check: () => void): void => {
+    if (writer.idle) asFailure(check);
+  };
+
   setHandler(inspectionStatusQuery, () => process.current);
 
   setHandler(
@@ -100,7 +112,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => asFailure(() => process.validateSubmit(input)) },
+    { validator: (input) => whenSettled(() => process.validateSubmit(input)) },
   );
 
   setHandler(
@@ -116,7 +128,20 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => asFailure(() => process.validateDecide(input)) },
+    { validator: (input) => whenSettled(() => process.validateDecide(input)) },
+  );
+
+  setHandler(
+    changeGroupUpdate,
+    (input) =>
+      writer.run(async () => {
+        asFailure(() => process.validateChangeGroup(input));
+        const transition = process.changeGroup(input, now());
+        await asRequestFailure(recordGroupChange({ steps: stepsOf(transition), change: input.change }));
+        process.commit(transition);
+        return { requestId: input.requestId, seq: transition.next.status.seq, group: process.group };
+      }),
+    { validator: (input) => asFailure(() => process.validateChangeGroup(input)) },
   );
 
   setHandler(cancelInspectionSignal, (input) => {
@@ -142,7 +167,11 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
     const changed =
       deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
-    if (!changed) await record(() => process.checkDeadlines(Date.now()));
+    if (!changed) {
+      // The target's due dates count from the feedback meeting, which only the records know.
+      const facts = process.watchesRectification() ? await rectificationFacts(plan.inspectionId) : undefined;
+      await record(() => process.checkDeadlines(Date.now(), facts));
+    }
   }
 
   await condition(() => allHandlersFinished() && writer.idle);
@@ -161,7 +190,13 @@ function asFailure(check: () => void): void {
     check();
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: [error.details ?? {}] });
+    // The code and parameters travel with the failure, so the API can word it in the caller's language.
+    throw ApplicationFailure.create({
+      type: error.type,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ ...error.details, messageKey: { code: error.code, params: error.params } }],
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ApproverRole } from './roles.js';
-import type { ApprovalChains, StageDueDays, StageId } from './stages.js';
+import type { ApprovalChains, RectificationDueDays, StageDueDays, StageId } from './stages.js';
 
 export const DEFAULT_TASK_QUEUE = 'xuncha';
 
@@ -31,7 +31,8 @@ export interface InspectionPlan {
   roundId: string;
   position: number;
   target: Target;
-  group: { name: string; leader: Person; members: GroupMember[] };
+  /** The leader's home unit is absent in plans launched before it existed. */
+  group: { name: string; leader: Person & { homeUnit?: string | null }; members: GroupMember[] };
   approvalChains: ApprovalChains;
   stageDueDays: StageDueDays;
   escalateAfterHours: number;
@@ -42,6 +43,8 @@ export interface InspectionPlan {
   plannedStart: string;
   /** Events after which a run continues as new; absent in plans launched before it existed. */
   historyLimit?: number;
+  /** Days from the feedback meeting to the target's plan and report; the stage model's defaults when absent. */
+  rectificationDueDays?: RectificationDueDays;
 }
 
 export interface RoundPlan {
@@ -56,14 +59,29 @@ export interface RoundPlan {
   escalateAfterHours: number;
   launchedBy: Actor;
   historyLimit?: number;
+  rectificationDueDays?: RectificationDueDays;
+  /** Anonymous questionnaire answers post-evaluation needs; absent in plans launched before it existed. */
+  questionnaireMinAnswers?: number;
   inspections: Omit<
     InspectionPlan,
-    'roundId' | 'approvalChains' | 'stageDueDays' | 'escalateAfterHours' | 'launchedBy' | 'launchedAt' | 'plannedStart' | 'historyLimit'
+    | 'roundId'
+    | 'approvalChains'
+    | 'stageDueDays'
+    | 'escalateAfterHours'
+    | 'launchedBy'
+    | 'launchedAt'
+    | 'plannedStart'
+    | 'historyLimit'
+    | 'rectificationDueDays'
   >[];
 }
 
 export type InspectionState = 'open' | 'submitted' | 'completed' | 'cancelled';
-export type RoundStatus = 'active' | 'completed' | 'cancelled';
+/**
+ * A round is `proposed` by the office, `returned` to it by the leading group with a
+ * comment (an edit proposes it again), `active` once the leading group approved it.
+ */
+export type RoundStatus = 'proposed' | 'returned' | 'active' | 'completed' | 'cancelled';
 
 export const INSPECTION_EVENT_KINDS = [
   'stage_opened',
@@ -74,6 +92,7 @@ export const INSPECTION_EVENT_KINDS = [
   'overdue',
   'escalated',
   'cancelled',
+  'group_changed',
 ] as const;
 export type InspectionEventKind = (typeof INSPECTION_EVENT_KINDS)[number];
 
@@ -150,7 +169,50 @@ export interface RoundLaunchResult {
 
 export interface RoundOutcome {
   roundId: string;
-  status: Exclude<RoundStatus, 'active'>;
+  status: 'completed' | 'cancelled';
+}
+
+/** What a round workflow starts with: the plan is read from the database when the leading group approves it. */
+export interface RoundStart {
+  roundId: string;
+  historyLimit?: number;
+}
+
+/** The leading group's approval of a proposed round (领导小组会议), which starts it. */
+export interface AuthoriseRoundInput {
+  requestId: string;
+  actor: Actor;
+  comment: string | null;
+  meeting: Meeting;
+  /** The version of the plan the leading group approved, when it names one: a later edit refuses the approval. */
+  version: number | null;
+}
+
+/**
+ * A change to an inspection's group after launch (the office, with a reason): a member
+ * replaced (for example after a recusal) or added, the target's liaison named or
+ * changed, a deputy group leader (副组长) named.
+ */
+export type GroupChange =
+  | { kind: 'replace_member'; memberSub: string; by: GroupMember }
+  | { kind: 'add_member'; member: GroupMember }
+  | { kind: 'set_liaison'; liaison: Person }
+  | { kind: 'name_deputy'; memberSub: string };
+
+export interface ChangeGroupInput {
+  requestId: string;
+  actor: Actor;
+  reason: string;
+  change: GroupChange;
+}
+
+/** The group (and liaison) an inspection works with now. */
+export interface CurrentGroup {
+  name: string;
+  leader: Person;
+  members: GroupMember[];
+  deputies: string[];
+  liaison: Person | null;
 }
 
 export const submitStageUpdate = defineUpdate<TransitionResult, [SubmitStageInput]>('submitStage');
@@ -158,8 +220,12 @@ export const decideStageUpdate = defineUpdate<TransitionResult, [DecideStageInpu
 export const inspectionStatusQuery = defineQuery<StageStatus>('inspectionStatus');
 export const cancelInspectionSignal = defineSignal<[CancelInput]>('cancelInspection');
 
-/** Resolves once the round is in the database and every inspection workflow has started. */
-export const roundLaunchedUpdate = defineUpdate<RoundLaunchResult>('roundLaunched');
+/**
+ * The leading group approves the proposed round: resolves once the approval, the round
+ * and its inspections are in the database and every inspection workflow has started.
+ */
+export const authoriseRoundUpdate = defineUpdate<RoundLaunchResult, [AuthoriseRoundInput]>('authoriseRound');
+export const changeGroupUpdate = defineUpdate<{ requestId: string; seq: number; group: CurrentGroup }, [ChangeGroupInput]>('changeGroup');
 export const cancelRoundUpdate = defineUpdate<RoundOutcome, [CancelInput]>('cancelRound');
 export const roundStatusQuery = defineQuery<{ status: RoundStatus; completed: string[] }>('roundStatus');
 

@@ -3,6 +3,7 @@
  * Kept free of Temporal imports so the process classes that throw it can be tested
  * without a server; the workflow turns a `Refusal` into an `ApplicationFailure`.
  */
+import { STAGES } from './stages.js';
 
 /** Refusal types carried by ApplicationFailure; the API maps each to its HTTP status. */
 export const REFUSAL = {
@@ -16,13 +17,88 @@ export const REFUSAL = {
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 
+export type Language = 'zh' | 'en';
+type Params = Record<string, string>;
+
+const ROLE_ZH: Record<string, string> = {
+  office: '巡察办',
+  leading_group: '巡察工作领导小组',
+  party_committee: '党委（党组）',
+  group_leader: '巡察组组长',
+};
+const STATE_ZH: Record<string, string> = { open: '进行中', submitted: '已提交待审批', completed: '已完成', cancelled: '已取消' };
+const stageZh = (id: string | undefined) => STAGES.find((s) => s.id === id)?.title.zh ?? String(id);
+const roleZh = (role: string | undefined) => ROLE_ZH[role ?? ''] ?? String(role);
+
+/**
+ * Every refusal's sentence, in Chinese (the default) and English, keyed by a stable
+ * code: the process throws the code and its parameters, the API words it in the
+ * caller's language.
+ */
+export const REFUSAL_MESSAGES = {
+  office_submits: { en: (p: Params) => `the office submits the ${p.stage} stage`, zh: (p: Params) => `${stageZh(p.stage)}阶段由巡察办提交` },
+  group_may_not_submit: {
+    en: (p: Params) => `members of ${p.group} may not submit the ${p.stage} stage`,
+    zh: (p: Params) => `${p.group}的成员不得提交${stageZh(p.stage)}阶段`,
+  },
+  leader_submits: {
+    en: (p: Params) => `only ${p.group}'s leader ${p.leader} may submit its stages`,
+    zh: (p: Params) => `只有${p.group}组长${p.leader}可以提交本组的阶段`,
+  },
+  nothing_waiting: { en: () => 'nothing is waiting for a decision', zh: () => '没有待决定的提交' },
+  not_your_turn: {
+    en: (p: Params) => `the ${p.stage} submission is waiting on ${p.role}, which you do not hold`,
+    zh: (p: Params) => `${stageZh(p.stage)}阶段的提交正等待${roleZh(p.role)}决定，您不具有该角色`,
+  },
+  own_submission: { en: () => 'you may not decide on a submission you made', zh: () => '不得对自己提交的事项作决定' },
+  office_changes_group: { en: () => 'only the inspection office changes a group', zh: () => '只有巡察办可以调整巡察组' },
+  group_fixed: {
+    en: (p: Params) => `the inspection is ${p.state}; its group no longer changes`,
+    zh: (p: Params) => `本巡察${STATE_ZH[p.state ?? ''] ?? p.state}，巡察组不再调整`,
+  },
+  not_a_member: { en: (p: Params) => `${p.sub} is not a member of ${p.group}`, zh: (p: Params) => `${p.sub}不是${p.group}的成员` },
+  already_in_group: { en: (p: Params) => `${p.sub} is already in ${p.group}`, zh: (p: Params) => `${p.sub}已在${p.group}中` },
+  already_deputy: { en: (p: Params) => `${p.sub} is already a deputy group leader`, zh: (p: Params) => `${p.sub}已是副组长` },
+  liaison_in_group: {
+    en: () => 'the target’s liaison cannot be a member of the group inspecting it',
+    zh: () => '被巡察单位联络人不能是巡察该单位的巡察组成员',
+  },
+  group_may_not_decide: {
+    en: (p: Params) => `members of ${p.group} may not decide on its stages`,
+    zh: (p: Params) => `${p.group}的成员不得对本组的阶段作决定`,
+  },
+  decided_already: {
+    en: () => 'you already decided on this submission at an earlier level of its chain',
+    zh: () => '您已在审批链的前一级对本次提交作出决定',
+  },
+  rejection_needs_comment: { en: () => 'a rejection needs a comment saying what to fix', zh: () => '退回须附意见，说明需要改正的内容' },
+  meeting_required: {
+    en: (p: Params) => `a decision of the ${p.role} names the meeting that took it`,
+    zh: (p: Params) => `${roleZh(p.role)}的决定须注明作出决定的会议`,
+  },
+  wrong_stage: {
+    en: (p: Params) => `the inspection is at stage ${p.stage} (${p.state}); this needs ${p.wanted} to be ${p.wantedState}`,
+    zh: (p: Params) =>
+      `巡察当前处于${stageZh(p.stage)}阶段（${STATE_ZH[p.state ?? ''] ?? p.state}）；此操作需要${stageZh(p.wanted)}阶段${STATE_ZH[p.wantedState ?? ''] ?? p.wantedState}`,
+  },
+} as const satisfies Record<string, Record<Language, (p: Params) => string>>;
+export type RefusalCode = keyof typeof REFUSAL_MESSAGES;
+
+/** The sentence for a refusal code, in `language`; unknown codes (an older worker) give undefined. */
+export function refusalMessage(code: string, params: Params, language: Language): string | undefined {
+  const entry = (REFUSAL_MESSAGES as Record<string, Record<Language, (p: Params) => string>>)[code];
+  return entry?.[language](params);
+}
+
 export class Refusal extends Error {
   constructor(
     readonly type: RefusalType,
-    message: string,
+    readonly code: RefusalCode,
+    readonly params: Params = {},
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    // The English sentence is what logs and Temporal's failure show.
+    super(REFUSAL_MESSAGES[code].en(params));
     this.name = 'Refusal';
   }
 }

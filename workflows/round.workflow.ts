@@ -11,20 +11,21 @@ import type * as activities from '../activities/activities.js';
 import { inspectionWorkflow } from './inspection.workflow.js';
 import {
   REFUSAL,
+  authoriseRoundUpdate,
   cancelInspectionSignal,
   cancelRoundUpdate,
   inspectionWorkflowId,
-  roundLaunchedUpdate,
   roundStatusQuery,
   type CancelInput,
   type InspectionPlan,
   type RoundOutcome,
   type RoundPlan,
+  type RoundStart,
   type RoundStatus,
 } from './messages.js';
 import { hasRole } from './roles.js';
 
-const { recordRoundLaunched, recordRoundStatus } = proxyActivities<activities.Activities>({
+const { authoriseRound, recordRoundStatus } = proxyActivities<activities.Activities>({
   // Writing a round of many inspections takes longer than one step; still seconds.
   startToCloseTimeout: '30 seconds',
   // No attempt limit, on purpose, as for inspection steps: an outage delays the round's
@@ -33,21 +34,59 @@ const { recordRoundLaunched, recordRoundStatus } = proxyActivities<activities.Ac
 });
 
 /**
- * One round: writes the plan to the database, starts one inspection per target and
- * ends when every inspection has completed, or when the office cancels the round.
+ * One round, started when the leading group approves its proposal: records the
+ * approval and the launch in one activity, starts one inspection per target and ends
+ * when every inspection has completed, or when the office cancels the round. The
+ * approval runs inside this workflow so that once it is recorded the inspections are
+ * sure to start: a worker that dies in between is replaced and replays to them.
  */
-export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
+export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutcome> {
+  let plan: RoundPlan | undefined;
+  let launchedAt = '';
+  let authorising = false;
   let launched = false;
-  let status: RoundStatus = 'active';
+  let status: RoundStatus = 'proposed';
   let cancelRequest: CancelInput | undefined;
   let outcome: RoundOutcome | undefined = undefined;
   const completed = new Set<string>();
 
   setHandler(roundStatusQuery, () => ({ status, completed: [...completed] }));
-  setHandler(roundLaunchedUpdate, async () => {
-    await condition(() => launched);
-    return { roundId: plan.roundId, inspectionIds: plan.inspections.map((i) => i.inspectionId) };
-  });
+  setHandler(
+    authoriseRoundUpdate,
+    async (input) => {
+      authorising = true;
+      let started: RoundPlan;
+      try {
+        const answer = await authoriseRound({ roundId, ...input, at: new Date(Date.now()).toISOString() });
+        if (!answer.done || !answer.plan || !answer.launchedAt) {
+          const why =
+            answer.done ? 'the round has no plan to start'
+            : answer.reason === 'version' ? `the proposal was edited since: it is at version ${answer.version}; approve what is proposed now`
+            : answer.reason === 'status' ? `the round is ${answer.status}, not proposed`
+            : `round ${roundId} does not exist`;
+          throw ApplicationFailure.create({ type: REFUSAL.conflict, message: why, nonRetryable: true, details: [answer] });
+        }
+        started = answer.plan;
+        plan = started;
+        launchedAt = answer.launchedAt;
+      } catch (error) {
+        authorising = false;
+        throw error;
+      }
+      await condition(() => launched);
+      return { roundId, inspectionIds: started.inspections.map((i) => i.inspectionId) };
+    },
+    {
+      validator: (input) => {
+        if (!hasRole(input.actor, 'leading_group')) {
+          throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the leading group authorises a round', nonRetryable: true });
+        }
+        if (authorising || plan) {
+          throw ApplicationFailure.create({ type: REFUSAL.conflict, message: 'the round is already approved', nonRetryable: true });
+        }
+      },
+    },
+  );
   setHandler(
     cancelRoundUpdate,
     async (input) => {
@@ -72,19 +111,22 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     },
   );
 
-  const launchedAt = new Date(Date.now()).toISOString();
-  await recordRoundLaunched({ plan, launchedAt });
+  await condition(() => plan !== undefined);
+  if (!plan) throw new Error('unreachable: the round started without a plan');
+  const approved: RoundPlan = plan;
+  status = 'active';
 
-  const inspectionPlans: InspectionPlan[] = plan.inspections.map((inspection) => ({
+  const inspectionPlans: InspectionPlan[] = approved.inspections.map((inspection) => ({
     ...inspection,
-    roundId: plan.roundId,
-    approvalChains: plan.approvalChains,
-    stageDueDays: plan.stageDueDays,
-    escalateAfterHours: plan.escalateAfterHours,
-    launchedBy: plan.launchedBy,
+    roundId,
+    approvalChains: approved.approvalChains,
+    stageDueDays: approved.stageDueDays,
+    escalateAfterHours: approved.escalateAfterHours,
+    launchedBy: approved.launchedBy,
     launchedAt,
-    plannedStart: plan.plannedStart,
-    ...(plan.historyLimit ? { historyLimit: plan.historyLimit } : {}),
+    plannedStart: approved.plannedStart,
+    ...(approved.historyLimit ? { historyLimit: approved.historyLimit } : {}),
+    ...(approved.rectificationDueDays ? { rectificationDueDays: approved.rectificationDueDays } : {}),
   }));
   const start = (inspectionPlan: InspectionPlan) =>
     startChild(inspectionWorkflow, {
@@ -110,7 +152,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     const request = cancelRequest;
     // Signal rather than cancel the children, so each records who cancelled it and why
     // as a step of its own history before it ends.
-    for (const inspection of plan.inspections) {
+    for (const inspection of approved.inspections) {
       if (completed.has(inspection.inspectionId)) continue;
       try {
         await getExternalWorkflowHandle(inspectionWorkflowId(inspection.inspectionId)).signal(cancelInspectionSignal, request);
@@ -121,7 +163,7 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
     await condition(() => completed.size === children.length);
     status = 'cancelled';
     await recordRoundStatus({
-      roundId: plan.roundId,
+      roundId,
       status,
       at: new Date(Date.now()).toISOString(),
       actor: request.actor,
@@ -131,15 +173,15 @@ export async function roundWorkflow(plan: RoundPlan): Promise<RoundOutcome> {
   } else {
     status = 'completed';
     await recordRoundStatus({
-      roundId: plan.roundId,
+      roundId,
       status,
       at: new Date(Date.now()).toISOString(),
-      actor: plan.launchedBy,
+      actor: approved.launchedBy,
       reason: null,
       requestId: null,
     });
   }
-  outcome = { roundId: plan.roundId, status };
+  outcome = { roundId, status: status as RoundOutcome['status'] };
   await condition(allHandlersFinished);
   return outcome;
 }

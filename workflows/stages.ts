@@ -74,6 +74,18 @@ export const STAGES: readonly StageDefinition[] = [
   },
 ];
 
+/**
+ * Days the target has, counted from the feedback meeting, to hand in its rectification
+ * plan (整改方案, about 30) and report (整改报告, about 60); a round may set its own.
+ */
+export const RECTIFICATION_DUE_DAYS = { rectification_plan: 30, rectification_report: 60 } as const;
+export type RectificationDueDays = Record<keyof typeof RECTIFICATION_DUE_DAYS, number>;
+
+/** When the plan or report is due: that many days after the start of the meeting's day in China Standard Time. */
+export function rectificationDueAt(meetingHeldOn: string, days: number): string {
+  return new Date(Date.parse(`${meetingHeldOn}T00:00:00+08:00`) + days * DAY_MS).toISOString();
+}
+
 export type ApprovalChains = Record<StageId, ApproverRole[]>;
 export type StageDueDays = Record<StageId, number>;
 
@@ -140,10 +152,16 @@ export interface RecordKindDefinition {
   stage: StageId;
   title: { zh: string; en: string };
   writers: readonly (Role | 'group')[];
-  /** A record that needs a decision (approve/deny) by this role before it counts. */
+  /** A record that needs a decision by this role before it counts. */
   decidedBy?: ApproverRole;
-  /** A record the group leader confirms or returns ("审核把关"). */
-  reviewedBy?: 'group_leader';
+  /** The answers its decision takes and the status each leaves; approve/reject unless listed. */
+  decisionAnswers?: Readonly<Record<string, DecidedStatus>>;
+  /**
+   * A record its reviewer confirms or returns with a note: the group leader a problem
+   * paper ("审核把关"), the office the target's rectification plan and report (to
+   * confirm is to accept them).
+   */
+  reviewedBy?: 'group_leader' | 'office';
   /** How the group learns the facts while stationed: what a problem paper cites as evidence. */
   evidence?: true;
   /**
@@ -156,10 +174,69 @@ export interface RecordKindDefinition {
   leaderFlags?: Readonly<Record<string, string>>;
   /** Record ids the data holds (`*` for each element of a list), and what each must name in the same inspection. */
   references?: readonly { path: string; to: RecordReference }[];
+  /**
+   * The kind (a key of RECORD_KINDS) that must be in and count first (approved or
+   * confirmed where it needs that): the order of the work, e.g. no plan before the
+   * feedback meeting.
+   */
+  follows?: string;
+  /** At most one record per value of this data field: the next verdict on the same thing is an edit, so a version. */
+  onePer?: string;
+  /**
+   * The one list field of the data the target's liaison may add entries to once the
+   * record exists; every other field stays as written, so the target reports progress
+   * but never changes what it must do or closes it.
+   */
+  liaisonAppends?: string;
+  /**
+   * What the target's liaison reads of a kind it does not write: `all` records,
+   * those `approved` (an opinion once issued), or only those an issued feedback
+   * opinion names (`fedBack`), showing only the fields listed and no review history.
+   */
+  liaisonReads?: 'all' | 'approved' | { fedBack: readonly string[] };
+  /**
+   * Stages in which the kind may be written, when not only its own: the record then
+   * belongs to the stage open when it was written, and freezes with that stage.
+   */
+  writableIn?: readonly StageId[];
+  /**
+   * Confidential (问题线索): shown only to those who may read the lead it concerns,
+   * the record itself (`self`) or the lead its `leadId` names.
+   */
+  aboutLead?: 'self' | 'leadId';
+  /**
+   * Only these roles read it, and never anyone named in the inspection's group,
+   * whatever else their token holds: the group does not see how it is judged
+   * ("谁来监督巡察组").
+   */
+  readers?: readonly Role[];
 }
 
-/** What a referenced id must name: an evidence record, a problem paper, a confirmed one, or one flagged as a lead. */
-export type RecordReference = 'evidence' | 'problem' | 'confirmed_problem' | 'lead';
+/** What a decided record says: a request approved or rejected; a member recused (需回避) or not (无需回避). */
+export type DecidedStatus = 'approved' | 'rejected' | 'recused' | 'not_recused';
+export const DEFAULT_DECISION_ANSWERS: Readonly<Record<string, DecidedStatus>> = { approve: 'approved', reject: 'rejected' };
+
+/**
+ * What a referenced id must name: an evidence record, a problem paper, a confirmed
+ * one, a confirmed lead, a lead handed over to discipline inspection, a problem an
+ * issued feedback opinion names, or a rectification item.
+ */
+export type RecordReference =
+  | 'evidence'
+  | 'problem'
+  | 'confirmed_problem'
+  | 'confirmed_lead'
+  | 'lead_for_discipline'
+  | 'fed_back_problem'
+  | 'rectification_item';
+
+/** Papers are drafted while the group still learns the facts; a returned paper often needs one more talk. */
+const EVIDENCE_STAGES = ['stationing', 'drafting'] as const satisfies readonly StageId[];
+/** A lead is handed over as soon as it is found (即知即移): from stationing to the last stage. */
+const LEAD_STAGES = STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'));
+
+/** Who reads how the group is judged (evaluations, questionnaire answers): never the group or the liaison. */
+export const EVALUATION_READERS = ['office', 'leading_group', 'auditor'] as const satisfies readonly Role[];
 
 export const RECORD_KINDS = {
   briefing: { stage: 'preparation', title: { zh: '情况通报', en: 'Briefing' }, writers: ['group'] },
@@ -168,16 +245,18 @@ export const RECORD_KINDS = {
     title: { zh: '回避申报', en: 'Recusal declaration' },
     writers: ['group'],
     decidedBy: 'office',
+    // The answer says what it means: 需回避 keeps the member out at once, 无需回避 lets them work.
+    decisionAnswers: { recused: 'recused', not_recused: 'not_recused' },
     aboutMember: { self: true },
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
   contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },
   mobilization: { stage: 'stationing', title: { zh: '动员会', en: 'Mobilisation meeting' }, writers: ['group'] },
   public_notice: { stage: 'stationing', title: { zh: '巡察公告', en: 'Public notice' }, writers: ['group'] },
-  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'], evidence: true },
-  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'], evidence: true },
-  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'], evidence: true },
-  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'], evidence: true },
+  talk: { stage: 'stationing', title: { zh: '个别谈话', en: 'Talk' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  document_review: { stage: 'stationing', title: { zh: '调阅资料', en: 'Document review' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  petition: { stage: 'stationing', title: { zh: '信访举报', en: 'Petition' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
+  field_visit: { stage: 'stationing', title: { zh: '下沉调研', en: 'Field visit' }, writers: ['group'], evidence: true, writableIn: EVIDENCE_STAGES },
   major_matter: {
     stage: 'stationing',
     title: { zh: '重大事项请示', en: 'Major-matter request' },
@@ -192,6 +271,8 @@ export const RECORD_KINDS = {
     // Withdrawing a finding drops it from the report: the group leader's call, not a member's.
     leaderFlags: { withdrawn: 'withdraw a problem paper or restore it' },
     references: [{ path: 'evidence.*', to: 'evidence' }],
+    // The target learns the finding, not how it was found or who said what.
+    liaisonReads: { fedBack: ['category', 'title', 'facts', 'characterization', 'basis'] },
   },
   communication: {
     stage: 'communication',
@@ -199,44 +280,141 @@ export const RECORD_KINDS = {
     writers: ['group'],
     references: [{ path: 'answers.*.problemId', to: 'confirmed_problem' }],
   },
-  conduct_questionnaire: {
+  // The target's staff answer anonymously through one-time codes (api/questionnaire*);
+  // the office may close the questionnaire short of the round's minimum, saying why.
+  questionnaire_closure: {
     stage: 'post_evaluation',
-    title: { zh: '作风纪律评价问卷', en: 'Conduct questionnaire' },
-    writers: ['liaison', 'office'],
+    title: { zh: '作风纪律评价问卷关闭说明', en: 'Conduct questionnaire closure' },
+    writers: ['office'],
+    readers: EVALUATION_READERS,
   },
   inspector_evaluation: {
     stage: 'post_evaluation',
     title: { zh: '巡察干部现实表现评价', en: 'Inspector evaluation' },
     writers: ['office'],
     aboutMember: { self: false },
+    readers: EVALUATION_READERS,
   },
-  feedback_meeting: { stage: 'rectification', title: { zh: '反馈会', en: 'Feedback meeting' }, writers: ['group'] },
+  // Feedback and rectification belong to the office and the target: the group has
+  // usually been disbanded by now, and it must not judge the rectification of its own findings.
+  feedback_opinion: {
+    stage: 'rectification',
+    title: { zh: '反馈意见', en: 'Feedback opinion' },
+    writers: ['office'],
+    decidedBy: 'leading_group',
+    references: [{ path: 'problemIds.*', to: 'confirmed_problem' }],
+    liaisonReads: 'approved',
+  },
+  feedback_meeting: {
+    stage: 'rectification',
+    title: { zh: '反馈会', en: 'Feedback meeting' },
+    writers: ['office'],
+    follows: 'feedback_opinion',
+    liaisonReads: 'all',
+  },
+  rectification_plan: {
+    stage: 'rectification',
+    title: { zh: '整改方案', en: 'Rectification plan' },
+    writers: ['liaison'],
+    reviewedBy: 'office',
+    follows: 'feedback_meeting',
+  },
   rectification_item: {
     stage: 'rectification',
     title: { zh: '整改事项', en: 'Rectification item' },
-    writers: ['group', 'liaison'],
-    references: [{ path: 'problemId', to: 'problem' }],
+    writers: ['office', 'liaison'],
+    references: [{ path: 'problemId', to: 'fed_back_problem' }],
+    follows: 'feedback_meeting',
+    onePer: 'problemId',
+    liaisonAppends: 'progress',
+  },
+  rectification_verification: {
+    stage: 'rectification',
+    title: { zh: '整改验收', en: 'Rectification verification' },
+    writers: ['office'],
+    references: [{ path: 'itemId', to: 'rectification_item' }],
+    onePer: 'itemId',
+    liaisonReads: 'all',
+  },
+  rectification_report: {
+    stage: 'rectification',
+    title: { zh: '整改报告', en: 'Rectification report' },
+    writers: ['liaison'],
+    reviewedBy: 'office',
+    follows: 'rectification_plan',
+  },
+  lead: {
+    stage: 'stationing',
+    title: { zh: '问题线索', en: 'Lead' },
+    writers: ['group'],
+    reviewedBy: 'group_leader',
+    leaderFlags: { withdrawn: 'withdraw a lead or restore it' },
+    references: [{ path: 'sources.*', to: 'evidence' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'self',
   },
   lead_handover: {
-    stage: 'rectification',
+    stage: 'stationing',
     title: { zh: '线索移交', en: 'Lead hand-over' },
-    writers: ['group'],
-    references: [{ path: 'problemId', to: 'lead' }],
+    writers: ['office'],
+    references: [{ path: 'leadId', to: 'confirmed_lead' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'leadId',
+    onePer: 'leadId',
+  },
+  lead_disposal: {
+    stage: 'stationing',
+    title: { zh: '线索处置', en: 'Lead disposal' },
+    writers: ['discipline'],
+    references: [{ path: 'leadId', to: 'lead_for_discipline' }],
+    writableIn: LEAD_STAGES,
+    aboutLead: 'leadId',
+    onePer: 'leadId',
   },
 } as const satisfies Record<string, RecordKindDefinition>;
 
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
 
+/** The stages a kind may be written in: its own, unless it declares more. */
+export function writableStages(kind: RecordKind): readonly StageId[] {
+  const definition: RecordKindDefinition = RECORD_KINDS[kind];
+  return definition.writableIn ?? [definition.stage];
+}
+
+/** Where a lead may be handed over to (移交): discipline inspection, the organisation department, or another body. */
+export const LEAD_RECIPIENTS = ['discipline', 'organization', 'other'] as const;
+export type LeadRecipient = (typeof LEAD_RECIPIENTS)[number];
+
 /** The five sources a group must hear from before stationing (情况通报). */
 export const BRIEFING_SOURCES = ['discipline', 'organization', 'finance', 'audit', 'petition'] as const;
 export type BriefingSource = (typeof BRIEFING_SOURCES)[number];
+
+/** Answers a round asks for before post-evaluation can be submitted, unless the office closes it early. */
+export const QUESTIONNAIRE_MIN_ANSWERS = 5;
+
+/** How each questionnaire item is scored: 1 (seriously breached) to 5 (fully kept). */
+export const QUESTIONNAIRE_SCORE = { min: 1, max: 5 } as const;
+
+/**
+ * The conduct questionnaire's preset items (作风纪律评价): the inspectors' code of
+ * conduct (巡察工作守则) and the eight-point rules (中央八项规定), each scored by the
+ * target's staff; free text follows them.
+ */
+export const QUESTIONNAIRE_ITEMS = [
+  { id: 'no_meals_or_gifts', basis: '八项规定', title: { zh: '未接受宴请、礼品礼金和土特产', en: 'Accepted no meals, gifts or money' } },
+  { id: 'frugal_stay', basis: '八项规定', title: { zh: '轻车简从，食宿交通不超标准、不搞特殊化', en: 'Kept to the allowed standards of board, lodging and transport' } },
+  { id: 'no_interference', basis: '巡察工作守则', title: { zh: '不干预被巡察单位正常工作，不处理具体问题', en: "Did not interfere in the unit's work or settle its cases" } },
+  { id: 'discretion', basis: '巡察工作守则', title: { zh: '保守秘密，不泄露巡察工作情况，不随意表态', en: 'Kept the work confidential and made no offhand pronouncements' } },
+  { id: 'attitude', basis: '巡察工作守则', title: { zh: '工作态度端正，作风严谨，平等待人', en: 'Worked with a proper attitude, rigour and respect' } },
+  { id: 'no_private_gain', basis: '巡察工作守则', title: { zh: '未借巡察之机谋取私利、打招呼办私事', en: 'Sought no private gain or favours through the inspection' } },
+] as const;
+export type QuestionnaireItemId = (typeof QUESTIONNAIRE_ITEMS)[number]['id'];
 
 /** The office's report template (巡察报告模板): its sections, in order. */
 export const REPORT_SECTIONS = [
   { id: 'basic_situation', title: '基本情况', written: true },
   { id: 'main_problems', title: '主要问题', written: false },
-  { id: 'leads', title: '问题线索', written: false },
   { id: 'recommendations', title: '意见建议', written: true },
 ] as const;
 type ReportSection = (typeof REPORT_SECTIONS)[number];

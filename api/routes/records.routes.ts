@@ -14,6 +14,7 @@ import {
   updateRecordBody,
 } from '../record-schemas.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
+import { isMergePatch, MERGE_PATCH_TYPE } from '../merge-patch.js';
 import { RecordsService } from '../records.service.js';
 import { uuidParam } from '../schemas.js';
 
@@ -74,17 +75,22 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/records/:recordId',
     {
       schema: {
-        summary: 'Edit a record: a new version; a stale `version` is refused with 409',
+        summary:
+          'Edit a record: a new version; a stale `version` is refused with 409. Send the whole data (application/json) or only what changes (application/merge-patch+json, RFC 7396)',
         tags: ['records'],
         params: recordParams,
         headers: idempotencyHeaders,
+        consumes: ['application/json', MERGE_PATCH_TYPE],
         body: updateRecordBody,
         response: { 200: recordView, ...commonErrors },
       },
     },
     async (request, reply) => {
       const { id, recordId } = request.params;
-      return sendIdempotent(request, reply, 200, (db) => recordsIn(db).edit(request.actor, id, recordId, request.body.data, request.body.version));
+      const form = isMergePatch(request.headers['content-type']) ? 'merge_patch' : 'whole';
+      return sendIdempotent(request, reply, 200, (db) =>
+        recordsIn(db).edit(request.actor, id, recordId, request.body.data, request.body.version, form),
+      );
     },
   );
 

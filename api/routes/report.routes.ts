@@ -4,10 +4,10 @@ import { WRITTEN_REPORT_SECTIONS } from '../../workflows/stages.js';
 import { commonErrors } from '../errors.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { ReportService } from '../report.service.js';
-import { uuidParam } from '../schemas.js';
+import { person, uuidParam } from '../schemas.js';
 
 const inspectionParams = z.object({ id: uuidParam });
-const writtenSection = z.object({ text: z.string(), version: z.number(), updatedBy: z.string(), updatedAt: z.iso.datetime() }).nullable();
+const writtenSection = z.object({ text: z.string(), version: z.number(), updatedBy: person, updatedAt: z.iso.datetime() }).nullable();
 
 const reportView = z.object({
   inspectionId: z.uuid(),
@@ -28,7 +28,6 @@ const reportView = z.object({
       petitions: z.number(),
       fieldVisits: z.number(),
       problems: z.number(),
-      leads: z.number(),
     })
     .describe('the work statistics of 基本情况, counted from the records'),
   classification: z.string().nullable().optional().describe('密级, printed top-left when set'),
@@ -42,23 +41,35 @@ const reportView = z.object({
           title: z.string(),
           facts: z.string(),
           characterization: z.string(),
-          basis: z.array(z.object({ source: z.string(), article: z.string() })),
+          basis: z.array(z.object({ source: z.string(), article: z.string(), effectiveOn: z.string().optional() })),
           persons: z.array(z.string()),
           evidenceCount: z.number(),
         }),
       ),
     }),
   ),
-  leads: z.array(
-    z.object({
-      problemId: z.uuid(),
-      title: z.string(),
-      persons: z.array(z.string()),
-      handedTo: z.string().nullable(),
-      handedOn: z.string().nullable(),
-    }),
-  ),
-  generatedAt: z.iso.datetime(),
+  generatedAt: z.iso.datetime().describe('when the report was assembled; for a frozen report, when it was approved'),
+  frozen: z
+    .object({
+      at: z.iso.datetime().describe('the final approval of the reporting stage'),
+      sha256: z.string().describe('SHA-256 (hex) of the .docx bytes `…/report.docx` serves'),
+      jsonSha256: z.string().describe('SHA-256 (hex) of this report as canonical JSON (keys sorted), without `frozen`'),
+      approvals: z
+        .array(
+          z.object({
+            seq: z.number().describe('the step in the history'),
+            role: z.string(),
+            by: z.object({ sub: z.string(), name: z.string() }),
+            at: z.iso.datetime(),
+            meeting: z.record(z.string(), z.unknown()).nullable(),
+          }),
+        )
+        .describe('the reporting chain that approved it, in order'),
+    })
+    .nullable()
+    .describe(
+      'null until the last approver of the reporting chain approves; from then on this route and `.docx` serve the report as approved, and later records do not change it',
+    ),
 });
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -68,7 +79,8 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/report',
     {
       schema: {
-        summary: 'The inspection report, assembled from the confirmed problem papers to the office template',
+        summary:
+          'The inspection report, assembled from the confirmed problem papers to the office template; frozen when the reporting stage is approved. Readers: office, leading group, party committee, auditor, the group',
         tags: ['report'],
         params: inspectionParams,
         response: { 200: reportView, ...commonErrors },
@@ -81,7 +93,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/report.docx',
     {
       schema: {
-        summary: 'The report as a Word document (opens in Word and WPS)',
+        summary: 'The report as a Word document (opens in Word and WPS); once approved, the frozen bytes, with their SHA-256 as ETag',
         tags: ['report'],
         params: inspectionParams,
         produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
@@ -89,11 +101,35 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { file, fileName } = await report.docx(request.actor, request.params.id);
+      const { file, fileName, frozen } = await report.docx(request.actor, request.params.id);
       const name = encodeURIComponent(fileName);
+      // The approved document is known by its hash; a draft changes with every record.
+      if (frozen) void reply.header('etag', `"${frozen.sha256}"`);
       return reply
         .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
         .header('content-disposition', `attachment; filename="report.docx"; filename*=UTF-8''${name}`)
+        .send(file);
+    },
+  );
+
+  app.get(
+    '/inspections/:id/leads-report.docx',
+    {
+      schema: {
+        summary: 'The confidential lead report (问题线索专题报告, marked 秘密) as a Word document',
+        description:
+          'Every confirmed lead: the person named, the allegation, its sources, the proposed disposal, the hand-over and the disposal. Read by the office and the leading group only; leads never appear in the main report.',
+        tags: ['report'],
+        params: inspectionParams,
+        produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+        response: { 200: z.any().describe('the .docx file'), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      const { file, fileName } = await report.leadsDocx(request.actor, request.params.id);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+        .header('content-disposition', `attachment; filename="leads-report.docx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
         .send(file);
     },
   );

@@ -3,6 +3,10 @@ import * as roundsAndInspections from './2026-11-28T0900-rounds-and-inspections.
 import * as stageRecords from './2026-11-28T1400-stage-records.js';
 import * as versionSequence from './2026-11-28T2200-version-sequence.js';
 import * as idempotentRequests from './2026-11-29T0900-idempotent-requests.js';
+import * as conductQuestionnaire from './2026-11-29T1000-conduct-questionnaire.js';
+import * as frozenReports from './2026-11-29T1200-frozen-reports.js';
+import * as roundAuthority from './2026-11-29T1200-round-authority.js';
+import * as focusAreas from './2026-11-29T1210-focus-areas.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -14,4 +18,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T1400-stage-records': stageRecords,
   '2026-11-28T2200-version-sequence': versionSequence,
   '2026-11-29T0900-idempotent-requests': idempotentRequests,
+  '2026-11-29T1000-conduct-questionnaire': conductQuestionnaire,
+  '2026-11-29T1200-frozen-reports': frozenReports,
+  '2026-11-29T1200-round-authority': roundAuthority,
+  '2026-11-29T1210-focus-areas': focusAreas,
 };

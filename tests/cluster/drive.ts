@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { approvalBody, approverOf, launchRound, recordStageWork, sampleRound, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
-import type { Actor, ApproverRole } from '../../workflows/roles.js';
+import {
+  SAMPLE_FOCUS,
+  approvalBody,
+  approverDue,
+  approverOf,
+  launchRound,
+  recordStageWork,
+  sampleRound,
+  submitterOf,
+  type Cast,
+  type TransitionStatus,
+} from '../../platform/sample-stage-work.js';
+import type { Actor } from '../../workflows/roles.js';
 import { STAGE_IDS, type StageId } from '../../workflows/stages.js';
 import type { ApiPool } from './api-pool.js';
 
@@ -32,11 +43,6 @@ export interface Driven {
   firstSuccessAfter: (since: number) => number | undefined;
 }
 
-interface Status {
-  stage: string;
-  state: string;
-  awaitingRole: ApproverRole | null;
-}
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -50,7 +56,7 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
 export async function driveRound(api: ApiPool, label: string, count: number, hooks: DriveHooks = {}): Promise<Driven> {
   const { casts, body } = sampleRound(label, count, { office, officeDeputy, leadingGroup, partyCommittee }, {
     name: `集群测试 ${label}`,
-    focus: ['行政执法', '财政资金使用', '选人用人'],
+    focus: SAMPLE_FOCUS,
   });
   const round = (await launchRound(api.call, { office, leadingGroup }, body)) as { id: string; inspections: { id: string; group: { leader: { sub: string } } }[] };
   const castOf = new Map(casts.map((c) => [c.leader.sub, c]));
@@ -64,14 +70,13 @@ export async function driveRound(api: ApiPool, label: string, count: number, hoo
     await Promise.all(
       inspections.map(async (inspection) => {
         const base = `/api/v1/inspections/${inspection.id}`;
-        let status: Status = (
+        let status: TransitionStatus = (
           await transition(api, submitterOf(stage, inspection.cast), `${base}/submissions`, { stage, requestId: `submit-${randomUUID()}` }, (t) =>
             successes.push(t),
           )
         ).body.status;
         answered += 1;
-        while (status.state === 'submitted' && status.awaitingRole) {
-          const role = status.awaitingRole;
+        for (let role = approverDue(status); role; role = approverDue(status)) {
           status = (
             await transition(api, approverOf(role, stage, inspection.cast), `${base}/decisions`, approvalBody(stage, role, `approve-${randomUUID()}`), (t) =>
               successes.push(t),

@@ -2,9 +2,11 @@
 // (temporal-server on PostgreSQL, two workers, two API processes, each a separate
 // supervised process), a round of inspections driven through every stage over HTTP,
 // then the same again with one fault injected per round.
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { runAsAdmin, withDatabase } from '../../db/scratch-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type RunningCluster } from '../../platform/cluster.js';
@@ -25,6 +27,16 @@ const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toStr
 const appDatabase = `xuncha_cluster_${runId}`;
 let cluster: RunningCluster;
 let api: ApiPool;
+
+/**
+ * The PostgreSQL cluster the tier may stop and start (Debian's `pg_ctlcluster`, as
+ * `.ci/run` starts it). Stopping it takes Temporal's databases down too, as a real
+ * outage of a shared server would.
+ */
+const postgresCluster = (process.env.CLUSTER_PG_CLUSTER ?? '15 main').split(' ');
+const canStopPostgres = existsSync('/usr/bin/pg_ctlcluster') && process.getuid?.() === 0;
+const POSTGRES_OUTAGE_MS = 30_000;
+const run = promisify(execFile);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,7 +101,7 @@ function expectWhole(outcome: RoundOutcome): void {
 
 /** After a fault, everything is back before the next round starts. */
 async function restored(): Promise<void> {
-  for (const p of [...cluster.servers, ...cluster.workers, ...cluster.apis.map((a) => a.process)]) {
+  for (const p of [...cluster.servers, ...cluster.workers.map((w) => w.process), ...cluster.apis.map((a) => a.process)]) {
     if (!p.running) await until(() => p.running, 30_000);
   }
   await cluster.waitForTemporal();
@@ -107,6 +119,7 @@ describe.skipIf(!adminUrl)('the production topology', () => {
       visibilityDatabase: `${appDatabase}_visibility`,
       temporalPort: Number(process.env.CLUSTER_TEMPORAL_PORT ?? 27233),
       apiPort: Number(process.env.CLUSTER_API_PORT ?? 23000),
+      metricsPort: Number(process.env.CLUSTER_METRICS_PORT ?? 29000),
       services: process.env.CLUSTER_SERVICES === 'split' ? 'split' : 'single',
       logDir,
       restartDelayMs: 1000,
@@ -128,8 +141,23 @@ describe.skipIf(!adminUrl)('the production topology', () => {
     for (const { url } of cluster.apis) expect(api.seen.answeredBy.get(url) ?? 0, url).toBeGreaterThan(100);
   });
 
+  it('lets an operator scrape each API process and each worker', async () => {
+    for (const { metricsUrl } of cluster.apis) {
+      const scraped = await (await fetch(metricsUrl)).text();
+      // Route patterns, not URLs: one series per route whatever the inspection.
+      expect(scraped).toMatch(/xuncha_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/inspections\/:id\/submissions",status_code="200"\} [1-9]/);
+      expect(scraped).not.toMatch(/route="\/api\/v1\/inspections\/[0-9a-f]{8}-/);
+      expect(scraped).toContain('xuncha_process_resident_memory_bytes');
+    }
+    for (const { metricsUrl } of cluster.workers) {
+      const scraped = await (await fetch(metricsUrl)).text();
+      expect(scraped).toMatch(/temporal_activity_execution_latency\w*\{[^}]*activity_type="submitStage"/);
+      expect(scraped).toMatch(/temporal_workflow_task_execution_latency/);
+    }
+  });
+
   it('loses and doubles nothing when a worker is killed with SIGKILL mid-drive and restarted after a few seconds', async () => {
-    const worker = cluster.workers[0]!;
+    const worker = cluster.workers[0]!.process;
     const restartsBefore = worker.restarts;
     const fault = faultAt(() => worker.crash('SIGKILL', 3000));
     const outcome = (await round('worker SIGKILL, back after 3 s', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
@@ -141,7 +169,7 @@ describe.skipIf(!adminUrl)('the production topology', () => {
   });
 
   it('finishes the round on the one worker left when the other is killed for good', async () => {
-    const worker = cluster.workers[1]!;
+    const worker = cluster.workers[1]!.process;
     const fault = faultAt(() => worker.crash('SIGKILL', null));
     const outcome = (await round('one of two workers killed for good', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
     expectWhole(outcome);
@@ -158,6 +186,25 @@ describe.skipIf(!adminUrl)('the production topology', () => {
     expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
     await restored();
   });
+
+  it.skipIf(!canStopPostgres)(
+    'answers 503 with Retry-After while PostgreSQL is stopped for 30 s mid-drive, then finishes with nothing half-written (needs root and pg_ctlcluster)',
+    async () => {
+      const fault = faultAt(async () => {
+        await run('pg_ctlcluster', [...postgresCluster, 'stop', '-m', 'fast']);
+        try {
+          await sleep(POSTGRES_OUTAGE_MS);
+        } finally {
+          await run('pg_ctlcluster', [...postgresCluster, 'start']);
+        }
+      });
+      const outcome = (await round('PostgreSQL stopped for 30 s', fault.hooks, fault.struckAt)) as RoundOutcome & { fiveHundreds: Record<string, number> };
+      expectWhole(outcome);
+      // The outage is answered 503 (and each repeated with the same requestId until it succeeded); never a 500.
+      expect(Object.keys(outcome.fiveHundreds).filter((s) => s !== '503')).toEqual([]);
+      await restored();
+    },
+  );
 
   it('answers a request repeated on another API process after the first was killed mid-request', async () => {
     const victim = cluster.apis[0]!.process;

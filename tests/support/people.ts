@@ -1,3 +1,4 @@
+import { SAMPLE_FOCUS } from '../../platform/sample-stage-work.js';
 import type { Actor } from '../../workflows/roles.js';
 
 /** The cast of a realistic round: an office, a leading group, two groups, an auditor. */
@@ -11,11 +12,15 @@ export const leaderTwo: Actor = { sub: 'gl-zhou', name: '周组长', roles: ['gr
 export const memberOne: Actor = { sub: 'm-zhao', name: '赵组员', roles: ['member'] };
 export const memberTwo: Actor = { sub: 'm-qian', name: '钱组员', roles: ['member'] };
 export const outsider: Actor = { sub: 'm-wu', name: '吴干部', roles: ['member'] };
+/** Each target's liaison (联络人): the first target's, the second's. */
+export const liaisonOne: Actor = { sub: 'liaison-he', name: '何联络员', roles: ['liaison'] };
+export const liaisonTwo: Actor = { sub: 'liaison-gao', name: '高联络员', roles: ['liaison'] };
 
 /** Who works an inspection led by `leader`, for recording its stages. */
 export function castOf(leader: Actor) {
   const members = leader.sub === leaderTwo.sub ? [memberTwo] : leader.sub === leaderOne.sub ? [memberOne] : [];
-  return { leader, members, office, officeDeputy, leadingGroup, partyCommittee };
+  const liaison = leader.sub === leaderTwo.sub ? liaisonTwo : leader.sub === leaderOne.sub ? liaisonOne : undefined;
+  return { leader, members, office, officeDeputy, leadingGroup, partyCommittee, liaison };
 }
 
 export function launchBody(overrides: Record<string, unknown> = {}) {
@@ -24,13 +29,14 @@ export function launchBody(overrides: Record<string, unknown> = {}) {
     year: 2021,
     plannedStart: '2021-10-08',
     plannedEnd: '2021-12-31',
-    focus: ['行政执法', '财政资金使用', '选人用人'],
+    focus: SAMPLE_FOCUS,
     inspections: [
       {
         target: {
           name: '自治区交通运输综合行政执法局',
           principalLeader: '马局长',
           extensions: [{ name: '阿拉山口口岸国际道路运输管理局', principalLeader: '哈局长' }],
+          liaison: { sub: liaisonOne.sub, name: liaisonOne.name },
         },
         group: {
           name: '第一巡察组',
@@ -39,7 +45,7 @@ export function launchBody(overrides: Record<string, unknown> = {}) {
         },
       },
       {
-        target: { name: '质监支队', principalLeader: '杨支队长' },
+        target: { name: '质监支队', principalLeader: '杨支队长', liaison: { sub: liaisonTwo.sub, name: liaisonTwo.name } },
         group: {
           name: '第二巡察组',
           leader: { sub: leaderTwo.sub, name: leaderTwo.name },

@@ -1,7 +1,15 @@
 import { expect } from 'vitest';
 import type { Actor, ApproverRole } from '../../workflows/roles.js';
 import type { StageId } from '../../workflows/stages.js';
-import { approvalBody, approverOf, launchRound as launchThroughApi, recordStageWork, sampleMeeting, submitterOf } from '../../platform/sample-stage-work.js';
+import {
+  approvalBody,
+  approverDue,
+  approverOf,
+  launchRound as launchThroughApi,
+  recordStageWork,
+  sampleMeeting,
+  submitterOf,
+} from '../../platform/sample-stage-work.js';
 import type { Harness } from './harness.js';
 import { castOf, launchBody, leadingGroup, office } from './people.js';
 
@@ -31,11 +39,11 @@ export async function passStage(h: Harness, inspectionId: string, stage: StageId
     requestId: rid('submit'),
   });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
-  let awaiting = submitted.body.status.awaitingRole as ApproverRole | null;
+  let awaiting: ApproverRole | null = approverDue(submitted.body.status);
   while (awaiting) {
     const decided = await h.call(approverOf(awaiting, stage, cast), 'POST', `/api/v1/inspections/${inspectionId}/decisions`, approvalBody(stage, awaiting, rid('approve')));
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    awaiting = decided.body.status.awaitingRole;
+    awaiting = approverDue(decided.body.status);
   }
 }
 

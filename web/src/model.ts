@@ -1,12 +1,12 @@
 // The stage model, straight from the workflows' own module: the console shows the same
 // stages, kinds and chains the server enforces, and a new kind appears here without
 // console code.
-import { RECORD_KINDS, STAGES, type RecordKind, type RecordKindDefinition, type StageId } from '../../workflows/stages';
+import { DEFAULT_DECISION_ANSWERS, RECORD_KINDS, STAGES, type RecordKind, type RecordKindDefinition, type RecordReference, type StageId } from '../../workflows/stages';
 import type { Person } from './auth/session';
 import type { InspectionRecord } from './api/queries';
 import type { PickOption, Pickers } from './forms/schema-form';
 
-export { RECORD_KINDS, STAGES, type RecordKind, type StageId };
+export { DEFAULT_DECISION_ANSWERS, RECORD_KINDS, STAGES, type RecordKind, type RecordKindDefinition, type StageId };
 
 export const stageTitle = (stage: string): string => STAGES.find((s) => s.id === stage)?.title.zh ?? stage;
 export const stageIndex = (stage: string): number => STAGES.findIndex((s) => s.id === stage);
@@ -39,11 +39,26 @@ export function pickersFor(kind: RecordKind, records: InspectionRecord[], group:
   const pickers: Pickers = {};
   const toOption = (r: InspectionRecord): PickOption => ({ value: r.id, label: recordCaption(r) });
   const problems = records.filter((r) => r.kind === 'problem' && !(r.data as { withdrawn?: boolean }).withdrawn);
-  const eligible = {
+  const confirmedLeads = records.filter((r) => r.kind === 'lead' && r.reviewStatus === 'confirmed' && !(r.data as { withdrawn?: boolean }).withdrawn);
+  const fedBack = new Set(
+    records
+      .filter((r) => r.kind === 'feedback_opinion' && r.decisionStatus === 'approved')
+      .flatMap((r) => (r.data as { problemIds?: string[] }).problemIds ?? []),
+  );
+  const toDiscipline = new Set(
+    records
+      .filter((r) => r.kind === 'lead_handover' && (r.data as { recipient?: { kind?: string } }).recipient?.kind === 'discipline')
+      .map((r) => (r.data as { leadId?: string }).leadId),
+  );
+  // Keyed by every reference the stage model knows, so a new one fails to compile here until it has its options.
+  const eligible: Record<RecordReference, InspectionRecord[]> = {
     evidence: records.filter((r) => (RECORD_KINDS as Record<string, RecordKindDefinition>)[r.kind]?.evidence),
     problem: problems,
     confirmed_problem: problems.filter((r) => r.reviewStatus === 'confirmed'),
-    lead: problems.filter((r) => (r.data as { isLead?: boolean }).isLead),
+    confirmed_lead: confirmedLeads,
+    lead_for_discipline: confirmedLeads.filter((r) => toDiscipline.has(r.id)),
+    fed_back_problem: problems.filter((r) => fedBack.has(r.id)),
+    rectification_item: records.filter((r) => r.kind === 'rectification_item'),
   };
   for (const reference of definition.references ?? []) pickers[reference.path] = eligible[reference.to].map(toOption);
   if (definition.aboutMember) {

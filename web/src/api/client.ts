@@ -25,8 +25,8 @@ api.use({
 export interface ErrorBody {
   error: string;
   message: string;
-  details?: { issues?: { field: string; message: string }[] } & Record<string, unknown>;
-  unmet?: { code: string; message: string }[];
+  /** `issues` name the fields of a 400; `unmet` lists every unmet exit criterion of a refused submission. */
+  details?: { issues?: { field: string; message: string }[]; unmet?: { code: string; message: string }[] } & Record<string, unknown>;
 }
 
 /** A non-2xx answer, or no answer at all (status 0), as thrown to TanStack Query. */

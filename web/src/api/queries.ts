@@ -31,6 +31,14 @@ export const useRounds = () => useQuery({ queryKey: ['rounds'], queryFn: () => u
 export const useRound = (roundId: string) =>
   useQuery({ queryKey: ['round', roundId], queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}', { params: { path: { roundId } } })) });
 
+export type Task = Answer<'/api/v1/tasks'>['tasks'][number];
+
+export const useTasks = () => useQuery({ queryKey: ['tasks'], queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
+
+/** Rounds in one status, e.g. the proposals waiting on the leading group. */
+export const useRoundsIn = (status: 'proposed' | 'returned', enabled: boolean) =>
+  useQuery({ queryKey: ['rounds', status], enabled, queryFn: () => unwrap(api.GET('/api/v1/rounds', { params: { query: { status } } })) });
+
 export const useApprovals = () =>
   useQuery({ queryKey: ['approvals'], queryFn: () => unwrap(api.GET('/api/v1/approvals', { params: { query: { status: 'pending' } } })) });
 

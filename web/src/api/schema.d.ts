@@ -165,12 +165,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -185,12 +181,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -205,12 +197,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -225,12 +213,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -245,12 +229,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -265,12 +245,543 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaire/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conduct questionnaire a one-time code opens: the target, the group, the items to score
+         * @description No token: the code is the only credential. 404 unknown code, 410 code already answered, 429 with Retry-After when rate-limited.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the one-time code, as printed (dashes and case do not matter) */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the inspected organisation */
+                            target: string;
+                            /** @description the inspection group being evaluated */
+                            group: string;
+                            items: {
+                                id: string;
+                                /** @description 巡察工作守则 or 八项规定 */
+                                basis: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
                             }[];
+                            /** @description each item is scored in this range: 1 seriously breached, 5 fully kept */
+                            score: {
+                                min: number;
+                                max: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Answer the conduct questionnaire, once per code
+         * @description Written by anyone holding a code (the target hands them out). Stored without the code, the caller or their address, and with the day only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the one-time code, as printed (dashes and case do not matter) */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a score for every preset item */
+                        scores: {
+                            /** @description 未接受宴请、礼品礼金和土特产 */
+                            no_meals_or_gifts: number;
+                            /** @description 轻车简从，食宿交通不超标准、不搞特殊化 */
+                            frugal_stay: number;
+                            /** @description 不干预被巡察单位正常工作，不处理具体问题 */
+                            no_interference: number;
+                            /** @description 保守秘密，不泄露巡察工作情况，不随意表态 */
+                            discretion: number;
+                            /** @description 工作态度端正，作风严谨，平等待人 */
+                            attitude: number;
+                            /** @description 未借巡察之机谋取私利、打招呼办私事 */
+                            no_private_gain: number;
+                        };
+                        /** @description anything else about the group’s conduct, in the answerer’s words */
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            recorded: true;
+                            /**
+                             * Format: date
+                             * @description all the answer keeps of when it came: the day (China Standard Time)
+                             */
+                            answeredOn: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/group-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the group after launch (office), with a reason: replace or add a member, name or change the liaison, name a deputy group leader (副组长)
+         * @description Writes: office. Recorded as a `group_changed` step of the inspection’s history (readers of the inspection see it). Access follows at once: a replaced member reads nothing more.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The office changes an inspection’s group after launch; recorded in its history, access follows at once */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description chosen by the client; repeating it returns the first result and changes nothing */
+                        requestId: string;
+                        /** @description why the group changes, e.g. 需回避 */
+                        reason: string;
+                        change: {
+                            /** @enum {string} */
+                            kind: "replace_member";
+                            /** @description the member leaving */
+                            memberSub: string;
+                            /** @description who takes their place */
+                            by: {
+                                sub: string;
+                                name: string;
+                                homeUnit?: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "add_member";
+                            member: {
+                                sub: string;
+                                name: string;
+                                homeUnit?: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "set_liaison";
+                            /** @description the target’s liaison (联络人) */
+                            liaison: {
+                                sub: string;
+                                name: string;
+                            };
+                        } | {
+                            /** @enum {string} */
+                            kind: "name_deputy";
+                            /** @description a member of the group, who becomes 副组长 */
+                            memberSub: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            roundId: string;
+                            target: {
+                                name: string;
+                                principalLeader: string;
+                                extensions: {
+                                    name: string;
+                                    principalLeader: string;
+                                }[];
+                                /** @description a person: always { sub, name } */
+                                liaison: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
+                            };
+                            group: {
+                                name: string;
+                                /** @description a person: always { sub, name } */
+                                leader: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                members: {
+                                    sub: string;
+                                    name: string;
+                                    homeUnit: string | null;
+                                }[];
+                                /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                deputies: {
+                                    sub: string;
+                                    name: string;
+                                }[];
+                            };
+                            /**
+                             * @description a stage id, in process order
+                             * @enum {string}
+                             */
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            /** @enum {string} */
+                            state: "open" | "submitted" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            stageOpenedAt: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description the current stage's chain */
+                            approvalChain: ("office" | "leading_group" | "party_committee")[];
+                            /** @description whose move it is: the stage owner while open, the next approver once submitted */
+                            waitingOn: {
+                                /** @enum {string} */
+                                role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                /** @description the one person it waits on; absent when anyone holding the role may act */
+                                sub?: string;
+                            } | null;
+                            /** @description who submitted the stage, while it waits on its approvers */
+                            submittedBy: {
+                                sub: string;
+                                name: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
                         };
                     };
                 };
@@ -293,7 +804,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "active" | "completed" | "cancelled";
+                    /** @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled */
+                    status?: "proposed" | "returned" | "active" | "completed" | "cancelled";
                 };
                 header?: never;
                 path?: never;
@@ -316,17 +828,27 @@ export interface paths {
                                 plannedStart: string;
                                 plannedEnd: string;
                                 focus: string[];
-                                /** @enum {string} */
-                                status: "active" | "completed" | "cancelled";
+                                /**
+                                 * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                                 * @enum {string}
+                                 */
+                                status: "proposed" | "returned" | "active" | "completed" | "cancelled";
                                 /** Format: date-time */
                                 statusChangedAt: string;
+                                /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
                                 statusReason: string | null;
+                                /** @description the office that proposed and launched the round */
                                 launchedBy: {
                                     sub: string;
                                     name: string;
                                 };
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                                 */
                                 launchedAt: string;
+                                /** @description the plan’s version: each edit adds one */
+                                version: number;
                                 approvalChains: {
                                     [key: string]: ("office" | "leading_group" | "party_committee")[];
                                 };
@@ -350,12 +872,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -370,12 +888,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -390,12 +904,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -410,12 +920,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -430,12 +936,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -450,19 +952,18 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
             };
         };
         put?: never;
-        /** Launch a round: one inspection per target, each starting at preparation */
+        /**
+         * Propose a round (office): its plan, targets and groups are visible to round-wide readers; nothing starts until the leading group approves it
+         * @description Writes: office. Reads: office, leading group, party committee, auditor. The round is `proposed`; `POST /rounds/:roundId/decisions` starts it.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -470,6 +971,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description The office proposes a round; nothing starts until the leading group approves it */
             requestBody: {
                 content: {
                     "application/json": {
@@ -509,12 +1011,28 @@ export interface paths {
                             rectification?: number;
                         };
                         /**
+                         * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                         * @default {
+                         *       "rectification_plan": 30,
+                         *       "rectification_report": 60
+                         *     }
+                         */
+                        rectificationDueDays?: {
+                            /** @default 30 */
+                            rectification_plan?: number;
+                            /** @default 60 */
+                            rectification_report?: number;
+                        };
+                        /**
                          * @description how long a submission may wait on one approver before the office is alerted
                          * @default 72
                          */
                         escalateAfterHours?: number;
-                        /** @description makes the launch idempotent: a repeat returns the same round */
-                        requestId?: string;
+                        /**
+                         * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                         * @default 5
+                         */
+                        questionnaireMinAnswers?: number;
                         inspections: {
                             target: {
                                 name: string;
@@ -535,6 +1053,8 @@ export interface paths {
                                 leader: {
                                     sub: string;
                                     name: string;
+                                    /** @description home unit (派出单位): where the evaluation goes */
+                                    homeUnit?: string;
                                 };
                                 /** @default [] */
                                 members?: {
@@ -544,6 +1064,8 @@ export interface paths {
                                 }[];
                             };
                         }[];
+                        /** @description makes the proposal idempotent: a repeat returns the same round */
+                        requestId?: string;
                     };
                 };
             };
@@ -562,17 +1084,27 @@ export interface paths {
                             plannedStart: string;
                             plannedEnd: string;
                             focus: string[];
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
                             /** Format: date-time */
                             statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
                             statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
                             launchedBy: {
                                 sub: string;
                                 name: string;
                             };
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
                             launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
                             approvalChains: {
                                 [key: string]: ("office" | "leading_group" | "party_committee")[];
                             };
@@ -580,6 +1112,114 @@ export interface paths {
                                 [key: string]: number;
                             };
                             escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
                             inspections: {
                                 /** Format: uuid */
                                 id: string;
@@ -592,6 +1232,7 @@ export interface paths {
                                         name: string;
                                         principalLeader: string;
                                     }[];
+                                    /** @description a person: always { sub, name } */
                                     liaison: {
                                         sub: string;
                                         name: string;
@@ -599,6 +1240,7 @@ export interface paths {
                                 };
                                 group: {
                                     name: string;
+                                    /** @description a person: always { sub, name } */
                                     leader: {
                                         sub: string;
                                         name: string;
@@ -607,6 +1249,11 @@ export interface paths {
                                         sub: string;
                                         name: string;
                                         homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
                                     }[];
                                 };
                                 /**
@@ -623,13 +1270,18 @@ export interface paths {
                                 overdue: boolean;
                                 /** @description the current stage's chain */
                                 approvalChain: ("office" | "leading_group" | "party_committee")[];
-                                /** @description whose move it is: the group leader while open, the next approver once submitted */
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
                                 waitingOn: {
                                     /** @enum {string} */
                                     role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                    sub: string | null;
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
                                 } | null;
-                                submittedBy: string | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
                             }[];
                         };
                     };
@@ -645,12 +1297,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -665,12 +1313,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -685,12 +1329,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -705,12 +1345,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -725,12 +1361,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -745,12 +1377,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -795,17 +1423,27 @@ export interface paths {
                             plannedStart: string;
                             plannedEnd: string;
                             focus: string[];
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
                             /** Format: date-time */
                             statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
                             statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
                             launchedBy: {
                                 sub: string;
                                 name: string;
                             };
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
                             launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
                             approvalChains: {
                                 [key: string]: ("office" | "leading_group" | "party_committee")[];
                             };
@@ -813,6 +1451,114 @@ export interface paths {
                                 [key: string]: number;
                             };
                             escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
                             inspections: {
                                 /** Format: uuid */
                                 id: string;
@@ -825,6 +1571,7 @@ export interface paths {
                                         name: string;
                                         principalLeader: string;
                                     }[];
+                                    /** @description a person: always { sub, name } */
                                     liaison: {
                                         sub: string;
                                         name: string;
@@ -832,6 +1579,7 @@ export interface paths {
                                 };
                                 group: {
                                     name: string;
+                                    /** @description a person: always { sub, name } */
                                     leader: {
                                         sub: string;
                                         name: string;
@@ -840,6 +1588,11 @@ export interface paths {
                                         sub: string;
                                         name: string;
                                         homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
                                     }[];
                                 };
                                 /**
@@ -856,13 +1609,18 @@ export interface paths {
                                 overdue: boolean;
                                 /** @description the current stage's chain */
                                 approvalChain: ("office" | "leading_group" | "party_committee")[];
-                                /** @description whose move it is: the group leader while open, the next approver once submitted */
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
                                 waitingOn: {
                                     /** @enum {string} */
                                     role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                    sub: string | null;
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
                                 } | null;
-                                submittedBy: string | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
                             }[];
                         };
                     };
@@ -878,12 +1636,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -898,12 +1652,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -918,12 +1668,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -938,12 +1684,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -958,12 +1700,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -978,19 +1716,1150 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
             };
         };
-        put?: never;
+        /**
+         * Replace the plan of a proposed or returned round (office); it is proposed again as the next version
+         * @description Writes: office. Same validation as the proposal; `version` must be the current one (409 otherwise). Nothing is editable once approved.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    roundId: string;
+                };
+                cookie?: never;
+            };
+            /** @description The whole plan of a proposed or returned round (office); the round is proposed again */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description e.g. 2021年第三轮巡察 */
+                        name: string;
+                        year: number;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        plannedStart: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        plannedEnd: string;
+                        /** @default [] */
+                        focus?: string[];
+                        /** @description overrides of the default approval chain, per stage */
+                        approvalChains?: {
+                            preparation?: ("office" | "leading_group" | "party_committee")[];
+                            stationing?: ("office" | "leading_group" | "party_committee")[];
+                            drafting?: ("office" | "leading_group" | "party_committee")[];
+                            communication?: ("office" | "leading_group" | "party_committee")[];
+                            reporting?: ("office" | "leading_group" | "party_committee")[];
+                            post_evaluation?: ("office" | "leading_group" | "party_committee")[];
+                            rectification?: ("office" | "leading_group" | "party_committee")[];
+                        };
+                        /** @description days each stage may stay open before it is overdue; fractions allowed */
+                        stageDueDays?: {
+                            preparation?: number;
+                            stationing?: number;
+                            drafting?: number;
+                            communication?: number;
+                            reporting?: number;
+                            post_evaluation?: number;
+                            rectification?: number;
+                        };
+                        /**
+                         * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                         * @default {
+                         *       "rectification_plan": 30,
+                         *       "rectification_report": 60
+                         *     }
+                         */
+                        rectificationDueDays?: {
+                            /** @default 30 */
+                            rectification_plan?: number;
+                            /** @default 60 */
+                            rectification_report?: number;
+                        };
+                        /**
+                         * @description how long a submission may wait on one approver before the office is alerted
+                         * @default 72
+                         */
+                        escalateAfterHours?: number;
+                        /**
+                         * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                         * @default 5
+                         */
+                        questionnaireMinAnswers?: number;
+                        inspections: {
+                            target: {
+                                name: string;
+                                principalLeader: string;
+                                /** @default [] */
+                                extensions?: {
+                                    name: string;
+                                    principalLeader: string;
+                                }[];
+                                /** @description the inspected organisation's liaison (联络人) */
+                                liaison?: {
+                                    sub: string;
+                                    name: string;
+                                };
+                            };
+                            group: {
+                                name: string;
+                                leader: {
+                                    sub: string;
+                                    name: string;
+                                    /** @description home unit (派出单位): where the evaluation goes */
+                                    homeUnit?: string;
+                                };
+                                /** @default [] */
+                                members?: {
+                                    sub: string;
+                                    name: string;
+                                    homeUnit?: string;
+                                }[];
+                            };
+                        }[];
+                        /** @description the version of the plan you edited (the round’s `version`); a stale one is refused (409) */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            year: number;
+                            plannedStart: string;
+                            plannedEnd: string;
+                            focus: string[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
+                            statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
+                            launchedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
+                            launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
+                            approvalChains: {
+                                [key: string]: ("office" | "leading_group" | "party_committee")[];
+                            };
+                            stageDueDays: {
+                                [key: string]: number;
+                            };
+                            escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
+                            inspections: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                roundId: string;
+                                target: {
+                                    name: string;
+                                    principalLeader: string;
+                                    extensions: {
+                                        name: string;
+                                        principalLeader: string;
+                                    }[];
+                                    /** @description a person: always { sub, name } */
+                                    liaison: {
+                                        sub: string;
+                                        name: string;
+                                    } | null;
+                                };
+                                group: {
+                                    name: string;
+                                    /** @description a person: always { sub, name } */
+                                    leader: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    members: {
+                                        sub: string;
+                                        name: string;
+                                        homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
+                                    }[];
+                                };
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @enum {string} */
+                                state: "open" | "submitted" | "completed" | "cancelled";
+                                /** Format: date-time */
+                                stageOpenedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                overdue: boolean;
+                                /** @description the current stage's chain */
+                                approvalChain: ("office" | "leading_group" | "party_committee")[];
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change part of the plan of a proposed or returned round (office), as a JSON Merge Patch
+         * @description Writes: office. `application/merge-patch+json` or JSON; send only what changes, with `version`. The merged plan is validated as a whole.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    roundId: string;
+                };
+                cookie?: never;
+            };
+            /** @description JSON Merge Patch (RFC 7396) of the plan of a proposed or returned round (office): only what changes; a list (inspections, focus) is replaced whole. Validated as the whole plan */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the version of the plan you edited (the round’s `version`); a stale one is refused (409) */
+                        version: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            year: number;
+                            plannedStart: string;
+                            plannedEnd: string;
+                            focus: string[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
+                            statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
+                            launchedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
+                            launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
+                            approvalChains: {
+                                [key: string]: ("office" | "leading_group" | "party_committee")[];
+                            };
+                            stageDueDays: {
+                                [key: string]: number;
+                            };
+                            escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
+                            inspections: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                roundId: string;
+                                target: {
+                                    name: string;
+                                    principalLeader: string;
+                                    extensions: {
+                                        name: string;
+                                        principalLeader: string;
+                                    }[];
+                                    /** @description a person: always { sub, name } */
+                                    liaison: {
+                                        sub: string;
+                                        name: string;
+                                    } | null;
+                                };
+                                group: {
+                                    name: string;
+                                    /** @description a person: always { sub, name } */
+                                    leader: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    members: {
+                                        sub: string;
+                                        name: string;
+                                        homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
+                                    }[];
+                                };
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @enum {string} */
+                                state: "open" | "submitted" | "completed" | "cancelled";
+                                /** Format: date-time */
+                                stageOpenedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                overdue: boolean;
+                                /** @description the current stage's chain */
+                                approvalChain: ("office" | "leading_group" | "party_committee")[];
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/rounds/{roundId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The leading group approves a proposed round (it starts: its inspections begin) or rejects it (it returns to the office with the comment)
+         * @description Writes: leading group, naming the meeting (领导小组会议) that decided. Reads: the round’s `authorisation` steps. A repeated requestId answers as the first time.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    roundId: string;
+                };
+                cookie?: never;
+            };
+            /** @description The leading group authorises a proposed round (严格按授权和方案开展工作) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description approve starts the round (its inspections begin); reject returns it to the office with the comment
+                         * @enum {string}
+                         */
+                        decision: "approve" | "reject";
+                        /** @description chosen by the client; repeating it returns the first result and changes nothing */
+                        requestId: string;
+                        comment?: string;
+                        /** @description the leading group’s meeting (领导小组会议) that decided: required */
+                        meeting: {
+                            /** @description 领导小组会议, 书记专题会, or another */
+                            kind: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            heldOn: string;
+                            /** @description the minutes’ reference number (会议纪要编号) */
+                            minutesRef: string;
+                        };
+                        /** @description the version of the plan decided on; refused (409) when the office has edited it since */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            year: number;
+                            plannedStart: string;
+                            plannedEnd: string;
+                            focus: string[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
+                            statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
+                            launchedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
+                            launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
+                            approvalChains: {
+                                [key: string]: ("office" | "leading_group" | "party_committee")[];
+                            };
+                            stageDueDays: {
+                                [key: string]: number;
+                            };
+                            escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
+                            inspections: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                roundId: string;
+                                target: {
+                                    name: string;
+                                    principalLeader: string;
+                                    extensions: {
+                                        name: string;
+                                        principalLeader: string;
+                                    }[];
+                                    /** @description a person: always { sub, name } */
+                                    liaison: {
+                                        sub: string;
+                                        name: string;
+                                    } | null;
+                                };
+                                group: {
+                                    name: string;
+                                    /** @description a person: always { sub, name } */
+                                    leader: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    members: {
+                                        sub: string;
+                                        name: string;
+                                        homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
+                                    }[];
+                                };
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @enum {string} */
+                                state: "open" | "submitted" | "completed" | "cancelled";
+                                /** Format: date-time */
+                                stageOpenedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                overdue: boolean;
+                                /** @description the current stage's chain */
+                                approvalChain: ("office" | "leading_group" | "party_committee")[];
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1040,17 +2909,27 @@ export interface paths {
                             plannedStart: string;
                             plannedEnd: string;
                             focus: string[];
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
                             /** Format: date-time */
                             statusChangedAt: string;
+                            /** @description why: the leading group’s comment when it returned the round, the reason of a cancellation */
                             statusReason: string | null;
+                            /** @description the office that proposed and launched the round */
                             launchedBy: {
                                 sub: string;
                                 name: string;
                             };
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description when the leading group’s approval launched it; while proposed, when it was proposed
+                             */
                             launchedAt: string;
+                            /** @description the plan’s version: each edit adds one */
+                            version: number;
                             approvalChains: {
                                 [key: string]: ("office" | "leading_group" | "party_committee")[];
                             };
@@ -1058,6 +2937,114 @@ export interface paths {
                                 [key: string]: number;
                             };
                             escalateAfterHours: number;
+                            /** @description the plan as proposed or last edited: targets and groups before any inspection starts */
+                            plan: {
+                                /** @description e.g. 2021年第三轮巡察 */
+                                name: string;
+                                year: number;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedStart: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                plannedEnd: string;
+                                /** @default [] */
+                                focus: string[];
+                                approvalChains: {
+                                    [key: string]: ("office" | "leading_group" | "party_committee")[];
+                                };
+                                stageDueDays: {
+                                    [key: string]: number;
+                                };
+                                /**
+                                 * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
+                                 * @default {
+                                 *       "rectification_plan": 30,
+                                 *       "rectification_report": 60
+                                 *     }
+                                 */
+                                rectificationDueDays: {
+                                    /** @default 30 */
+                                    rectification_plan: number;
+                                    /** @default 60 */
+                                    rectification_report: number;
+                                };
+                                /**
+                                 * @description how long a submission may wait on one approver before the office is alerted
+                                 * @default 72
+                                 */
+                                escalateAfterHours: number;
+                                /**
+                                 * @description anonymous conduct questionnaire answers post_evaluation needs, unless the office closes it with a reason
+                                 * @default 5
+                                 */
+                                questionnaireMinAnswers: number;
+                                inspections: {
+                                    target: {
+                                        name: string;
+                                        principalLeader: string;
+                                        /** @default [] */
+                                        extensions: {
+                                            name: string;
+                                            principalLeader: string;
+                                        }[];
+                                        /** @description the inspected organisation's liaison (联络人) */
+                                        liaison?: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                    };
+                                    group: {
+                                        name: string;
+                                        leader: {
+                                            sub: string;
+                                            name: string;
+                                            /** @description home unit (派出单位): where the evaluation goes */
+                                            homeUnit?: string;
+                                        };
+                                        /** @default [] */
+                                        members: {
+                                            sub: string;
+                                            name: string;
+                                            homeUnit?: string;
+                                        }[];
+                                    };
+                                }[];
+                            } | null;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting */
+                            authorisation: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                /** @description the version of the plan the step is about */
+                                version: number;
+                                /** @description a person: always { sub, name } */
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                            /** @description empty until the leading group approves the round */
                             inspections: {
                                 /** Format: uuid */
                                 id: string;
@@ -1070,6 +3057,7 @@ export interface paths {
                                         name: string;
                                         principalLeader: string;
                                     }[];
+                                    /** @description a person: always { sub, name } */
                                     liaison: {
                                         sub: string;
                                         name: string;
@@ -1077,6 +3065,7 @@ export interface paths {
                                 };
                                 group: {
                                     name: string;
+                                    /** @description a person: always { sub, name } */
                                     leader: {
                                         sub: string;
                                         name: string;
@@ -1085,6 +3074,11 @@ export interface paths {
                                         sub: string;
                                         name: string;
                                         homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
                                     }[];
                                 };
                                 /**
@@ -1101,13 +3095,18 @@ export interface paths {
                                 overdue: boolean;
                                 /** @description the current stage's chain */
                                 approvalChain: ("office" | "leading_group" | "party_committee")[];
-                                /** @description whose move it is: the group leader while open, the next approver once submitted */
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
                                 waitingOn: {
                                     /** @enum {string} */
                                     role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                    sub: string | null;
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
                                 } | null;
-                                submittedBy: string | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
                             }[];
                         };
                     };
@@ -1123,12 +3122,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1143,12 +3138,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1163,12 +3154,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1183,12 +3170,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1203,12 +3186,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1223,12 +3202,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1277,6 +3252,7 @@ export interface paths {
                                     name: string;
                                     principalLeader: string;
                                 }[];
+                                /** @description a person: always { sub, name } */
                                 liaison: {
                                     sub: string;
                                     name: string;
@@ -1284,6 +3260,7 @@ export interface paths {
                             };
                             group: {
                                 name: string;
+                                /** @description a person: always { sub, name } */
                                 leader: {
                                     sub: string;
                                     name: string;
@@ -1292,6 +3269,11 @@ export interface paths {
                                     sub: string;
                                     name: string;
                                     homeUnit: string | null;
+                                }[];
+                                /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                deputies: {
+                                    sub: string;
+                                    name: string;
                                 }[];
                             };
                             /**
@@ -1308,13 +3290,18 @@ export interface paths {
                             overdue: boolean;
                             /** @description the current stage's chain */
                             approvalChain: ("office" | "leading_group" | "party_committee")[];
-                            /** @description whose move it is: the group leader while open, the next approver once submitted */
+                            /** @description whose move it is: the stage owner while open, the next approver once submitted */
                             waitingOn: {
                                 /** @enum {string} */
                                 role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                sub: string | null;
+                                /** @description the one person it waits on; absent when anyone holding the role may act */
+                                sub?: string;
                             } | null;
-                            submittedBy: string | null;
+                            /** @description who submitted the stage, while it waits on its approvers */
+                            submittedBy: {
+                                sub: string;
+                                name: string;
+                            } | null;
                         };
                     };
                 };
@@ -1329,12 +3316,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1349,12 +3332,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1369,12 +3348,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1389,12 +3364,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1409,12 +3380,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1429,12 +3396,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1499,7 +3462,7 @@ export interface paths {
                              * @enum {string}
                              */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
-                            recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled")[];
+                            recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled" | "group_changed")[];
                             status: {
                                 /**
                                  * @description a stage id, in process order
@@ -1508,14 +3471,22 @@ export interface paths {
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
-                                /** @enum {string|null} */
-                                awaitingRole: "office" | "leading_group" | "party_committee" | null;
+                                /** @description whose move it is now: the stage owner while open, the next approver once submitted */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** @description a person: always { sub, name } */
                                 submittedBy: {
                                     sub: string;
                                     name: string;
                                 } | null;
+                                /** Format: date-time */
                                 stageOpenedAt: string;
-                                stageDueAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
                                 overdue: boolean;
                                 seq: number;
                             };
@@ -1533,12 +3504,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1553,12 +3520,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1573,12 +3536,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1593,12 +3552,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1613,12 +3568,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1633,12 +3584,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1718,7 +3665,7 @@ export interface paths {
                              * @enum {string}
                              */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
-                            recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled")[];
+                            recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled" | "group_changed")[];
                             status: {
                                 /**
                                  * @description a stage id, in process order
@@ -1727,14 +3674,22 @@ export interface paths {
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
-                                /** @enum {string|null} */
-                                awaitingRole: "office" | "leading_group" | "party_committee" | null;
+                                /** @description whose move it is now: the stage owner while open, the next approver once submitted */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** @description a person: always { sub, name } */
                                 submittedBy: {
                                     sub: string;
                                     name: string;
                                 } | null;
+                                /** Format: date-time */
                                 stageOpenedAt: string;
-                                stageDueAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
                                 overdue: boolean;
                                 seq: number;
                             };
@@ -1752,12 +3707,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1772,12 +3723,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1792,12 +3739,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1812,12 +3755,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1832,12 +3771,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1852,12 +3787,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1900,7 +3831,7 @@ export interface paths {
                             steps: {
                                 seq: number;
                                 /** @enum {string} */
-                                kind: "stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled";
+                                kind: "stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled" | "group_changed";
                                 /**
                                  * @description a stage id, in process order
                                  * @enum {string}
@@ -1935,12 +3866,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1955,12 +3882,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1975,12 +3898,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -1995,12 +3914,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2015,12 +3930,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2035,12 +3946,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2102,12 +4009,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2122,12 +4025,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2142,12 +4041,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2162,12 +4057,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2182,12 +4073,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2202,12 +4089,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2262,12 +4145,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2282,12 +4161,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2302,12 +4177,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2322,12 +4193,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2342,12 +4209,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2362,12 +4225,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2419,6 +4278,7 @@ export interface paths {
                                         name: string;
                                         principalLeader: string;
                                     }[];
+                                    /** @description a person: always { sub, name } */
                                     liaison: {
                                         sub: string;
                                         name: string;
@@ -2426,6 +4286,7 @@ export interface paths {
                                 };
                                 group: {
                                     name: string;
+                                    /** @description a person: always { sub, name } */
                                     leader: {
                                         sub: string;
                                         name: string;
@@ -2434,6 +4295,11 @@ export interface paths {
                                         sub: string;
                                         name: string;
                                         homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
                                     }[];
                                 };
                                 /**
@@ -2450,13 +4316,18 @@ export interface paths {
                                 overdue: boolean;
                                 /** @description the current stage's chain */
                                 approvalChain: ("office" | "leading_group" | "party_committee")[];
-                                /** @description whose move it is: the group leader while open, the next approver once submitted */
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
                                 waitingOn: {
                                     /** @enum {string} */
                                     role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                    sub: string | null;
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
                                 } | null;
-                                submittedBy: string | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
                                 roundName: string;
                             }[];
                         };
@@ -2473,12 +4344,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2493,12 +4360,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2513,12 +4376,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2533,12 +4392,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2553,12 +4408,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2573,12 +4424,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2649,12 +4496,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2669,12 +4512,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2689,12 +4528,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2709,12 +4544,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2729,12 +4560,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2749,12 +4576,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2779,7 +4602,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                    kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                     stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                 };
                 header?: never;
@@ -2803,7 +4626,7 @@ export interface paths {
                                 /** Format: uuid */
                                 inspectionId: string;
                                 /** @enum {string} */
-                                kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                                kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                                 /** @enum {string} */
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                                 data: {
@@ -2824,8 +4647,41 @@ export interface paths {
                                 updatedAt: string;
                                 /** @enum {string|null} */
                                 reviewStatus: "pending" | "confirmed" | "returned" | null;
-                                /** @enum {string|null} */
-                                decisionStatus: "pending" | "approved" | "denied" | null;
+                                /**
+                                 * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                                 * @enum {string|null}
+                                 */
+                                decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                                /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                                review: {
+                                    /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                    status: string;
+                                    note: string | null;
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /** @description the latest decision on the request, with its comment */
+                                decision: {
+                                    /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                    status: string;
+                                    note: string | null;
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                                flags: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
                             }[];
                         };
                     };
@@ -2841,12 +4697,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2861,12 +4713,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2881,12 +4729,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2901,12 +4745,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2921,12 +4761,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2941,12 +4777,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -2998,7 +4830,7 @@ export interface paths {
                         /** @enum {string} */
                         kind: "work_plan";
                         data: {
-                            /** @description focus areas of DOMAIN.md, or free text */
+                            /** @description the focus areas of this inspection, each one of the round's `focus` (400 naming `body.data.focus.N` otherwise) */
                             focus: string[];
                             schedule: string;
                             keyMatters: string;
@@ -3097,21 +4929,56 @@ export interface paths {
                         /** @enum {string} */
                         kind: "problem";
                         data: {
-                            /** @description e.g. a focus area: 选人用人, 财政资金使用, 以权谋私 */
+                            /** @description one of the work plan's focus areas (严格对照巡察工作方案上的重点监督内容查找问题); 400 naming `body.data.category` otherwise */
                             category: string;
                             title: string;
                             facts: string;
                             evidence: string[];
                             /** @description 定性 */
                             characterization: string;
+                            /** @description when the conduct happened: a basis that took effect later is flagged (不能用新标准去套老问题) */
+                            conduct: {
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD
+                                 */
+                                to: string;
+                            };
+                            /**
+                             * @description key people (重点人): whether the principal leader or the leadership team is involved
+                             * @default {
+                             *       "principalLeader": false,
+                             *       "leadershipTeam": false
+                             *     }
+                             */
+                            involves?: {
+                                /**
+                                 * @description the target’s 一把手
+                                 * @default false
+                                 */
+                                principalLeader?: boolean;
+                                /**
+                                 * @description members of the leadership team (领导班子)
+                                 * @default false
+                                 */
+                                leadershipTeam?: boolean;
+                            };
                             basis: {
                                 /** @description the regulation, law or decision */
                                 source: string;
                                 article: string;
+                                /**
+                                 * Format: date
+                                 * @description when the regulation took effect; conduct before it is flagged for the group leader
+                                 */
+                                effectiveOn?: string;
                             }[];
                             persons?: string[];
-                            /** @description a clue about a leading cadre: handed over, not investigated */
-                            isLead?: boolean;
                             /** @description set by the group to drop a paper; it stays in the record */
                             withdrawn?: boolean;
                         };
@@ -3134,17 +5001,16 @@ export interface paths {
                         };
                     } | {
                         /** @enum {string} */
-                        kind: "conduct_questionnaire";
+                        kind: "questionnaire_closure";
+                        /** @description the office closes the anonymous questionnaire; read by the office, the leading group and auditors only */
                         data: {
-                            items: {
-                                item: string;
-                                score: number;
-                            }[];
-                            comments: string;
+                            /** @description why the questionnaire closes short of the round's minimum of answers */
+                            reason: string;
                         };
                     } | {
                         /** @enum {string} */
                         kind: "inspector_evaluation";
+                        /** @description the office's evaluation of one inspector (巡察干部现实表现), sent to their home unit; never read by the group or the liaison */
                         data: {
                             memberSub: string;
                             /** @enum {string} */
@@ -3153,20 +5019,48 @@ export interface paths {
                         };
                     } | {
                         /** @enum {string} */
+                        kind: "feedback_opinion";
+                        /** @description written by the office; counts once the leading group approves it (issued); the liaison reads it only then */
+                        data: {
+                            /** @description 反馈意见 as the office will issue it */
+                            text: string;
+                            /** @description the confirmed problem papers it feeds back to the target */
+                            problemIds: string[];
+                        };
+                    } | {
+                        /** @enum {string} */
                         kind: "feedback_meeting";
+                        /** @description written by the office once the opinion is issued; the liaison reads it */
                         data: {
                             /**
                              * Format: date
-                             * @description YYYY-MM-DD
+                             * @description the day the plan and report deadlines count from
                              */
                             heldOn: string;
                             attendees: string[];
                         };
                     } | {
                         /** @enum {string} */
-                        kind: "rectification_item";
+                        kind: "rectification_plan";
+                        /** @description written by the target's liaison after the feedback meeting; the office reviews it: confirm accepts it, return sends it back with a note. Read by the liaison and the inspecting side */
                         data: {
-                            /** Format: uuid */
+                            /** @description 整改方案 */
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            submittedOn: string;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "rectification_item";
+                        /** @description written by the office or the target's liaison; afterwards the liaison only appends progress. Only the office's rectification_verification closes it */
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description a problem paper the issued feedback opinion names; one item per problem
+                             */
                             problemId: string;
                             measure: string;
                             owner: string;
@@ -3176,11 +5070,9 @@ export interface paths {
                              */
                             dueOn: string;
                             /**
-                             * @default open
-                             * @enum {string}
+                             * @description the target reports here; the liaison may only append entries
+                             * @default []
                              */
-                            status?: "open" | "done" | "carried_over";
-                            /** @default [] */
                             progress?: {
                                 /**
                                  * Format: date
@@ -3192,18 +5084,124 @@ export interface paths {
                         };
                     } | {
                         /** @enum {string} */
-                        kind: "lead_handover";
+                        kind: "rectification_verification";
+                        /** @description the office's verification (验收) of one item; the liaison reads it */
                         data: {
-                            /** Format: uuid */
-                            problemId: string;
-                            /** @description the discipline inspection body receiving it */
-                            handedTo: string;
+                            /**
+                             * Format: uuid
+                             * @description the rectification item verified; one verification per item, a later verdict is an edit of it
+                             */
+                            itemId: string;
+                            /**
+                             * @description 验收: accepted closes the item, returned sends it back, long_term (长期整改) needs nextMilestoneOn
+                             * @enum {string}
+                             */
+                            outcome: "accepted" | "returned" | "long_term";
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            on: string;
+                            /** @default  */
+                            note?: string;
+                            /**
+                             * Format: date
+                             * @description required when long_term: when the item is looked at again
+                             */
+                            nextMilestoneOn?: string;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "rectification_report";
+                        /** @description written by the target's liaison once its plan is accepted; the office reviews it: confirm accepts it, return sends it back with a note */
+                        data: {
+                            /** @description 整改报告 */
+                            text: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            submittedOn: string;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "lead";
+                        /** @description A clue about a person's misconduct: handed over, never investigated by the group. Written by the group from stationing on, confirmed by its leader. Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee. */
+                        data: {
+                            person: {
+                                name: string;
+                                post: string;
+                                /** @description whether a member of the target's leadership (班子成员) */
+                                leadingCadre: boolean;
+                            };
+                            allegation: string;
+                            /**
+                             * @description talks, document reviews, petitions or field visits of this inspection it came from
+                             * @default []
+                             */
+                            sources?: string[];
+                            proposedDisposal: string;
+                            proposedRecipient: {
+                                /**
+                                 * @description discipline: 纪检监察机关; organization: 组织部门 (选人用人); other
+                                 * @enum {string}
+                                 */
+                                kind: "discipline" | "organization" | "other";
+                                /** @description the receiving body, e.g. 驻厅纪检监察组; required for other */
+                                name?: string;
+                            };
+                            /** @description set by the group leader to drop a lead; it stays in the record */
+                            withdrawn?: boolean;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "lead_handover";
+                        /** @description The office hands a confirmed lead over (移交), in any stage from stationing on. Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee. */
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description a confirmed lead of this inspection; one hand-over per lead
+                             */
+                            leadId: string;
+                            /** @description who receives it */
+                            recipient: {
+                                /**
+                                 * @description discipline: 纪检监察机关; organization: 组织部门 (选人用人); other
+                                 * @enum {string}
+                                 */
+                                kind: "discipline" | "organization" | "other";
+                                /** @description the receiving body, e.g. 驻厅纪检监察组; required for other */
+                                name?: string;
+                            };
                             /**
                              * Format: date
                              * @description YYYY-MM-DD
                              */
                             handedOn: string;
-                            receiptRef?: string;
+                            /** @description reference number of the transfer letter (移交函) */
+                            letterRef: string;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "lead_disposal";
+                        /** @description Written by the discipline role for a lead handed over to discipline inspection. Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee. */
+                        data: {
+                            /**
+                             * Format: uuid
+                             * @description a lead of this inspection handed over to discipline inspection; one disposal record per lead, edited as it progresses
+                             */
+                            leadId: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            receivedOn: string;
+                            /**
+                             * @description 初核 / 谈话函询 / 暂存 / 了结
+                             * @enum {string}
+                             */
+                            outcome: "preliminary_verification" | "talk_or_inquiry" | "held" | "closed";
+                            reference: string;
                         };
                     };
                 };
@@ -3221,7 +5219,7 @@ export interface paths {
                             /** Format: uuid */
                             inspectionId: string;
                             /** @enum {string} */
-                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                             data: {
@@ -3242,8 +5240,41 @@ export interface paths {
                             updatedAt: string;
                             /** @enum {string|null} */
                             reviewStatus: "pending" | "confirmed" | "returned" | null;
-                            /** @enum {string|null} */
-                            decisionStatus: "pending" | "approved" | "denied" | null;
+                            /**
+                             * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                             * @enum {string|null}
+                             */
+                            decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                            /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                            review: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description the latest decision on the request, with its comment */
+                            decision: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                            flags: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
                         };
                     };
                 };
@@ -3258,12 +5289,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3278,12 +5305,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3298,12 +5321,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3318,12 +5337,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3338,12 +5353,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3358,12 +5369,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3407,7 +5414,7 @@ export interface paths {
                             /** Format: uuid */
                             inspectionId: string;
                             /** @enum {string} */
-                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                             data: {
@@ -3428,8 +5435,41 @@ export interface paths {
                             updatedAt: string;
                             /** @enum {string|null} */
                             reviewStatus: "pending" | "confirmed" | "returned" | null;
-                            /** @enum {string|null} */
-                            decisionStatus: "pending" | "approved" | "denied" | null;
+                            /**
+                             * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                             * @enum {string|null}
+                             */
+                            decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                            /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                            review: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description the latest decision on the request, with its comment */
+                            decision: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                            flags: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
                             versions: {
                                 version: number;
                                 /** @enum {string} */
@@ -3462,12 +5502,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3482,12 +5518,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3502,12 +5534,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3522,12 +5550,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3542,12 +5566,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3562,12 +5582,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3578,7 +5594,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a record: a new version; a stale `version` is refused with 409 */
+        /** Edit a record: a new version; a stale `version` is refused with 409. Send the whole data (application/json) or only what changes (application/merge-patch+json, RFC 7396) */
         patch: {
             parameters: {
                 query?: never;
@@ -3595,7 +5611,15 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description the record's whole new data, as its kind's schema */
+                        /** @description With `Content-Type: application/json`, the record's whole new data. With `application/merge-patch+json` (RFC 7396), only what changes: members given replace, `null` removes, lists replace whole. Either way the result is validated by the kind's schema (400 naming `body.data.…`) */
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        /** @description the version you edited; a stale one is refused (409) */
+                        version: number;
+                    };
+                    "application/merge-patch+json": {
+                        /** @description With `Content-Type: application/json`, the record's whole new data. With `application/merge-patch+json` (RFC 7396), only what changes: members given replace, `null` removes, lists replace whole. Either way the result is validated by the kind's schema (400 naming `body.data.…`) */
                         data: {
                             [key: string]: unknown;
                         };
@@ -3617,7 +5641,7 @@ export interface paths {
                             /** Format: uuid */
                             inspectionId: string;
                             /** @enum {string} */
-                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                             data: {
@@ -3638,8 +5662,41 @@ export interface paths {
                             updatedAt: string;
                             /** @enum {string|null} */
                             reviewStatus: "pending" | "confirmed" | "returned" | null;
-                            /** @enum {string|null} */
-                            decisionStatus: "pending" | "approved" | "denied" | null;
+                            /**
+                             * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                             * @enum {string|null}
+                             */
+                            decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                            /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                            review: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description the latest decision on the request, with its comment */
+                            decision: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                            flags: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
                         };
                     };
                 };
@@ -3654,12 +5711,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3674,12 +5727,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3694,12 +5743,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3714,12 +5759,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3734,12 +5775,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3754,12 +5791,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3793,7 +5826,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /**
+                         * @description review verbs are confirm / return. The group leader confirms a problem paper (one the leader wrote: a deputy group leader, or the office when there is none); the office confirms (accepts) a rectification plan or report. return sends it back with a note
+                         * @enum {string}
+                         */
                         decision: "confirm" | "return";
                         /** @default  */
                         note?: string;
@@ -3813,7 +5849,7 @@ export interface paths {
                             /** Format: uuid */
                             inspectionId: string;
                             /** @enum {string} */
-                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                             data: {
@@ -3834,8 +5870,41 @@ export interface paths {
                             updatedAt: string;
                             /** @enum {string|null} */
                             reviewStatus: "pending" | "confirmed" | "returned" | null;
-                            /** @enum {string|null} */
-                            decisionStatus: "pending" | "approved" | "denied" | null;
+                            /**
+                             * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                             * @enum {string|null}
+                             */
+                            decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                            /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                            review: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description the latest decision on the request, with its comment */
+                            decision: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                            flags: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
                         };
                     };
                 };
@@ -3850,12 +5919,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3870,12 +5935,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3890,12 +5951,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3910,12 +5967,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3930,12 +5983,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3950,12 +5999,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -3993,8 +6038,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        decision: "approve" | "deny";
+                        /**
+                         * @description a major-matter request (leading group): approve / reject. A recusal declaration (office): recused (需回避: the member loses access to the inspection at once) / not_recused (无需回避)
+                         * @enum {string}
+                         */
+                        decision: "approve" | "reject" | "recused" | "not_recused";
                         /** @default  */
                         comment?: string;
                     };
@@ -4013,7 +6061,7 @@ export interface paths {
                             /** Format: uuid */
                             inspectionId: string;
                             /** @enum {string} */
-                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "conduct_questionnaire" | "inspector_evaluation" | "feedback_meeting" | "rectification_item" | "lead_handover";
+                            kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
                             stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                             data: {
@@ -4034,8 +6082,41 @@ export interface paths {
                             updatedAt: string;
                             /** @enum {string|null} */
                             reviewStatus: "pending" | "confirmed" | "returned" | null;
-                            /** @enum {string|null} */
-                            decisionStatus: "pending" | "approved" | "denied" | null;
+                            /**
+                             * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                             * @enum {string|null}
+                             */
+                            decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                            /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                            review: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description the latest decision on the request, with its comment */
+                            decision: {
+                                /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                status: string;
+                                note: string | null;
+                                by: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            } | null;
+                            /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                            flags: {
+                                code: string;
+                                field: string;
+                                message: string;
+                            }[];
                         };
                     };
                 };
@@ -4050,12 +6131,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4070,12 +6147,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4090,12 +6163,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4110,12 +6179,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4130,12 +6195,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4150,12 +6211,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4174,7 +6231,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The inspection report, assembled from the confirmed problem papers to the office template */
+        /** The inspection report, assembled from the confirmed problem papers to the office template; frozen when the reporting stage is approved. Readers: office, leading group, party committee, auditor, the group */
         get: {
             parameters: {
                 query?: never;
@@ -4218,14 +6275,22 @@ export interface paths {
                                 basic_situation: {
                                     text: string;
                                     version: number;
-                                    updatedBy: string;
+                                    /** @description a person: always { sub, name } */
+                                    updatedBy: {
+                                        sub: string;
+                                        name: string;
+                                    };
                                     /** Format: date-time */
                                     updatedAt: string;
                                 } | null;
                                 recommendations: {
                                     text: string;
                                     version: number;
-                                    updatedBy: string;
+                                    /** @description a person: always { sub, name } */
+                                    updatedBy: {
+                                        sub: string;
+                                        name: string;
+                                    };
                                     /** Format: date-time */
                                     updatedAt: string;
                                 } | null;
@@ -4238,7 +6303,6 @@ export interface paths {
                                 petitions: number;
                                 fieldVisits: number;
                                 problems: number;
-                                leads: number;
                             };
                             /** @description 密级, printed top-left when set */
                             classification?: string | null;
@@ -4254,21 +6318,44 @@ export interface paths {
                                     basis: {
                                         source: string;
                                         article: string;
+                                        effectiveOn?: string;
                                     }[];
                                     persons: string[];
                                     evidenceCount: number;
                                 }[];
                             }[];
-                            leads: {
-                                /** Format: uuid */
-                                problemId: string;
-                                title: string;
-                                persons: string[];
-                                handedTo: string | null;
-                                handedOn: string | null;
-                            }[];
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description when the report was assembled; for a frozen report, when it was approved
+                             */
                             generatedAt: string;
+                            /** @description null until the last approver of the reporting chain approves; from then on this route and `.docx` serve the report as approved, and later records do not change it */
+                            frozen: {
+                                /**
+                                 * Format: date-time
+                                 * @description the final approval of the reporting stage
+                                 */
+                                at: string;
+                                /** @description SHA-256 (hex) of the .docx bytes `…/report.docx` serves */
+                                sha256: string;
+                                /** @description SHA-256 (hex) of this report as canonical JSON (keys sorted), without `frozen` */
+                                jsonSha256: string;
+                                /** @description the reporting chain that approved it, in order */
+                                approvals: {
+                                    /** @description the step in the history */
+                                    seq: number;
+                                    role: string;
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                    meeting: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                            } | null;
                         };
                     };
                 };
@@ -4283,12 +6370,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4303,12 +6386,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4323,12 +6402,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4343,12 +6418,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4363,12 +6434,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4383,12 +6450,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4409,7 +6472,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The report as a Word document (opens in Word and WPS) */
+        /** The report as a Word document (opens in Word and WPS); once approved, the frozen bytes, with their SHA-256 as ETag */
         get: {
             parameters: {
                 query?: never;
@@ -4441,12 +6504,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4461,12 +6520,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4481,12 +6536,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4501,12 +6552,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4521,12 +6568,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4541,12 +6584,145 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/leads-report.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The confidential lead report (问题线索专题报告, marked 秘密) as a Word document
+         * @description Every confirmed lead: the person named, the allegation, its sources, the proposed disposal, the hand-over and the disposal. Read by the office and the leading group only; leads never appear in the main report.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .docx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
                         };
                     };
                 };
@@ -4615,12 +6791,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4635,12 +6807,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4655,12 +6823,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4675,12 +6839,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4695,12 +6855,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4715,12 +6871,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4762,8 +6914,11 @@ export interface paths {
                             /** Format: uuid */
                             roundId: string;
                             name: string;
-                            /** @enum {string} */
-                            status: "active" | "completed" | "cancelled";
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled";
                             inspections: {
                                 /** Format: uuid */
                                 id: string;
@@ -4776,6 +6931,7 @@ export interface paths {
                                         name: string;
                                         principalLeader: string;
                                     }[];
+                                    /** @description a person: always { sub, name } */
                                     liaison: {
                                         sub: string;
                                         name: string;
@@ -4783,6 +6939,7 @@ export interface paths {
                                 };
                                 group: {
                                     name: string;
+                                    /** @description a person: always { sub, name } */
                                     leader: {
                                         sub: string;
                                         name: string;
@@ -4791,6 +6948,11 @@ export interface paths {
                                         sub: string;
                                         name: string;
                                         homeUnit: string | null;
+                                    }[];
+                                    /** @description deputy group leaders (副组长): they confirm the papers the leader wrote */
+                                    deputies: {
+                                        sub: string;
+                                        name: string;
                                     }[];
                                 };
                                 /**
@@ -4807,13 +6969,18 @@ export interface paths {
                                 overdue: boolean;
                                 /** @description the current stage's chain */
                                 approvalChain: ("office" | "leading_group" | "party_committee")[];
-                                /** @description whose move it is: the group leader while open, the next approver once submitted */
+                                /** @description whose move it is: the stage owner while open, the next approver once submitted */
                                 waitingOn: {
                                     /** @enum {string} */
                                     role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
-                                    sub: string | null;
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
                                 } | null;
-                                submittedBy: string | null;
+                                /** @description who submitted the stage, while it waits on its approvers */
+                                submittedBy: {
+                                    sub: string;
+                                    name: string;
+                                } | null;
                                 recordCounts: {
                                     [key: string]: number;
                                 };
@@ -4822,17 +6989,33 @@ export interface paths {
                                     code: string;
                                     message: string;
                                 }[];
+                                /** @description problem papers flagged for the group leader, e.g. a basis that took effect after the conduct (不能用新标准去套老问题) */
+                                flagged: {
+                                    /** Format: uuid */
+                                    recordId: string;
+                                    title: string;
+                                    flags: {
+                                        code: string;
+                                        field: string;
+                                        message: string;
+                                    }[];
+                                }[];
                             }[];
                             totals: {
                                 problems: number;
                                 problemsByCategory: {
                                     [key: string]: number;
                                 };
+                                /** @description confirmed leads (问题线索) */
                                 leads: number;
+                                /** @description confirmed leads the office has yet to hand over (移交) */
+                                leadsNotHandedOver: number;
+                                /** @description items by the office's verification (验收); open until it verifies them */
                                 rectificationItems: {
                                     open: number;
-                                    done: number;
-                                    carried_over: number;
+                                    returned: number;
+                                    accepted: number;
+                                    long_term: number;
                                 };
                                 overdue: number;
                             };
@@ -4850,12 +7033,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4870,12 +7049,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4890,12 +7065,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4910,12 +7081,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4930,12 +7097,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4950,12 +7113,8 @@ export interface paths {
                             error: string;
                             /** @description a sentence for a person */
                             message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
                             details?: unknown;
-                            /** @description with exit_criteria_unmet: every unmet exit criterion of the stage */
-                            unmet?: {
-                                code: string;
-                                message: string;
-                            }[];
                         };
                     };
                 };
@@ -4963,6 +7122,1297 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection's progress: the open stage, each exit criterion met or not in words, record counts, due date. Read by the group (unless recused), the office, the leading group, the party committee and auditors */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            inspection: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            round: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * @description the stage the inspection is at
+                             * @enum {string}
+                             */
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stageTitle: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            state: "open" | "submitted" | "completed" | "cancelled";
+                            /** Format: date-time */
+                            stageOpenedAt: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            overdue: boolean;
+                            /** @description a waiting item: the role it waits on and, when one person must act, who */
+                            waitingOn: {
+                                /** @enum {string} */
+                                role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                /** @description the one person it waits on; absent when anyone holding the role may act */
+                                sub?: string;
+                            } | null;
+                            /** @description the stage is open and every exit criterion is met */
+                            readyToSubmit: boolean;
+                            /** @description each exit criterion of the stage, met or not (empty once the inspection is finished): the stage's unmet list, given once */
+                            criteria: {
+                                code: string;
+                                /** @description what the criterion asks, in words */
+                                requirement: string;
+                                met: boolean;
+                                /** @description what is still missing, in words; null when met */
+                                missing: string | null;
+                            }[];
+                            /** @description records by kind, of the kinds the caller may read */
+                            recordCounts: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My to-do list (待办): everything waiting on the caller, of every kind, oldest first, with counts per kind for a badge. Read by anyone; each sees only their own share. Written by nobody: tasks come from the stages and records. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tasks: {
+                                /**
+                                 * @description stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission
+                                 * @enum {string}
+                                 */
+                                kind: "stage_decision" | "record_decision" | "record_review" | "stage_submission";
+                                /** @description what it is, in words */
+                                title: string;
+                                /** @description the inspection, named by its group and target */
+                                inspection: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                round: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @description the record to decide or review; null for stage tasks */
+                                record: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
+                                    title: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description since when it waits on you: the submission or last approval, the record’s last change, the stage’s opening
+                                 */
+                                since: string;
+                                /**
+                                 * Format: date-time
+                                 * @description the stage's due date: a record can be decided only while its stage is open
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                /** @description a waiting item: the role it waits on and, when one person must act, who */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                };
+                                /** @description where to act on it: decisions and submissions take a requestId; see the route in this document */
+                                action: {
+                                    /** @enum {string} */
+                                    method: "POST";
+                                    href: string;
+                                };
+                            }[];
+                            counts: {
+                                total: number;
+                                byKind: {
+                                    stage_decision: number;
+                                    record_decision: number;
+                                    record_review: number;
+                                    stage_submission: number;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/questionnaire-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The office issues one-time codes for the anonymous conduct questionnaire, while post_evaluation is open
+         * @description Written by the office. The codes are in this answer only: the database keeps their hashes, so a repeated requestId is a 409, not the codes again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description how many one-time codes to issue in this batch */
+                        count: number;
+                        /** @description names the batch; the codes are shown once only, so a repeat is refused (409), never answered with them again */
+                        requestId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The office hands the codes to the target, which hands one to each person asked; nobody records who got which. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            requestId: string;
+                            count: number;
+                            /** @description shown once: the database keeps only their hashes */
+                            codes: string[];
+                            /** @description where each code answers: replace :code */
+                            answerAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The questionnaire's answers: counts, each item's average, every anonymous response
+         * @description Read by the office, the leading group and auditors; never by anyone named in the group, never by the liaison.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Read by the office, the leading group and auditors; never by the group or the liaison. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            /** @description the round's minimum of answers for post_evaluation */
+                            minimumAnswers: number;
+                            codes: {
+                                issued: number;
+                                used: number;
+                            };
+                            answers: number;
+                            /** @description the office closed the questionnaire (a questionnaire_closure record) */
+                            closed: {
+                                reason: string;
+                                /** Format: uuid */
+                                recordId: string;
+                            } | null;
+                            items: {
+                                id: string;
+                                /** @description 巡察工作守则 or 八项规定 */
+                                basis: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                average: number | null;
+                                lowest: number | null;
+                            }[];
+                            /** @description by day, in no telling order within a day */
+                            responses: {
+                                /** Format: date */
+                                answeredOn: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/inspector-evaluations.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each inspector's evaluation (巡察干部现实表现), one sheet per home unit
+         * @description Read by the office only; people without a home unit are on the sheet 未注明, people not yet evaluated show 未评价.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/focus-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The office's focus areas (重点), which a round's `focus` picks from. Readers: everyone signed in */
+        get: {
+            parameters: {
+                query?: {
+                    active?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            focusAreas: {
+                                name: string;
+                                grouping: string;
+                                /** @description only active areas can be picked by a new round */
+                                active: boolean;
+                                /** @description who added it or, when inactive, deactivated it */
+                                changedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                changedAt: string;
+                                /** @description why it was deactivated */
+                                reason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a focus area, or make a deactivated one active again. Writer: the office. The list is append-only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /**
+                         * @description 重点事项 / 重点问题 / the four 落实 / other
+                         * @enum {string}
+                         */
+                        grouping?: "key_matters" | "key_problems" | "implementation" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            grouping: string;
+                            /** @description only active areas can be picked by a new round */
+                            active: boolean;
+                            /** @description who added it or, when inactive, deactivated it */
+                            changedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            changedAt: string;
+                            /** @description why it was deactivated */
+                            reason: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/focus-areas/deactivations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a focus area: new rounds can no longer pick it; rounds that did keep it. Writer: the office */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            grouping: string;
+                            /** @description only active areas can be picked by a new round */
+                            active: boolean;
+                            /** @description who added it or, when inactive, deactivated it */
+                            changedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            changedAt: string;
+                            /** @description why it was deactivated */
+                            reason: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -23,7 +23,7 @@ export const formatTime = (iso: string | null | undefined) => (iso ? dayjs(iso).
 export const formatDate = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD') : '—');
 
 export function StateTag({ state, overdue }: { state: string; overdue?: boolean }) {
-  const color = { open: 'blue', submitted: 'orange', completed: 'green', cancelled: 'default', active: 'blue' }[state] ?? 'default';
+  const color = { open: 'blue', submitted: 'orange', completed: 'green', cancelled: 'default', active: 'blue', proposed: 'orange', returned: 'red' }[state] ?? 'default';
   return (
     <>
       <Tag color={tone(color)}>{STATE_LABELS[state] ?? state}</Tag>
@@ -32,7 +32,7 @@ export function StateTag({ state, overdue }: { state: string; overdue?: boolean 
   );
 }
 
-export function WaitingOn({ waitingOn }: { waitingOn: { role: string; sub: string | null } | null | undefined }) {
+export function WaitingOn({ waitingOn }: { waitingOn: { role: string; sub?: string | null } | null | undefined }) {
   if (!waitingOn) return <>—</>;
   return <>{ROLE_LABELS[waitingOn.role as Role] ?? waitingOn.role}</>;
 }
@@ -40,7 +40,7 @@ export function WaitingOn({ waitingOn }: { waitingOn: { role: string; sub: strin
 /** A server's refusal in words: its message, and each unmet criterion or bad field it names. */
 export function Failure({ error, title }: { error: ApiFailure | null | undefined; title?: string }) {
   if (!error) return null;
-  const unmet = error.body.unmet ?? [];
+  const unmet = error.body.details?.unmet ?? [];
   const issues = error.body.details?.issues ?? [];
   return (
     <Alert

@@ -21,6 +21,8 @@ export const STATE_LABELS: Record<string, string> = {
   completed: '已完成',
   cancelled: '已撤销',
   active: '进行中',
+  proposed: '待领导小组审批',
+  returned: '已退回修改',
 };
 
 export const STEP_LABELS: Record<string, string> = {
@@ -35,7 +37,9 @@ export const STEP_LABELS: Record<string, string> = {
 };
 
 export const REVIEW_LABELS: Record<string, string> = { pending: '待审核', confirmed: '已确认', returned: '已退回' };
-export const DECISION_LABELS: Record<string, string> = { pending: '待决定', approved: '同意', denied: '不同意' };
+export const DECISION_LABELS: Record<string, string> = { pending: '待决定', approved: '同意', rejected: '不同意', recused: '需回避', not_recused: '无需回避' };
+/** The buttons of a decision on a record, by the answer they send. */
+export const DECISION_ANSWER_LABELS: Record<string, string> = { approve: '同意', reject: '不同意', recused: '需回避', not_recused: '无需回避' };
 
 /** Field names of the record kinds' data, in words. */
 export const FIELD_LABELS: Record<string, string> = {

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Collapse, DatePicker, Descriptions, Flex, Form, Input, Result, Select, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Alert, App, Button, Card, Collapse, Descriptions, Flex, Form, Input, Result, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection, useRecords, type HistoryStep } from '../api/queries';
 import { useRequestId } from '../api/request-id';
+import { MeetingFields } from '../app/meeting-fields';
 import { Failure, formatTime, StateTag, tone } from '../app/widgets';
 import { useSession } from '../auth/session';
 import { showIssuesAtFields } from '../forms/schema-form';
@@ -161,25 +162,7 @@ function DecisionForm({ inspectionId, stage, role }: { inspectionId: string; sta
   return (
     <Card size="small" title={<h3 style={{ margin: 0, fontSize: 16 }}>{ROLE_LABELS[role]}审批</h3>}>
       <Form form={form} layout="vertical" initialValues={{ meeting: { kind: MEETING_KIND[role], heldOn: dayjs().format('YYYY-MM-DD') } }}>
-        {atMeeting && (
-          <>
-            <Form.Item name={['meeting', 'kind']} label="会议" rules={[{ required: true, message: '请选择会议' }]}>
-              <Select options={['领导小组会议', '书记专题会'].map((k) => ({ value: k, label: k }))} />
-            </Form.Item>
-            <Form.Item
-              name={['meeting', 'heldOn']}
-              label="会议日期"
-              rules={[{ required: true, message: '请选择会议日期' }]}
-              getValueProps={(v: string | undefined) => ({ value: v ? dayjs(v) : undefined })}
-              normalize={(v: Dayjs | null) => (v ? v.format('YYYY-MM-DD') : undefined)}
-            >
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
-            <Form.Item name={['meeting', 'minutesRef']} label="会议纪要编号" rules={[{ required: true, message: '请填写会议纪要编号' }]}>
-              <Input placeholder="例如：巡领〔2021〕5号" />
-            </Form.Item>
-          </>
-        )}
+        {atMeeting && <MeetingFields />}
         <Form.Item name="comment" label="审批意见（退回时必填）">
           <Input.TextArea autoSize={{ minRows: 3 }} />
         </Form.Item>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Flex, Input, Steps, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection, useRecords, type HistoryStep, type Inspection } from '../api/queries';
 import { useRequestId } from '../api/request-id';
@@ -18,7 +19,9 @@ export function InspectionPage() {
   const inspection = useInspection(id);
   const records = useRecords(id);
   const history = useHistory(id);
-  const [viewed, setViewed] = useState<StageId | null>(null);
+  // A to-do item links to the stage it is about (a paper to confirm, a declaration to decide).
+  const [search] = useSearchParams();
+  const [viewed, setViewed] = useState<StageId | null>(STAGES.find((s) => s.id === search.get('stage'))?.id ?? null);
 
   if (inspection.isError) return <Failure error={inspection.error as ApiFailure} />;
   if (!inspection.data) return <Card loading />;
@@ -117,8 +120,8 @@ function RejectionNotice({ inspection, steps }: { inspection: Inspection; steps:
 }
 
 /**
- * The open stage's exit criteria and the submission. The unmet list comes from the
- * round's progress for those who may read it, else from the last refused submission.
+ * The open stage's exit criteria, live from the inspection's progress, and its
+ * submission. A refused submission lists what the server found unmet at that moment.
  */
 function SubmitPanel({ inspection, person }: { inspection: Inspection; person: Person }) {
   const queryClient = useQueryClient();
@@ -128,14 +131,14 @@ function SubmitPanel({ inspection, person }: { inspection: Inspection; person: P
   const [refusal, setRefusal] = useState<ApiFailure | null>(null);
   const definition = STAGES.find((s) => s.id === inspection.stage)!;
   const owner = definition.submittedBy === 'office' ? hasRole(person, 'office') : isGroupLeaderOf(person, inspection.group);
-  const readsProgress = hasRole(person, 'office', 'leading_group', 'auditor');
+  // Under the inspection's key, so every record written refreshes the checklist too.
   const progress = useQuery({
-    queryKey: ['round', inspection.roundId, 'progress'],
-    enabled: readsProgress,
-    queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}/progress', { params: { path: { roundId: inspection.roundId } } })),
+    queryKey: ['inspection', inspection.id, 'progress'],
+    retry: false,
+    queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}/progress', { params: { path: { id: inspection.id } } })),
   });
-  // A refusal's list is newer than the progress read before it.
-  const unmet = refusal?.body.unmet ?? (readsProgress ? progress.data?.inspections.find((i) => i.id === inspection.id)?.unmet : undefined);
+  const criteria = progress.data?.criteria ?? [];
+  const refusedUnmet = refusal?.body.details?.unmet;
 
   const submit = useMutation<unknown, ApiFailure>({
     mutationFn: () =>
@@ -163,19 +166,39 @@ function SubmitPanel({ inspection, person }: { inspection: Inspection; person: P
       <Flex vertical gap={12}>
         {inspection.state === 'submitted' ? (
           <Alert type="info" showIcon title={`已提交，等待${definition.approvalChain.length > 1 ? '审批链' : ''}审批`} description={<>当前等待：<WaitingOn waitingOn={inspection.waitingOn} /></>} />
-        ) : unmet === undefined ? (
-          <Typography.Text type="secondary">提交时系统逐项检查本阶段的退出条件，未满足的会全部列出。</Typography.Text>
-        ) : unmet.length === 0 ? (
-          <Alert type="success" showIcon title="退出条件均已满足" />
         ) : (
-          <div data-testid="unmet-criteria">
-            <Typography.Text strong>尚未满足的退出条件：</Typography.Text>
-            <ul style={{ marginBlock: 4, paddingInlineStart: 20 }}>
-              {unmet.map((u) => (
-                <li key={u.code}>{u.message}</li>
+          criteria.length > 0 && (
+            <ul aria-label="退出条件" data-testid="checklist" style={{ margin: 0, padding: 0, listStyle: 'none' }}>
+              {criteria.map((c) => (
+                <li key={c.code} style={{ display: 'flex', gap: 8, marginBlockEnd: 6 }}>
+                  {c.met ? <CheckCircleFilled style={{ color: '#166534', marginTop: 4 }} aria-label="已满足" /> : <CloseCircleFilled style={{ color: '#b91c1c', marginTop: 4 }} aria-label="未满足" />}
+                  <span>
+                    {c.requirement}
+                    {c.missing && (
+                      <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                        {c.missing}
+                      </Typography.Text>
+                    )}
+                  </span>
+                </li>
               ))}
             </ul>
-          </div>
+          )
+        )}
+        {refusedUnmet && refusedUnmet.length > 0 && (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            title="提交未被接受，尚未满足的退出条件："
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 20 }} data-testid="unmet-criteria">
+                {refusedUnmet.map((u) => (
+                  <li key={u.code}>{u.message}</li>
+                ))}
+              </ul>
+            }
+          />
         )}
         {refusal && refusal.body.error !== 'exit_criteria_unmet' && <Failure error={refusal} />}
         {owner && inspection.state === 'open' && (

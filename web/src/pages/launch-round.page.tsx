@@ -15,10 +15,7 @@ import { APPROVER_ROLES } from '../../../workflows/roles';
 
 type LaunchBody = paths['/api/v1/rounds']['post']['requestBody']['content']['application/json'];
 
-// The focus areas the seed names (DOMAIN.md); a round may add its own.
-const FOCUS_SUGGESTIONS = ['行政许可', '行政审批', '行政执法', '国有资产处置', '财政资金使用', '选人用人', '以权谋私', '权钱交易', '利益输送'];
-
-const STEP_TITLES = ['轮次信息', '被巡察单位与巡察组', '审批链与时限', '确认发起'];
+const STEP_TITLES = ['轮次信息', '被巡察单位与巡察组', '审批链与时限', '确认提交'];
 /** Which wizard step holds a top-level field of the body, to open it when the server names it. */
 const STEP_OF_FIELD: Record<string, number> = { name: 0, year: 0, plannedStart: 0, plannedEnd: 0, focus: 0, inspections: 1, approvalChains: 2, stageDueDays: 2, escalateAfterHours: 2 };
 
@@ -33,7 +30,7 @@ interface DemoPerson {
   roles: string[];
 }
 
-/** The office launches a round: plan, targets and groups, chains and due days (defaults shown), then one request. */
+/** The office proposes a round: plan, targets and groups, chains and due days (defaults shown), then one request; the leading group authorises it. */
 export function LaunchRoundPage() {
   const [form] = Form.useForm();
   const [step, setStep] = useState(0);
@@ -44,6 +41,12 @@ export function LaunchRoundPage() {
   // On the demo server the group is prefilled with the demo people, so a newcomer can launch at once.
   const demo = useQuery({ queryKey: ['demo-people'], queryFn: () => unwrap(api.GET('/api/v1/demo/people')), retry: false, refetchInterval: false });
   const demoPeople: DemoPerson[] = demo.data?.people ?? [];
+  // A round picks its focus from the office's list: the server refuses anything else.
+  const focusAreas = useQuery({
+    queryKey: ['focus-areas'],
+    queryFn: () => unwrap(api.GET('/api/v1/focus-areas', { params: { query: { active: 'true' } } })),
+    refetchInterval: false,
+  });
   const first = (role: string) => demoPeople.find((p) => p.roles.includes(role));
 
   const launch = useMutation<{ id: string }, ApiFailure, LaunchBody>({
@@ -132,7 +135,7 @@ export function LaunchRoundPage() {
             </Form.Item>
           </Flex>
           <Form.Item name="focus" label="监督重点">
-            <Select mode="tags" options={FOCUS_SUGGESTIONS.map((f) => ({ value: f, label: f }))} />
+            <Select mode="multiple" loading={focusAreas.isPending} options={(focusAreas.data?.focusAreas ?? []).map((f) => ({ value: f.name, label: f.name }))} />
           </Form.Item>
         </Card>
 
@@ -241,7 +244,7 @@ export function LaunchRoundPage() {
               );
             }}
           </Form.Item>
-          <Alert type="info" showIcon title="发起后，各巡察组即进入巡前准备阶段。" style={{ marginBlock: 12 }} />
+          <Alert type="info" showIcon title="提交后，方案报巡察工作领导小组审批；批准后各巡察组即进入巡前准备阶段。" style={{ marginBlock: 12 }} />
         </Card>
       </Form>
       <Flex gap={8}>
@@ -253,7 +256,7 @@ export function LaunchRoundPage() {
         )}
         {step === 3 && (
           <Button type="primary" loading={launch.isPending} onClick={() => void submit()}>
-            发起巡察
+            提交领导小组审批
           </Button>
         )}
       </Flex>

@@ -8,12 +8,13 @@ import { useRequestId } from '../../api/request-id';
 import type { paths } from '../../api/schema';
 import recordSchemas from '../../api/record-schemas.json';
 import { Failure, formatTime, tone } from '../../app/widgets';
-import type { Person } from '../../auth/session';
+import { hasRole, type Person } from '../../auth/session';
 import { SchemaFields, showIssuesAtFields, type JsonSchema } from '../../forms/schema-form';
-import { DECISION_LABELS, REVIEW_LABELS } from '../../i18n/labels';
-import { canWrite, isGroupLeaderOf, kindTitle, pickersFor, RECORD_KINDS, recordCaption, type RecordKind } from '../../model';
+import { DECISION_ANSWER_LABELS, DECISION_LABELS, REVIEW_LABELS } from '../../i18n/labels';
+import { canWrite, DEFAULT_DECISION_ANSWERS, isGroupLeaderOf, kindTitle, pickersFor, RECORD_KINDS, recordCaption, type RecordKind, type RecordKindDefinition } from '../../model';
 import { RecordData } from './record-data';
 
+type Decision = paths['/api/v1/inspections/{id}/records/{recordId}/decision']['post']['requestBody']['content']['application/json']['decision'];
 type NewRecord = paths['/api/v1/inspections/{id}/records']['post']['requestBody']['content']['application/json'];
 const SCHEMAS = recordSchemas as unknown as Record<string, JsonSchema>;
 
@@ -28,7 +29,7 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
   const [adding, setAdding] = useState(false);
   const [viewing, setViewing] = useState<InspectionRecord | null>(null);
   const ofKind = records.filter((r) => r.kind === kind);
-  const definition = RECORD_KINDS[kind] as (typeof RECORD_KINDS)[RecordKind] & { decidedBy?: string; reviewedBy?: string };
+  const definition = RECORD_KINDS[kind] as RecordKindDefinition;
   const mayWrite = writable && canWrite(kind, person, inspection.group);
 
   return (
@@ -64,7 +65,7 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
                 r.reviewStatus ? (
                   <Tag color={tone(r.reviewStatus === 'confirmed' ? 'green' : r.reviewStatus === 'returned' ? 'red' : 'orange')}>{REVIEW_LABELS[r.reviewStatus]}</Tag>
                 ) : r.decisionStatus ? (
-                  <Tag color={tone(r.decisionStatus === 'approved' ? 'green' : r.decisionStatus === 'denied' ? 'red' : 'orange')}>{DECISION_LABELS[r.decisionStatus]}</Tag>
+                  <Tag color={tone(r.decisionStatus === 'approved' || r.decisionStatus === 'not_recused' ? 'green' : r.decisionStatus === 'pending' ? 'orange' : 'red')}>{DECISION_LABELS[r.decisionStatus]}</Tag>
                 ) : (
                   '—'
                 ),
@@ -75,7 +76,7 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
               title: '操作',
               width: 170,
               render: (_, r) => (
-                <RecordActions record={r} inspection={inspection} person={person} decidedBy={definition.decidedBy} reviewedBy={definition.reviewedBy} />
+                <RecordActions record={r} inspection={inspection} person={person} definition={definition} />
               ),
             },
           ]}
@@ -129,13 +130,10 @@ function NewRecordForm({ kind, inspection, records, onDone }: { kind: RecordKind
 }
 
 /** The group leader's review of a paper, or the office's / leading group's decision on a request. */
-function RecordActions({ record, inspection, person, decidedBy, reviewedBy }: {
-  record: InspectionRecord;
-  inspection: Inspection;
-  person: Person;
-  decidedBy?: string;
-  reviewedBy?: string;
-}) {
+function RecordActions({ record, inspection, person, definition }: { record: InspectionRecord; inspection: Inspection; person: Person; definition: RecordKindDefinition }) {
+  const { decidedBy, reviewedBy } = definition;
+  // A recusal is answered recused / not recused; other requests approve / reject: the stage model says which.
+  const answers = Object.keys(definition.decisionAnswers ?? DEFAULT_DECISION_ANSWERS) as Decision[];
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const key = useRequestId();
@@ -158,7 +156,7 @@ function RecordActions({ record, inspection, person, decidedBy, reviewedBy }: {
       void message.error(e.message);
     },
   });
-  const decide = useMutation<unknown, ApiFailure, 'approve' | 'deny'>({
+  const decide = useMutation<unknown, ApiFailure, Decision>({
     mutationFn: (decision) =>
       unwrap(
         api.POST('/api/v1/inspections/{id}/records/{recordId}/decision', {
@@ -172,7 +170,14 @@ function RecordActions({ record, inspection, person, decidedBy, reviewedBy }: {
       void message.error(e.message);
     },
   });
-  if (reviewedBy && record.reviewStatus === 'pending' && isGroupLeaderOf(person, inspection.group)) {
+  // The leader confirms the group's papers (a deputy, or the office, confirms the leader's own); the office reviews the target's documents.
+  const ownPaper = record.createdBy.sub === person.sub;
+  const deputy = inspection.group.deputies.some((d) => d.sub === person.sub);
+  const mayReview =
+    reviewedBy === 'group_leader'
+      ? !ownPaper && (isGroupLeaderOf(person, inspection.group) || deputy || (hasRole(person, 'office') && record.createdBy.sub === inspection.group.leader.sub))
+      : !!reviewedBy && person.roles.includes(reviewedBy);
+  if (record.reviewStatus === 'pending' && mayReview) {
     return (
       <Space wrap>
         <Button size="small" type="primary" loading={review.isPending} onClick={() => review.mutate('confirm')}>
@@ -193,12 +198,11 @@ function RecordActions({ record, inspection, person, decidedBy, reviewedBy }: {
   if (decidedBy && record.decisionStatus === 'pending' && person.roles.includes(decidedBy as never)) {
     return (
       <Space wrap>
-        <Button size="small" type="primary" loading={decide.isPending} onClick={() => decide.mutate('approve')}>
-          同意
-        </Button>
-        <Button size="small" danger loading={decide.isPending} onClick={() => decide.mutate('deny')}>
-          不同意
-        </Button>
+        {answers.map((answer, i) => (
+          <Button key={answer} size="small" type={i === 0 ? 'primary' : 'default'} loading={decide.isPending && decide.variables === answer} disabled={decide.isPending} onClick={() => decide.mutate(answer)}>
+            {DECISION_ANSWER_LABELS[answer] ?? answer}
+          </Button>
+        ))}
       </Space>
     );
   }

@@ -1,0 +1,150 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { criteriaContexts } from '../db/stage-gate.repository.js';
+import { listTaskInspections, type TaskScope } from '../db/tasks.repository.js';
+import { unmetCriteria } from '../workflows/exit-criteria.js';
+import { APPROVER_ROLES, type Actor, type Role } from '../workflows/roles.js';
+import { RECORD_KIND_IDS, STAGES, stageOwner, type RecordKind, type StageId, type StageOwner } from '../workflows/stages.js';
+import { KEPT_OUT, kindRules } from './access.js';
+import type { WaitingOn } from './schemas.js';
+import { inspectionName } from './views.js';
+
+export const TASK_KINDS = ['stage_decision', 'record_decision', 'record_review', 'stage_submission'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+type Row = Awaited<ReturnType<typeof listTaskInspections>>[number];
+type PendingRecord = Row['pending_records'][number];
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+const stageTitle = (stage: StageId) => STAGES.find((s) => s.id === stage)!.title.zh;
+
+/**
+ * What the caller may act on, read off the stage model: the kinds whose `decidedBy`
+ * or `reviewedBy` is one of their roles, and the stages whose owner they are. A kind
+ * or stage added there shows up here without a change.
+ */
+function scopeOf(actor: Actor): TaskScope {
+  const holds = (role: string) => actor.roles.includes(role as Role);
+  const kinds = (pick: (kind: RecordKind) => boolean) => RECORD_KIND_IDS.filter(pick);
+  const submits: Partial<Record<StageOwner, StageId[]>> = {};
+  for (const stage of STAGES) {
+    if (holds(stage.submittedBy)) (submits[stage.submittedBy] ??= []).push(stage.id);
+  }
+  return {
+    sub: actor.sub,
+    approverRoles: APPROVER_ROLES.filter(holds),
+    decideKinds: kinds((k) => Boolean(kindRules(k).decidedBy && holds(kindRules(k).decidedBy!))),
+    // The group leader reviews their own group's records only; any other reviewing role, every group's but its own.
+    reviewKinds: kinds((k) => Boolean(kindRules(k).reviewedBy && kindRules(k).reviewedBy !== 'group_leader' && holds(kindRules(k).reviewedBy!))),
+    leaderReviewKinds: holds('group_leader') ? kinds((k) => kindRules(k).reviewedBy === 'group_leader') : [],
+    submits,
+    keptOut: KEPT_OUT,
+  };
+}
+
+/** How a person recognises a record in a list: its title, whom it is about, or who wrote it. */
+function recordSubject(record: PendingRecord, row: Row): string {
+  const data = record.data;
+  if (typeof data.title === 'string') return `《${data.title}》`;
+  if (typeof data.memberSub === 'string') return row.members.find((m) => m.sub === data.memberSub)?.name ?? data.memberSub;
+  return record.created_by_name;
+}
+
+/**
+ * The caller's to-do list (待办): everything of every kind that waits on them, from
+ * two queries however many inspections there are.
+ */
+export class TasksService {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(actor: Actor) {
+    const scope = scopeOf(actor);
+    const rows = await listTaskInspections(this.db, scope);
+    const submittable = rows.filter((row) => row.state === 'open' && this.submits(row, actor));
+    const contexts = await criteriaContexts(
+      this.db,
+      submittable.map((row) => row.id),
+    );
+
+    const tasks = rows.flatMap((row) => {
+      const base = `/api/v1/inspections/${row.id}`;
+      const common = {
+        inspection: { id: row.id, name: inspectionName(row) },
+        round: { id: row.round_id, name: row.round_name },
+        stage: row.stage,
+        // A record can be decided only while its stage is open, so the stage's due date is the record's too.
+        dueAt: iso(row.stage_due_at),
+        overdue: row.overdue,
+      };
+      const member = row.members.some((m) => m.sub === actor.sub);
+      const found = [];
+
+      // Rows come back only where something waits on the caller; these checks say what.
+      if (row.state === 'submitted' && row.awaiting_role && scope.approverRoles.includes(row.awaiting_role)) {
+        found.push({
+          kind: 'stage_decision' as const,
+          title: `审批「${stageTitle(row.stage)}」阶段`,
+          ...common,
+          record: null,
+          since: iso(row.waiting_since ?? row.stage_opened_at),
+          waitingOn: { role: row.awaiting_role } satisfies WaitingOn,
+          action: { method: 'POST' as const, href: `${base}/decisions` },
+        });
+      }
+      for (const record of row.state === 'open' ? row.pending_records : []) {
+        const rules = kindRules(record.kind);
+        const subject = recordSubject(record, row);
+        const recordRef = { id: record.id, kind: record.kind, title: rules.title.zh };
+        if (record.decision_status === 'pending' && rules.decidedBy && scope.decideKinds.includes(record.kind) && !member) {
+          found.push({
+            kind: 'record_decision' as const,
+            title: `决定：${rules.title.zh} ${subject}`,
+            ...common,
+            record: recordRef,
+            since: iso(record.updated_at),
+            waitingOn: { role: rules.decidedBy } satisfies WaitingOn,
+            action: { method: 'POST' as const, href: `${base}/records/${record.id}/decision` },
+          });
+        }
+        const byLeader = scope.leaderReviewKinds.includes(record.kind) && row.leader_sub === actor.sub;
+        const byRole = scope.reviewKinds.includes(record.kind) && !member;
+        if (record.review_status === 'pending' && rules.reviewedBy && (byLeader || byRole)) {
+          found.push({
+            kind: 'record_review' as const,
+            title: `审核：${rules.title.zh} ${subject}`,
+            ...common,
+            record: recordRef,
+            since: iso(record.updated_at),
+            waitingOn: (byLeader ? { role: rules.reviewedBy, sub: row.leader_sub } : { role: rules.reviewedBy }) satisfies WaitingOn,
+            action: { method: 'POST' as const, href: `${base}/records/${record.id}/review` },
+          });
+        }
+      }
+      const ctx = contexts.get(row.id);
+      if (ctx && unmetCriteria(row.stage, ctx).length === 0) {
+        const owner = stageOwner(row.stage);
+        found.push({
+          kind: 'stage_submission' as const,
+          title: `提交「${stageTitle(row.stage)}」阶段：准出条件已全部满足`,
+          ...common,
+          record: null,
+          since: iso(row.waiting_since ?? row.stage_opened_at),
+          waitingOn: (owner === 'group_leader' ? { role: owner, sub: row.leader_sub } : { role: owner }) satisfies WaitingOn,
+          action: { method: 'POST' as const, href: `${base}/submissions` },
+        });
+      }
+      return found;
+    });
+
+    tasks.sort((a, b) => a.since.localeCompare(b.since) || a.inspection.id.localeCompare(b.inspection.id));
+    const byKind = Object.fromEntries(TASK_KINDS.map((kind) => [kind, tasks.filter((t) => t.kind === kind).length])) as Record<TaskKind, number>;
+    return { tasks, counts: { total: tasks.length, byKind } };
+  }
+
+  /** Whether the caller is the one to submit the row's open stage. */
+  private submits(row: Row, actor: Actor): boolean {
+    const owner = stageOwner(row.stage);
+    if (owner === 'group_leader') return actor.roles.includes('group_leader') && row.leader_sub === actor.sub;
+    return actor.roles.includes(owner) && !row.members.some((m) => m.sub === actor.sub);
+  }
+}

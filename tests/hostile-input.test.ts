@@ -1,0 +1,114 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exceedsDepth } from '../api/json-body.js';
+import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
+import { leaderOne, office } from './support/people.js';
+import { launchRound, recordWork, rid } from './support/walk.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** A token signed with the server's own secret but carrying whatever claims a hostile issuer chose. */
+async function tokenWith(claims: Record<string, unknown>, set: { exp?: number | null; iat?: number } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(set.iat ?? now);
+  if (set.exp !== null) jwt.setExpirationTime(set.exp ?? now + 3600);
+  return jwt.sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+async function callWith(token: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const response = await h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: response.statusCode, body: response.json() as { error: string; message: string } };
+}
+
+describe('identity claims are input like any other', () => {
+  const leader = { sub: leaderOne.sub, roles: leaderOne.roles };
+
+  it.each([
+    ['a NUL in the name', { ...leader, name: '张\u0000组长' }, /name must not hold control characters/],
+    ['a lone surrogate in the name', { ...leader, name: '张\ud800组长' }, /name must be well-formed Unicode/],
+    ['a bidirectional override in the name', { ...leader, name: '张\u202e长组' }, /name must not hold bidirectional/],
+    ['a subject of 10,000 characters', { ...leader, sub: 'x'.repeat(10_000), name: '张组长' }, /sub /],
+    ['no roles', { sub: leaderOne.sub, name: '张组长' }, /roles/],
+  ])('refuses a token with %s with 401 naming the claim, before it reaches a workflow', async (_what, claims, why) => {
+    const round = await launchRound(h);
+    const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    const refused = await callWith(await tokenWith(claims), 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('hostile') });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('unauthorized');
+    expect(refused.body.message).toMatch(why);
+    // Nothing was wedged: the real leader submits the same stage at once.
+    const submitted = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('real') });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+  });
+
+  it('requires an expiry, caps the lifetime and refuses a token issued in the future', async () => {
+    const claims = { sub: office.sub, name: office.name, roles: office.roles };
+    const now = Math.floor(Date.now() / 1000);
+    const noExpiry = await callWith(await tokenWith(claims, { exp: null }), 'GET', '/api/v1/rounds');
+    expect(noExpiry).toMatchObject({ status: 401, body: { message: expect.stringMatching(/exp/) } });
+    const thirtyDays = await callWith(await tokenWith(claims, { exp: now + 30 * 86_400 }), 'GET', '/api/v1/rounds');
+    expect(thirtyDays).toMatchObject({ status: 401, body: { message: expect.stringMatching(/longer than the 12 h/) } });
+    const fromTheFuture = await callWith(await tokenWith(claims, { iat: now + 3600, exp: now + 7200 }), 'GET', '/api/v1/rounds');
+    expect(fromTheFuture).toMatchObject({ status: 401, body: { message: expect.stringMatching(/issued in the future/) } });
+    const expired = await callWith(await tokenWith(claims, { iat: now - 7200, exp: now - 3600 }), 'GET', '/api/v1/rounds');
+    expect(expired).toMatchObject({ status: 401, body: { message: 'the token has expired: sign in again' } });
+    const fine = await callWith(await tokenWith(claims, { exp: now + 11 * 3600 }), 'GET', '/api/v1/rounds');
+    expect(fine.status).toBe(200);
+  });
+
+  it('does not hand back the token library’s own error texts', async () => {
+    const garbage = await callWith('not.a.token', 'GET', '/api/v1/rounds');
+    expect(garbage).toEqual({ status: 401, body: { error: 'unauthorized', message: 'the token is not a valid signed token' } });
+    const otherKey = await new SignJWT({ sub: 'a', name: 'A', roles: ['office'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    expect((await callWith(otherKey, 'GET', '/api/v1/rounds')).body.message).toBe('the token is not signed by a key this server trusts');
+  });
+});
+
+describe('requests', () => {
+  it('refuse JSON nested deeper than the limit with 400 before parsing it', async () => {
+    const token = await h.token(office);
+    const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/rounds',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: deep,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid_input', details: { issues: [{ field: 'body' }] } });
+    // Brackets inside strings are text, not nesting.
+    expect(exceedsDepth(JSON.stringify({ title: '['.repeat(100) }), 32)).toBe(false);
+    expect(exceedsDepth(JSON.stringify({ a: [[[[1]]]] }), 4)).toBe(true);
+    const broken = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/rounds',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ error: 'invalid_input', message: 'the body is not valid JSON' });
+  });
+
+  it('keep a sensible client request id, replace any other, and are never cached', async () => {
+    const token = await h.token(office);
+    const kept = await h.app.inject({ method: 'GET', url: '/api/v1/rounds', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'client-42.a' } });
+    expect(kept.headers['x-request-id']).toBe('client-42.a');
+    expect(kept.headers['cache-control']).toBe('no-store');
+    const replaced = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/rounds',
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': `evil\u2028${'x'.repeat(500)}` },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
