@@ -137,7 +137,8 @@ function DecisionForm({ inspectionId, stage, role }: { inspectionId: string; sta
     },
     onSuccess: async (_, decision) => {
       requestId.settle();
-      void message.success(decision === 'approve' ? '已批准' : '已退回');
+      // A double press sends the same requestId twice and gets the same answer twice: one message for both.
+      void message.success({ key: `decision-${inspectionId}`, content: decision === 'approve' ? '已批准' : '已退回' });
       await queryClient.invalidateQueries();
     },
     onError: (error) => {

@@ -47,7 +47,7 @@ export function HomePage() {
             <TodoItem
               key={round.id}
               title={title}
-              lines={[`${formatDate(round.plannedStart)} 至 ${formatDate(round.plannedEnd)} · ${round.inspectionCount} 个被巡察单位`, round.statusReason ? `退回意见：${round.statusReason}` : `${round.launchedBy.name} 于 ${formatTime(round.statusChangedAt)} 提交`]}
+              lines={[`计划 ${formatDate(round.plannedStart)} 至 ${formatDate(round.plannedEnd)}`, round.statusReason ? `退回意见：${round.statusReason}` : `${round.launchedBy.name} 于 ${formatTime(round.statusChangedAt)} 提交`]}
               to={`/rounds/${round.id}`}
               button={button}
             />

@@ -113,7 +113,8 @@ function RoundDecisionForm({ round }: { round: Round }) {
     onSuccess: async (_, decision) => {
       requestId.settle();
       setFailure(null);
-      void message.success(decision === 'approve' ? '已批准，本轮巡察开始' : '已退回巡察办');
+      // A double press sends the same requestId twice and gets the same answer twice: one message for both.
+      void message.success({ key: `round-${round.id}`, content: decision === 'approve' ? '已批准，本轮巡察开始' : '已退回巡察办' });
       await queryClient.invalidateQueries();
     },
     onError: (error) => {
