@@ -20,7 +20,9 @@ export function recordCaption(record: InspectionRecord): string {
   const data = record.data as Record<string, unknown>;
   const text = ['title', 'interviewee', 'place', 'question', 'measure', 'summary', 'source', 'heldOn', 'on']
     .map((k) => data[k])
-    .find((v): v is string => typeof v === 'string' && v.length > 0);
+    .find((v): v is string => typeof v === 'string' && v.length > 0) ??
+    // A kind without one of those fields (a work plan): its first text that is not an id.
+    Object.values(data).find((v): v is string => typeof v === 'string' && v.length > 0 && !/^[0-9a-f-]{36}$/.test(v));
   return `${kindTitle(record.kind)}：${text ? (text.length > 40 ? `${text.slice(0, 40)}…` : text) : record.id.slice(0, 8)}`;
 }
 
