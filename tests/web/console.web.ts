@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approverOf, recordStageWork, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
+import { approverOf, recordStageWork, SAMPLE_FOCUS, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import { STAGES, type StageId } from '../../workflows/stages.js';
 import { DEMO_USERS } from '../../platform/demo-users.js';
 import type { Actor } from '../../workflows/roles.js';
@@ -80,6 +80,10 @@ describe('the web console, as its people use it', () => {
     await page.getByLabel('计划开始').press('Enter');
     await page.getByLabel('计划结束').fill('2021-12-31');
     await page.getByLabel('计划结束').press('Enter');
+    // The sample work plans later recorded name these focus areas: the round must hold them all.
+    await page.getByLabel('监督重点').click();
+    for (const area of SAMPLE_FOCUS.slice(2)) await page.locator('.ant-select-dropdown').getByText(area, { exact: true }).click();
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: '下一步' }).click();
     await page.getByLabel('单位名称', { exact: true }).fill('自治区交通运输综合行政执法局');
     await page.getByLabel('主要负责人', { exact: true }).fill('马局长');

@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['tests/web/**/*.web.ts'],
     pool: 'forks',
     fileParallelism: false,
-    testTimeout: 120_000,
+    // Generous: the machine running them is often shared and slow; no assertion is timed.
+    testTimeout: 300_000,
     hookTimeout: 600_000,
   },
 });
