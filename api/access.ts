@@ -23,6 +23,10 @@ const ROLE_PERMISSIONS = {
   // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'inspection.leads_report': ['office', 'leading_group'],
   'round.evaluations': ['office'],
+  // 谁来监督巡察组: the round's whole timeline and its state at any moment.
+  'round.audit': ['auditor', 'office', 'leading_group'],
+  // Who read which confidential record: for those who supervise, not for the readers themselves.
+  'inspection.access_log': ['office', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 

@@ -22,6 +22,7 @@ import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questio
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
+import { timelineRoutes } from './routes/timeline.routes.js';
 
 export interface AppOptions {
   services: Services;
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(taskRoutes);
       await v1.register(questionnaireRoutes);
       await v1.register(focusAreaRoutes);
+      await v1.register(timelineRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { fetchAllRuns } from '../platform/workflow-runs.js';
 import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
 import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
 import {
@@ -80,12 +80,13 @@ export class InspectionsService {
     };
   }
 
-  /** The workflow's raw event history, as the SDK's replayer reads it. */
+  /** Every run of the workflow (continued as new when its history grew long), oldest first, as the SDK's replayer reads each. */
   async temporalHistory(actor: Actor, inspectionId: string) {
     await requireAccess(this.services.db, actor, 'inspection.raw_history');
     await loadInspection(this.services.db, inspectionId);
-    const history = await callWorkflow(() => this.services.temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).fetchHistory());
-    return JSON.parse(historyToJSON(history)) as Record<string, unknown>;
+    const workflowId = inspectionWorkflowId(inspectionId);
+    const runs = await callWorkflow(() => fetchAllRuns(this.services.temporal, workflowId));
+    return { inspectionId, workflowId, runs: runs.map(({ runId, history }) => ({ runId, history })) };
   }
 
   /**

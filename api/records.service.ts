@@ -6,6 +6,7 @@ import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersio
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isGroupPerson, isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
+import { logConfidentialReads, recordReads } from './access-log.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -302,10 +303,10 @@ export class RecordsService {
       leadFilter(this.db, inspection, actor),
     ]);
     const readable = rows.filter(shownLeads).filter((r) => kinds === 'all' || kinds.includes(r.kind));
-    if (!readsAsTarget(inspection, actor)) return { records: readable.map((r) => toRecordView(r, verdicts)) };
+    if (!readsAsTarget(inspection, actor)) return this.logged(actor, 'record_list', { records: readable.map((r) => toRecordView(r, verdicts)) });
     const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
     const shown = readable.flatMap((r) => shownToLiaison(r, ids) ?? []);
-    return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
+    return this.logged(actor, 'record_list', { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) });
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
@@ -320,6 +321,7 @@ export class RecordsService {
       latestVerdicts(this.db, inspectionId, row.id),
     ]);
     const verdicts = partial ? liaisonVerdicts([row], allVerdicts) : allVerdicts;
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records/:recordId', recordReads('record', [toRecordView(row)]));
     return {
       ...toRecordView(row, verdicts),
       versions: versions.map((v) => ({
@@ -414,6 +416,16 @@ export class RecordsService {
       });
     });
     return this.view(record.inspection_id, record.id);
+  }
+
+  /** Logs the confidential records of a list before it is answered (see `access-log.ts`). */
+  private async logged<T extends { records: { id: string; inspectionId: string; kind: string; version: number }[] }>(
+    actor: Actor,
+    what: 'record_list',
+    answer: T,
+  ): Promise<T> {
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records', recordReads(what, answer.records));
+    return answer;
   }
 
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {

@@ -36,6 +36,7 @@ export interface Database {
   questionnaire_answers: QuestionnaireAnswerTable;
   frozen_reports: FrozenReportTable;
   focus_area_events: FocusAreaEventTable;
+  confidential_reads: ConfidentialReadTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -258,4 +259,21 @@ export interface FocusAreaEventTable {
   actor_name: string;
   at: Timestamp;
   reason: string | null;
+}
+
+export type ConfidentialReadWhat = 'record' | 'record_list' | 'as_of' | 'questionnaire_answers' | 'leads_report';
+
+/** One read of confidential material (a lead, a paper, an evaluation, the answers): who, when, what. Append-only. */
+export interface ConfidentialReadTable {
+  seq: ColumnType<string, never, never>;
+  inspection_id: string;
+  what: ConfidentialReadWhat;
+  record_id: string | null;
+  record_kind: string | null;
+  record_version: number | null;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  route: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
 }

@@ -92,10 +92,20 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/history/temporal',
     {
       schema: {
-        summary: "The inspection workflow's raw Temporal event history, as the SDK's replayer reads it",
+        summary:
+          "Every run of the inspection workflow's raw Temporal event history (it continues as new when long), oldest first, each as the SDK's replayer and `npm run replay` read it",
         tags: ['history'],
         params: inspectionParams,
-        response: { 200: z.record(z.string(), z.unknown()), ...commonErrors },
+        response: {
+          200: z.object({
+            inspectionId: z.uuid(),
+            workflowId: z.string(),
+            runs: z
+              .array(z.object({ runId: z.string(), history: z.record(z.string(), z.unknown()).describe('`{ events: [...] }` of this run') }))
+              .describe('oldest first; the last is the current run'),
+          }),
+          ...commonErrors,
+        },
       },
     },
     async (request) => inspections.temporalHistory(request.actor, request.params.id),
