@@ -23,6 +23,22 @@ const whatList = z
 
 export const TIMELINE_MAX_LIMIT = 500;
 
+/** A moment, with its zone; years the database can hold (it has no year 0, JavaScript has). */
+export const moment = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1000 && year <= 9999;
+  }, 'must fall between the years 1000 and 9999');
+
+/** A person's `sub` as a filter: printable, as tokens carry it. */
+export const subFilter = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex
+  .refine((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v), 'may not hold control characters');
+
 export const pagingQuery = z.object({
   limit: z.coerce.number().int().min(1).max(TIMELINE_MAX_LIMIT).default(100).describe(`items per page, at most ${TIMELINE_MAX_LIMIT}`),
   cursor: z
@@ -35,10 +51,10 @@ export const pagingQuery = z.object({
 export const timelineQuery = pagingQuery.extend({
   inspection: z.uuid().optional().describe('only this inspection’s steps (and the round’s own)'),
   stage: stageId.optional(),
-  actor: z.string().min(1).max(200).optional().describe('only steps taken by this person (`sub`)'),
+  actor: subFilter.optional().describe('only steps taken by this person (`sub`)'),
   kind: whatList.optional(),
-  from: z.iso.datetime({ offset: true }).optional().describe('only steps at or after this time'),
-  to: z.iso.datetime({ offset: true }).optional().describe('only steps at or before this time'),
+  from: moment.optional().describe('only steps at or after this time'),
+  to: moment.optional().describe('only steps at or before this time'),
 });
 
 export const timelineItem = z.object({

@@ -28,7 +28,11 @@ function encodeCursor(row: TimelineRow): string {
 function decodeCursor(cursor: string): { at: string; key: string } {
   try {
     const [at, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof key === 'string' && !Number.isNaN(Date.parse(at)) && /^[a-e][0-9a-f-]*$/.test(key)) return { at, key };
+    // Exactly the form this service writes, and a real moment: the database parses it next.
+    const wellFormed = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at) && at.slice(0, 4) !== '0000';
+    if (wellFormed && new Date(at).toISOString().slice(0, 23) === at.slice(0, 23) && typeof key === 'string' && /^[a-e][0-9a-f-]{1,60}$/.test(key)) {
+      return { at, key };
+    }
   } catch {
     // falls through to the refusal below
   }

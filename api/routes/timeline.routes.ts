@@ -5,7 +5,7 @@ import { AsOfService } from '../as-of.service.js';
 import { commonErrors } from '../errors.js';
 import { recordView } from '../record-schemas.js';
 import { inspectionState, roundStatus, stageId, uuidParam, waitingOn } from '../schemas.js';
-import { pagingQuery, timelineItem, timelinePage, timelineQuery } from '../timeline.schemas.js';
+import { moment, pagingQuery, subFilter, timelineItem, timelinePage, timelineQuery } from '../timeline.schemas.js';
 import { TimelineService } from '../timeline.service.js';
 
 const idParams = z.object({ id: uuidParam });
@@ -95,7 +95,7 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
           'The round as it stood at a moment: each inspection’s stage, state and whom it waited on, every record at the version it had then, and the timeline up to then. Auditors, the office and the leading group; reading confidential records here is logged',
         tags: ['history'],
         params: idParams,
-        querystring: pagingQuery.extend({ at: z.iso.datetime({ offset: true }).describe('the moment, ISO 8601 with a zone') }),
+        querystring: pagingQuery.extend({ at: moment.describe('the moment, ISO 8601 with a zone') }),
         response: { 200: asOfView, ...commonErrors },
       },
     },
@@ -112,7 +112,7 @@ export const timelineRoutes: FastifyPluginAsyncZod = async (app) => {
         params: idParams,
         querystring: pagingQuery.extend({
           cursor: z.string().max(20).optional().describe('`nextCursor` of the previous page'),
-          actor: z.string().min(1).max(200).optional().describe('only reads by this person (`sub`)'),
+          actor: subFilter.optional().describe('only reads by this person (`sub`)'),
           record: z.uuid().optional().describe('only reads of this record'),
         }),
         response: { 200: accessLogView, ...commonErrors },
