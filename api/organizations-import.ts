@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
+import { findUnstorableText } from './errors.js';
 import { ORGANIZATION_KINDS, ORGANIZATION_LEVELS, organizationKind, organizationLevel, type FieldIssue, type OrganizationFields } from './organizations.schemas.js';
 
 /** The columns, by the header people write (Chinese) or the API's field name. */
@@ -101,6 +102,11 @@ export async function readOrganizationSheet(file: Buffer): Promise<{ rows: Impor
     const bad = (key: ColumnKey, message: string) => issues.push({ field: `rows.${r}.${key}`, row: r, message });
     const before = issues.length;
 
+    // A spreadsheet can carry characters the database cannot store as text (_x0000_ decodes to NUL).
+    for (const column of IMPORT_COLUMNS) {
+      if (findUnstorableText(values[column.key]) !== undefined) bad(column.key, 'contains a NUL character or a lone surrogate');
+    }
+    if (issues.length > before) continue;
     if (!values.name) bad('name', 'is required');
     else if (values.name.length > 200) bad('name', 'is longer than 200 characters');
     const kind = KIND_WORDS.get(values.kind);
