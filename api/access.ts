@@ -27,6 +27,15 @@ const ROLE_PERMISSIONS = {
   'round.audit': ['auditor', 'office', 'leading_group'],
   // Who read which confidential record: for those who supervise, not for the readers themselves.
   'inspection.access_log': ['office', 'auditor'],
+  // The register, the term plans and what the rounds found across them: kept by the
+  // office, planned with the leading group, reported to the party committee.
+  'register.write': ['office'],
+  'register.read': ['office', 'leading_group', 'party_committee', 'auditor'],
+  'term.propose': ['office'],
+  'term.authorise': ['leading_group'],
+  // Counts only; the lead hand-over ledger names people, so it goes to the leads' readers alone.
+  'statistics.read': ['office', 'leading_group', 'party_committee', 'auditor'],
+  'statistics.leads': ['office', 'leading_group', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 

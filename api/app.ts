@@ -14,6 +14,7 @@ import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
+import { organizationRoutes } from './routes/organizations.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
@@ -21,8 +22,10 @@ import { progressRoutes } from './routes/progress.routes.js';
 import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questionnaire.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import { statisticsRoutes } from './routes/statistics.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
 import { timelineRoutes } from './routes/timeline.routes.js';
+import { termRoutes } from './routes/terms.routes.js';
 
 export interface AppOptions {
   services: Services;
@@ -98,6 +101,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(questionnaireRoutes);
       await v1.register(focusAreaRoutes);
       await v1.register(timelineRoutes);
+      await v1.register(organizationRoutes);
+      await v1.register(termRoutes);
+      await v1.register(statisticsRoutes);
     },
     { prefix: '/api/v1' },
   );

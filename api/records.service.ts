@@ -13,6 +13,7 @@ import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
+import { requireOwnExtension } from './organizations-in-rounds.js';
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 type VerdictRow = Awaited<ReturnType<typeof latestVerdicts>>[number];
@@ -278,6 +279,7 @@ export class RecordsService {
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
       await checkFocus(tx, inspection, kind, data);
+      requireOwnExtension(inspection, data);
       await insertRecord(tx, {
         id,
         inspectionId,
@@ -358,6 +360,7 @@ export class RecordsService {
       }
       await checkReferences(tx, inspection, current.kind, data, recordId);
       await checkFocus(tx, inspection, current.kind, data);
+      requireOwnExtension(inspection, data);
       const ok = await updateRecord(tx, recordId, version, {
         data,
         reviewStatus: fresh.review_status ? 'pending' : null,

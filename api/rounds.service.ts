@@ -9,6 +9,7 @@ import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
+import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
@@ -40,6 +41,7 @@ export class RoundsService {
     const { db, historyLimit } = this.services;
     await requireAccess(db, actor, 'round.launch');
     await requireListedFocus(db, body.focus, 'body.focus');
+    await requireRegisteredOrganizations(db, body.inspections, 'body.inspections');
     const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
     const plan = roundPlan(roundId, 1, body, actor, historyLimit);
     await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
@@ -52,6 +54,7 @@ export class RoundsService {
     await requireAccess(db, actor, 'round.launch');
     const { version, ...fields } = body;
     await requireListedFocus(db, fields.focus, 'body.focus');
+    await requireRegisteredOrganizations(db, fields.inspections, 'body.inspections');
     // Whoever proposes the version approved is the one who launched the round.
     const outcome = await editProposedRound(db, (next) => roundPlan(roundId, next, fields, actor, historyLimit), {
       roundId,

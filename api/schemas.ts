@@ -42,6 +42,10 @@ export const waitingOn = z
   .describe('a waiting item: the role it waits on and, when one person must act, who');
 export type WaitingOn = z.infer<typeof waitingOn>;
 
+const registeredOrganization = z
+  .uuid()
+  .describe('the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers');
+
 /** The plan of a round: what the office proposes, edits, and the leading group approves. */
 const roundPlanFields = z.object({
     name: text(200).describe('e.g. 2021年第三轮巡察'),
@@ -87,7 +91,11 @@ const roundPlanFields = z.object({
           target: z.object({
             name: text(200),
             principalLeader: text(200),
-            extensions: z.array(z.object({ name: text(200), principalLeader: text(200) })).max(50).default([]),
+            organizationId: registeredOrganization.optional(),
+            extensions: z
+              .array(z.object({ name: text(200), principalLeader: text(200), organizationId: registeredOrganization.optional() }))
+              .max(50)
+              .default([]),
             liaison: person.optional().describe("the inspected organisation's liaison (联络人)"),
           }),
           group: z.object({
@@ -157,7 +165,8 @@ export const inspectionView = z.object({
   target: z.object({
     name: z.string(),
     principalLeader: z.string(),
-    extensions: z.array(z.object({ name: z.string(), principalLeader: z.string() })),
+    organizationId: z.uuid().optional().describe('the registered organisation, when the round named one'),
+    extensions: z.array(z.object({ name: z.string(), principalLeader: z.string(), organizationId: z.uuid().optional() })),
     liaison: person.nullable(),
   }),
   group: z.object({

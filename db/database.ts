@@ -37,6 +37,10 @@ export interface Database {
   frozen_reports: FrozenReportTable;
   focus_area_events: FocusAreaEventTable;
   confidential_reads: ConfidentialReadTable;
+  organizations: OrganizationTable;
+  organization_versions: OrganizationVersionTable;
+  terms: TermTable;
+  term_steps: TermStepTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -276,4 +280,66 @@ export interface ConfidentialReadTable {
   actor_roles: JSONColumnType<string[]>;
   route: string;
   at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** One organisation of the register (被巡察党组织), as its latest version left it. */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  kind: string;
+  level: string;
+  parent_id: string | null;
+  principal_leader: string | null;
+  active_from: string;
+  active_until: string | null;
+  deactivated: Generated<boolean>;
+  version: number;
+  changed_at: Timestamp;
+}
+
+export type OrganizationChange = 'created' | 'imported' | 'edited' | 'deactivated';
+
+/** Every version of an organisation, append-only: the register's history. */
+export interface OrganizationVersionTable {
+  organization_id: string;
+  version: number;
+  change: OrganizationChange;
+  data: JSONColumnType<Record<string, unknown>>;
+  reason: string | null;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
+}
+
+export type TermStatus = 'proposed' | 'returned' | 'approved';
+
+/** A term plan (巡察规划): its scope in the register and which organisation goes to which year or round. */
+export interface TermTable {
+  id: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  scope_root_id: string | null;
+  scope_levels: JSONColumnType<string[]>;
+  assignments: JSONColumnType<{ organizationId: string; year: number; roundId?: string | null }[]>;
+  status: TermStatus;
+  status_changed_at: Timestamp;
+  version: number;
+  proposed_by_sub: string;
+  proposed_by_name: string;
+  proposed_at: Timestamp;
+}
+
+export interface TermStepTable {
+  term_id: string;
+  seq: number;
+  kind: AuthorisationStepKind;
+  version: number;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  at: Timestamp;
+  comment: string | null;
+  meeting: JSONColumnType<Meeting | null, string | null, string | null>;
+  request_id: string | null;
 }

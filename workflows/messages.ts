@@ -21,7 +21,9 @@ export interface GroupMember extends Person {
 export interface Target {
   name: string;
   principalLeader: string;
-  extensions: { name: string; principalLeader: string }[];
+  /** The organisation in the register, when the round picked it from there. */
+  organizationId?: string;
+  extensions: { name: string; principalLeader: string; organizationId?: string }[];
   /** The inspected organisation's liaison (联络人), who returns the questionnaire and reports rectification. */
   liaison: Person | null;
 }
