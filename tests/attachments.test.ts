@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { crc32, deflateSync } from 'node:zlib';
 import { Document, Packer, Paragraph } from 'docx';
@@ -160,16 +162,19 @@ describe('evidence files on records', () => {
   it('refuses an oversized upload as it streams, without holding it in memory, and names the quota past it', async () => {
     const { id: talkId } = await talk(first);
     const limited = await buildApp({
-      services: { db: h.database.db, temporal: h.temporal, taskQueue: h.taskQueue, attachments: { maxFileBytes: 4 * 1024 * 1024, inspectionQuotaBytes: 12 * 1024 * 1024 } },
+      services: { db: h.database.db, temporal: h.temporal, taskQueue: h.taskQueue, attachments: { maxFileBytes: 2 * 1024 * 1024, inspectionQuotaBytes: 8 * 1024 * 1024 } },
       auth: { secret: JWT_SECRET },
     });
     try {
+      // Over a real socket, as a browser would send it: 200 MB made while it is read.
+      await limited.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = limited.server.address() as AddressInfo;
       const total = 200 * 1024 * 1024;
       const piece = Buffer.alloc(64 * 1024, 'x');
       let produced = 0;
       const rssBefore = process.memoryUsage().rss;
       let rssPeak = rssBefore;
-      const stream = new Readable({
+      const body = new Readable({
         read() {
           rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
           if (produced === 0) this.push(head('huge.txt', 'text/plain'));
@@ -182,24 +187,44 @@ describe('evidence files on records', () => {
           this.push(piece);
         },
       });
-      const refused = await upload(memberOne, first, talkId, 'huge.txt', stream, { app: limited });
-      expect(refused.status).toBe(413);
-      expect(refused.body).toMatchObject({ error: 'payload_too_large', details: { limit: 'file_size' } });
-      // The rest of the 200 MB went by (the test's client, unlike a socket, sends it all)
-      // without the process's memory growing by anything like it.
-      expect(produced).toBe(total);
-      expect(rssPeak - rssBefore, `RSS grew by ${Math.round((rssPeak - rssBefore) / 1024 / 1024)} MB`).toBeLessThan(64 * 1024 * 1024);
+      const token = await h.token(memberOne);
+      const answer = await new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/api/v1/inspections/${first}/records/${talkId}/attachments`,
+            headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+          },
+          (response) => {
+            const parts: Buffer[] = [];
+            response.on('data', (d: Buffer) => parts.push(d));
+            response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(parts).toString()) }));
+          },
+        );
+        // The server closes the connection once it has answered: writing on is expected to fail.
+        request.on('error', (error) => (produced < total ? undefined : reject(error)));
+        body.pipe(request);
+      });
+      body.destroy();
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ error: 'payload_too_large', details: { limit: 'file_size', maxBytes: 2 * 1024 * 1024 } });
+      // Refused while streaming: the server stopped reading long before the 200 MB, and
+      // the process's memory never grew by anything like them.
+      expect(produced).toBeLessThan(total / 4);
+      expect(rssPeak - rssBefore, `RSS grew by ${Math.round((rssPeak - rssBefore) / 1024 / 1024)} MB`).toBeLessThan(48 * 1024 * 1024);
 
-      // The quota: files of 3 MB fit one after another until the inspection's 12 MB would be passed.
+      // The quota: 1.5 MB files fit one after another until the inspection's 8 MB would be passed.
       let status = 201;
-      let answer: { status: number; body: { details?: unknown; message?: string } } | undefined;
+      let last: { status: number; body: { details?: unknown; message?: string } } | undefined;
       for (let i = 0; i < 30 && status === 201; i++) {
-        answer = await upload(memberOne, first, talkId, `scan-${i}.txt`, Buffer.from(randomBytes(1536 * 1024).toString('hex')), { app: limited });
-        status = answer.status;
+        last = await upload(memberOne, first, talkId, `scan-${i}.txt`, Buffer.from(randomBytes(768 * 1024).toString('hex')), { app: limited });
+        status = last.status;
       }
-      expect(answer!.status).toBe(413);
-      expect(answer!.body.details).toMatchObject({ limit: 'inspection_quota', quotaBytes: 12 * 1024 * 1024 });
-      expect(answer!.body.message).toContain('ATTACHMENT_INSPECTION_QUOTA_MB');
+      expect(last!.status).toBe(413);
+      expect(last!.body.details).toMatchObject({ limit: 'inspection_quota', quotaBytes: 8 * 1024 * 1024 });
+      expect(last!.body.message).toContain('ATTACHMENT_INSPECTION_QUOTA_MB');
     } finally {
       await limited.close();
     }
