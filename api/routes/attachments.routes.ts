@@ -34,6 +34,23 @@ const attachmentList = z
   })
   .describe('AttachmentList');
 
+/** Busboy's own errors (a body cut short, a broken part header) are the client's, not ours. */
+function malformed(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) return error;
+  const message = `is not a well-formed multipart body (${error instanceof Error ? error.message : String(error)})`;
+  return new ApiError(400, ERROR_CODES[400], `invalid input: body ${message}`, { issues: [{ field: 'body', message }] });
+}
+
+async function* parsed(file: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* file;
+  } catch (error) {
+    throw malformed(error);
+  }
+}
+
 const WHO = 'Written by whoever may edit the record, while its stage is open; read by whoever reads the record (a lead’s files as confidentially as the lead; the target’s liaison only on records it reads whole).';
 
 export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -68,16 +85,14 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!request.isMultipart()) {
         throw new ApiError(415, ERROR_CODES[415], 'send the file as multipart/form-data', { issues: [{ field: 'body', message: 'is not multipart/form-data' }] });
       }
-      const part = await request.file();
+      const part = await request.file().catch((error: unknown) => {
+        throw malformed(error);
+      });
       if (!part) throw new ApiError(400, ERROR_CODES[400], 'invalid input: body.file is missing', { issues: [{ field: 'body.file', message: 'is missing' }] });
-      try {
-        const list = await attachments.upload(request.actor, id, recordId, { fileName: part.filename, content: part.file, version: request.query.version });
-        return await reply.code(201).send(list);
-      } catch (error) {
-        // Refused mid-stream: close the connection rather than read the rest of a large body.
-        if (error instanceof ApiError && (error.statusCode === 413 || error.statusCode === 415)) void reply.header('connection', 'close');
-        throw error;
-      }
+      // Refused mid-stream, the rest of the body is read and dropped by Node, never held: closing
+      // the connection instead would let the reset overtake the answer on the client's side.
+      const list = await attachments.upload(request.actor, id, recordId, { fileName: part.filename, content: parsed(part.file), version: request.query.version });
+      return reply.code(201).send(list);
     },
   );
 
