@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
+import { attachmentRoutes } from './routes/attachments.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(organizationRoutes);
       await v1.register(termRoutes);
       await v1.register(statisticsRoutes);
+      await v1.register(attachmentRoutes);
     },
     { prefix: '/api/v1' },
   );

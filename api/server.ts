@@ -7,6 +7,7 @@ import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
 import { buildApp } from './app.js';
+import { attachmentLimitsOf } from './attachments.service.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
@@ -21,7 +22,7 @@ await migrateToLatest(db);
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
+  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000, attachments: attachmentLimitsOf(settings) },
   auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,

@@ -41,6 +41,10 @@ export interface Database {
   organization_versions: OrganizationVersionTable;
   terms: TermTable;
   term_steps: TermStepTable;
+  attachment_chunks: AttachmentChunkTable;
+  attachment_blobs: AttachmentBlobTable;
+  attachments: AttachmentTable;
+  attachment_sets: AttachmentSetTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -342,4 +346,38 @@ export interface TermStepTable {
   comment: string | null;
   meeting: JSONColumnType<Meeting | null, string | null, string | null>;
   request_id: string | null;
+}
+
+/** A piece of an evidence file, named by the SHA-256 of its bytes. */
+export interface AttachmentChunkTable {
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/** A whole file by its SHA-256: its size and its chunks' hashes in order. */
+export interface AttachmentBlobTable {
+  sha256: string;
+  size: ColumnType<string, number, never>;
+  chunks: JSONColumnType<string[]>;
+}
+
+/** One upload to a record: the sanitised name, the sniffed media type, who and when. */
+export interface AttachmentTable {
+  id: string;
+  inspection_id: string;
+  record_id: string;
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: ColumnType<string, number, never>;
+  uploaded_by_sub: string;
+  uploaded_by_name: string;
+  uploaded_at: Timestamp;
+}
+
+/** The attachments a record carries from this version on, until the next set. */
+export interface AttachmentSetTable {
+  record_id: string;
+  version: number;
+  attachment_ids: JSONColumnType<string[]>;
 }

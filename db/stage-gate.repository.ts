@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
 import { QUESTIONNAIRE_MIN_ANSWERS, WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
+import { attachmentSetsForDigest } from './attachments.repository.js';
 import type { Database } from './database.js';
 import { canonicalJson } from './event-hash.js';
 import { writeInspectionSteps, type InspectionSteps } from './history.repository.js';
@@ -89,10 +90,16 @@ export async function digestStageRecords(db: Kysely<Database>, inspectionId: str
     versions = versions.where('record_versions.seq', '<=', throughSeq);
     sections = sections.where('seq', '<=', throughSeq);
   }
-  const [recordRows, sectionRows] = await Promise.all([versions.execute(), sections.execute()]);
+  const [recordRows, sectionRows, attachmentSets] = await Promise.all([
+    versions.execute(),
+    sections.execute(),
+    attachmentSetsForDigest(db, inspectionId, stage, throughSeq),
+  ]);
   const content = {
     records: recordRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
     sections: sectionRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
+    // Only when there are files, so digests of stages without any read as before attachments existed.
+    ...(attachmentSets.length ? { attachments: attachmentSets } : {}),
   };
   const seqs = [...recordRows.map((r) => r.seq), ...sectionRows.map((r) => r.seq)];
   return {

@@ -47,6 +47,12 @@ export const metricsSettings = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
+/** Evidence files: the largest one file may be, and what one inspection's files may take together. */
+export const attachmentSettings = z.object({
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(10_240).default(50),
+  ATTACHMENT_INSPECTION_QUOTA_MB: z.coerce.number().positive().max(10_485_760).default(2048),
+});
+
 const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
 });
@@ -60,6 +66,7 @@ export const apiSettings = databaseSettings
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
   .extend(metricsSettings.shape)
+  .extend(attachmentSettings.shape)
   .extend(tokenLifetime(12))
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
@@ -73,6 +80,7 @@ export const devSettings = databaseSettings
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
   .extend(metricsSettings.shape)
+  .extend(attachmentSettings.shape)
   // npm start's demo tokens are valid for a day.
   .extend(tokenLifetime(24))
   .extend({

@@ -9,6 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
+import { attachmentLimitsOf } from '../api/attachments.service.js';
 import { mintToken } from '../api/auth.js';
 import { createDatabase, describeTarget, reportDatabaseWait, waitForDatabase } from '../db/connection.js';
 import type { Database } from '../db/database.js';
@@ -97,7 +98,7 @@ try {
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   };
   app = await buildApp({
-    services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
+    services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000, attachments: attachmentLimitsOf(settings) },
     auth,
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
