@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DecisionStatus } from '../db/database.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
-import { EVALUATION_READERS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
+import { EVALUATION_READERS, LEAD_KIND_IDS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
 import type { Inspection, RoundView } from './views.js';
@@ -61,7 +61,7 @@ export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KIND
 const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads);
 
 /** The confidential kinds: a lead and what is recorded about it (hand-over, disposal). */
-export const LEAD_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).aboutLead);
+export const LEAD_KINDS = LEAD_KIND_IDS;
 
 /** Roles that read every lead of every inspection. The party committee hears the main report, not the leads. */
 const LEAD_READER_ROLES: readonly Role[] = ['office', 'leading_group', 'auditor'];
@@ -124,8 +124,7 @@ interface RecordForReading {
 export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
   const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
   const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
-  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return () => true;
-  if (isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub) return () => true;
+  if (readsAllLeads(inspection, actor)) return () => true;
   const handedToDiscipline = new Set<string>();
   if (actor.roles.includes('discipline')) {
     const handovers = await db
@@ -142,6 +141,24 @@ export async function leadFilter(db: Kysely<Database>, inspection: Inspection, a
     !isConfidential(row) ||
     handedToDiscipline.has(leadOf(row)) ||
     (authored && row.kind === 'lead' && row.created_by_sub === actor.sub);
+}
+
+/**
+ * Whether the caller reads every lead of the inspection, and so what the history
+ * records of them (the digest of the leads a submission froze): the office, the leading
+ * group, auditors and the group's own leader. Anyone else learns nothing from the
+ * history about whether a lead exists.
+ */
+export function readsAllLeads(inspection: Inspection, actor: Actor): boolean {
+  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return true;
+  return isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub;
+}
+
+/** A history step's data as the caller is shown it: the digest of the leads a submission froze only for those who read every lead. */
+export function shownStepData<D extends Record<string, unknown>>(inspection: Inspection, actor: Actor, data: D): D {
+  if (!('leads' in data) || readsAllLeads(inspection, actor)) return data;
+  const { leads: _hidden, ...shown } = data;
+  return shown as D;
 }
 
 const RECUSED = 'the office recused you from this inspection (需回避)';

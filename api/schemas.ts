@@ -276,7 +276,11 @@ export const historyStep = z.object({
   at: z.iso.datetime(),
   comment: z.string().nullable(),
   requestId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "the step's facts; a submitted step's `records` is the count and digest of the stage's record versions it froze, and its `leads` the same for the stage's leads, shown only to the office, the leading group, auditors and the group's leader",
+    ),
   prevHash: z.string(),
   hash: z.string(),
 });

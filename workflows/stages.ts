@@ -387,6 +387,9 @@ export const RECORD_KINDS = {
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
 
+/** The confidential kinds (问题线索): a lead and what is recorded about it (hand-over, disposal). */
+export const LEAD_KIND_IDS = RECORD_KIND_IDS.filter((kind) => (RECORD_KINDS[kind] as RecordKindDefinition).aboutLead);
+
 /** The stages a kind may be written in: its own, unless it declares more. */
 export function writableStages(kind: RecordKind): readonly StageId[] {
   const definition: RecordKindDefinition = RECORD_KINDS[kind];
