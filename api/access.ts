@@ -23,6 +23,8 @@ const ROLE_PERMISSIONS = {
   // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'inspection.leads_report': ['office', 'leading_group'],
   'round.evaluations': ['office'],
+  // Discipline inspection follows the leads handed to it; the office, leading group and auditors every hand-over.
+  'leads.handed_over': ['discipline', 'office', 'leading_group', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 
@@ -153,6 +155,9 @@ export function readsAllLeads(inspection: Inspection, actor: Actor): boolean {
   if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return true;
   return isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub;
 }
+
+/** Whether the caller reads every hand-over of every inspection; discipline inspection reads only those to it. */
+export const seesEveryHandover = (actor: Actor) => LEAD_READER_ROLES.some((role) => actor.roles.includes(role));
 
 /** A history step's data as the caller is shown it: the digest of the leads a submission froze only for those who read every lead. */
 export function shownStepData<D extends Record<string, unknown>>(inspection: Inspection, actor: Actor, data: D): D {

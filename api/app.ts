@@ -13,6 +13,7 @@ import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
+import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(taskRoutes);
       await v1.register(questionnaireRoutes);
       await v1.register(focusAreaRoutes);
+      await v1.register(leadRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -322,3 +322,70 @@ describe('what the history says of leads', () => {
     expect(verified.body).toMatchObject({ intact: true, recordsIntact: true });
   });
 });
+
+describe("discipline inspection's list of the leads handed to it", () => {
+  type Listed = { id: string; inspection: { id: string }; round: { id: string }; lead: { allegation: string }; handover: { data: { recipient: { kind: string } } }; disposal: { data: { outcome: string }; by: { sub: string } } | null };
+  const list = async (actor: Actor, query = '') => {
+    const answer = await h.call(actor, 'GET', `/api/v1/leads${query}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as { leads: Listed[]; page: { total: number; limit: number; offset: number } };
+  };
+
+  it('lists across inspections, paged, with each disposal, only what was handed to discipline; the office sees every hand-over', async () => {
+    const round = await launchRound(h);
+    const [one, two] = round.inspections.map((i: { id: string }) => i.id) as [string, string];
+    const leadOf = {} as Record<string, string>;
+    for (const [id, leader, recipient] of [
+      [one, leaderOne, { kind: 'discipline', name: '驻厅纪检监察组' }],
+      [two, leaderTwo, { kind: 'organization', name: '厅党委组织部' }],
+    ] as const) {
+      await passStage(h, id, 'preparation', leader);
+      await recordWork(h, id, 'stationing', leader);
+      const lead = (await h.call(office, 'GET', `/api/v1/inspections/${id}/records?kind=lead`)).body.records[0] as { id: string };
+      leadOf[id] = lead.id;
+      const handed = await h.call(office, 'POST', `/api/v1/inspections/${id}/records`, {
+        kind: 'lead_handover',
+        data: { leadId: lead.id, recipient, handedOn: '2021-10-25', letterRef: '巡移〔2021〕8号' },
+      });
+      expect(handed.status, JSON.stringify(handed.body)).toBe(201);
+    }
+    const ours = (leads: Listed[]) => leads.filter((l) => l.round.id === round.id);
+
+    const forDiscipline = ours((await list(discipline, '?limit=100')).leads);
+    expect(forDiscipline).toEqual([
+      expect.objectContaining({ id: leadOf[one], inspection: expect.objectContaining({ id: one }), disposal: null }),
+    ]);
+    expect(forDiscipline[0]!.handover.data.recipient.kind).toBe('discipline');
+    expect(ours((await list(discipline, '?disposed=false&limit=100')).leads).map((l) => l.id)).toEqual([leadOf[one]]);
+    expect(ours((await list(discipline, '?disposed=true&limit=100')).leads)).toEqual([]);
+    expect((await h.call(discipline, 'GET', '/api/v1/leads?recipient=organization')).status).toBe(403);
+
+    const disposed = await h.call(discipline, 'POST', `/api/v1/inspections/${one}/records`, {
+      kind: 'lead_disposal',
+      data: { leadId: leadOf[one], receivedOn: '2021-10-27', outcome: 'talk_or_inquiry', reference: '纪函〔2021〕12号' },
+    });
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(201);
+    const afterDisposal = ours((await list(discipline, '?disposed=true&limit=100')).leads);
+    expect(afterDisposal).toEqual([expect.objectContaining({ id: leadOf[one], disposal: expect.objectContaining({ data: expect.objectContaining({ outcome: 'talk_or_inquiry' }), by: expect.objectContaining({ sub: discipline.sub }) }) })]);
+
+    // The office reads every hand-over, and can narrow to one recipient.
+    expect(ours((await list(office, '?limit=100')).leads).map((l) => l.id).sort()).toEqual([leadOf[one], leadOf[two]].sort());
+    expect(ours((await list(office, '?recipient=organization&limit=100')).leads).map((l) => l.id)).toEqual([leadOf[two]]);
+
+    // Paged: one at a time, every lead once, the total the same on each page.
+    const all = await list(office, '?limit=100');
+    const seen: string[] = [];
+    for (let offset = 0; offset < all.page.total; offset++) {
+      const page = await list(office, `?limit=1&offset=${offset}`);
+      expect(page.page).toEqual({ total: all.page.total, limit: 1, offset });
+      expect(page.leads).toHaveLength(1);
+      seen.push(page.leads[0]!.id);
+    }
+    expect(seen).toEqual(all.leads.map((l) => l.id));
+
+    for (const refused of [memberOne, leaderOne, liaisonOne, partyCommittee]) {
+      expect((await h.call(refused, 'GET', '/api/v1/leads')).status, refused.sub).toBe(403);
+    }
+    expect((await h.call(office, 'GET', '/api/v1/leads?limit=0')).body.details.issues[0].field).toContain('limit');
+  });
+});
