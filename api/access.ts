@@ -5,6 +5,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, DecisionStatus } from '../db/database.js';
+import { listRecords } from '../db/records.repository.js';
+import { toSnapshot } from '../db/stage-gate.repository.js';
+import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
 import { EVALUATION_READERS, LEAD_KIND_IDS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
@@ -111,6 +114,49 @@ interface RecordForReading {
   kind: RecordKind;
   data: Record<string, unknown>;
   created_by_sub: string;
+  decision_status: DecisionStatus | null;
+}
+
+/** The target's side (its liaison) reads a cut-down view; the inspecting side reads records whole. */
+const readsAsTarget = (inspection: Inspection, actor: Actor) =>
+  isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
+
+/**
+ * What the target's liaison is shown of a record (`liaisonReads` on the stage model):
+ * undefined when nothing; a fed-back problem paper cut down to its listed fields.
+ */
+function shownToLiaison<R extends RecordForReading>(row: R, fedBackIds: Set<string>): R | undefined {
+  const { writers, liaisonReads } = kindRules(row.kind);
+  if (writers.includes('liaison') || liaisonReads === 'all') return row;
+  if (liaisonReads === 'approved') return row.decision_status === 'approved' ? row : undefined;
+  if (liaisonReads && fedBackIds.has(row.id)) {
+    return { ...row, data: Object.fromEntries(liaisonReads.fedBack.filter((f) => f in row.data).map((f) => [f, row.data[f]])) };
+  }
+  return undefined;
+}
+
+/** What a reader may see of an inspection's records, from `recordsShownTo`. */
+export interface RecordsShown {
+  /** Whether the record exists for the reader at all: a lead they may not read is absent (404). */
+  knows(row: RecordForReading): boolean;
+  /** The record as the reader sees it (the liaison's cut-down view), or undefined when not shown. */
+  shown<R extends RecordForReading>(row: R): R | undefined;
+  /** Whether what `shown` gives is the target's cut-down view, without the group's internal history. */
+  partial: boolean;
+}
+
+/**
+ * What this reader may see of each of the inspection's records, in one place: the
+ * leads (问题线索) only those who read them, and for the target's liaison only what
+ * the stage model shows it. Record lists and single records both read through it.
+ */
+export async function recordsShownTo(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<RecordsShown> {
+  const knows = await leadFilter(db, inspection, actor);
+  const partial = readsAsTarget(inspection, actor);
+  if (!partial) return { knows, shown: (row) => (knows(row) ? row : undefined), partial };
+  const opinions = await listRecords(db, inspection.row.id, { kind: 'feedback_opinion' });
+  const fedBackIds = fedBackProblemIds({ records: opinions.map(toSnapshot) });
+  return { knows, shown: (row) => (knows(row) ? shownToLiaison(row, fedBackIds) : undefined), partial };
 }
 
 /**
@@ -123,7 +169,7 @@ interface RecordForReading {
  * members, the liaison and the party committee never see one; a record they may not
  * see is answered as absent (404), so not even its existence shows.
  */
-export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
+async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
   const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
   const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
   if (readsAllLeads(inspection, actor)) return () => true;

@@ -13,7 +13,7 @@ import { canonicalJson } from './event-hash.js';
 import { writeInspectionSteps, type InspectionSteps } from './history.repository.js';
 import { lockInspection } from './inspections.repository.js';
 import { InvariantViolation } from './invariant.js';
-import { listRecords } from './records.repository.js';
+import { listRecords, VERSION_COLUMNS } from './records.repository.js';
 import { answerCount, questionnaireTally } from './questionnaire.repository.js';
 import { latestReportSections } from './report-sections.repository.js';
 
@@ -76,20 +76,7 @@ export async function digestStageRecords(
   let versions = db
     .selectFrom('record_versions')
     .innerJoin('records', 'records.id', 'record_versions.record_id')
-    .select([
-      'record_versions.seq',
-      'record_versions.record_id',
-      'record_versions.version',
-      'record_versions.change',
-      'record_versions.data',
-      'record_versions.review_status',
-      'record_versions.decision_status',
-      'record_versions.note',
-      'record_versions.actor_sub',
-      'record_versions.actor_name',
-      'record_versions.at',
-      'records.kind',
-    ])
+    .select([...VERSION_COLUMNS, 'record_versions.seq', 'record_versions.version', 'record_versions.data', 'records.kind'])
     .where('records.inspection_id', '=', inspectionId)
     .where('records.stage', '=', stage)
     .where('records.kind', part === 'leads' ? 'in' : 'not in', LEAD_KIND_IDS)
