@@ -169,7 +169,7 @@ export async function recordsShownTo(db: Kysely<Database>, inspection: Inspectio
  * members, the liaison and the party committee never see one; a record they may not
  * see is answered as absent (404), so not even its existence shows.
  */
-async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
+export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
   const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
   const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
   if (readsAllLeads(inspection, actor)) return () => true;
