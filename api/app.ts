@@ -14,6 +14,7 @@ import { authPlugin } from './plugins/auth.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
+import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(termRoutes);
       await v1.register(statisticsRoutes);
       await v1.register(attachmentRoutes);
+      await v1.register(leadRoutes);
     },
     { prefix: '/api/v1' },
   );

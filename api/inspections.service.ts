@@ -12,7 +12,7 @@ import {
 } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
 import { isFinished, type StageId } from '../workflows/stages.js';
-import { requireAccess } from './access.js';
+import { readsAllLeads, requireAccess, shownStepData } from './access.js';
 import { conflict } from './errors.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
@@ -56,7 +56,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
     const steps = await listHistory(this.services.db, inspectionId);
-    return { inspectionId, steps };
+    return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
   }
 
   /** Recomputes the hash chain and each submission's digest of the records it froze. */
@@ -68,8 +68,9 @@ export class InspectionsService {
     const chain = verifyChain(inspectionId, history);
     const submissions = history
       .filter((step) => step.kind === 'submitted' && step.data.records)
-      .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
-    const recordProblems = await verifyRecords(db, inspectionId, submissions);
+      .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords, leads: step.data.leads as FrozenRecords | undefined }));
+    // Whoever does not read the leads learns nothing of them here either, not even that one was altered.
+    const recordProblems = await verifyRecords(db, inspectionId, submissions, readsAllLeads(inspection, actor) ? ['records', 'leads'] : ['records']);
     return {
       inspectionId,
       ...chain,

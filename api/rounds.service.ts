@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
-import { decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
+import { cancelUnstartedRound, decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
 import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
@@ -144,7 +144,13 @@ export class RoundsService {
     const requestId = input.requestId ?? randomUUID();
     // The same cancellation repeated: answer as the first time.
     if (await hasRoundEvent(db, roundId, 'cancelled', requestId)) return round;
-    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active round can be cancelled`, { status: round.status });
+    // Not yet authorised, nothing has started: the office withdraws the proposal, saying why.
+    if (round.status === 'proposed' || round.status === 'returned') {
+      const outcome = await cancelUnstartedRound(db, { roundId, at: new Date().toISOString(), actor, reason: input.reason, requestId });
+      if (!outcome.done) throw conflict(`the round is ${outcome.status}; it can no longer be withdrawn`, { status: outcome.status });
+      return loadRoundView(db, roundId);
+    }
+    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active, proposed or returned round can be cancelled`, { status: round.status });
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
         updateId: requestId,

@@ -285,7 +285,11 @@ export const historyStep = z.object({
   at: z.iso.datetime(),
   comment: z.string().nullable(),
   requestId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "the step's facts; a submitted step's `records` is the count and digest of the stage's record versions it froze, and its `leads` the same for the stage's leads, shown only to the office, the leading group, auditors and the group's leader",
+    ),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -322,6 +326,12 @@ export const groupChangeBody = z
       z.object({ kind: z.literal('add_member'), member: newMember }),
       z.object({ kind: z.literal('set_liaison'), liaison: person.describe('the target’s liaison (联络人)') }),
       z.object({ kind: z.literal('name_deputy'), memberSub: text(200).describe('a member of the group, who becomes 副组长') }),
+      z.object({
+        kind: z.literal('replace_leader'),
+        by: newMember.describe(
+          'the new group leader (组长), a member of the group moving up or someone new; the old leader leaves the group at once, and what waited on them (reviews, submissions) waits on the new one',
+        ),
+      }),
     ]),
   })
   .describe('The office changes an inspection’s group after launch; recorded in its history, access follows at once');

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listTimeline, type TimelineRow } from '../db/timeline.repository.js';
 import type { Actor } from '../workflows/roles.js';
-import { isGroupPerson, leadFilter, requireAccess, visibleKinds } from './access.js';
+import { isGroupPerson, leadFilter, requireAccess, shownStepData, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, forbidden, notFound } from './errors.js';
 import type { TimelineItem } from './timeline.schemas.js';
 import { loadInspection, type Inspection } from './views.js';
@@ -67,7 +67,7 @@ export function toTimelineItem(row: TimelineRow): TimelineItem {
 export async function hiddenRecordIds(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<string[]> {
   const kinds = visibleKinds(inspection, actor);
   const [rows, shown] = await Promise.all([
-    db.selectFrom('records').select(['id', 'kind', 'data', 'created_by_sub']).where('inspection_id', '=', inspection.row.id).execute(),
+    db.selectFrom('records').select(['id', 'kind', 'data', 'created_by_sub', 'decision_status']).where('inspection_id', '=', inspection.row.id).execute(),
     leadFilter(db, inspection, actor),
   ]);
   return rows.filter((r) => !shown(r) || (kinds !== 'all' && !kinds.includes(r.kind))).map((r) => r.id);
@@ -97,7 +97,10 @@ export class TimelineService {
       hidden = await hiddenRecordIds(this.db, inspection, actor);
     }
     const { round_id: roundId } = inspection.row;
-    return { roundId, inspectionId, ...(await this.page(roundId, query, [inspectionId], hidden)) };
+    const page = await this.page(roundId, query, [inspectionId], hidden);
+    // A submission's lead count and digest would tell a member that a lead exists.
+    const items = page.items.map((item) => (item.details ? { ...item, details: shownStepData(inspection, actor, item.details) } : item));
+    return { roundId, inspectionId, ...page, items };
   }
 
   private async page(roundId: string, query: Omit<TimelineQuery, 'inspection'>, inspectionIds: string[] | undefined, hiddenRecordIds: string[]) {

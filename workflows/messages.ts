@@ -199,7 +199,9 @@ export type GroupChange =
   | { kind: 'replace_member'; memberSub: string; by: GroupMember }
   | { kind: 'add_member'; member: GroupMember }
   | { kind: 'set_liaison'; liaison: Person }
-  | { kind: 'name_deputy'; memberSub: string };
+  | { kind: 'name_deputy'; memberSub: string }
+  /** The group leader replaced: the old one leaves the group at once; `by` may be one of its members, who moves up. */
+  | { kind: 'replace_leader'; by: GroupMember };
 
 export interface ChangeGroupInput {
   requestId: string;
