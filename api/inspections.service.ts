@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
+import { decodeHistory } from '../platform/payload-codec.js';
 import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
 import {
   decideStageUpdate,
@@ -19,7 +20,7 @@ import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
 import { loadInspection, toTransitionView, type Inspection } from './views.js';
 
 /** What a client sends for a transition: the API adds the verified actor. */
-type Request<I> = Omit<I, 'actor' | 'comment'> & { comment?: string };
+type Request<I> = Omit<I, 'actor' | 'comment' | 'issuedFor'> & { comment?: string };
 
 /** One inspection: its stage transitions (through its workflow) and its audit trail. */
 export class InspectionsService {
@@ -36,7 +37,10 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.submit', inspection);
     return this.transition(inspection, 'submission', stage, requestId, (handle) =>
-      handle.executeUpdate(submitStageUpdate, { updateId: requestId, args: [{ stage, requestId, comment: comment || null, actor }] }),
+      handle.executeUpdate(submitStageUpdate, {
+        updateId: requestId,
+        args: [{ stage, requestId, comment: comment || null, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
+      }),
     );
   }
 
@@ -47,7 +51,9 @@ export class InspectionsService {
     return this.transition(inspection, 'decision', stage, requestId, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
         updateId: requestId,
-        args: [{ stage, decision, requestId, comment: comment || null, meeting: meeting ?? null, actor }],
+        args: [
+          { stage, decision, requestId, comment: comment || null, meeting: meeting ?? null, actor, issuedFor: inspectionWorkflowId(inspectionId) },
+        ],
       }),
     );
   }
@@ -84,7 +90,10 @@ export class InspectionsService {
   async temporalHistory(actor: Actor, inspectionId: string) {
     await requireAccess(this.services.db, actor, 'inspection.raw_history');
     await loadInspection(this.services.db, inspectionId);
-    const history = await callWorkflow(() => this.services.temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).fetchHistory());
+    const { temporal } = this.services;
+    const sealed = await callWorkflow(() => temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).fetchHistory());
+    // Opened here, for readers entitled to the content: the replayer then needs no key.
+    const history = await decodeHistory(sealed, temporal.options.loadedDataConverter.payloadCodecs);
     return JSON.parse(historyToJSON(history)) as Record<string, unknown>;
   }
 

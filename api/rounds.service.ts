@@ -103,7 +103,9 @@ export class RoundsService {
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.executeUpdateWithStart(authoriseRoundUpdate, {
         updateId: body.requestId,
-        args: [{ requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null }],
+        args: [
+          { requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null, issuedFor: roundWorkflowId(roundId) },
+        ],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof roundWorkflow>('roundWorkflow', {
           workflowId: roundWorkflowId(roundId),
           taskQueue,
@@ -145,7 +147,7 @@ export class RoundsService {
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
         updateId: requestId,
-        args: [{ reason: input.reason, requestId, actor }],
+        args: [{ reason: input.reason, requestId, actor, issuedFor: roundWorkflowId(roundId) }],
       }),
     );
     return loadRoundView(db, roundId);

@@ -11,12 +11,14 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
 import type { InspectionSteps } from '../db/history.repository.js';
+import { isFromApi, requireFromApi } from './api-assertion.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
   cancelInspectionSignal,
   changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
+  inspectionWorkflowId,
   submitStageUpdate,
   type CancelInput,
   type InspectionPlan,
@@ -91,6 +93,11 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
 
   setHandler(inspectionStatusQuery, () => process.current);
 
+  // From the plan, not workflowInfo(): a replayer may run the history under another id.
+  const workflowId = inspectionWorkflowId(plan.inspectionId);
+  /** Checked first and whatever the state: a forged request never reaches the rules or the queue. */
+  const fromApi = (input: unknown): void => asFailure(() => requireFromApi(input, workflowId));
+
   setHandler(
     submitStageUpdate,
     (input) =>
@@ -112,7 +119,12 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => whenSettled(() => process.validateSubmit(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        whenSettled(() => process.validateSubmit(input));
+      },
+    },
   );
 
   setHandler(
@@ -128,7 +140,12 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => whenSettled(() => process.validateDecide(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        whenSettled(() => process.validateDecide(input));
+      },
+    },
   );
 
   setHandler(
@@ -141,10 +158,18 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return { requestId: input.requestId, seq: transition.next.status.seq, group: process.group };
       }),
-    { validator: (input) => asFailure(() => process.validateChangeGroup(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        asFailure(() => process.validateChangeGroup(input));
+      },
+    },
   );
 
+  // The round's workflow sends this (a workflow cannot send an Update). A signal has no
+  // validator to answer a forger with, so a forged one is dropped and changes nothing.
   setHandler(cancelInspectionSignal, (input) => {
+    if (!isFromApi(input, workflowId)) return;
     pendingCancel ??= input;
   });
 

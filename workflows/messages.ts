@@ -3,6 +3,7 @@
  * ids, message definitions and the shapes they carry. Sandbox-safe.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IssuedByApi } from './api-assertion.js';
 import type { Actor, ApproverRole } from './roles.js';
 import type { ApprovalChains, RectificationDueDays, StageDueDays, StageId } from './stages.js';
 
@@ -130,7 +131,7 @@ export interface TransitionResult {
   status: StageStatus;
 }
 
-export interface SubmitStageInput {
+export interface SubmitStageInput extends IssuedByApi {
   stage: StageId;
   requestId: string;
   actor: Actor;
@@ -146,7 +147,7 @@ export interface Meeting {
   minutesRef: string;
 }
 
-export interface DecideStageInput {
+export interface DecideStageInput extends IssuedByApi {
   stage: StageId;
   decision: 'approve' | 'reject';
   requestId: string;
@@ -156,7 +157,7 @@ export interface DecideStageInput {
   meeting?: Meeting | null;
 }
 
-export interface CancelInput {
+export interface CancelInput extends IssuedByApi {
   reason: string;
   requestId: string;
   actor: Actor;
@@ -179,7 +180,7 @@ export interface RoundStart {
 }
 
 /** The leading group's approval of a proposed round (领导小组会议), which starts it. */
-export interface AuthoriseRoundInput {
+export interface AuthoriseRoundInput extends IssuedByApi {
   requestId: string;
   actor: Actor;
   comment: string | null;
@@ -199,7 +200,7 @@ export type GroupChange =
   | { kind: 'set_liaison'; liaison: Person }
   | { kind: 'name_deputy'; memberSub: string };
 
-export interface ChangeGroupInput {
+export interface ChangeGroupInput extends IssuedByApi {
   requestId: string;
   actor: Actor;
   reason: string;
