@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
+import { claimRequest, releaseRequest } from '../db/idempotency.repository.js';
 import { decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
 import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
@@ -9,6 +10,7 @@ import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
+import { requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
@@ -40,9 +42,25 @@ export class RoundsService {
     const { db, historyLimit } = this.services;
     await requireAccess(db, actor, 'round.launch');
     await requireListedFocus(db, body.focus, 'body.focus');
-    const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
+    // Random, so nobody can predict a round's id from a request id; a repeat finds it through its claim.
+    const roundId = randomUUID();
+    const key = body.requestId ? `round-proposal:${body.requestId}` : undefined;
+    if (key) {
+      const { requestId, ...plan } = body;
+      const fingerprint = requestFingerprint(actor.sub, 'round.propose', '', plan);
+      const claim = await claimRequest(db, actor.sub, key, fingerprint, { status: 201, body: { roundId } });
+      if (!claim.claimed) {
+        if (claim.fingerprint !== fingerprint) throw requestIdReused(requestId!);
+        return loadRoundView(db, (claim.body as { roundId: string }).roundId);
+      }
+    }
     const plan = roundPlan(roundId, 1, body, actor, historyLimit);
-    await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    try {
+      await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    } catch (error) {
+      if (key) await releaseRequest(db, actor.sub, key);
+      throw error;
+    }
     return loadRoundView(db, roundId);
   }
 
@@ -210,7 +228,7 @@ function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: stri
   throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }
 
-/** A stable UUID (v8 layout) from a name, so the same request id always names the same round. */
+/** A stable UUID (v8 layout) from a name: the same plan version always names the same inspections. */
 function uuidFrom(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);

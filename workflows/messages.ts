@@ -129,11 +129,15 @@ export interface TransitionResult {
   /** What the request did: the kinds of the steps it recorded, in order. */
   recorded: InspectionEventKind[];
   status: StageStatus;
+  /** The request's fingerprint (who, what, on what, with which body): a repeat must match it. */
+  fingerprint?: string;
 }
 
 export interface SubmitStageInput extends IssuedByApi {
   stage: StageId;
   requestId: string;
+  /** Absent only where no API sent it (the process classes' tests). */
+  fingerprint?: string;
   actor: Actor;
   comment: string | null;
 }
@@ -151,6 +155,7 @@ export interface DecideStageInput extends IssuedByApi {
   stage: StageId;
   decision: 'approve' | 'reject';
   requestId: string;
+  fingerprint?: string;
   actor: Actor;
   comment: string | null;
   /** Required when the deciding role decides at a meeting (leading group, party committee). */

@@ -14,6 +14,8 @@ export const REFUSAL = {
   invalidInput: 'invalid_input',
   /** The database will never accept the step (an invariant or a data error): retrying cannot help. */
   notRecordable: 'not_recordable',
+  /** A request id already answered for another request (another person, target or body). */
+  requestIdReused: 'request_id_reused',
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 
