@@ -158,3 +158,20 @@ describe('a request id stands for one person’s one request', () => {
     expect(deputy.body.id).not.toBe(first.body.id);
   });
 });
+
+describe('security headers', () => {
+  it('let the console and Swagger UI run while forbidding framing, sniffing and referrers', async () => {
+    for (const url of ['/health', '/docs/', '/api/v1/rounds']) {
+      const response = await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await h.token(office)}` } });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp, url).toContain("default-src 'self'");
+      expect(csp, url).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp, url).toContain("img-src 'self' data: blob:");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).not.toMatch(/script-src[^;]*unsafe/);
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+    }
+  });
+});
