@@ -12,7 +12,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 /** The payload key of every test's API and worker; a client without it is a forger. */
-export const PAYLOAD_KEYS = parsePayloadKeys('test:dGVzdC1wYXlsb2FkLWtleS1mb3IteHVuY2hhLXRlc3Q=');
+export const PAYLOAD_KEYS_SETTING = 'test:dGVzdC1wYXlsb2FkLWtleS1mb3IteHVuY2hhLXRlc3Q=';
+export const PAYLOAD_KEYS = parsePayloadKeys(PAYLOAD_KEYS_SETTING);
 
 export interface Harness {
   app: FastifyInstance;
