@@ -11,6 +11,7 @@ import { httpRequestDuration } from '../platform/metrics.js';
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await app.register(securityHeadersPlugin);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Answers hold inspection content: no browser or proxy keeps a copy.

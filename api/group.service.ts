@@ -44,7 +44,7 @@ export class GroupService {
     await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).executeUpdate(changeGroupUpdate, {
         updateId: input.requestId,
-        args: [{ ...input, actor }],
+        args: [{ ...input, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
       }),
     );
     return (await loadInspection(db, inspectionId)).view;

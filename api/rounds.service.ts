@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
+import { claimRequest, releaseRequest } from '../db/idempotency.repository.js';
 import { cancelUnstartedRound, decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
 import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
@@ -9,6 +10,7 @@ import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
+import { requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
@@ -42,9 +44,25 @@ export class RoundsService {
     await requireAccess(db, actor, 'round.launch');
     await requireListedFocus(db, body.focus, 'body.focus');
     await requireRegisteredOrganizations(db, body.inspections, 'body.inspections');
-    const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
+    // Random, so nobody can predict a round's id from a request id; a repeat finds it through its claim.
+    const roundId = randomUUID();
+    const key = body.requestId ? `round-proposal:${body.requestId}` : undefined;
+    if (key) {
+      const { requestId, ...plan } = body;
+      const fingerprint = requestFingerprint(actor.sub, 'round.propose', '', plan);
+      const claim = await claimRequest(db, actor.sub, key, fingerprint, { status: 201, body: { roundId } });
+      if (!claim.claimed) {
+        if (claim.fingerprint !== fingerprint) throw requestIdReused(requestId!);
+        return loadRoundView(db, (claim.body as { roundId: string }).roundId);
+      }
+    }
     const plan = roundPlan(roundId, 1, body, actor, historyLimit);
-    await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    try {
+      await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    } catch (error) {
+      if (key) await releaseRequest(db, actor.sub, key);
+      throw error;
+    }
     return loadRoundView(db, roundId);
   }
 
@@ -106,7 +124,9 @@ export class RoundsService {
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.executeUpdateWithStart(authoriseRoundUpdate, {
         updateId: body.requestId,
-        args: [{ requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null }],
+        args: [
+          { requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null, issuedFor: roundWorkflowId(roundId) },
+        ],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof roundWorkflow>('roundWorkflow', {
           workflowId: roundWorkflowId(roundId),
           taskQueue,
@@ -154,7 +174,7 @@ export class RoundsService {
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
         updateId: requestId,
-        args: [{ reason: input.reason, requestId, actor }],
+        args: [{ reason: input.reason, requestId, actor, issuedFor: roundWorkflowId(roundId) }],
       }),
     );
     return loadRoundView(db, roundId);
@@ -217,7 +237,7 @@ function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: stri
   throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }
 
-/** A stable UUID (v8 layout) from a name, so the same request id always names the same round. */
+/** A stable UUID (v8 layout) from a name: the same plan version always names the same inspections. */
 function uuidFrom(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);

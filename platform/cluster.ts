@@ -14,6 +14,7 @@ import {
   type TemporalDatabases,
 } from './temporal-databases.js';
 import { resolveTemporalServer } from './temporal-server.js';
+import { generatePayloadKey } from './payload-codec.js';
 
 /**
  * The production topology on one machine: a Temporal server persisting to PostgreSQL
@@ -203,7 +204,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     await waitForTemporal();
 
-    const common = { DATABASE_URL: options.databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue };
+    const common = {
+      DATABASE_URL: options.databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      TASK_QUEUE: taskQueue,
+      // One key for every process of the topology, as operators share one between API and workers.
+      PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || generatePayloadKey('cluster'),
+    };
     const workerScript = packageScript('start:worker');
     const apiScript = packageScript('start:api');
     const workers = Array.from({ length: workerCount }, (_, i) => {

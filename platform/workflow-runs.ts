@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { decodeHistory } from './payload-codec.js';
 
 /** One run of a workflow, its history in the JSON form the replayer and the Temporal CLI read. */
 export interface WorkflowRun {
@@ -18,7 +19,10 @@ export async function fetchAllRuns(client: Client, workflowId: string): Promise<
   const runs: WorkflowRun[] = [];
   let runId: string | undefined = latest.runId;
   while (runId) {
-    const history = JSON.parse(historyToJSON(await client.workflow.getHandle(workflowId, runId).fetchHistory())) as WorkflowRun['history'];
+    // Payloads are sealed by the codec (platform/payload-codec.ts); the client's keys open them.
+    const sealed = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const opened = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
+    const history = JSON.parse(historyToJSON(opened)) as WorkflowRun['history'];
     runs.unshift({ workflowId, runId, history });
     const started = history.events[0]?.workflowExecutionStartedEventAttributes as { continuedExecutionRunId?: string } | undefined;
     runId = started?.continuedExecutionRunId || undefined;

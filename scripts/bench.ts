@@ -72,6 +72,7 @@ import type { Actor } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { STAGE_IDS, isFinished, type StageId } from '../workflows/stages.js';
 import { bundleWorkflowsApart, createWorker, installRuntime, workerTuning } from '../worker/create-worker.js';
+import { dataConverter, generatePayloadKey, parsePayloadKeys } from '../platform/payload-codec.js';
 
 // Issue 7's goals.
 const GOAL_LATENCY_RATIO = 1.15;
@@ -620,12 +621,15 @@ async function main(): Promise<void> {
     cleanups.push(() => xunchaConnection.close());
     const baselineConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => baselineConnection.close());
+    // Both sides seal their payloads, so the comparison stays fair.
+    const payloadKeys = parsePayloadKeys(generatePayloadKey('bench'));
     const xunchaWorker = await createWorker({
       connection: xunchaConnection,
       namespace: 'default',
       taskQueue: DEFAULT_TASK_QUEUE,
       db,
       workflowBundle,
+      payloadKeys,
     });
     const baselineWorker = await Worker.create({
       connection: baselineConnection,
@@ -633,6 +637,7 @@ async function main(): Promise<void> {
       taskQueue: BASELINE_TASK_QUEUE,
       workflowBundle,
       activities: createBaselineActivities({ db }),
+      dataConverter: dataConverter(payloadKeys),
       ...workerTuning,
     });
     memory.countCachedWorkflows(
@@ -648,7 +653,7 @@ async function main(): Promise<void> {
     // One Temporal client, shared by the API and the raw baseline.
     const clientConnection = await Connection.connect({ address: server.address });
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+    const temporal = new Client({ connection: clientConnection, namespace: 'default', dataConverter: dataConverter(payloadKeys) });
 
     const app: FastifyInstance = await buildApp({
       // Launching hundreds of inspections on a busy 2-core machine can take longer than the

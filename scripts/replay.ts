@@ -11,12 +11,13 @@
 //                                                    instead of bundling ./workflows
 //
 // The server is TEMPORAL_ADDRESS (default 127.0.0.1:7233) and TEMPORAL_NAMESPACE (default `default`).
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { loadSettingsOrExit, temporalSettings } from '../platform/settings.js';
+import { dataConverter, decodeHistory, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { childWorkflowIds, fetchAllRuns, type WorkflowRun } from '../platform/workflow-runs.js';
 import { roundWorkflowId } from '../workflows/messages.js';
 import { bundlerOptions, installRuntime, WORKFLOWS_PATH } from '../worker/create-worker.js';
@@ -74,7 +75,10 @@ const named = (run: WorkflowRun, of: number, index: number): Named => ({
 async function fromServer(): Promise<Named[]> {
   const settings = loadSettingsOrExit(temporalSettings);
   const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+  // Histories on the server are sealed: the keys are the deployment's, or those npm start made.
+  const startKeys = join(process.env.DATA_DIR ?? '.data', 'payload-keys');
+  const keys = payloadKeysFromSettings(process.env) ?? (existsSync(startKeys) ? payloadKeysFromSettings({ PAYLOAD_KEYS_FILE: startKeys }) : undefined);
+  const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, ...(keys ? { dataConverter: dataConverter(keys) } : {}) });
   try {
     if (values.round !== undefined) {
       const roundRuns = await fetchAllRuns(client, roundWorkflowId(values.round));
@@ -87,7 +91,8 @@ async function fromServer(): Promise<Named[]> {
     const query = `ExecutionStatus = 'Running'${queue ? ` AND TaskQueue = '${queue.replaceAll("'", "''")}'` : ''}`;
     const found: Named[] = [];
     for await (const execution of client.workflow.list({ query })) {
-      const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      const sealed = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      const history = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
       found.push({ label: `${execution.workflowId} (${execution.runId}, running)`, workflowId: execution.workflowId, history });
     }
     return found;

@@ -21,6 +21,7 @@ import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { dataConverter, devPayloadKeys, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
 
 const settings = loadSettingsOrExit(devSettings);
@@ -87,8 +88,9 @@ try {
   await migrateToLatest(db);
   checkpoint();
 
+  const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
   clientConnection = await Connection.connect({ address });
-  const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
   const auth = {
     secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
@@ -113,6 +115,7 @@ try {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TASK_QUEUE,
     db,
+    payloadKeys,
   });
   const running = worker.run();
   stopWorker = () => worker.shutdown();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
-import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
+import { JWT_SECRET, PAYLOAD_KEYS_SETTING, startHarness, type Harness } from './support/harness.js';
 import { launchBody, leaderOne, office } from './support/people.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database.js';
 import { eventually, recordWork, rid, launchRound } from './support/walk.js';
@@ -86,7 +86,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
   function startProcess(entry: string, env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: root,
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'warn', PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { STAGE_IDS } from '../workflows/stages.js';
-import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
+import { JWT_SECRET, PAYLOAD_KEYS_SETTING, startHarness, type Harness } from './support/harness.js';
 import { auditor, leaderOne, leaderTwo, office } from './support/people.js';
 import { usingPostgres } from './support/test-database.js';
 import { eventually, passStage, recordWork, rid, launchRound } from './support/walk.js';
@@ -105,6 +105,7 @@ describe('a worker that stops mid-round', () => {
           DATABASE_URL: (h.database.target as { url: string }).url,
           TEMPORAL_ADDRESS: inject('temporalAddress'),
           TASK_QUEUE: h.taskQueue,
+          PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING,
         },
         stdio: 'ignore',
         detached: true,

@@ -13,6 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { createActivities } from '../activities/activities.js';
+import { dataConverter, type PayloadKeys } from '../platform/payload-codec.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const BUNDLE_CLI_PATH = fileURLToPath(new URL('./bundle-workflows.ts', import.meta.url));
@@ -88,6 +89,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Kysely<Database>;
+  /** The keys the API seals its requests with: the workflows refuse anything else. */
+  payloadKeys: PayloadKeys;
   /** A prebuilt bundle; without it the workflows are bundled in a child process. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -98,6 +101,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db }),
+    dataConverter: dataConverter(options.payloadKeys),
     workflowBundle: options.workflowBundle ?? (await bundleWorkflowsApart()),
     ...workerTuning,
   });

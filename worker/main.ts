@@ -6,6 +6,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { createWorker, installRuntime } from './create-worker.js';
 
 const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL, {
@@ -27,6 +28,8 @@ try {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TASK_QUEUE,
     db,
+    // The settings refuse to start without keys.
+    payloadKeys: payloadKeysFromSettings(settings)!,
   });
   process.stderr.write(`xuncha worker polling ${settings.TASK_QUEUE} on ${settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}\n`);
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.

@@ -4,12 +4,16 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import { dataConverter, parsePayloadKeys } from '../../platform/payload-codec.js';
 import { mintToken } from '../../api/auth.js';
 import type { Actor } from '../../workflows/roles.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** The payload key of every test's API and worker; a client without it is a forger. */
+export const PAYLOAD_KEYS_SETTING = 'test:dGVzdC1wYXlsb2FkLWtleS1mb3IteHVuY2hhLXRlc3Q=';
+export const PAYLOAD_KEYS = parsePayloadKeys(PAYLOAD_KEYS_SETTING);
 
 export interface Harness {
   app: FastifyInstance;
@@ -39,7 +43,7 @@ export async function startHarness(options: { historyLimit?: number; requestTime
   const database = await createTestDatabase();
   const taskQueue = `test-${randomUUID()}`;
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverter(PAYLOAD_KEYS) });
   const app = await buildApp({
     services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs },
     auth: { secret: JWT_SECRET },
@@ -73,7 +77,14 @@ export async function startHarness(options: { historyLimit?: number; requestTime
     async startWorker() {
       if (worker) return;
       workerConnection = await NativeConnection.connect({ address });
-      worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle });
+      worker = await createWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        db: database.db,
+        workflowBundle,
+        payloadKeys: PAYLOAD_KEYS,
+      });
       running = worker.run();
     },
     async stopWorker() {
