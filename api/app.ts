@@ -21,6 +21,7 @@ import { progressRoutes } from './routes/progress.routes.js';
 import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questionnaire.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import { signingRoutes } from './signing.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
 
 export interface AppOptions {
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(taskRoutes);
       await v1.register(questionnaireRoutes);
       await v1.register(focusAreaRoutes);
+      await v1.register(signingRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,7 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
-import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
+import { findRequestResult, listHistory } from '../db/history.repository.js';
 import {
   decideStageUpdate,
   inspectionWorkflowId,
@@ -16,6 +15,7 @@ import { requireAccess } from './access.js';
 import { conflict } from './errors.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
+import { verifyInspection } from './verify.service.js';
 import { loadInspection, toTransitionView, type Inspection } from './views.js';
 
 /** What a client sends for a transition: the API adds the verified actor. */
@@ -59,25 +59,14 @@ export class InspectionsService {
     return { inspectionId, steps };
   }
 
-  /** Recomputes the hash chain and each submission's digest of the records it froze. */
+  /**
+   * Recomputes the step chain, each submission's digest, the ledger, the signed
+   * checkpoints, and compares the database with Temporal's history.
+   */
   async verify(actor: Actor, inspectionId: string) {
-    const { db } = this.services;
-    const inspection = await loadInspection(db, inspectionId);
-    await requireAccess(db, actor, 'inspection.read', inspection);
-    const history = await listHistory(db, inspectionId);
-    const chain = verifyChain(inspectionId, history);
-    const submissions = history
-      .filter((step) => step.kind === 'submitted' && step.data.records)
-      .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
-    const recordProblems = await verifyRecords(db, inspectionId, submissions);
-    return {
-      inspectionId,
-      ...chain,
-      intact: chain.intact && recordProblems.length === 0,
-      historyIntact: chain.intact,
-      recordsIntact: recordProblems.length === 0,
-      problems: [...chain.problems, ...recordProblems],
-    };
+    const inspection = await loadInspection(this.services.db, inspectionId);
+    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    return verifyInspection(this.services, inspectionId);
   }
 
   /** The workflow's raw event history, as the SDK's replayer reads it. */

@@ -7,6 +7,7 @@ import * as conductQuestionnaire from './2026-11-29T1000-conduct-questionnaire.j
 import * as frozenReports from './2026-11-29T1200-frozen-reports.js';
 import * as roundAuthority from './2026-11-29T1200-round-authority.js';
 import * as focusAreas from './2026-11-29T1210-focus-areas.js';
+import * as auditLedger from './2026-11-29T1300-audit-ledger.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1200-frozen-reports': frozenReports,
   '2026-11-29T1200-round-authority': roundAuthority,
   '2026-11-29T1210-focus-areas': focusAreas,
+  '2026-11-29T1300-audit-ledger': auditLedger,
 };
