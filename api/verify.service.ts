@@ -12,7 +12,7 @@ import { listHistory, verifyChain, type HistoryEntry } from '../db/history.repos
 import { verifyCheckpoints, verifyLedger, type CheckpointView } from '../db/ledger.repository.js';
 import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
 import type { Services } from './plugins/services.plugin.js';
-import { compareLedgers, readInspectionLedger, type LedgerMismatch } from './temporal-ledger.js';
+import { compareLedgers, readInspectionLedger, type LedgerMismatch, type TemporalLedger } from './temporal-ledger.js';
 import { callWorkflow } from './temporal-errors.js';
 
 export interface Verification {
@@ -32,54 +32,63 @@ export interface Verification {
 }
 
 export async function verifyInspection(services: Services, inspectionId: string): Promise<Verification> {
-  const { db } = services;
-  const history = await listHistory(db, inspectionId);
-  const chain = verifyChain(inspectionId, history);
-  const submissions = history
-    .filter((step) => step.kind === 'submitted' && step.data.records)
-    .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
-  const recordProblems = [...(await verifyRecords(db, inspectionId, submissions)), ...(await versionsAfterFreeze(db, inspectionId, history))];
+  // Temporal first, then the database in one snapshot: a step is committed only after
+  // its activity was scheduled, and an update completes only after its step, so a
+  // transition in flight meanwhile is never taken for a missing or an extra step.
+  const temporalSide = await readTemporalSide(services, inspectionId);
+  return services.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (db) => {
+      const history = await listHistory(db, inspectionId);
+      const chain = verifyChain(inspectionId, history);
+      const submissions = history
+        .filter((step) => step.kind === 'submitted' && step.data.records)
+        .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
+      const recordProblems = [...(await verifyRecords(db, inspectionId, submissions)), ...(await versionsAfterFreeze(db, inspectionId, history))];
 
-  const ledger = await verifyLedger(db, inspectionId, 'inspection');
-  const ledgerProblems = [...ledger.problems];
-  for (const sub of await writersOf(db, inspectionId, history)) {
-    ledgerProblems.push(...(await verifyLedger(db, `requests:${sub}`, `${sub}'s idempotent requests`)).problems);
-  }
+      const ledger = await verifyLedger(db, inspectionId, 'inspection');
+      const ledgerProblems = [...ledger.problems];
+      for (const sub of await writersOf(db, inspectionId, history)) {
+        ledgerProblems.push(...(await verifyLedger(db, `requests:${sub}`, `${sub}'s idempotent requests`)).problems);
+      }
 
-  const signatures = await verifyCheckpoints(db, inspectionId, services.signingKeys ?? { publicKeys: [] }, history, ledger.entries);
+      const signatures = await verifyCheckpoints(db, inspectionId, services.signingKeys ?? { publicKeys: [] }, history, ledger.entries);
 
-  const mismatches = await compareWithTemporal(services, inspectionId, history);
+      const mismatches = temporalSide
+        ? await compareWithTemporal(db, temporalSide, inspectionId, history)
+        : [{ kind: 'only_in_database' as const, what: 'workflow', problem: "Temporal holds no history of this inspection's workflow to compare with" }];
 
-  const problems = [...chain.problems, ...recordProblems, ...ledgerProblems, ...signatures.problems, ...mismatches.map((m) => m.problem)];
-  return {
-    inspectionId,
-    intact: problems.length === 0,
-    historyIntact: chain.intact,
-    recordsIntact: recordProblems.length === 0,
-    ledgerIntact: ledgerProblems.length === 0,
-    signaturesValid: signatures.problems.length === 0,
-    ledgersAgree: mismatches.length === 0,
-    steps: chain.steps,
-    ledgerEntries: ledger.entries.length,
-    firstBrokenSeq: chain.firstBrokenSeq,
-    checkpoints: signatures.checkpoints,
-    mismatches,
-    problems,
-  };
+      const problems = [...chain.problems, ...recordProblems, ...ledgerProblems, ...signatures.problems, ...mismatches.map((m) => m.problem)];
+      return {
+        inspectionId,
+        intact: problems.length === 0,
+        historyIntact: chain.intact,
+        recordsIntact: recordProblems.length === 0,
+        ledgerIntact: ledgerProblems.length === 0,
+        signaturesValid: signatures.problems.length === 0,
+        ledgersAgree: mismatches.length === 0,
+        steps: chain.steps,
+        ledgerEntries: ledger.entries.length,
+        firstBrokenSeq: chain.firstBrokenSeq,
+        checkpoints: signatures.checkpoints,
+        mismatches,
+        problems,
+      };
+    });
 }
 
-async function compareWithTemporal(services: Services, inspectionId: string, history: HistoryEntry[]): Promise<LedgerMismatch[]> {
-  const { db } = services;
-  let temporalSide;
+async function readTemporalSide(services: Services, inspectionId: string): Promise<TemporalLedger | undefined> {
   try {
-    temporalSide = await callWorkflow(() => readInspectionLedger(services.temporal, inspectionId));
+    return await callWorkflow(() => readInspectionLedger(services.temporal, inspectionId));
   } catch (error) {
-    // Deleted or past the namespace's retention: nothing to compare with, which is itself worth saying.
-    if (error instanceof WorkflowNotFoundError || (error as { statusCode?: number }).statusCode === 404) {
-      return [{ kind: 'only_in_database', what: 'workflow', problem: "Temporal holds no history of this inspection's workflow to compare with" }];
-    }
+    // Deleted, or past the namespace's retention: nothing to compare with, which verify says.
+    if (error instanceof WorkflowNotFoundError || (error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
+}
+
+async function compareWithTemporal(db: Kysely<Database>, temporalSide: TemporalLedger, inspectionId: string, history: HistoryEntry[]): Promise<LedgerMismatch[]> {
   const [inspection, members, results] = await Promise.all([
     db.selectFrom('inspections').select(['last_seq', 'target', 'group_name', 'leader_sub', 'leader_name']).where('id', '=', inspectionId).executeTakeFirstOrThrow(),
     db.selectFrom('inspection_members').select(['sub', 'name', 'is_deputy']).where('inspection_id', '=', inspectionId).execute(),
