@@ -6,12 +6,14 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { loadSigningKeys } from '../platform/signing-key.js';
 import { buildApp } from './app.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
   message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
 }));
+const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const target = databaseTarget(settings);
 const db = createDatabase(target);
 await waitForDatabase(db);
@@ -21,7 +23,7 @@ await migrateToLatest(db);
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
+  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000, signingKeys },
   auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,

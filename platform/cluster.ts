@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
+import { devSigningKeys } from './signing-key.js';
 import { SupervisedProcess } from './supervisor.js';
 import {
   createTemporalDatabases,
@@ -203,7 +204,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     await waitForTemporal();
 
-    const common = { DATABASE_URL: options.databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue };
+    // One checkpoint key for the whole topology, kept beside the logs: the workers sign, the APIs verify.
+    const signingKeyFile = join(logDir, '..', 'signing-key.json');
+    devSigningKeys(signingKeyFile);
+    const common = { DATABASE_URL: options.databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue, SIGNING_KEY_FILE: signingKeyFile };
     const workerScript = packageScript('start:worker');
     const apiScript = packageScript('start:api');
     const workers = Array.from({ length: workerCount }, (_, i) => {

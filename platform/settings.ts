@@ -47,6 +47,12 @@ export const metricsSettings = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
+/**
+ * The checkpoint keys. Required outside `npm start`: a production process without one
+ * would leave every closed stage unsigned (`npm run signing-key -- <file>` makes one).
+ */
+const signingKeyFile = z.string().min(1, 'is required: the Ed25519 key file that signs checkpoints (npm run signing-key -- <file> makes one)');
+
 const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
 });
@@ -61,11 +67,13 @@ export const apiSettings = databaseSettings
   .extend(httpSettings.shape)
   .extend(metricsSettings.shape)
   .extend(tokenLifetime(12))
+  .extend({ SIGNING_KEY_FILE: signingKeyFile })
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 
 export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend(metricsSettings.shape).extend({
   LOG_LEVEL: httpSettings.shape.LOG_LEVEL,
+  SIGNING_KEY_FILE: signingKeyFile,
 });
 
 export const devSettings = databaseSettings
@@ -79,6 +87,8 @@ export const devSettings = databaseSettings
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    /** Made in DATA_DIR when unset. */
+    SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 

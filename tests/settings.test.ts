@@ -52,8 +52,8 @@ describe('settings', () => {
   });
 
   it('require a way to verify tokens for the API, and treat empty values as unset', () => {
-    expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '' }))).toEqual(['JWT_SECRET: set JWT_SECRET or JWKS_URL']);
-    expect(loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d' })).toMatchObject({ TASK_QUEUE: 'q' });
+    expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '', SIGNING_KEY_FILE: 'k.json' }))).toEqual(['JWT_SECRET: set JWT_SECRET or JWKS_URL']);
+    expect(loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d', SIGNING_KEY_FILE: 'k.json' })).toMatchObject({ TASK_QUEUE: 'q' });
   });
 
   it('stop the API process with one line naming the bad variable', async () => {
@@ -69,7 +69,7 @@ describe('settings', () => {
   });
 
   it('stop the worker without DATABASE_URL, saying why', async () => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, SIGNING_KEY_FILE: 'k.json' };
     delete env.DATABASE_URL;
     const failure = await run('npx', ['tsx', 'worker/main.ts'], { cwd: root, env }).then(
       () => undefined,
