@@ -51,7 +51,8 @@ export const metricsSettings = z.object({
  * The checkpoint keys. Required outside `npm start`: a production process without one
  * would leave every closed stage unsigned (`npm run signing-key -- <file>` makes one).
  */
-const signingKeyFile = z.string().min(1, 'is required: the Ed25519 key file that signs checkpoints (npm run signing-key -- <file> makes one)');
+const signingKeyRequired = 'is required: the Ed25519 key file that signs checkpoints (npm run signing-key -- <file> makes one)';
+const signingKeyFile = z.string({ error: (issue) => (issue.input === undefined ? signingKeyRequired : undefined) }).min(1, signingKeyRequired);
 
 const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
