@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { devSigningKeys } from '../platform/signing-key.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -97,6 +100,8 @@ describe('a worker that stops mid-round', () => {
   // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.
   describe.runIf(usingPostgres)('killed with SIGKILL while requests are in flight', () => {
     const workers: ChildProcess[] = [];
+    const signingKeyFile = join(tmpdir(), `xuncha-restart-${process.pid}-signing-key.json`);
+    devSigningKeys(signingKeyFile);
     const startWorkerProcess = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
         cwd: root,
@@ -105,6 +110,8 @@ describe('a worker that stops mid-round', () => {
           DATABASE_URL: (h.database.target as { url: string }).url,
           TEMPORAL_ADDRESS: inject('temporalAddress'),
           TASK_QUEUE: h.taskQueue,
+          // The production worker refuses to start without a checkpoint key.
+          SIGNING_KEY_FILE: signingKeyFile,
         },
         stdio: 'ignore',
         detached: true,
