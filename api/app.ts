@@ -26,6 +26,7 @@ import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questio
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
 import { statisticsRoutes } from './routes/statistics.routes.js';
+import { signingRoutes } from './signing.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
 import { timelineRoutes } from './routes/timeline.routes.js';
 import { termRoutes } from './routes/terms.routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(statisticsRoutes);
       await v1.register(attachmentRoutes);
       await v1.register(leadRoutes);
+      await v1.register(signingRoutes);
     },
     { prefix: '/api/v1' },
   );

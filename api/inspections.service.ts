@@ -1,7 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { fetchAllRuns } from '../platform/workflow-runs.js';
-import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
-import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
+import { findRequestResult, listHistory } from '../db/history.repository.js';
 import {
   decideStageUpdate,
   inspectionWorkflowId,
@@ -17,6 +16,7 @@ import { conflict } from './errors.js';
 import { requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
+import { verifyInspection } from './verify.service.js';
 import { loadInspection, toTransitionView, type Inspection } from './views.js';
 
 /** A transition as the caller sees it: the fingerprint stays between the API and the workflow. */
@@ -81,26 +81,15 @@ export class InspectionsService {
     return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
   }
 
-  /** Recomputes the hash chain and each submission's digest of the records it froze. */
+  /**
+   * Recomputes the step chain, each submission's digest, the ledger, the signed
+   * checkpoints, and compares the database with Temporal's history.
+   */
   async verify(actor: Actor, inspectionId: string) {
-    const { db } = this.services;
-    const inspection = await loadInspection(db, inspectionId);
-    await requireAccess(db, actor, 'inspection.read', inspection);
-    const history = await listHistory(db, inspectionId);
-    const chain = verifyChain(inspectionId, history);
-    const submissions = history
-      .filter((step) => step.kind === 'submitted' && step.data.records)
-      .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords, leads: step.data.leads as FrozenRecords | undefined }));
+    const inspection = await loadInspection(this.services.db, inspectionId);
+    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
     // Whoever does not read the leads learns nothing of them here either, not even that one was altered.
-    const recordProblems = await verifyRecords(db, inspectionId, submissions, readsAllLeads(inspection, actor) ? ['records', 'leads'] : ['records']);
-    return {
-      inspectionId,
-      ...chain,
-      intact: chain.intact && recordProblems.length === 0,
-      historyIntact: chain.intact,
-      recordsIntact: recordProblems.length === 0,
-      problems: [...chain.problems, ...recordProblems],
-    };
+    return verifyInspection(this.services, inspectionId, { leads: readsAllLeads(inspection, actor) });
   }
 
   /** Every run of the workflow (continued as new when its history grew long), oldest first, as the SDK's replayer reads each. */

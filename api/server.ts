@@ -7,6 +7,7 @@ import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
 import { dataConverter, payloadKeysFromSettings } from '../platform/payload-codec.js';
+import { loadSigningKeys } from '../platform/signing-key.js';
 import { buildApp } from './app.js';
 import { attachmentLimitsOf } from './attachments.service.js';
 
@@ -14,6 +15,7 @@ const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
   message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
 }));
+const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const target = databaseTarget(settings);
 const db = createDatabase(target);
 await waitForDatabase(db);
@@ -24,8 +26,15 @@ const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.
 // The settings refuse to start without keys.
 const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeysFromSettings(settings)!) });
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000, attachments: attachmentLimitsOf(settings) },
-  auth: {
+  services: {
+      db,
+      temporal,
+      taskQueue: settings.TASK_QUEUE,
+      requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000,
+      attachments: attachmentLimitsOf(settings),
+      signingKeys,
+    },
+    auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,

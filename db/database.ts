@@ -45,6 +45,8 @@ export interface Database {
   attachment_blobs: AttachmentBlobTable;
   attachments: AttachmentTable;
   attachment_sets: AttachmentSetTable;
+  ledger_entries: LedgerEntryTable;
+  checkpoints: CheckpointTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -380,4 +382,32 @@ export interface AttachmentSetTable {
   record_id: string;
   version: number;
   attachment_ids: JSONColumnType<string[]>;
+}
+
+/**
+ * The second chain: one entry per write of a covered row (plan, group, record and
+ * report versions, remembered answers, frozen report), written by a trigger.
+ * `scope` is an inspection id, or `requests:<sub>` for a person's idempotent writes.
+ */
+export interface LedgerEntryTable {
+  scope: string;
+  seq: number;
+  source: string;
+  source_key: string;
+  content_hash: string | null;
+  at: Generated<Date>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A stage closed: both chain heads of the inspection, signed with the worker's Ed25519 key. */
+export interface CheckpointTable {
+  inspection_id: string;
+  step_seq: number;
+  step_hash: string;
+  ledger_seq: number;
+  ledger_hash: string;
+  signed_at: Timestamp;
+  key_id: string;
+  signature: string;
 }

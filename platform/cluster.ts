@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
+import { devSigningKeys } from './signing-key.js';
 import { SupervisedProcess } from './supervisor.js';
 import {
   createTemporalDatabases,
@@ -204,6 +205,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     await waitForTemporal();
 
+    // One checkpoint key for the whole topology, kept beside the logs: the workers sign, the APIs verify.
+    const signingKeyFile = join(logDir, '..', 'signing-key.json');
+    devSigningKeys(signingKeyFile);
     const common = {
       DATABASE_URL: options.databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
@@ -211,6 +215,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       TASK_QUEUE: taskQueue,
       // One key for every process of the topology, as operators share one between API and workers.
       PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || generatePayloadKey('cluster'),
+      SIGNING_KEY_FILE: signingKeyFile,
     };
     const workerScript = packageScript('start:worker');
     const apiScript = packageScript('start:api');

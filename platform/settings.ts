@@ -87,6 +87,12 @@ export const attachmentSettings = z.object({
   ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(10_240).default(50),
   ATTACHMENT_INSPECTION_QUOTA_MB: z.coerce.number().positive().max(10_485_760).default(2048),
 });
+/**
+ * The checkpoint keys. Required outside `npm start`: a production process without one
+ * would leave every closed stage unsigned (`npm run signing-key -- <file>` makes one).
+ */
+const signingKeyRequired = 'is required: the Ed25519 key file that signs checkpoints (npm run signing-key -- <file> makes one)';
+const signingKeyFile = z.string({ error: (issue) => (issue.input === undefined ? signingKeyRequired : undefined) }).min(1, signingKeyRequired);
 
 const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
@@ -104,6 +110,7 @@ export const apiSettings = databaseSettings
   .extend(attachmentSettings.shape)
   .extend(tokenLifetime(12))
   .extend(payloadKeySettings.shape)
+  .extend({ SIGNING_KEY_FILE: signingKeyFile })
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message)
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
@@ -112,7 +119,7 @@ export const workerSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(metricsSettings.shape)
   .extend(payloadKeySettings.shape)
-  .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL })
+  .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL, SIGNING_KEY_FILE: signingKeyFile })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message);
 
 export const devSettings = databaseSettings
@@ -129,6 +136,8 @@ export const devSettings = databaseSettings
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    /** Made in DATA_DIR when unset. */
+    SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 

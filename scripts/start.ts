@@ -17,6 +17,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { DEMO_USERS } from '../platform/demo-users.js';
 import { devJwtSecret } from '../platform/jwt-secret.js';
+import { devSigningKeys, loadSigningKeys } from '../platform/signing-key.js';
 import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
@@ -92,6 +93,8 @@ try {
   clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
+  const signingKeyFile = settings.SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.json');
+  const signingKeys = settings.SIGNING_KEY_FILE ? loadSigningKeys(signingKeyFile) : devSigningKeys(signingKeyFile);
   const auth = {
     secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
     jwksUrl: settings.JWKS_URL,
@@ -100,8 +103,15 @@ try {
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   };
   app = await buildApp({
-    services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000, attachments: attachmentLimitsOf(settings) },
-    auth,
+    services: {
+      db,
+      temporal,
+      taskQueue: settings.TASK_QUEUE,
+      requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000,
+      attachments: attachmentLimitsOf(settings),
+      signingKeys,
+    },
+        auth,
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -116,6 +126,7 @@ try {
     taskQueue: settings.TASK_QUEUE,
     db,
     payloadKeys,
+    signingKeys,
   });
   const running = worker.run();
   stopWorker = () => worker.shutdown();
@@ -132,6 +143,7 @@ try {
   say(`  Temporal       ${address}${devServer ? ' (embedded dev server)' : ''}`);
   if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
   say(`  database       ${describeTarget(target)}`);
+  say(`  signing key    ${signingKeyFile} (checkpoints; public keys at ${api}/api/v1/signing-keys)`);
   if (auth.secret) {
     say('');
     say(`Demo tokens (valid ${settings.TOKEN_MAX_LIFETIME_HOURS} hours; send as "Authorization: Bearer <token>"):`);

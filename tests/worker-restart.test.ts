@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { devSigningKeys } from '../platform/signing-key.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -97,6 +100,8 @@ describe('a worker that stops mid-round', () => {
   // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.
   describe.runIf(usingPostgres)('killed with SIGKILL while requests are in flight', () => {
     const workers: ChildProcess[] = [];
+    const signingKeyFile = join(tmpdir(), `xuncha-restart-${process.pid}-signing-key.json`);
+    devSigningKeys(signingKeyFile);
     const startWorkerProcess = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
         cwd: root,
@@ -106,6 +111,8 @@ describe('a worker that stops mid-round', () => {
           TEMPORAL_ADDRESS: inject('temporalAddress'),
           TASK_QUEUE: h.taskQueue,
           PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING,
+          // The production worker refuses to start without a checkpoint key.
+          SIGNING_KEY_FILE: signingKeyFile,
         },
         stdio: 'ignore',
         detached: true,

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { AttachmentLimits } from '../attachments.service.js';
 import type { AttachmentStore } from '../attachments-store.js';
+import type { SigningKeys } from '../../platform/signing-key.js';
 import type { Actor } from '../../workflows/roles.js';
 
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   historyLimit?: number;
   /** Evidence files: size limits (default 50 MB a file, 2 GB an inspection) and where bytes go (default the database). */
   attachments?: Partial<AttachmentLimits> & { store?: AttachmentStore };
+  /** The published checkpoint keys (SIGNING_KEY_FILE): what verify checks signatures with. */
+  signingKeys?: SigningKeys;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { dataConverter, parsePayloadKeys } from '../../platform/payload-codec.js';
 import { mintToken } from '../../api/auth.js';
+import { ephemeralSigningKeys, type SigningKeys } from '../../platform/signing-key.js';
 import type { Actor } from '../../workflows/roles.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -37,15 +38,16 @@ export interface Harness {
  * The system as a test sees it: the real API (driven with inject), a real worker on
  * a task queue of its own, the run's real Temporal server and a fresh database.
  */
-export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number; signingKeys?: SigningKeys } = {}): Promise<Harness> {
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const database = await createTestDatabase();
+  const signingKeys = options.signingKeys ?? ephemeralSigningKeys();
   const taskQueue = `test-${randomUUID()}`;
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverter(PAYLOAD_KEYS) });
   const app = await buildApp({
-    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs },
+    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs, signingKeys },
     auth: { secret: JWT_SECRET },
     // XUNCHA_TEST_LOG=debug shows the API's logs while a test runs.
     logger: process.env.XUNCHA_TEST_LOG ? { level: process.env.XUNCHA_TEST_LOG } : false,
@@ -84,6 +86,7 @@ export async function startHarness(options: { historyLimit?: number; requestTime
         db: database.db,
         workflowBundle,
         payloadKeys: PAYLOAD_KEYS,
+        signingKeys,
       });
       running = worker.run();
     },
