@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordGroupChange } from '../db/group-changes.repository.js';
 import { writeInspectionSteps, type InspectionSteps } from '../db/history.repository.js';
+import { writeCheckpoint } from '../db/ledger.repository.js';
+import type { SigningKeys } from '../platform/signing-key.js';
 import { InvariantViolation } from '../db/invariant.js';
 import { decideProposedRound, recordRoundStatus, type RoundStatusChange } from '../db/rounds.repository.js';
 import { rectificationFacts } from '../db/records.repository.js';
@@ -14,6 +16,8 @@ import { freezeReportOnFinalApproval } from '../api/report-freeze.js';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
+  /** Signs a checkpoint when a stage closes; without it none is signed (and verify says so). */
+  signingKeys?: SigningKeys;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface ActivityDeps {
  * succeed is thrown as non-retryable, so it fails the request instead of being
  * retried for ever; everything else (a lost connection, an outage) is retried.
  */
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, signingKeys }: ActivityDeps) {
   return {
     /** Records the leading group's approval and writes the launch; a retry finds the step by its request id. */
     authoriseRound: ({ roundId, requestId, actor, comment, meeting, version, at }: AuthoriseRoundInput & { roundId: string; at: string }) =>
@@ -30,12 +34,16 @@ export function createActivities({ db }: ActivityDeps) {
         decideProposedRound(db, { roundId, verdict: 'approved', version, step: { kind: 'approved', actor, at, comment, meeting, requestId } }),
       ),
     recordRoundStatus: (change: RoundStatusChange): Promise<void> => final(() => recordRoundStatus(db, change)),
-    /** Records steps; the final approval of the reporting stage freezes the report in the same transaction. */
+    /**
+     * Records steps; the final approval of the reporting stage freezes the report, and a
+     * stage closing signs a checkpoint, in the same transaction.
+     */
     recordInspectionSteps: (steps: InspectionSteps): Promise<void> =>
       final(() =>
         db.transaction().execute(async (tx) => {
           await writeInspectionSteps(tx, steps);
           await freezeReportOnFinalApproval(tx, steps);
+          await writeCheckpoint(tx, steps, signingKeys?.signer ?? null);
         }),
       ),
     /** The `group_changed` step and the group it leaves, in one transaction. */

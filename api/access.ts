@@ -5,8 +5,11 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, DecisionStatus } from '../db/database.js';
+import { listRecords } from '../db/records.repository.js';
+import { toSnapshot } from '../db/stage-gate.repository.js';
+import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
-import { EVALUATION_READERS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
+import { EVALUATION_READERS, LEAD_KIND_IDS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
 import type { Inspection, RoundView } from './views.js';
@@ -23,6 +26,21 @@ const ROLE_PERMISSIONS = {
   // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'inspection.leads_report': ['office', 'leading_group'],
   'round.evaluations': ['office'],
+  // 谁来监督巡察组: the round's whole timeline and its state at any moment.
+  'round.audit': ['auditor', 'office', 'leading_group'],
+  // Who read which confidential record: for those who supervise, not for the readers themselves.
+  'inspection.access_log': ['office', 'auditor'],
+  // The register, the term plans and what the rounds found across them: kept by the
+  // office, planned with the leading group, reported to the party committee.
+  'register.write': ['office'],
+  'register.read': ['office', 'leading_group', 'party_committee', 'auditor'],
+  'term.propose': ['office'],
+  'term.authorise': ['leading_group'],
+  // Counts only; the lead hand-over ledger names people, so it goes to the leads' readers alone.
+  'statistics.read': ['office', 'leading_group', 'party_committee', 'auditor'],
+  'statistics.leads': ['office', 'leading_group', 'auditor'],
+  // Discipline inspection follows the leads handed to it; the office, leading group and auditors every hand-over.
+  'leads.handed_over': ['discipline', 'office', 'leading_group', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 type RolePermission = keyof typeof ROLE_PERMISSIONS;
 
@@ -61,7 +79,7 @@ export const kindRules = (kind: RecordKind): RecordKindDefinition => RECORD_KIND
 const LIAISON_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).writers.includes('liaison') || kindRules(kind).liaisonReads);
 
 /** The confidential kinds: a lead and what is recorded about it (hand-over, disposal). */
-export const LEAD_KINDS = RECORD_KIND_IDS.filter((kind) => kindRules(kind).aboutLead);
+export const LEAD_KINDS = LEAD_KIND_IDS;
 
 /** Roles that read every lead of every inspection. The party committee hears the main report, not the leads. */
 const LEAD_READER_ROLES: readonly Role[] = ['office', 'leading_group', 'auditor'];
@@ -109,6 +127,49 @@ interface RecordForReading {
   kind: RecordKind;
   data: Record<string, unknown>;
   created_by_sub: string;
+  decision_status: DecisionStatus | null;
+}
+
+/** The target's side (its liaison) reads a cut-down view; the inspecting side reads records whole. */
+const readsAsTarget = (inspection: Inspection, actor: Actor) =>
+  isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
+
+/**
+ * What the target's liaison is shown of a record (`liaisonReads` on the stage model):
+ * undefined when nothing; a fed-back problem paper cut down to its listed fields.
+ */
+function shownToLiaison<R extends RecordForReading>(row: R, fedBackIds: Set<string>): R | undefined {
+  const { writers, liaisonReads } = kindRules(row.kind);
+  if (writers.includes('liaison') || liaisonReads === 'all') return row;
+  if (liaisonReads === 'approved') return row.decision_status === 'approved' ? row : undefined;
+  if (liaisonReads && fedBackIds.has(row.id)) {
+    return { ...row, data: Object.fromEntries(liaisonReads.fedBack.filter((f) => f in row.data).map((f) => [f, row.data[f]])) };
+  }
+  return undefined;
+}
+
+/** What a reader may see of an inspection's records, from `recordsShownTo`. */
+export interface RecordsShown {
+  /** Whether the record exists for the reader at all: a lead they may not read is absent (404). */
+  knows(row: RecordForReading): boolean;
+  /** The record as the reader sees it (the liaison's cut-down view), or undefined when not shown. */
+  shown<R extends RecordForReading>(row: R): R | undefined;
+  /** Whether what `shown` gives is the target's cut-down view, without the group's internal history. */
+  partial: boolean;
+}
+
+/**
+ * What this reader may see of each of the inspection's records, in one place: the
+ * leads (问题线索) only those who read them, and for the target's liaison only what
+ * the stage model shows it. Record lists and single records both read through it.
+ */
+export async function recordsShownTo(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<RecordsShown> {
+  const knows = await leadFilter(db, inspection, actor);
+  const partial = readsAsTarget(inspection, actor);
+  if (!partial) return { knows, shown: (row) => (knows(row) ? row : undefined), partial };
+  const opinions = await listRecords(db, inspection.row.id, { kind: 'feedback_opinion' });
+  const fedBackIds = fedBackProblemIds({ records: opinions.map(toSnapshot) });
+  return { knows, shown: (row) => (knows(row) ? shownToLiaison(row, fedBackIds) : undefined), partial };
 }
 
 /**
@@ -124,8 +185,7 @@ interface RecordForReading {
 export async function leadFilter(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<(row: RecordForReading) => boolean> {
   const leadOf = (row: RecordForReading) => (kindRules(row.kind).aboutLead === 'self' ? row.id : String(row.data.leadId));
   const isConfidential = (row: RecordForReading) => Boolean(kindRules(row.kind).aboutLead);
-  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return () => true;
-  if (isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub) return () => true;
+  if (readsAllLeads(inspection, actor)) return () => true;
   const handedToDiscipline = new Set<string>();
   if (actor.roles.includes('discipline')) {
     const handovers = await db
@@ -142,6 +202,27 @@ export async function leadFilter(db: Kysely<Database>, inspection: Inspection, a
     !isConfidential(row) ||
     handedToDiscipline.has(leadOf(row)) ||
     (authored && row.kind === 'lead' && row.created_by_sub === actor.sub);
+}
+
+/**
+ * Whether the caller reads every lead of the inspection, and so what the history
+ * records of them (the digest of the leads a submission froze): the office, the leading
+ * group, auditors and the group's own leader. Anyone else learns nothing from the
+ * history about whether a lead exists.
+ */
+export function readsAllLeads(inspection: Inspection, actor: Actor): boolean {
+  if (LEAD_READER_ROLES.some((role) => actor.roles.includes(role))) return true;
+  return isGroupPerson(inspection, actor) && actor.sub === inspection.row.leader_sub;
+}
+
+/** Whether the caller reads every hand-over of every inspection; discipline inspection reads only those to it. */
+export const seesEveryHandover = (actor: Actor) => LEAD_READER_ROLES.some((role) => actor.roles.includes(role));
+
+/** A history step's data as the caller is shown it: the digest of the leads a submission froze only for those who read every lead. */
+export function shownStepData<D extends Record<string, unknown>>(inspection: Inspection, actor: Actor, data: D): D {
+  if (!('leads' in data) || readsAllLeads(inspection, actor)) return data;
+  const { leads: _hidden, ...shown } = data;
+  return shown as D;
 }
 
 const RECUSED = 'the office recused you from this inspection (需回避)';

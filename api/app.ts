@@ -12,10 +12,14 @@ import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js';
+import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
+import { attachmentRoutes } from './routes/attachments.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
+import { organizationRoutes } from './routes/organizations.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { inspectionRoutes } from './routes/inspections.routes.js';
 import { recordRoutes } from './routes/records.routes.js';
@@ -23,7 +27,11 @@ import { progressRoutes } from './routes/progress.routes.js';
 import { questionnaireAnswerRoutes, questionnaireRoutes } from './routes/questionnaire.routes.js';
 import { reportRoutes } from './routes/report.routes.js';
 import { roundRoutes } from './routes/rounds.routes.js';
+import { statisticsRoutes } from './routes/statistics.routes.js';
+import { signingRoutes } from './signing.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
+import { timelineRoutes } from './routes/timeline.routes.js';
+import { termRoutes } from './routes/terms.routes.js';
 import type { Actor } from '../workflows/roles.js';
 
 export interface AppOptions {
@@ -57,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  await app.register(securityHeadersPlugin);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Answers hold inspection content: no browser or proxy keeps a copy.
@@ -107,6 +116,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(taskRoutes);
       await v1.register(questionnaireRoutes);
       await v1.register(focusAreaRoutes);
+      await v1.register(timelineRoutes);
+      await v1.register(organizationRoutes);
+      await v1.register(termRoutes);
+      await v1.register(statisticsRoutes);
+      await v1.register(attachmentRoutes);
+      await v1.register(leadRoutes);
+      await v1.register(signingRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -12,6 +12,7 @@ type NewMember = { sub: string; name: string; homeUnit?: string };
 type GroupChangeBody =
   | { kind: 'replace_member'; memberSub: string; by: NewMember }
   | { kind: 'add_member'; member: NewMember }
+  | { kind: 'replace_leader'; by: NewMember }
   | Extract<GroupChange, { kind: 'set_liaison' | 'name_deputy' }>;
 
 /** People as the workflow keeps them: a home unit is null when not given. */
@@ -19,6 +20,7 @@ function asGroupChange(change: GroupChangeBody): GroupChange {
   const member = (m: NewMember) => ({ sub: m.sub, name: m.name, homeUnit: m.homeUnit ?? null });
   if (change.kind === 'replace_member') return { ...change, by: member(change.by) };
   if (change.kind === 'add_member') return { ...change, member: member(change.member) };
+  if (change.kind === 'replace_leader') return { ...change, by: member(change.by) };
   return change;
 }
 
@@ -42,7 +44,7 @@ export class GroupService {
     await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).executeUpdate(changeGroupUpdate, {
         updateId: input.requestId,
-        args: [{ ...input, actor }],
+        args: [{ ...input, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
       }),
     );
     return (await loadInspection(db, inspectionId)).view;

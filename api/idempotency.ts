@@ -47,6 +47,24 @@ export async function sendIdempotent<T>(
   return reply.code(result.status).send(result.body);
 }
 
+/**
+ * What a request id stands for: who asked, for what, on what, with which body (its
+ * keys sorted). The same id with another fingerprint is another request: 409
+ * `request_id_reused`, never the first request's answer.
+ */
+export function requestFingerprint(actorSub: string, action: string, target: string, body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical([actorSub, action, target, body ?? null])))
+    .digest('hex');
+}
+
+/** The 409 for a request id (or Idempotency-Key) that already stands for another request. */
+export function requestIdReused(requestId: string): ApiError {
+  return new ApiError(409, 'request_id_reused', `requestId ${requestId} was already used for a different request; use a new requestId for a new request`, {
+    requestId,
+  });
+}
+
 /** Method, path and body, the body with its keys sorted so their order does not matter. */
 function fingerprint(request: FastifyRequest): string {
   const path = request.url.split('?')[0];

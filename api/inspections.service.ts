@@ -1,7 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { findRequestResult, listHistory, verifyChain } from '../db/history.repository.js';
-import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
+import { fetchAllRuns } from '../platform/workflow-runs.js';
+import { findRequestResult, listHistory } from '../db/history.repository.js';
 import {
   decideStageUpdate,
   inspectionWorkflowId,
@@ -12,14 +11,21 @@ import {
 } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
 import { isFinished, type StageId } from '../workflows/stages.js';
-import { requireAccess } from './access.js';
+import { readsAllLeads, requireAccess, shownStepData } from './access.js';
 import { conflict } from './errors.js';
+import { requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
+import { verifyInspection } from './verify.service.js';
 import { loadInspection, toTransitionView, type Inspection } from './views.js';
 
+/** A transition as the caller sees it: the fingerprint stays between the API and the workflow. */
+function view({ fingerprint: _fingerprint, ...result }: TransitionResult, leaderSub: string) {
+  return toTransitionView(result, leaderSub);
+}
+
 /** What a client sends for a transition: the API adds the verified actor. */
-type Request<I> = Omit<I, 'actor' | 'comment'> & { comment?: string };
+type Request<I> = Omit<I, 'actor' | 'comment' | 'issuedFor' | 'fingerprint'> & { comment?: string };
 
 /** One inspection: its stage transitions (through its workflow) and its audit trail. */
 export class InspectionsService {
@@ -35,8 +41,12 @@ export class InspectionsService {
   async submit(actor: Actor, inspectionId: string, { stage, requestId, comment }: Request<SubmitStageInput>) {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.submit', inspection);
-    return this.transition(inspection, 'submission', stage, requestId, (handle) =>
-      handle.executeUpdate(submitStageUpdate, { updateId: requestId, args: [{ stage, requestId, comment: comment || null, actor }] }),
+    const fingerprint = requestFingerprint(actor.sub, 'submission', inspectionId, { stage, comment: comment || null });
+    return this.transition(inspection, 'submission', stage, requestId, fingerprint, (handle) =>
+      handle.executeUpdate(submitStageUpdate, {
+        updateId: requestId,
+        args: [{ stage, requestId, fingerprint, comment: comment || null, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
+      }),
     );
   }
 
@@ -44,10 +54,22 @@ export class InspectionsService {
   async decide(actor: Actor, inspectionId: string, { stage, decision, requestId, comment, meeting }: Request<DecideStageInput>) {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
-    return this.transition(inspection, 'decision', stage, requestId, (handle) =>
+    const fingerprint = requestFingerprint(actor.sub, 'decision', inspectionId, { stage, decision, comment: comment || null, meeting: meeting ?? null });
+    return this.transition(inspection, 'decision', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
         updateId: requestId,
-        args: [{ stage, decision, requestId, comment: comment || null, meeting: meeting ?? null, actor }],
+        args: [
+          {
+            stage,
+            decision,
+            requestId,
+            fingerprint,
+            comment: comment || null,
+            meeting: meeting ?? null,
+            actor,
+            issuedFor: inspectionWorkflowId(inspectionId),
+          },
+        ],
       }),
     );
   }
@@ -56,58 +78,52 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
     const steps = await listHistory(this.services.db, inspectionId);
-    return { inspectionId, steps };
+    return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
   }
 
-  /** Recomputes the hash chain and each submission's digest of the records it froze. */
+  /**
+   * Recomputes the step chain, each submission's digest, the ledger, the signed
+   * checkpoints, and compares the database with Temporal's history.
+   */
   async verify(actor: Actor, inspectionId: string) {
-    const { db } = this.services;
-    const inspection = await loadInspection(db, inspectionId);
-    await requireAccess(db, actor, 'inspection.read', inspection);
-    const history = await listHistory(db, inspectionId);
-    const chain = verifyChain(inspectionId, history);
-    const submissions = history
-      .filter((step) => step.kind === 'submitted' && step.data.records)
-      .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords }));
-    const recordProblems = await verifyRecords(db, inspectionId, submissions);
-    return {
-      inspectionId,
-      ...chain,
-      intact: chain.intact && recordProblems.length === 0,
-      historyIntact: chain.intact,
-      recordsIntact: recordProblems.length === 0,
-      problems: [...chain.problems, ...recordProblems],
-    };
+    const inspection = await loadInspection(this.services.db, inspectionId);
+    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    // Whoever does not read the leads learns nothing of them here either, not even that one was altered.
+    return verifyInspection(this.services, inspectionId, { leads: readsAllLeads(inspection, actor) });
   }
 
-  /** The workflow's raw event history, as the SDK's replayer reads it. */
+  /** Every run of the workflow (continued as new when its history grew long), oldest first, as the SDK's replayer reads each. */
   async temporalHistory(actor: Actor, inspectionId: string) {
     await requireAccess(this.services.db, actor, 'inspection.raw_history');
     await loadInspection(this.services.db, inspectionId);
-    const history = await callWorkflow(() => this.services.temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).fetchHistory());
-    return JSON.parse(historyToJSON(history)) as Record<string, unknown>;
+    const workflowId = inspectionWorkflowId(inspectionId);
+    // Opened by fetchAllRuns with the API's codec, for readers entitled to the content: the replayer then needs no key.
+    const runs = await callWorkflow(() => fetchAllRuns(this.services.temporal, workflowId));
+    return { inspectionId, workflowId, runs: runs.map(({ runId, history }) => ({ runId, history })) };
   }
 
   /**
    * A repeated request id is answered from the database, so the answer is the first
-   * one even after the workflow has finished. A different request under a used id
-   * is refused rather than silently given someone else's result.
+   * one even after the workflow has finished, but only to the same person repeating
+   * the same request (its fingerprint): anything else under a used id is a 409
+   * `request_id_reused`, never someone else's result.
    */
   private async transition(
     inspection: Inspection,
     action: TransitionResult['action'],
     stage: StageId,
     requestId: string,
+    fingerprint: string,
     send: (handle: WorkflowHandle) => Promise<TransitionResult>,
   ) {
     const { db, temporal } = this.services;
     const { row } = inspection;
     const found = await findRequestResult(db, row.id, requestId);
     if (found) {
-      if (found.action !== action || found.stage !== stage) {
-        throw conflict(`requestId ${requestId} was already used for a ${found.action} on stage ${found.stage}`, { requestId });
-      }
-      return toTransitionView(found.result, row.leader_sub);
+      // Results recorded before fingerprints existed are matched on action and stage.
+      const same = found.result.fingerprint ? found.result.fingerprint === fingerprint : found.action === action && found.stage === stage;
+      if (!same) throw requestIdReused(requestId);
+      return view(found.result, row.leader_sub);
     }
     if (isFinished(row.state)) {
       throw conflict(`the inspection is ${row.state}; nothing more can be submitted or decided`, { stage: row.stage, state: row.state });
@@ -115,11 +131,9 @@ export class InspectionsService {
     const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       send(temporal.workflow.getHandle(inspectionWorkflowId(row.id))),
     );
-    // The workflow remembers every request id it answered, whatever the action (a group
-    // change too): an id reused for another action gets that answer back, never this one.
-    if ((result as { action?: string }).action !== action || result.stage !== stage) {
-      throw conflict(`requestId ${requestId} was already used for another request on this inspection`, { requestId });
-    }
-    return toTransitionView(result, row.leader_sub);
+    // Temporal answers an update id it has seen with that update's outcome, whoever asks
+    // and whatever the action (a group change too): only our own request's is ours to give.
+    if ((result as { fingerprint?: string }).fingerprint !== fingerprint || result.action !== action) throw requestIdReused(requestId);
+    return view(result, row.leader_sub);
   }
 }

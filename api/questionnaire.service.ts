@@ -16,6 +16,7 @@ import { listRecords } from '../db/records.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { QUESTIONNAIRE_ITEMS, QUESTIONNAIRE_MIN_ANSWERS, QUESTIONNAIRE_SCORE } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
+import { logConfidentialReads } from './access-log.js';
 import { ApiError, conflict, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { chinaDay, codeHash, newCode, normalizeCode } from './questionnaire-code.js';
@@ -106,6 +107,7 @@ export class QuestionnaireService {
       questionnaireTally(this.db, inspectionId),
       closure(this.db, inspectionId),
     ]);
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/questionnaire', [{ inspectionId, what: 'questionnaire_answers' }]);
     return {
       inspectionId,
       minimumAnswers: tally?.minimumAnswers ?? QUESTIONNAIRE_MIN_ANSWERS,

@@ -9,6 +9,9 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date().describe('YYYY-MM-DD');
 const names = z.array(text(200)).min(1).max(500);
 const recordId = z.uuid();
+const extension = text(200)
+  .optional()
+  .describe("the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise)");
 
 const onDay = { on: day, summary: text(20_000) };
 
@@ -83,6 +86,7 @@ export const recordDataSchemas = {
       .max(50),
     persons: z.array(text(200)).max(100).optional(),
     withdrawn: z.boolean().optional().describe('set by the group to drop a paper; it stays in the record'),
+    extension,
   }),
   communication: z.object({
     heldOn: day,
@@ -120,6 +124,7 @@ export const recordDataSchemas = {
       measure: text(5000),
       owner: text(200),
       dueOn: day,
+      extension,
       progress: z
         .array(z.object({ on: day, note: text(5000) }))
         .max(500)
@@ -154,6 +159,7 @@ export const recordDataSchemas = {
       sources: z.array(recordId).max(200).default([]).describe('talks, document reviews, petitions or field visits of this inspection it came from'),
       proposedDisposal: text(5000),
       proposedRecipient: recipient,
+      extension,
       withdrawn: z.boolean().optional().describe('set by the group leader to drop a lead; it stays in the record'),
     })
     .describe(`A clue about a person's misconduct: handed over, never investigated by the group. Written by the group from stationing on, confirmed by its leader. ${LEAD_READERS}`),

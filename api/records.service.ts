@@ -3,15 +3,19 @@ import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
 import { findRecord, insertRecord, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
-import { seesAllRounds, type Actor } from '../workflows/roles.js';
+import { toSnapshot } from '../db/stage-gate.repository.js';
+import { fedBackProblemIds } from '../workflows/exit-criteria.js';
+import type { Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { isGroupPerson, isTargetLiaison, kindRules, leadFilter, requireAccess, visibleKinds } from './access.js';
+import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
+import { logConfidentialReads, recordReads } from './access-log.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
 import { inOpenStage } from './open-stage.js';
 import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
 import { loadInspection, type Inspection } from './views.js';
+import { requireOwnExtension } from './organizations-in-rounds.js';
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof findRecord>>>;
 type VerdictRow = Awaited<ReturnType<typeof latestVerdicts>>[number];
@@ -62,12 +66,6 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
 const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
 const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
 
-/** The problem papers an issued (leading-group approved) feedback opinion names. */
-function fedBack(records: RecordRow[]): Set<string> {
-  const issued = records.filter((r) => r.kind === 'feedback_opinion' && r.decision_status === 'approved');
-  return new Set(issued.flatMap((o) => (o.data.problemIds as string[] | undefined) ?? []));
-}
-
 /** A record counts once whoever must approve or confirm it has: what `follows` waits for. */
 const counts = (r: RecordRow) =>
   kindRules(r.kind).decidedBy ? r.decision_status === 'approved' : kindRules(r.kind).reviewedBy ? r.review_status === 'confirmed' : true;
@@ -82,7 +80,8 @@ const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, a
   confirmed_problem: (found, all) =>
     REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
   fed_back_problem: (found, all) =>
-    REFERENCE_CHECKS.problem(found, all) ?? (fedBack(all).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
+    REFERENCE_CHECKS.problem(found, all) ??
+    (fedBackProblemIds({ records: all.map(toSnapshot) }).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
   rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
   confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
   // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
@@ -99,25 +98,6 @@ function canonical(value: unknown): string {
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 }
-
-/**
- * What the target's liaison is shown of a record (`liaisonReads` on the stage model):
- * undefined when nothing; a fed-back problem paper cut down to its listed fields.
- */
-function shownToLiaison(row: RecordRow, fedBackIds: Set<string>): RecordRow | undefined {
-  const { writers, liaisonReads } = kindRules(row.kind);
-  if (writers.includes('liaison') || liaisonReads === 'all') return row;
-  if (liaisonReads === 'approved') return row.decision_status === 'approved' ? row : undefined;
-  if (liaisonReads && fedBackIds.has(row.id)) {
-    return { ...row, data: Object.fromEntries(liaisonReads.fedBack.filter((f) => f in row.data).map((f) => [f, row.data[f]])) };
-  }
-  return undefined;
-}
-
-/** Versions carry review notes and decision comments: the liaison sees them only on the target's own kinds and the office's verdicts. */
-/** The target's side (its liaison) reads a cut-down view; the inspecting side reads records whole. */
-const readsAsTarget = (inspection: Inspection, actor: Actor) =>
-  isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
 
 /** Review notes and decisions the liaison sees: on the records whose versions it sees (its own documents), never the group's internal ones. */
 function liaisonVerdicts(rows: RecordRow[], verdicts: VerdictRow[]): VerdictRow[] {
@@ -277,6 +257,7 @@ export class RecordsService {
     await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
       await checkFocus(tx, inspection, kind, data);
+      requireOwnExtension(inspection, data);
       await insertRecord(tx, {
         id,
         inspectionId,
@@ -296,30 +277,30 @@ export class RecordsService {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const [rows, verdicts, shownLeads] = await Promise.all([
+    const [rows, verdicts, reader] = await Promise.all([
       listRecords(this.db, inspectionId, filter),
       latestVerdicts(this.db, inspectionId),
-      leadFilter(this.db, inspection, actor),
+      recordsShownTo(this.db, inspection, actor),
     ]);
-    const readable = rows.filter(shownLeads).filter((r) => kinds === 'all' || kinds.includes(r.kind));
-    if (!readsAsTarget(inspection, actor)) return { records: readable.map((r) => toRecordView(r, verdicts)) };
-    const ids = fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }));
-    const shown = readable.flatMap((r) => shownToLiaison(r, ids) ?? []);
-    return { records: shown.map((r) => toRecordView(r, liaisonVerdicts(shown, verdicts))) };
+    const shown = rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).flatMap((r) => reader.shown(r) ?? []);
+    return this.logged(actor, 'record_list', {
+      records: shown.map((r) => toRecordView(r, reader.partial ? liaisonVerdicts(shown, verdicts) : verdicts)),
+    });
   }
 
   async get(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
     const stored = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
-    const partial = readsAsTarget(inspection, actor);
-    const row = partial ? shownToLiaison(stored, fedBack(await listRecords(this.db, inspectionId, { kind: 'feedback_opinion' }))) : stored;
+    const { shown, partial } = await recordsShownTo(this.db, inspection, actor);
+    const row = shown(stored);
     if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
     const [versions, allVerdicts] = await Promise.all([
       partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
       latestVerdicts(this.db, inspectionId, row.id),
     ]);
     const verdicts = partial ? liaisonVerdicts([row], allVerdicts) : allVerdicts;
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records/:recordId', recordReads('record', [toRecordView(row)]));
     return {
       ...toRecordView(row, verdicts),
       versions: versions.map((v) => ({
@@ -356,6 +337,7 @@ export class RecordsService {
       }
       await checkReferences(tx, inspection, current.kind, data, recordId);
       await checkFocus(tx, inspection, current.kind, data);
+      requireOwnExtension(inspection, data);
       const ok = await updateRecord(tx, recordId, version, {
         data,
         reviewStatus: fresh.review_status ? 'pending' : null,
@@ -416,6 +398,16 @@ export class RecordsService {
     return this.view(record.inspection_id, record.id);
   }
 
+  /** Logs the confidential records of a list before it is answered (see `access-log.ts`). */
+  private async logged<T extends { records: { id: string; inspectionId: string; kind: string; version: number }[] }>(
+    actor: Actor,
+    what: 'record_list',
+    answer: T,
+  ): Promise<T> {
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records', recordReads(what, answer.records));
+    return answer;
+  }
+
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
     const row = await findRecord(this.db, inspectionId, recordId);
     if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
@@ -425,7 +417,7 @@ export class RecordsService {
   /** A record the caller may know of: one about a lead they may not read is absent to them. */
   private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
     const row = await this.load(inspection.row.id, recordId);
-    if (!(await leadFilter(this.db, inspection, actor))(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
+    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
     return row;
   }
 

@@ -5,6 +5,7 @@ import { appendReportSection } from '../db/report-sections.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import type { WrittenReportSection } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
+import { logConfidentialReads } from './access-log.js';
 import { renderLeadsReportDocx } from './leads-report.js';
 import { inOpenStage } from './open-stage.js';
 import { renderReportDocx } from './report-docx.js';
@@ -36,7 +37,9 @@ export class ReportService {
   /** The confidential lead report (秘密), for the office and the leading group only. */
   async leadsDocx(actor: Actor, inspectionId: string) {
     await requireAccess(this.db, actor, 'inspection.leads_report');
-    return renderLeadsReportDocx(this.db, await loadInspection(this.db, inspectionId));
+    const rendered = await renderLeadsReportDocx(this.db, await loadInspection(this.db, inspectionId));
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/leads-report.docx', [{ inspectionId, what: 'leads_report' }]);
+    return rendered;
   }
 
   async writeSection(actor: Actor, inspectionId: string, section: WrittenReportSection, text: string) {

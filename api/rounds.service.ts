@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { z } from 'zod';
-import { decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
+import { claimRequest, releaseRequest } from '../db/idempotency.repository.js';
+import { cancelUnstartedRound, decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
 import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
@@ -9,6 +10,8 @@ import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
+import { requestFingerprint, requestIdReused } from './idempotency.js';
+import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
@@ -40,9 +43,26 @@ export class RoundsService {
     const { db, historyLimit } = this.services;
     await requireAccess(db, actor, 'round.launch');
     await requireListedFocus(db, body.focus, 'body.focus');
-    const roundId = body.requestId ? uuidFrom(`round:${body.requestId}`) : randomUUID();
+    await requireRegisteredOrganizations(db, body.inspections, 'body.inspections');
+    // Random, so nobody can predict a round's id from a request id; a repeat finds it through its claim.
+    const roundId = randomUUID();
+    const key = body.requestId ? `round-proposal:${body.requestId}` : undefined;
+    if (key) {
+      const { requestId, ...plan } = body;
+      const fingerprint = requestFingerprint(actor.sub, 'round.propose', '', plan);
+      const claim = await claimRequest(db, actor.sub, key, fingerprint, { status: 201, body: { roundId } });
+      if (!claim.claimed) {
+        if (claim.fingerprint !== fingerprint) throw requestIdReused(requestId!);
+        return loadRoundView(db, (claim.body as { roundId: string }).roundId);
+      }
+    }
     const plan = roundPlan(roundId, 1, body, actor, historyLimit);
-    await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    try {
+      await insertProposedRound(db, plan, { kind: 'proposed', actor, at: new Date().toISOString(), comment: null, meeting: null, requestId: body.requestId ?? null });
+    } catch (error) {
+      if (key) await releaseRequest(db, actor.sub, key);
+      throw error;
+    }
     return loadRoundView(db, roundId);
   }
 
@@ -52,6 +72,7 @@ export class RoundsService {
     await requireAccess(db, actor, 'round.launch');
     const { version, ...fields } = body;
     await requireListedFocus(db, fields.focus, 'body.focus');
+    await requireRegisteredOrganizations(db, fields.inspections, 'body.inspections');
     // Whoever proposes the version approved is the one who launched the round.
     const outcome = await editProposedRound(db, (next) => roundPlan(roundId, next, fields, actor, historyLimit), {
       roundId,
@@ -103,7 +124,9 @@ export class RoundsService {
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.executeUpdateWithStart(authoriseRoundUpdate, {
         updateId: body.requestId,
-        args: [{ requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null }],
+        args: [
+          { requestId: body.requestId, actor, comment: step.comment, meeting: body.meeting, version: body.version ?? null, issuedFor: roundWorkflowId(roundId) },
+        ],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof roundWorkflow>('roundWorkflow', {
           workflowId: roundWorkflowId(roundId),
           taskQueue,
@@ -141,11 +164,17 @@ export class RoundsService {
     const requestId = input.requestId ?? randomUUID();
     // The same cancellation repeated: answer as the first time.
     if (await hasRoundEvent(db, roundId, 'cancelled', requestId)) return round;
-    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active round can be cancelled`, { status: round.status });
+    // Not yet authorised, nothing has started: the office withdraws the proposal, saying why.
+    if (round.status === 'proposed' || round.status === 'returned') {
+      const outcome = await cancelUnstartedRound(db, { roundId, at: new Date().toISOString(), actor, reason: input.reason, requestId });
+      if (!outcome.done) throw conflict(`the round is ${outcome.status}; it can no longer be withdrawn`, { status: outcome.status });
+      return loadRoundView(db, roundId);
+    }
+    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active, proposed or returned round can be cancelled`, { status: round.status });
     await callWorkflowWithin(temporal, this.within, () =>
       temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
         updateId: requestId,
-        args: [{ reason: input.reason, requestId, actor }],
+        args: [{ reason: input.reason, requestId, actor, issuedFor: roundWorkflowId(roundId) }],
       }),
     );
     return loadRoundView(db, roundId);
@@ -208,7 +237,7 @@ function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: stri
   throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }
 
-/** A stable UUID (v8 layout) from a name, so the same request id always names the same round. */
+/** A stable UUID (v8 layout) from a name: the same plan version always names the same inspections. */
 function uuidFrom(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);

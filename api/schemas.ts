@@ -42,6 +42,10 @@ export const waitingOn = z
   .describe('a waiting item: the role it waits on and, when one person must act, who');
 export type WaitingOn = z.infer<typeof waitingOn>;
 
+const registeredOrganization = z
+  .uuid()
+  .describe('the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers');
+
 /** The plan of a round: what the office proposes, edits, and the leading group approves. */
 const roundPlanFields = z.object({
     name: text(200).describe('e.g. 2021年第三轮巡察'),
@@ -87,7 +91,11 @@ const roundPlanFields = z.object({
           target: z.object({
             name: text(200),
             principalLeader: text(200),
-            extensions: z.array(z.object({ name: text(200), principalLeader: text(200) })).max(50).default([]),
+            organizationId: registeredOrganization.optional(),
+            extensions: z
+              .array(z.object({ name: text(200), principalLeader: text(200), organizationId: registeredOrganization.optional() }))
+              .max(50)
+              .default([]),
             liaison: person.optional().describe("the inspected organisation's liaison (联络人)"),
           }),
           group: z.object({
@@ -157,7 +165,8 @@ export const inspectionView = z.object({
   target: z.object({
     name: z.string(),
     principalLeader: z.string(),
-    extensions: z.array(z.object({ name: z.string(), principalLeader: z.string() })),
+    organizationId: z.uuid().optional().describe('the registered organisation, when the round named one'),
+    extensions: z.array(z.object({ name: z.string(), principalLeader: z.string(), organizationId: z.uuid().optional() })),
     liaison: person.nullable(),
   }),
   group: z.object({
@@ -276,7 +285,11 @@ export const historyStep = z.object({
   at: z.iso.datetime(),
   comment: z.string().nullable(),
   requestId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe(
+      "the step's facts; a submitted step's `records` is the count and digest of the stage's record versions it froze, and its `leads` the same for the stage's leads, shown only to the office, the leading group, auditors and the group's leader",
+    ),
   prevHash: z.string(),
   hash: z.string(),
 });
@@ -313,6 +326,12 @@ export const groupChangeBody = z
       z.object({ kind: z.literal('add_member'), member: newMember }),
       z.object({ kind: z.literal('set_liaison'), liaison: person.describe('the target’s liaison (联络人)') }),
       z.object({ kind: z.literal('name_deputy'), memberSub: text(200).describe('a member of the group, who becomes 副组长') }),
+      z.object({
+        kind: z.literal('replace_leader'),
+        by: newMember.describe(
+          'the new group leader (组长), a member of the group moving up or someone new; the old leader leaves the group at once, and what waited on them (reviews, submissions) waits on the new one',
+        ),
+      }),
     ]),
   })
   .describe('The office changes an inspection’s group after launch; recorded in its history, access follows at once');

@@ -6,12 +6,16 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { dataConverter, payloadKeysFromSettings } from '../platform/payload-codec.js';
+import { loadSigningKeys } from '../platform/signing-key.js';
 import { buildApp } from './app.js';
+import { attachmentLimitsOf } from './attachments.service.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
   message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
 }));
+const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const target = databaseTarget(settings);
 const db = createDatabase(target);
 await waitForDatabase(db);
@@ -19,10 +23,18 @@ await migrateToLatest(db);
 
 // Lazy, so the API starts (and /health says so) while Temporal is still coming up.
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+// The settings refuse to start without keys.
+const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeysFromSettings(settings)!) });
 const app = await buildApp({
-  services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
-  auth: {
+  services: {
+      db,
+      temporal,
+      taskQueue: settings.TASK_QUEUE,
+      requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000,
+      attachments: attachmentLimitsOf(settings),
+      signingKeys,
+    },
+    auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,

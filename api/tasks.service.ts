@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { criteriaContexts } from '../db/stage-gate.repository.js';
-import { listTaskInspections, type TaskScope } from '../db/tasks.repository.js';
+import { listTaskInspections, type OwedKind, type TaskScope } from '../db/tasks.repository.js';
 import { unmetCriteria } from '../workflows/exit-criteria.js';
 import { APPROVER_ROLES, type Actor, type Role } from '../workflows/roles.js';
 import { RECORD_KIND_IDS, STAGES, stageOwner, type RecordKind, type StageId, type StageOwner } from '../workflows/stages.js';
@@ -9,11 +9,13 @@ import { KEPT_OUT, kindRules } from './access.js';
 import type { WaitingOn } from './schemas.js';
 import { inspectionName } from './views.js';
 
-export const TASK_KINDS = ['stage_decision', 'record_decision', 'record_review', 'stage_submission'] as const;
+export const TASK_KINDS = ['stage_decision', 'record_decision', 'record_review', 'stage_submission', 'record_owed'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 type Row = Awaited<ReturnType<typeof listTaskInspections>>[number];
 type PendingRecord = Row['pending_records'][number];
+/** A record waiting for an owed kind, and the one already written for it when it must be written again. */
+type OwedRecord = Omit<PendingRecord, 'review_status' | 'decision_status'> & { answer_id: string | null };
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const stageTitle = (stage: StageId) => STAGES.find((s) => s.id === stage)!.title.zh;
@@ -39,13 +41,27 @@ function scopeOf(actor: Actor): TaskScope {
     leaderReviewKinds: holds('group_leader') ? kinds((k) => kindRules(k).reviewedBy === 'group_leader') : [],
     submits,
     keptOut: KEPT_OUT,
+    owed: owedKinds(holds),
   };
 }
 
+/** The kinds owed for other records (`owed`) that the caller writes by one of their roles, with what they name. */
+function owedKinds(holds: (role: string) => boolean): OwedKind[] {
+  return RECORD_KIND_IDS.flatMap((kind) => {
+    const { owed, onePer, references = [], writers } = kindRules(kind);
+    const target = references.find((r) => r.path === onePer)?.to;
+    if (!owed || !onePer || !target || !writers.some((w) => w !== 'group' && w !== 'liaison' && holds(w))) return [];
+    return [{ kind, field: onePer, target, ...(owed.again ? { again: owed.again } : {}) }];
+  });
+}
+
 /** How a person recognises a record in a list: its title, whom it is about, or who wrote it. */
-function recordSubject(record: PendingRecord, row: Row): string {
+function recordSubject(record: Pick<PendingRecord, 'data' | 'created_by_name'>, row: Row): string {
   const data = record.data;
   if (typeof data.title === 'string') return `《${data.title}》`;
+  if (typeof data.measure === 'string') return data.measure;
+  const person = data.person as { name?: unknown } | undefined;
+  if (typeof person?.name === 'string') return person.name;
   if (typeof data.memberSub === 'string') return row.members.find((m) => m.sub === data.memberSub)?.name ?? data.memberSub;
   return record.created_by_name;
 }
@@ -89,6 +105,7 @@ export class TasksService {
           since: iso(row.waiting_since ?? row.stage_opened_at),
           waitingOn: { role: row.awaiting_role } satisfies WaitingOn,
           action: { method: 'POST' as const, href: `${base}/decisions` },
+          writes: null,
         });
       }
       for (const record of row.state === 'open' ? row.pending_records : []) {
@@ -104,6 +121,7 @@ export class TasksService {
             since: iso(record.updated_at),
             waitingOn: { role: rules.decidedBy } satisfies WaitingOn,
             action: { method: 'POST' as const, href: `${base}/records/${record.id}/decision` },
+            writes: null,
           });
         }
         const byLeader = scope.leaderReviewKinds.includes(record.kind) && row.leader_sub === actor.sub;
@@ -117,6 +135,27 @@ export class TasksService {
             since: iso(record.updated_at),
             waitingOn: (byLeader ? { role: rules.reviewedBy, sub: row.leader_sub } : { role: rules.reviewedBy }) satisfies WaitingOn,
             action: { method: 'POST' as const, href: `${base}/records/${record.id}/review` },
+            writes: null,
+          });
+        }
+      }
+      for (const owed of row.state === 'open' ? scope.owed : []) {
+        const rules = kindRules(owed.kind as RecordKind);
+        const waiting = (row as unknown as Record<string, OwedRecord[]>)[`owed:${owed.kind}`] ?? [];
+        for (const record of waiting) {
+          const title = kindRules(record.kind).title.zh;
+          found.push({
+            kind: 'record_owed' as const,
+            title: `${rules.title.zh}：${title} ${recordSubject(record, row)}`,
+            ...common,
+            record: { id: record.id, kind: record.kind, title },
+            since: iso(record.updated_at),
+            waitingOn: { role: rules.writers.find((w) => w !== 'group' && w !== 'liaison' && actor.roles.includes(w as Role))! } as WaitingOn,
+            // A second verdict on the same record is an edit of the first (onePer).
+            action: record.answer_id
+              ? { method: 'PATCH' as const, href: `${base}/records/${record.answer_id}` }
+              : { method: 'POST' as const, href: `${base}/records` },
+            writes: { kind: owed.kind as RecordKind, field: owed.field },
           });
         }
       }
@@ -131,6 +170,7 @@ export class TasksService {
           since: iso(row.waiting_since ?? row.stage_opened_at),
           waitingOn: (owner === 'group_leader' ? { role: owner, sub: row.leader_sub } : { role: owner }) satisfies WaitingOn,
           action: { method: 'POST' as const, href: `${base}/submissions` },
+          writes: null,
         });
       }
       return found;

@@ -63,6 +63,7 @@ export function toApiError(error: unknown): ApiError | undefined {
     if (failure.type === REFUSAL.notRecordable) {
       return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
     }
+    if (failure.type === REFUSAL.requestIdReused) return new ApiError(409, REFUSAL.requestIdReused, failure.message, details);
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
       return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details);
     }

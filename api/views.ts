@@ -121,7 +121,7 @@ export function planOf(plan: RoundPlan) {
     rectificationDueDays: plan.rectificationDueDays ?? { ...RECTIFICATION_DUE_DAYS },
     questionnaireMinAnswers: plan.questionnaireMinAnswers ?? QUESTIONNAIRE_MIN_ANSWERS,
     inspections: plan.inspections.map(({ target, group }) => ({
-      target: { name: target.name, principalLeader: target.principalLeader, extensions: target.extensions, ...(target.liaison ? { liaison: target.liaison } : {}) },
+      target: { name: target.name, principalLeader: target.principalLeader, ...(target.organizationId ? { organizationId: target.organizationId } : {}), extensions: target.extensions, ...(target.liaison ? { liaison: target.liaison } : {}) },
       group: {
         name: group.name,
         leader: { sub: group.leader.sub, name: group.leader.name, ...(group.leader.homeUnit ? { homeUnit: group.leader.homeUnit } : {}) },

@@ -36,6 +36,17 @@ export interface Database {
   questionnaire_answers: QuestionnaireAnswerTable;
   frozen_reports: FrozenReportTable;
   focus_area_events: FocusAreaEventTable;
+  confidential_reads: ConfidentialReadTable;
+  organizations: OrganizationTable;
+  organization_versions: OrganizationVersionTable;
+  terms: TermTable;
+  term_steps: TermStepTable;
+  attachment_chunks: AttachmentChunkTable;
+  attachment_blobs: AttachmentBlobTable;
+  attachments: AttachmentTable;
+  attachment_sets: AttachmentSetTable;
+  ledger_entries: LedgerEntryTable;
+  checkpoints: CheckpointTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -258,4 +269,145 @@ export interface FocusAreaEventTable {
   actor_name: string;
   at: Timestamp;
   reason: string | null;
+}
+
+export type ConfidentialReadWhat = 'record' | 'record_list' | 'as_of' | 'questionnaire_answers' | 'leads_report';
+
+/** One read of confidential material (a lead, a paper, an evaluation, the answers): who, when, what. Append-only. */
+export interface ConfidentialReadTable {
+  seq: ColumnType<string, never, never>;
+  inspection_id: string;
+  what: ConfidentialReadWhat;
+  record_id: string | null;
+  record_kind: string | null;
+  record_version: number | null;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  route: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** One organisation of the register (被巡察党组织), as its latest version left it. */
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  kind: string;
+  level: string;
+  parent_id: string | null;
+  principal_leader: string | null;
+  active_from: string;
+  active_until: string | null;
+  deactivated: Generated<boolean>;
+  version: number;
+  changed_at: Timestamp;
+}
+
+export type OrganizationChange = 'created' | 'imported' | 'edited' | 'deactivated';
+
+/** Every version of an organisation, append-only: the register's history. */
+export interface OrganizationVersionTable {
+  organization_id: string;
+  version: number;
+  change: OrganizationChange;
+  data: JSONColumnType<Record<string, unknown>>;
+  reason: string | null;
+  actor_sub: string;
+  actor_name: string;
+  at: Timestamp;
+}
+
+export type TermStatus = 'proposed' | 'returned' | 'approved';
+
+/** A term plan (巡察规划): its scope in the register and which organisation goes to which year or round. */
+export interface TermTable {
+  id: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  scope_root_id: string | null;
+  scope_levels: JSONColumnType<string[]>;
+  assignments: JSONColumnType<{ organizationId: string; year: number; roundId?: string | null }[]>;
+  status: TermStatus;
+  status_changed_at: Timestamp;
+  version: number;
+  proposed_by_sub: string;
+  proposed_by_name: string;
+  proposed_at: Timestamp;
+}
+
+export interface TermStepTable {
+  term_id: string;
+  seq: number;
+  kind: AuthorisationStepKind;
+  version: number;
+  actor_sub: string;
+  actor_name: string;
+  actor_roles: JSONColumnType<string[]>;
+  at: Timestamp;
+  comment: string | null;
+  meeting: JSONColumnType<Meeting | null, string | null, string | null>;
+  request_id: string | null;
+}
+
+/** A piece of an evidence file, named by the SHA-256 of its bytes. */
+export interface AttachmentChunkTable {
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/** A whole file by its SHA-256: its size and its chunks' hashes in order. */
+export interface AttachmentBlobTable {
+  sha256: string;
+  size: ColumnType<string, number, never>;
+  chunks: JSONColumnType<string[]>;
+}
+
+/** One upload to a record: the sanitised name, the sniffed media type, who and when. */
+export interface AttachmentTable {
+  id: string;
+  inspection_id: string;
+  record_id: string;
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: ColumnType<string, number, never>;
+  uploaded_by_sub: string;
+  uploaded_by_name: string;
+  uploaded_at: Timestamp;
+}
+
+/** The attachments a record carries from this version on, until the next set. */
+export interface AttachmentSetTable {
+  record_id: string;
+  version: number;
+  attachment_ids: JSONColumnType<string[]>;
+}
+
+/**
+ * The second chain: one entry per write of a covered row (plan, group, record and
+ * report versions, remembered answers, frozen report), written by a trigger.
+ * `scope` is an inspection id, or `requests:<sub>` for a person's idempotent writes.
+ */
+export interface LedgerEntryTable {
+  scope: string;
+  seq: number;
+  source: string;
+  source_key: string;
+  content_hash: string | null;
+  at: Generated<Date>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A stage closed: both chain heads of the inspection, signed with the worker's Ed25519 key. */
+export interface CheckpointTable {
+  inspection_id: string;
+  step_seq: number;
+  step_hash: string;
+  ledger_seq: number;
+  ledger_hash: string;
+  signed_at: Timestamp;
+  key_id: string;
+  signature: string;
 }

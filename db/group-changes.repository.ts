@@ -36,6 +36,17 @@ export async function recordGroupChange(db: Kysely<Database>, steps: InspectionS
           .where('sub', '=', change.memberSub)
           .execute();
         return;
+      case 'replace_leader': {
+        // The old leader leaves at once; pending reviews and submissions follow leader_sub to the new one.
+        const old = await tx.selectFrom('inspections').select('leader_sub').where('id', '=', inspectionId).executeTakeFirstOrThrow();
+        await tx.deleteFrom('inspection_members').where('inspection_id', '=', inspectionId).where('sub', 'in', [old.leader_sub, change.by.sub]).execute();
+        await tx
+          .insertInto('inspection_members')
+          .values({ inspection_id: inspectionId, sub: change.by.sub, name: change.by.name, home_unit: change.by.homeUnit ?? null, is_leader: true })
+          .execute();
+        await tx.updateTable('inspections').set({ leader_sub: change.by.sub, leader_name: change.by.name }).where('id', '=', inspectionId).execute();
+        return;
+      }
       case 'set_liaison':
         await tx
           .updateTable('inspections')

@@ -69,3 +69,40 @@ export async function withIdempotency<T>(
     return { outcome: 'answered' as const, ...answer };
   });
 }
+
+export type Claim = { claimed: true } | { claimed: false; fingerprint: string; body: unknown };
+
+/**
+ * Claims (actor, key) for a request whose work cannot share this module's transaction
+ * (it opens its own), with the answer known up front, for example the id it will
+ * create. A claim that loses to an earlier one gets that one's fingerprint and answer.
+ */
+export async function claimRequest(
+  db: Kysely<Database>,
+  actorSub: string,
+  key: string,
+  fingerprint: string,
+  answer: Answer<object>,
+): Promise<Claim> {
+  const requests = db.withTables<{ idempotent_requests: IdempotentRequestTable }>() as Kysely<WithRequests>;
+  const claimed = await requests
+    .insertInto('idempotent_requests')
+    .values({ actor_sub: actorSub, key, fingerprint, status: answer.status, body: JSON.stringify(answer.body) })
+    .onConflict((oc) => oc.columns(['actor_sub', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (claimed) return { claimed: true };
+  const first = await requests
+    .selectFrom('idempotent_requests')
+    .select(['fingerprint', 'body'])
+    .where('actor_sub', '=', actorSub)
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  return { claimed: false, fingerprint: first.fingerprint, body: first.body };
+}
+
+/** Gives a claim back when the work it was made for was refused, so a repeat is evaluated again. */
+export async function releaseRequest(db: Kysely<Database>, actorSub: string, key: string): Promise<void> {
+  const requests = db.withTables<{ idempotent_requests: IdempotentRequestTable }>() as Kysely<WithRequests>;
+  await requests.deleteFrom('idempotent_requests').where('actor_sub', '=', actorSub).where('key', '=', key).execute();
+}

@@ -144,6 +144,21 @@ export async function rectificationFacts(db: Kysely<Database>, inspectionId: str
 }
 
 /**
+ * The columns of a record version that say who changed it, how and when: what a
+ * record shows of its verdicts, and (with the data) what a submission digests.
+ */
+export const VERSION_COLUMNS = [
+  'record_versions.record_id',
+  'record_versions.change',
+  'record_versions.review_status',
+  'record_versions.decision_status',
+  'record_versions.note',
+  'record_versions.actor_sub',
+  'record_versions.actor_name',
+  'record_versions.at',
+] as const;
+
+/**
  * Each record's latest review and latest decision, with the note and who gave it: a
  * returned paper shows why on the record itself. One query for an inspection's records.
  */
@@ -152,16 +167,7 @@ export async function latestVerdicts(db: Kysely<Database>, inspectionId: string,
     .selectFrom('record_versions')
     .innerJoin('records', 'records.id', 'record_versions.record_id')
     .distinctOn(['record_versions.record_id', 'record_versions.change'])
-    .select([
-      'record_versions.record_id',
-      'record_versions.change',
-      'record_versions.review_status',
-      'record_versions.decision_status',
-      'record_versions.note',
-      'record_versions.actor_sub',
-      'record_versions.actor_name',
-      'record_versions.at',
-    ])
+    .select(VERSION_COLUMNS)
     .where('records.inspection_id', '=', inspectionId)
     .where('record_versions.change', 'in', ['reviewed', 'decided'])
     .orderBy('record_versions.record_id')

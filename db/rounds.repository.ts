@@ -263,6 +263,29 @@ async function appendRoundEvent(
     .execute();
 }
 
+/**
+ * The office withdraws a round the leading group has not approved (proposed or
+ * returned): nothing had started, so only the round's row and its event change. Under
+ * the round's lock, so an approval deciding at the same moment finds it cancelled.
+ */
+export async function cancelUnstartedRound(
+  db: Kysely<Database>,
+  change: Omit<RoundStatusChange, 'status'>,
+): Promise<{ done: true } | { done: false; status: RoundStatus | 'missing' }> {
+  return db.transaction().execute(async (tx) => {
+    const round = await lockRound(tx, change.roundId);
+    if (!round) return { done: false as const, status: 'missing' as const };
+    if (round.status !== 'proposed' && round.status !== 'returned') return { done: false as const, status: round.status };
+    await appendRoundEvent(tx, change.roundId, 'cancelled', change);
+    await tx
+      .updateTable('rounds')
+      .set({ status: 'cancelled', status_changed_at: change.at, status_reason: change.reason })
+      .where('id', '=', change.roundId)
+      .execute();
+    return { done: true as const };
+  });
+}
+
 export async function recordRoundStatus(db: Kysely<Database>, change: RoundStatusChange): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await appendRoundEvent(tx, change.roundId, change.status, change);

@@ -7,13 +7,14 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { unmetCriteria, type CriteriaContext, type RecordSnapshot, type Unmet } from '../workflows/exit-criteria.js';
-import { QUESTIONNAIRE_MIN_ANSWERS, WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
+import { LEAD_KIND_IDS, QUESTIONNAIRE_MIN_ANSWERS, WRITTEN_REPORT_SECTIONS, type RecordKind, type StageId } from '../workflows/stages.js';
+import { attachmentSetsForDigest } from './attachments.repository.js';
 import type { Database } from './database.js';
 import { canonicalJson } from './event-hash.js';
 import { writeInspectionSteps, type InspectionSteps } from './history.repository.js';
 import { lockInspection } from './inspections.repository.js';
 import { InvariantViolation } from './invariant.js';
-import { listRecords } from './records.repository.js';
+import { listRecords, VERSION_COLUMNS } from './records.repository.js';
 import { answerCount, questionnaireTally } from './questionnaire.repository.js';
 import { latestReportSections } from './report-sections.repository.js';
 
@@ -54,45 +55,53 @@ export interface FrozenRecords {
 }
 
 /**
- * A digest of every version of the stage's records (and, for reporting, of the
- * report's sections) up to `throughSeq`. Stored in the hash-chained `submitted` step,
- * it lets an auditor show that what was approved is what the database still holds.
+ * Which of a stage's records a digest covers: the leads (and their hand-overs and
+ * disposals) apart from everything else, so that the count and digest everyone reads
+ * in the history say nothing about whether a lead exists.
  */
-export async function digestStageRecords(db: Kysely<Database>, inspectionId: string, stage: StageId, throughSeq?: number): Promise<FrozenRecords> {
+export type FrozenPart = 'records' | 'leads';
+
+/**
+ * A digest of every version of the stage's records of `part` (and, for the records of
+ * reporting, of the report's sections) up to `throughSeq`. Stored in the hash-chained
+ * `submitted` step, it lets an auditor show that what was approved is what the database
+ * still holds.
+ */
+export async function digestStageRecords(
+  db: Kysely<Database>,
+  inspectionId: string,
+  stage: StageId,
+  throughSeq?: number,
+  part: FrozenPart = 'records',
+): Promise<FrozenRecords> {
   let versions = db
     .selectFrom('record_versions')
     .innerJoin('records', 'records.id', 'record_versions.record_id')
-    .select([
-      'record_versions.seq',
-      'record_versions.record_id',
-      'record_versions.version',
-      'record_versions.change',
-      'record_versions.data',
-      'record_versions.review_status',
-      'record_versions.decision_status',
-      'record_versions.note',
-      'record_versions.actor_sub',
-      'record_versions.actor_name',
-      'record_versions.at',
-      'records.kind',
-    ])
+    .select([...VERSION_COLUMNS, 'record_versions.seq', 'record_versions.version', 'record_versions.data', 'records.kind'])
     .where('records.inspection_id', '=', inspectionId)
     .where('records.stage', '=', stage)
+    .where('records.kind', part === 'leads' ? 'in' : 'not in', LEAD_KIND_IDS)
     .orderBy('record_versions.seq');
   let sections = db
     .selectFrom('report_section_versions')
     .select(['seq', 'section', 'version', 'text', 'actor_sub', 'actor_name', 'at'])
     .where('inspection_id', '=', inspectionId)
-    .where(({ lit }) => lit(stage === 'reporting'))
+    .where(({ lit }) => lit(stage === 'reporting' && part === 'records'))
     .orderBy('seq');
   if (throughSeq !== undefined) {
     versions = versions.where('record_versions.seq', '<=', throughSeq);
     sections = sections.where('seq', '<=', throughSeq);
   }
-  const [recordRows, sectionRows] = await Promise.all([versions.execute(), sections.execute()]);
+  const [recordRows, sectionRows, attachmentSets] = await Promise.all([
+    versions.execute(),
+    sections.execute(),
+    attachmentSetsForDigest(db, inspectionId, stage, throughSeq),
+  ]);
   const content = {
     records: recordRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
     sections: sectionRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
+    // Only when there are files, so digests of stages without any read as before attachments existed.
+    ...(attachmentSets.length ? { attachments: attachmentSets } : {}),
   };
   const seqs = [...recordRows.map((r) => r.seq), ...sectionRows.map((r) => r.seq)];
   return {
@@ -141,7 +150,8 @@ export async function submitStage(db: Kysely<Database>, submission: StageSubmiss
     const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
     if (unmet.length > 0) return { unmet, frozen: null };
     const frozen = await digestStageRecords(tx, inspectionId, stage);
-    const events = submission.events.map((e) => (e === step ? { ...e, data: { ...e.data, records: frozen } } : e));
+    const leads = await digestStageRecords(tx, inspectionId, stage, undefined, 'leads');
+    const events = submission.events.map((e) => (e === step ? { ...e, data: { ...e.data, records: frozen, leads } } : e));
     await writeInspectionSteps(tx, { ...submission, events });
     return { unmet: [], frozen };
   });
@@ -154,13 +164,18 @@ export async function submitStage(db: Kysely<Database>, submission: StageSubmiss
 export async function verifyRecords(
   db: Kysely<Database>,
   inspectionId: string,
-  submissions: { seq: number; frozen: FrozenRecords }[],
+  submissions: { seq: number; frozen: FrozenRecords; leads?: FrozenRecords }[],
+  parts: readonly FrozenPart[] = ['records', 'leads'],
 ): Promise<string[]> {
   const problems: string[] = [];
-  for (const { seq, frozen } of submissions) {
-    const now = await digestStageRecords(db, inspectionId, frozen.stage, frozen.throughSeq);
-    if (now.digest !== frozen.digest || now.versions !== frozen.versions) {
-      problems.push(`step ${seq}: the ${frozen.stage} records submitted then are not the ones stored now`);
+  for (const { seq, ...frozenParts } of submissions) {
+    for (const part of parts) {
+      const frozen = part === 'leads' ? frozenParts.leads : frozenParts.frozen;
+      if (!frozen) continue;
+      const now = await digestStageRecords(db, inspectionId, frozen.stage, frozen.throughSeq, part);
+      if (now.digest !== frozen.digest || now.versions !== frozen.versions) {
+        problems.push(`step ${seq}: the ${frozen.stage} ${part === 'leads' ? 'leads' : 'records'} submitted then are not the ones stored now`);
+      }
     }
   }
   const current = await db
@@ -178,8 +193,14 @@ export async function verifyRecords(
       'record_versions.decision_status as versionedDecision',
     ])
     .where('records.inspection_id', '=', inspectionId)
+    .where((eb) => (parts.includes('leads') ? eb.lit(true) : eb('records.kind', 'not in', LEAD_KIND_IDS)))
     .execute();
-  const count = await db.selectFrom('records').select((eb) => eb.fn.countAll().as('n')).where('inspection_id', '=', inspectionId).executeTakeFirstOrThrow();
+  const count = await db
+    .selectFrom('records')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('inspection_id', '=', inspectionId)
+    .where((eb) => (parts.includes('leads') ? eb.lit(true) : eb('kind', 'not in', LEAD_KIND_IDS)))
+    .executeTakeFirstOrThrow();
   if (current.length !== Number(count.n)) problems.push('a record has no version matching its current state');
   for (const row of current) {
     if (

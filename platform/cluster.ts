@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
+import { devSigningKeys } from './signing-key.js';
 import { SupervisedProcess } from './supervisor.js';
 import {
   createTemporalDatabases,
@@ -14,6 +15,7 @@ import {
   type TemporalDatabases,
 } from './temporal-databases.js';
 import { resolveTemporalServer } from './temporal-server.js';
+import { generatePayloadKey } from './payload-codec.js';
 
 /**
  * The production topology on one machine: a Temporal server persisting to PostgreSQL
@@ -203,7 +205,18 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     await waitForTemporal();
 
-    const common = { DATABASE_URL: options.databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TASK_QUEUE: taskQueue };
+    // One checkpoint key for the whole topology, kept beside the logs: the workers sign, the APIs verify.
+    const signingKeyFile = join(logDir, '..', 'signing-key.json');
+    devSigningKeys(signingKeyFile);
+    const common = {
+      DATABASE_URL: options.databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      TASK_QUEUE: taskQueue,
+      // One key for every process of the topology, as operators share one between API and workers.
+      PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || generatePayloadKey('cluster'),
+      SIGNING_KEY_FILE: signingKeyFile,
+    };
     const workerScript = packageScript('start:worker');
     const apiScript = packageScript('start:api');
     const workers = Array.from({ length: workerCount }, (_, i) => {

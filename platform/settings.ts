@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
+import { parsePayloadKeys } from './payload-codec.js';
 
 /**
  * Every environment variable the processes read. The README's configuration table
@@ -26,6 +28,39 @@ export const temporalSettings = z.object({
   TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
 });
 
+const payloadKeys = z.string().superRefine((value, ctx) => {
+  try {
+    parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** The keys sealing every Temporal payload (platform/payload-codec.ts): the API and every worker share them. */
+export const payloadKeySettings = z.object({
+  PAYLOAD_KEYS: payloadKeys.optional(),
+  PAYLOAD_KEYS_FILE: z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      try {
+        parsePayloadKeys(readFileSync(path, 'utf8'));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `cannot be used: ${(error as Error).message}` });
+      }
+    })
+    .optional(),
+});
+
+/** Outside `npm start` nobody generates a key: Temporal would otherwise hold requests anyone can forge. */
+const payloadKeyRequired = {
+  check: (s: { PAYLOAD_KEYS?: string; PAYLOAD_KEYS_FILE?: string }) => Boolean(s.PAYLOAD_KEYS || s.PAYLOAD_KEYS_FILE),
+  message: {
+    message: 'set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE (id:base64 of 32 random bytes, e.g. k1:$(openssl rand -base64 32)), the same for the API and every worker',
+    path: ['PAYLOAD_KEYS'],
+  },
+};
+
 export const authSettings = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWKS_URL: z.string().url().optional(),
@@ -47,6 +82,18 @@ export const metricsSettings = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
+/** Evidence files: the largest one file may be, and what one inspection's files may take together. */
+export const attachmentSettings = z.object({
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().positive().max(10_240).default(50),
+  ATTACHMENT_INSPECTION_QUOTA_MB: z.coerce.number().positive().max(10_485_760).default(2048),
+});
+/**
+ * The checkpoint keys. Required outside `npm start`: a production process without one
+ * would leave every closed stage unsigned (`npm run signing-key -- <file>` makes one).
+ */
+const signingKeyRequired = 'is required: the Ed25519 key file that signs checkpoints (npm run signing-key -- <file> makes one)';
+const signingKeyFile = z.string({ error: (issue) => (issue.input === undefined ? signingKeyRequired : undefined) }).min(1, signingKeyRequired);
+
 const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
 });
@@ -60,25 +107,37 @@ export const apiSettings = databaseSettings
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
   .extend(metricsSettings.shape)
+  .extend(attachmentSettings.shape)
   .extend(tokenLifetime(12))
+  .extend(payloadKeySettings.shape)
+  .extend({ SIGNING_KEY_FILE: signingKeyFile })
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
+  .refine(payloadKeyRequired.check, payloadKeyRequired.message)
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 
-export const workerSettings = databaseSettings.extend(temporalSettings.shape).extend(metricsSettings.shape).extend({
-  LOG_LEVEL: httpSettings.shape.LOG_LEVEL,
-});
+export const workerSettings = databaseSettings
+  .extend(temporalSettings.shape)
+  .extend(metricsSettings.shape)
+  .extend(payloadKeySettings.shape)
+  .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL, SIGNING_KEY_FILE: signingKeyFile })
+  .refine(payloadKeyRequired.check, payloadKeyRequired.message);
 
 export const devSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
   .extend(httpSettings.shape)
   .extend(metricsSettings.shape)
+  .extend(attachmentSettings.shape)
   // npm start's demo tokens are valid for a day.
   .extend(tokenLifetime(24))
+  // Unset, npm start generates a key into DATA_DIR.
+  .extend(payloadKeySettings.shape)
   .extend({
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    /** Made in DATA_DIR when unset. */
+    SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
 

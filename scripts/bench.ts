@@ -12,7 +12,10 @@
 //       timeline) with a round of --read-inspections in the database, against a bare
 //       Fastify route running the same SQL (bench/baseline.reads.ts);
 //   (e) record writes per second through the API, several inspections in parallel,
-//       against inserting the same rows directly (bench/baseline.records.ts).
+//       against inserting the same rows directly (bench/baseline.records.ts);
+//   (f) evidence files: upload and download MB/s of a 20 MB file through the API,
+//       against writing and reading the same bytes with the same SQL directly
+//       (bench/baseline.attachments.ts).
 //
 // A stage can be submitted only once its exit criteria hold, so before a stage's
 // transitions the bench records that stage's work through the API
@@ -35,6 +38,7 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { mintToken } from '../api/auth.js';
 import { createBaselineActivities, ensureBenchTable } from '../bench/baseline.activities.js';
+import { benchAttachments } from '../bench/baseline.attachments.js';
 import { insertRecordRaw } from '../bench/baseline.records.js';
 import { buildRawReadsApp } from '../bench/baseline.reads.js';
 import { createScratchDatabase } from '../db/scratch-database.js';
@@ -68,6 +72,7 @@ import type { Actor } from '../workflows/roles.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { STAGE_IDS, isFinished, type StageId } from '../workflows/stages.js';
 import { bundleWorkflowsApart, createWorker, installRuntime, workerTuning } from '../worker/create-worker.js';
+import { dataConverter, generatePayloadKey, parsePayloadKeys } from '../platform/payload-codec.js';
 
 // Issue 7's goals.
 const GOAL_LATENCY_RATIO = 1.15;
@@ -75,6 +80,10 @@ const GOAL_THROUGHPUT_RATIO = 1.3;
 const GOAL_PEAK_RSS_MIB = 600;
 const GOAL_READ_RATIO = 1.2;
 const GOAL_WRITE_RATIO = 1.5;
+// Issue 14's goal: the API moves files at least this fraction of the raw SQL's MB/s.
+const GOAL_ATTACHMENT_RATIO = 0.7;
+const ATTACHMENT_BYTES = 20 * 1024 * 1024;
+const ATTACHMENT_ROUNDS = 5;
 /** Approvals (and as many raw updates) run and thrown away before (a) measures. */
 const WARMUP_DECISIONS = 20;
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
@@ -612,12 +621,15 @@ async function main(): Promise<void> {
     cleanups.push(() => xunchaConnection.close());
     const baselineConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => baselineConnection.close());
+    // Both sides seal their payloads, so the comparison stays fair.
+    const payloadKeys = parsePayloadKeys(generatePayloadKey('bench'));
     const xunchaWorker = await createWorker({
       connection: xunchaConnection,
       namespace: 'default',
       taskQueue: DEFAULT_TASK_QUEUE,
       db,
       workflowBundle,
+      payloadKeys,
     });
     const baselineWorker = await Worker.create({
       connection: baselineConnection,
@@ -625,6 +637,7 @@ async function main(): Promise<void> {
       taskQueue: BASELINE_TASK_QUEUE,
       workflowBundle,
       activities: createBaselineActivities({ db }),
+      dataConverter: dataConverter(payloadKeys),
       ...workerTuning,
     });
     memory.countCachedWorkflows(
@@ -640,7 +653,7 @@ async function main(): Promise<void> {
     // One Temporal client, shared by the API and the raw baseline.
     const clientConnection = await Connection.connect({ address: server.address });
     cleanups.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+    const temporal = new Client({ connection: clientConnection, namespace: 'default', dataConverter: dataConverter(payloadKeys) });
 
     const app: FastifyInstance = await buildApp({
       // Launching hundreds of inspections on a busy 2-core machine can take longer than the
@@ -897,6 +910,22 @@ async function main(): Promise<void> {
       raw: (rawQueries.count - writeQueriesBefore.raw) / writesEach,
     };
     memory.mark('(d) reads and (e) writes');
+
+    // ---- (f) evidence files: one 20 MB file at a time, on a talk of a stationing inspection.
+    log(`(f) ${ATTACHMENT_ROUNDS} uploads and downloads of ${ATTACHMENT_BYTES / 2 ** 20} MiB per side…`);
+    const filed = writers[0]!;
+    const filer = filed.cast.members[0]!;
+    const talkForFiles = await api.post<{ id: string }>(filer, `/api/v1/inspections/${filed.inspectionId}/records`, { kind: 'talk', data: talk(0) }, 201);
+    const files = await benchAttachments(
+      { db, baseUrl: `http://127.0.0.1:${port}`, token: await api.token(filer), inspectionId: filed.inspectionId, recordId: talkForFiles.id },
+      ATTACHMENT_BYTES,
+      ATTACHMENT_ROUNDS,
+    );
+    const fileRatio = {
+      upload: files.mbPerSecond.upload.api / files.mbPerSecond.upload.raw,
+      download: files.mbPerSecond.download.api / files.mbPerSecond.download.raw,
+    };
+    memory.mark('(f) evidence files');
     const overallPeak = rss.overall();
     // With `node --expose-gc`, how much of the main heap is alive rather than not yet collected.
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -957,6 +986,11 @@ async function main(): Promise<void> {
     out(`  API  POST /inspections/:id/records          ${writeRate.api.toFixed(0).padStart(6)} writes/s   ${writeQueries.api.toFixed(1)} queries per write (+ begin/commit)`);
     out(`  raw  insert record + version, 1 transaction ${writeRate.raw.toFixed(0).padStart(6)} writes/s   ${writeQueries.raw.toFixed(1)} queries per write (+ begin/commit)`);
     out(`  ratio raw/api  ${ratio(writeRate.raw, writeRate.api)}   ${goal(writeRate.raw / writeRate.api, GOAL_WRITE_RATIO)}`);
+    out();
+    out(`(f) evidence files: ${ATTACHMENT_ROUNDS} rounds of a fresh ${ATTACHMENT_BYTES / 2 ** 20} MiB text file each side, taking turns`);
+    out(`  API  POST …/attachments (multipart) ${files.mbPerSecond.upload.api.toFixed(1).padStart(7)} MB/s up   GET …/attachments/:id ${files.mbPerSecond.download.api.toFixed(1).padStart(7)} MB/s down`);
+    out(`  raw  same chunk SQL, 1 transaction  ${files.mbPerSecond.upload.raw.toFixed(1).padStart(7)} MB/s up   same selects          ${files.mbPerSecond.download.raw.toFixed(1).padStart(7)} MB/s down`);
+    out(`  ratio api/raw  upload ${fileRatio.upload.toFixed(2)}   download ${fileRatio.download.toFixed(2)}   goal ≥ ${GOAL_ATTACHMENT_RATIO} each: ${fileRatio.upload >= GOAL_ATTACHMENT_RATIO && fileRatio.download >= GOAL_ATTACHMENT_RATIO ? 'met' : 'NOT MET'}`);
     out();
     const goals: [string, number, number, string][] = [
       ['(a) approval latency, API/raw p50', latencyRatio, GOAL_LATENCY_RATIO, '×'],

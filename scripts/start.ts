@@ -9,6 +9,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
+import { attachmentLimitsOf } from '../api/attachments.service.js';
 import { mintToken } from '../api/auth.js';
 import { createDatabase, describeTarget, reportDatabaseWait, waitForDatabase } from '../db/connection.js';
 import type { Database } from '../db/database.js';
@@ -16,10 +17,12 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { DEMO_USERS } from '../platform/demo-users.js';
 import { devJwtSecret } from '../platform/jwt-secret.js';
+import { devSigningKeys, loadSigningKeys } from '../platform/signing-key.js';
 import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { dataConverter, devPayloadKeys, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
 import { ensureConsoleBuilt } from './web-build.js';
 
@@ -87,11 +90,14 @@ try {
   await migrateToLatest(db);
   checkpoint();
 
+  const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
   clientConnection = await Connection.connect({ address });
-  const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
   // Demo sign-in only on a secret of our own: never where tokens come from elsewhere.
   const ownSecret = !settings.JWT_SECRET && !settings.JWKS_URL;
+  const signingKeyFile = settings.SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.json');
+  const signingKeys = settings.SIGNING_KEY_FILE ? loadSigningKeys(signingKeyFile) : devSigningKeys(signingKeyFile);
   const auth = {
     secret: settings.JWT_SECRET ?? (ownSecret ? devJwtSecret(join(dataDir, 'jwt-secret')) : undefined),
     jwksUrl: settings.JWKS_URL,
@@ -102,7 +108,14 @@ try {
   const consoleRoot = await ensureConsoleBuilt(say);
   checkpoint();
   app = await buildApp({
-    services: { db, temporal, taskQueue: settings.TASK_QUEUE, requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000 },
+    services: {
+      db,
+      temporal,
+      taskQueue: settings.TASK_QUEUE,
+      requestTimeoutMs: settings.REQUEST_TIMEOUT_SECONDS * 1000,
+      attachments: attachmentLimitsOf(settings),
+      signingKeys,
+    },
     auth,
     console: { root: consoleRoot },
     demoUsers: ownSecret ? DEMO_USERS : undefined,
@@ -119,6 +132,8 @@ try {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TASK_QUEUE,
     db,
+    payloadKeys,
+    signingKeys,
   });
   const running = worker.run();
   stopWorker = () => worker.shutdown();
@@ -136,6 +151,7 @@ try {
   say(`  Temporal       ${address}${devServer ? ' (embedded dev server)' : ''}`);
   if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
   say(`  database       ${describeTarget(target)}`);
+  say(`  signing key    ${signingKeyFile} (checkpoints; public keys at ${api}/api/v1/signing-keys)`);
   if (auth.secret) {
     say('');
     say(`Demo tokens (valid ${settings.TOKEN_MAX_LIFETIME_HOURS} hours; send as "Authorization: Bearer <token>"):`);

@@ -229,6 +229,82 @@ describe('the group after launch', () => {
   });
 });
 
+describe('the group leader replaced', () => {
+  it('takes the old leader’s rights at once and moves what waited on them to the new leader', async () => {
+    const newLeader: Actor = { sub: 'gl-feng', name: '冯组长', roles: ['group_leader'] };
+    const round = await launchRound(h);
+    const id = round.inspections[0].id as string;
+    await passStage(h, id, 'preparation', leaderOne);
+    const lead = await h.call(memberOne, 'POST', records(id), {
+      kind: 'lead',
+      data: {
+        person: { name: '马某某', post: '副局长', leadingCadre: true },
+        allegation: '对特定车辆免检放行',
+        sources: [],
+        proposedDisposal: '建议初核',
+        proposedRecipient: { kind: 'discipline', name: '驻厅纪检监察组' },
+      },
+    });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    const reviewOf = async (actor: Actor) =>
+      ((await h.call(actor, 'GET', '/api/v1/tasks')).body.tasks as { kind: string; record: { id: string } | null }[]).filter(
+        (t) => t.kind === 'record_review' && t.record?.id === lead.body.id,
+      );
+    expect(await reviewOf(leaderOne)).toHaveLength(1);
+
+    expect((await changeGroup(memberOne, id, { kind: 'replace_leader', by: { sub: newLeader.sub, name: newLeader.name } })).status).toBe(403);
+    const noReason = await h.call(office, 'POST', `/api/v1/inspections/${id}/group-changes`, {
+      requestId: rid('group'),
+      change: { kind: 'replace_leader', by: { sub: newLeader.sub, name: newLeader.name } },
+    });
+    expect(noReason.status).toBe(400);
+    const same = await changeGroup(office, id, { kind: 'replace_leader', by: { sub: leaderOne.sub, name: leaderOne.name } });
+    expect(same.status).toBe(400);
+
+    const changed = await changeGroup(office, id, { kind: 'replace_leader', by: { sub: newLeader.sub, name: newLeader.name, homeUnit: '厅机关纪委' } }, '原组长另有任用');
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.group.leader).toMatchObject({ sub: newLeader.sub, name: newLeader.name });
+
+    // The old leader is out at once: no reading, no reviewing, no submitting, nothing waiting.
+    expect((await h.call(leaderOne, 'GET', `/api/v1/inspections/${id}`)).status).toBe(403);
+    expect((await h.call(leaderOne, 'POST', `${records(id)}/${lead.body.id}/review`, { decision: 'confirm' })).status).toBeGreaterThanOrEqual(403);
+    expect((await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') })).status).toBe(403);
+    expect(await reviewOf(leaderOne)).toEqual([]);
+
+    // The confirmation the old leader owed is the new leader's now.
+    expect(await reviewOf(newLeader)).toHaveLength(1);
+    const confirmed = await h.call(newLeader, 'POST', `${records(id)}/${lead.body.id}/review`, { decision: 'confirm' });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const refused = await h.call(newLeader, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') });
+    expect(refused.body.error).toBe('exit_criteria_unmet');
+
+    const history = (await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`)).body.steps as { kind: string; comment: string; data: { change?: { kind: string } } }[];
+    expect(history.find((s) => s.kind === 'group_changed')).toMatchObject({ comment: '原组长另有任用', data: { change: { kind: 'replace_leader' } } });
+  });
+});
+
+describe('a round withdrawn before it starts', () => {
+  it('is cancelled by the office with a reason, proposed or returned, and can then never be approved', async () => {
+    const proposed = (await h.call(office, 'POST', rounds, launchBody())).body;
+    expect((await h.call(leadingGroup, 'POST', `${rounds}/${proposed.id}/cancel`, { reason: '计划调整' })).status).toBe(403);
+    expect((await h.call(office, 'POST', `${rounds}/${proposed.id}/cancel`, {})).body.details.issues[0].field).toContain('reason');
+    const cancelled = await h.call(office, 'POST', `${rounds}/${proposed.id}/cancel`, { reason: '计划调整，本轮不再开展', requestId: rid('cancel') });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const approve = await decide(leadingGroup, proposed.id, { decision: 'approve', requestId: rid('approve'), meeting: meetingFor('leading_group') });
+    expect(approve.status).toBe(409);
+    expect((await h.call(office, 'GET', `${rounds}/${proposed.id}`)).body).toMatchObject({ status: 'cancelled', inspections: [] });
+    expect((await h.call(office, 'POST', `${rounds}/${proposed.id}/cancel`, { reason: '再次取消', requestId: rid('cancel') })).status).toBe(409);
+
+    const other = (await h.call(office, 'POST', rounds, launchBody({ name: '2021年第四轮巡察' }))).body;
+    expect((await decide(leadingGroup, other.id, { decision: 'reject', requestId: rid('reject'), comment: '重点不突出', meeting: meetingFor('leading_group') })).status).toBe(200);
+    const withdrawn = await h.call(office, 'POST', `${rounds}/${other.id}/cancel`, { reason: '并入下一轮', requestId: rid('cancel') });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body.status).toBe('cancelled');
+    expect((await h.call(office, 'PUT', `${rounds}/${other.id}`, { ...launchBody(), version: 2 })).status).toBe(409);
+  });
+});
+
 describe('nobody confirms their own problem paper', () => {
   const paper = (evidence: string[]) => ({
     kind: 'problem',

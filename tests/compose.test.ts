@@ -186,7 +186,13 @@ describe('docker-compose.yml', () => {
         // Required from the operator (${VAR:?…}), never a default that would let the UI start open.
         expect(env(ui)[key], key).toMatch(/^\$\{[A-Z_]+:\?/);
       }
+      expect(env(ui).TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+      for (const port of ui.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
     }
+  });
+
+  it('gives the api and the worker the same payload keys, required from the operator', () => {
+    for (const name of APP_SERVICES) expect(env(service(name)).PAYLOAD_KEYS, name).toBe('${PAYLOAD_KEYS:?set PAYLOAD_KEYS}');
   });
 
   it('gives postgresql a data volume and a pg_isready healthcheck', () => {

@@ -1,10 +1,13 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../api/app.js';
-import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
+import { JWT_SECRET, PAYLOAD_KEYS_SETTING, startHarness, type Harness } from './support/harness.js';
+import { devSigningKeys } from '../platform/signing-key.js';
 import { launchBody, leaderOne, office } from './support/people.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/test-database.js';
 import { eventually, recordWork, rid, launchRound } from './support/walk.js';
@@ -83,10 +86,17 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
     return port;
   }
 
+  // The production entry points refuse to start without a checkpoint key.
+  function signingKeyFile(): string {
+    const file = join(tmpdir(), `xuncha-faults-${process.pid}-signing-key.json`);
+    devSigningKeys(file);
+    return file;
+  }
+
   function startProcess(entry: string, env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: root,
-      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'warn', PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING, SIGNING_KEY_FILE: signingKeyFile(), ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -2,8 +2,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exceedsDepth } from '../api/json-body.js';
 import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
-import { leaderOne, office } from './support/people.js';
-import { launchRound, recordWork, rid } from './support/walk.js';
+import { launchBody, leaderOne, leadingGroup, office, officeDeputy } from './support/people.js';
+import { launchRound, meetingFor, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -110,5 +110,68 @@ describe('requests', () => {
       headers: { authorization: `Bearer ${token}`, 'x-request-id': `evil\u2028${'x'.repeat(500)}` },
     });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('a request id stands for one person’s one request', () => {
+  it('gives the first answer only to the same person repeating the same submission, and 409 request_id_reused to anything else under it', async () => {
+    const round = await launchRound(h);
+    const id = round.inspections[0].id;
+    await recordWork(h, id, 'preparation', leaderOne);
+    const requestId = rid('scoped');
+    const first = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId, comment: '请审批' });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const again = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId, comment: '请审批' });
+    expect(again).toEqual(first);
+    expect(again.body).not.toHaveProperty('fingerprint');
+
+    const otherBody = await h.call(leaderOne, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId, comment: '另一份' });
+    expect(otherBody.status).toBe(409);
+    expect(otherBody.body).toMatchObject({ error: 'request_id_reused', details: { requestId } });
+    // Another person, another action: the leading group's decision under the leader's id.
+    const otherPerson = await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
+      stage: 'preparation',
+      decision: 'approve',
+      requestId,
+      meeting: meetingFor('leading_group'),
+    });
+    expect(otherPerson.status).toBe(409);
+    expect(otherPerson.body.error).toBe('request_id_reused');
+    // Nothing was decided under it.
+    const history = await h.call(office, 'GET', `/api/v1/inspections/${id}/history`);
+    expect(history.body.steps.filter((s: { requestId: string | null }) => s.requestId === requestId)).toHaveLength(1);
+  });
+
+  it('names a proposed round with an id nobody can derive from the request id, and keeps a repeat idempotent', async () => {
+    const requestId = rid('launch');
+    const body = { ...launchBody(), requestId };
+    const first = await h.call(office, 'POST', '/api/v1/rounds', body);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const again = await h.call(office, 'POST', '/api/v1/rounds', body);
+    expect(again.body.id).toBe(first.body.id);
+    const changed = await h.call(office, 'POST', '/api/v1/rounds', { ...body, name: '另一轮' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error).toBe('request_id_reused');
+    // The same id from another person is their own request: another round, not the first one's answer.
+    const deputy = await h.call(officeDeputy, 'POST', '/api/v1/rounds', body);
+    expect(deputy.status).toBe(201);
+    expect(deputy.body.id).not.toBe(first.body.id);
+  });
+});
+
+describe('security headers', () => {
+  it('let the console and Swagger UI run while forbidding framing, sniffing and referrers', async () => {
+    for (const url of ['/health', '/docs/', '/api/v1/rounds']) {
+      const response = await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await h.token(office)}` } });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp, url).toContain("default-src 'self'");
+      expect(csp, url).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp, url).toContain("img-src 'self' data: blob:");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).not.toMatch(/script-src[^;]*unsafe/);
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+    }
   });
 });

@@ -4,7 +4,19 @@ import { approvalBody, approverDue, approverOf, submitterOf } from '../platform/
 import type { Actor } from '../workflows/roles.js';
 import type { StageId } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { auditor, castOf, launchBody, leaderOne, leadingGroup, liaisonOne, memberOne, office, partyCommittee } from './support/people.js';
+import {
+  auditor,
+  castOf,
+  launchBody,
+  leaderOne,
+  leaderTwo,
+  leadingGroup,
+  liaisonOne,
+  memberOne,
+  memberTwo,
+  office,
+  partyCommittee,
+} from './support/people.js';
 import { launchRound, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
@@ -242,5 +254,138 @@ describe('a lead (问题线索)', () => {
     await submitAndApprove(id, 'rectification');
     const done = await h.call(office, 'GET', `/api/v1/inspections/${id}`);
     expect(done.body.state).toBe('completed');
+  });
+});
+
+describe('what the history says of leads', () => {
+  /** Stationing's own work, the same in both inspections; a lead only where `withLead`. */
+  async function stationWithSameWork(id: string, leader: Actor, withLead: boolean) {
+    const records = `/api/v1/inspections/${id}/records`;
+    const write = async (actor: Actor, kind: string, data: unknown) => {
+      const written = await h.call(actor, 'POST', records, { kind, data });
+      expect(written.status, JSON.stringify(written.body)).toBe(201);
+      return written.body as { id: string };
+    };
+    await write(leader, 'mobilization', { heldOn: '2021-10-12', attendees: ['马局长'] });
+    await write(leader, 'public_notice', { postedOn: '2021-10-12', phone: '0991-1234567', mailbox: '第1号信箱', periodEnd: '2021-11-20' });
+    if (withLead) {
+      // Written by the leader, confirmed by the office (no deputy): the member takes no part in it.
+      const lead = await write(leader, 'lead', leadData);
+      expect((await h.call(office, 'POST', `${records}/${lead.id}/review`, { decision: 'confirm' })).status).toBe(200);
+    }
+    const cast = castOf(leader);
+    const submitted = await h.call(leader, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    const approved = await h.call(approverOf('office', 'stationing', cast), 'POST', `/api/v1/inspections/${id}/decisions`, approvalBody('stationing', 'office', rid('approve')));
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  }
+
+  /** What a reader learns of the stationing submission: everything but ids, times and hashes, which differ between any two inspections. */
+  async function submissionAsSeenBy(actor: Actor, id: string) {
+    const history = await h.call(actor, 'GET', `/api/v1/inspections/${id}/history`);
+    expect(history.status, JSON.stringify(history.body)).toBe(200);
+    const step = history.body.steps.find((s: { kind: string; stage: string }) => s.kind === 'submitted' && s.stage === 'stationing');
+    const { records, ...rest } = step.data as { records: { versions: number; stage: string } };
+    const verified = await h.call(actor, 'GET', `/api/v1/inspections/${id}/history/verify`);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    return {
+      keys: Object.keys(step.data).sort(),
+      records: { stage: records.stage, versions: records.versions },
+      rest: Object.keys(rest),
+      steps: history.body.steps.map((s: { kind: string }) => s.kind),
+      verified: { intact: verified.body.intact, recordsIntact: verified.body.recordsIntact, problems: verified.body.problems },
+    };
+  }
+
+  it("tells a member nothing: a stage's submission reads the same with a lead and without one", async () => {
+    const round = await launchRound(h);
+    const [one, two] = round.inspections.map((i: { id: string }) => i.id) as [string, string];
+    await passStage(h, one, 'preparation', leaderOne);
+    await passStage(h, two, 'preparation', leaderTwo);
+    await stationWithSameWork(one, leaderOne, true);
+    await stationWithSameWork(two, leaderTwo, false);
+
+    const withLead = await submissionAsSeenBy(memberOne, one);
+    const withoutLead = await submissionAsSeenBy(memberTwo, two);
+    expect(withLead).toEqual(withoutLead);
+    expect(withLead.keys).not.toContain('leads');
+    expect(withLead.verified).toEqual({ intact: true, recordsIntact: true, problems: [] });
+
+    // Those who read every lead see the leads' own count and digest, checked by verify like the rest.
+    for (const reader of [office, auditor, leaderOne]) {
+      const history = await h.call(reader, 'GET', `/api/v1/inspections/${one}/history`);
+      const step = history.body.steps.find((s: { kind: string; stage: string }) => s.kind === 'submitted' && s.stage === 'stationing');
+      expect(step.data.leads, reader.sub).toMatchObject({ stage: 'stationing', versions: 2, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(step.data.records.versions).toBe(withLead.records.versions);
+    }
+    const verified = await h.call(auditor, 'GET', `/api/v1/inspections/${one}/history/verify`);
+    expect(verified.body).toMatchObject({ intact: true, recordsIntact: true });
+  });
+});
+
+describe("discipline inspection's list of the leads handed to it", () => {
+  type Listed = { id: string; inspection: { id: string }; round: { id: string }; lead: { allegation: string }; handover: { data: { recipient: { kind: string } } }; disposal: { data: { outcome: string }; by: { sub: string } } | null };
+  const list = async (actor: Actor, query = '') => {
+    const answer = await h.call(actor, 'GET', `/api/v1/leads${query}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as { leads: Listed[]; page: { total: number; limit: number; offset: number } };
+  };
+
+  it('lists across inspections, paged, with each disposal, only what was handed to discipline; the office sees every hand-over', async () => {
+    const round = await launchRound(h);
+    const [one, two] = round.inspections.map((i: { id: string }) => i.id) as [string, string];
+    const leadOf = {} as Record<string, string>;
+    for (const [id, leader, recipient] of [
+      [one, leaderOne, { kind: 'discipline', name: '驻厅纪检监察组' }],
+      [two, leaderTwo, { kind: 'organization', name: '厅党委组织部' }],
+    ] as const) {
+      await passStage(h, id, 'preparation', leader);
+      await recordWork(h, id, 'stationing', leader);
+      const lead = (await h.call(office, 'GET', `/api/v1/inspections/${id}/records?kind=lead`)).body.records[0] as { id: string };
+      leadOf[id] = lead.id;
+      const handed = await h.call(office, 'POST', `/api/v1/inspections/${id}/records`, {
+        kind: 'lead_handover',
+        data: { leadId: lead.id, recipient, handedOn: '2021-10-25', letterRef: '巡移〔2021〕8号' },
+      });
+      expect(handed.status, JSON.stringify(handed.body)).toBe(201);
+    }
+    const ours = (leads: Listed[]) => leads.filter((l) => l.round.id === round.id);
+
+    const forDiscipline = ours((await list(discipline, '?limit=100')).leads);
+    expect(forDiscipline).toEqual([
+      expect.objectContaining({ id: leadOf[one], inspection: expect.objectContaining({ id: one }), disposal: null }),
+    ]);
+    expect(forDiscipline[0]!.handover.data.recipient.kind).toBe('discipline');
+    expect(ours((await list(discipline, '?disposed=false&limit=100')).leads).map((l) => l.id)).toEqual([leadOf[one]]);
+    expect(ours((await list(discipline, '?disposed=true&limit=100')).leads)).toEqual([]);
+    expect((await h.call(discipline, 'GET', '/api/v1/leads?recipient=organization')).status).toBe(403);
+
+    const disposed = await h.call(discipline, 'POST', `/api/v1/inspections/${one}/records`, {
+      kind: 'lead_disposal',
+      data: { leadId: leadOf[one], receivedOn: '2021-10-27', outcome: 'talk_or_inquiry', reference: '纪函〔2021〕12号' },
+    });
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(201);
+    const afterDisposal = ours((await list(discipline, '?disposed=true&limit=100')).leads);
+    expect(afterDisposal).toEqual([expect.objectContaining({ id: leadOf[one], disposal: expect.objectContaining({ data: expect.objectContaining({ outcome: 'talk_or_inquiry' }), by: expect.objectContaining({ sub: discipline.sub }) }) })]);
+
+    // The office reads every hand-over, and can narrow to one recipient.
+    expect(ours((await list(office, '?limit=100')).leads).map((l) => l.id).sort()).toEqual([leadOf[one], leadOf[two]].sort());
+    expect(ours((await list(office, '?recipient=organization&limit=100')).leads).map((l) => l.id)).toEqual([leadOf[two]]);
+
+    // Paged: one at a time, every lead once, the total the same on each page.
+    const all = await list(office, '?limit=100');
+    const seen: string[] = [];
+    for (let offset = 0; offset < all.page.total; offset++) {
+      const page = await list(office, `?limit=1&offset=${offset}`);
+      expect(page.page).toEqual({ total: all.page.total, limit: 1, offset });
+      expect(page.leads).toHaveLength(1);
+      seen.push(page.leads[0]!.id);
+    }
+    expect(seen).toEqual(all.leads.map((l) => l.id));
+
+    for (const refused of [memberOne, leaderOne, liaisonOne, partyCommittee]) {
+      expect((await h.call(refused, 'GET', '/api/v1/leads')).status, refused.sub).toBe(403);
+    }
+    expect((await h.call(office, 'GET', '/api/v1/leads?limit=0')).body.details.issues[0].field).toContain('limit');
   });
 });

@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { generatePayloadKey } from '../platform/payload-codec.js';
 import { apiSettings, devSettings, loadSettings, SettingsError, workerSettings } from '../platform/settings.js';
 
 const run = promisify(execFile);
+const KEY = generatePayloadKey('k1');
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function problemsOf(fn: () => unknown): string[] {
@@ -52,14 +54,30 @@ describe('settings', () => {
   });
 
   it('require a way to verify tokens for the API, and treat empty values as unset', () => {
-    expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '' }))).toEqual(['JWT_SECRET: set JWT_SECRET or JWKS_URL']);
-    expect(loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d' })).toMatchObject({ TASK_QUEUE: 'q' });
+    expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' }))).toEqual([
+      'JWT_SECRET: set JWT_SECRET or JWKS_URL',
+    ]);
+    expect(
+      loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' }),
+    ).toMatchObject({ TASK_QUEUE: 'q' });
+  });
+
+  it('refuse to start the API or a worker without a payload key, and name a malformed one', () => {
+    for (const schema of [apiSettings, workerSettings]) {
+      expect(problemsOf(() => loadSettings(schema, { JWT_SECRET: 'x'.repeat(40), SIGNING_KEY_FILE: 'k.json' }))).toEqual([expect.stringMatching(/^PAYLOAD_KEYS: set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE/)]);
+    }
+    expect(problemsOf(() => loadSettings(workerSettings, { PAYLOAD_KEYS: 'k1:c2hvcnQ=', SIGNING_KEY_FILE: 'k.json' }))).toEqual([expect.stringMatching(/^PAYLOAD_KEYS=.*must be 32 bytes/)]);
+    expect(problemsOf(() => loadSettings(workerSettings, { PAYLOAD_KEYS_FILE: '/nonexistent/keys', SIGNING_KEY_FILE: 'k.json' }))).toEqual([
+      expect.stringMatching(/^PAYLOAD_KEYS_FILE=.*cannot be used/),
+    ]);
+    // npm start generates one into DATA_DIR instead.
+    expect(loadSettings(devSettings, {}).PAYLOAD_KEYS).toBeUndefined();
   });
 
   it('stop the API process with one line naming the bad variable', async () => {
     const failure = await run('npx', ['tsx', 'api/server.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '99999', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@127.0.0.1:1/none' },
+      env: { ...process.env, PORT: '99999', JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://a:b@127.0.0.1:1/none', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' },
     }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
@@ -69,7 +87,7 @@ describe('settings', () => {
   });
 
   it('stop the worker without DATABASE_URL, saying why', async () => {
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' };
     delete env.DATABASE_URL;
     const failure = await run('npx', ['tsx', 'worker/main.ts'], { cwd: root, env }).then(
       () => undefined,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../workflows/roles.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, memberTwo, office, outsider } from './support/people.js';
+import { launchBody, leaderOne, leaderTwo, leadingGroup, liaisonOne, memberOne, memberTwo, office, outsider } from './support/people.js';
 import { launchRound, meetingFor, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
@@ -22,7 +22,10 @@ interface Task {
   dueAt: string;
   waitingOn: { role: string; sub?: string };
   action: { method: string; href: string };
+  writes: { kind: string; field: string } | null;
 }
+
+const discipline: Actor = { sub: 'dis-he', name: '何纪检', roles: ['discipline'] };
 
 type Round = { id: string; name: string; inspections: { id: string }[] };
 
@@ -196,7 +199,9 @@ describe('the to-do list (待办)', () => {
       }),
     ]);
     expect(review[0]!.title).toContain('执法专项经费超范围列支');
-    for (const person of [memberOne, leaderTwo, office, leadingGroup]) expect(await tasksOn(person, one), person.sub).toEqual([]);
+    for (const person of [memberOne, leaderTwo, leadingGroup]) expect(await tasksOn(person, one), person.sub).toEqual([]);
+    // The office's only task here is the lead the sample stationing confirmed, waiting for its hand-over.
+    expect((await tasksOn(office, one)).map((t) => t.kind)).toEqual(['record_owed']);
 
     const note = '证据不足：请补充财务凭证';
     const returned = await h.call(leaderOne, 'POST', `${base(one)}/records/${paper.body.id}/review`, { decision: 'return', note });
@@ -245,6 +250,109 @@ describe('the to-do list (待办)', () => {
     expect(progress.body.readyToSubmit).toBe(true);
     expect(await tasksOn(leaderTwo, two)).toEqual([]);
     expect((await h.call(leaderTwo, 'GET', `${base(two)}/progress`)).status).toBe(403);
+  });
+});
+
+describe('records owed for others (record_owed)', () => {
+  it('asks the office to hand over a confirmed lead, then discipline inspection to dispose of it, and nobody else', async () => {
+    const round = await launch();
+    const one = round.inspections[0]!.id;
+    await passStage(h, one, 'preparation', leaderOne);
+    await recordWork(h, one, 'stationing', leaderOne);
+    const lead = (await h.call(office, 'GET', `${base(one)}/records?kind=lead`)).body.records[0] as { id: string };
+
+    const handOver = await tasksOn(office, one);
+    expect(handOver).toEqual([
+      expect.objectContaining({
+        kind: 'record_owed',
+        record: expect.objectContaining({ id: lead.id, kind: 'lead' }),
+        waitingOn: { role: 'office' },
+        action: { method: 'POST', href: `${base(one)}/records` },
+        writes: { kind: 'lead_handover', field: 'leadId' },
+      }),
+    ]);
+    expect(handOver[0]!.title).toContain('线索移交');
+    // Leads are confidential: nobody but the office learns of this one from the list.
+    for (const person of [memberOne, leaderOne, leaderTwo, leadingGroup, discipline, liaisonOne]) {
+      expect((await tasksOn(person, one)).filter((t) => t.kind !== 'stage_submission'), person.sub).toEqual([]);
+    }
+
+    const handed = await h.call(office, 'POST', `${base(one)}/records`, {
+      kind: 'lead_handover',
+      data: { leadId: lead.id, recipient: { kind: 'discipline', name: '驻厅纪检监察组' }, handedOn: '2021-10-20', letterRef: '巡移〔2021〕2号' },
+    });
+    expect(handed.status, JSON.stringify(handed.body)).toBe(201);
+    expect(await tasksOn(office, one)).toEqual([]);
+    expect(await tasksOn(discipline, one)).toEqual([
+      expect.objectContaining({ kind: 'record_owed', record: expect.objectContaining({ id: lead.id }), waitingOn: { role: 'discipline' }, writes: { kind: 'lead_disposal', field: 'leadId' } }),
+    ]);
+
+    const disposed = await h.call(discipline, 'POST', `${base(one)}/records`, {
+      kind: 'lead_disposal',
+      data: { leadId: lead.id, receivedOn: '2021-10-22', outcome: 'preliminary_verification', reference: '纪初核〔2021〕9号' },
+    });
+    expect(disposed.status, JSON.stringify(disposed.body)).toBe(201);
+    expect(await tasksOn(discipline, one)).toEqual([]);
+  });
+
+  it("asks the office to verify each rectification item, and again once the target reports progress on one it returned", async () => {
+    const round = await launch();
+    const one = round.inspections[0]!.id;
+    for (const stage of ['preparation', 'stationing', 'drafting', 'communication', 'reporting', 'post_evaluation'] as const) {
+      await passStage(h, one, stage, leaderOne);
+    }
+    const papers = (await h.call(office, 'GET', `${base(one)}/records?kind=problem`)).body.records as { id: string; reviewStatus: string }[];
+    const problemIds = papers.filter((p) => p.reviewStatus === 'confirmed').map((p) => p.id);
+    const opinion = await h.call(office, 'POST', `${base(one)}/records`, { kind: 'feedback_opinion', data: { text: '反馈意见', problemIds } });
+    expect(opinion.status, JSON.stringify(opinion.body)).toBe(201);
+    expect((await h.call(leadingGroup, 'POST', `${base(one)}/records/${opinion.body.id}/decision`, { decision: 'approve' })).status).toBe(200);
+    await h.call(office, 'POST', `${base(one)}/records`, { kind: 'feedback_meeting', data: { heldOn: '2021-12-20', attendees: ['马局长'] } });
+    expect((await tasksOn(office, one)).filter((t) => t.kind === 'record_owed')).toEqual([]);
+
+    const item = await h.call(liaisonOne, 'POST', `${base(one)}/records`, {
+      kind: 'rectification_item',
+      data: { problemId: problemIds[0], measure: '建立罚没收入日清月结制度', owner: '财务科科长', dueOn: '2022-03-31' },
+    });
+    expect(item.status, JSON.stringify(item.body)).toBe(201);
+    const verify = (await tasksOn(office, one)).filter((t) => t.kind === 'record_owed');
+    expect(verify).toEqual([
+      expect.objectContaining({
+        record: expect.objectContaining({ id: item.body.id, kind: 'rectification_item' }),
+        waitingOn: { role: 'office' },
+        action: { method: 'POST', href: `${base(one)}/records` },
+        writes: { kind: 'rectification_verification', field: 'itemId' },
+      }),
+    ]);
+    expect(verify[0]!.title).toContain('建立罚没收入日清月结制度');
+    for (const person of [liaisonOne, leaderOne, memberOne, leadingGroup]) {
+      expect((await tasksOn(person, one)).filter((t) => t.kind === 'record_owed'), person.sub).toEqual([]);
+    }
+
+    const returned = await h.call(office, 'POST', `${base(one)}/records`, {
+      kind: 'rectification_verification',
+      data: { itemId: item.body.id, outcome: 'returned', on: '2022-02-01', note: '台账不完整' },
+    });
+    expect(returned.status, JSON.stringify(returned.body)).toBe(201);
+    expect((await tasksOn(office, one)).filter((t) => t.kind === 'record_owed')).toEqual([]);
+
+    const progress = await h.call(liaisonOne, 'PATCH', `${base(one)}/records/${item.body.id}`, {
+      data: { ...item.body.data, progress: [{ on: '2022-02-28', note: '已补全台账' }] },
+      version: item.body.version,
+    });
+    expect(progress.status, JSON.stringify(progress.body)).toBe(200);
+    expect((await tasksOn(office, one)).filter((t) => t.kind === 'record_owed')).toEqual([
+      expect.objectContaining({
+        record: expect.objectContaining({ id: item.body.id }),
+        action: { method: 'PATCH', href: `${base(one)}/records/${returned.body.id}` },
+      }),
+    ]);
+
+    const accepted = await h.call(office, 'PATCH', `${base(one)}/records/${returned.body.id}`, {
+      data: { ...returned.body.data, outcome: 'accepted', on: '2022-03-05' },
+      version: returned.body.version,
+    });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect((await tasksOn(office, one)).filter((t) => t.kind === 'record_owed')).toEqual([]);
   });
 });
 

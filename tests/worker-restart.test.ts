@@ -1,9 +1,12 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { devSigningKeys } from '../platform/signing-key.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { STAGE_IDS } from '../workflows/stages.js';
-import { JWT_SECRET, startHarness, type Harness } from './support/harness.js';
+import { JWT_SECRET, PAYLOAD_KEYS_SETTING, startHarness, type Harness } from './support/harness.js';
 import { auditor, leaderOne, leaderTwo, office } from './support/people.js';
 import { usingPostgres } from './support/test-database.js';
 import { eventually, passStage, recordWork, rid, launchRound } from './support/walk.js';
@@ -97,6 +100,8 @@ describe('a worker that stops mid-round', () => {
   // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.
   describe.runIf(usingPostgres)('killed with SIGKILL while requests are in flight', () => {
     const workers: ChildProcess[] = [];
+    const signingKeyFile = join(tmpdir(), `xuncha-restart-${process.pid}-signing-key.json`);
+    devSigningKeys(signingKeyFile);
     const startWorkerProcess = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
         cwd: root,
@@ -105,6 +110,9 @@ describe('a worker that stops mid-round', () => {
           DATABASE_URL: (h.database.target as { url: string }).url,
           TEMPORAL_ADDRESS: inject('temporalAddress'),
           TASK_QUEUE: h.taskQueue,
+          PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING,
+          // The production worker refuses to start without a checkpoint key.
+          SIGNING_KEY_FILE: signingKeyFile,
         },
         stdio: 'ignore',
         detached: true,

@@ -13,6 +13,8 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { createActivities } from '../activities/activities.js';
+import { dataConverter, type PayloadKeys } from '../platform/payload-codec.js';
+import type { SigningKeys } from '../platform/signing-key.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const BUNDLE_CLI_PATH = fileURLToPath(new URL('./bundle-workflows.ts', import.meta.url));
@@ -88,6 +90,10 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Kysely<Database>;
+  /** The keys the API seals its requests with: the workflows refuse anything else. */
+  payloadKeys: PayloadKeys;
+  /** The checkpoint signing key (SIGNING_KEY_FILE). */
+  signingKeys?: SigningKeys;
   /** A prebuilt bundle; without it the workflows are bundled in a child process. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -97,7 +103,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({ db: options.db, signingKeys: options.signingKeys }),
+    dataConverter: dataConverter(options.payloadKeys),
     workflowBundle: options.workflowBundle ?? (await bundleWorkflowsApart()),
     ...workerTuning,
   });

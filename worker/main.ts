@@ -6,12 +6,15 @@ import { migrateToLatest } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
+import { payloadKeysFromSettings } from '../platform/payload-codec.js';
+import { loadSigningKeys } from '../platform/signing-key.js';
 import { createWorker, installRuntime } from './create-worker.js';
 
 const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
   message: 'is required: the API and the worker are separate processes sharing one PostgreSQL (npm start runs the embedded database)',
 }));
+const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const db = createDatabase(databaseTarget(settings));
 installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', {
   metricsPort: settings.TEMPORAL_METRICS_PORT,
@@ -27,6 +30,9 @@ try {
     namespace: settings.TEMPORAL_NAMESPACE,
     taskQueue: settings.TASK_QUEUE,
     db,
+    // The settings refuse to start without keys.
+    payloadKeys: payloadKeysFromSettings(settings)!,
+    signingKeys,
   });
   process.stderr.write(`xuncha worker polling ${settings.TASK_QUEUE} on ${settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}\n`);
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.

@@ -317,6 +317,10 @@ export class InspectionProcess {
       case 'set_liaison':
         if (taken(change.liaison.sub)) this.refuse(REFUSAL.invalidInput, 'liaison_in_group', {}, { field: 'body.change.liaison.sub' });
         return;
+      case 'replace_leader':
+        if (change.by.sub === group.leader.sub) inGroup('body.change.by.sub', change.by.sub);
+        if (group.liaison?.sub === change.by.sub) this.refuse(REFUSAL.invalidInput, 'liaison_in_group', {}, { field: 'body.change.by.sub' });
+        return;
     }
   }
 
@@ -338,6 +342,12 @@ export class InspectionProcess {
         break;
       case 'set_liaison':
         group.liaison = { ...change.liaison };
+        break;
+      case 'replace_leader':
+        // A member who moves up leaves the members (and the deputies); the old leader leaves the group.
+        group.members = group.members.filter((m) => m.sub !== change.by.sub);
+        group.deputies = group.deputies.filter((sub) => sub !== change.by.sub);
+        group.leader = { sub: change.by.sub, name: change.by.name };
         break;
     }
     const steps = record(draft, [

@@ -11,12 +11,14 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
 import type { InspectionSteps } from '../db/history.repository.js';
+import { isFromApi, requireFromApi } from './api-assertion.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
   cancelInspectionSignal,
   changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
+  inspectionWorkflowId,
   submitStageUpdate,
   type CancelInput,
   type InspectionPlan,
@@ -91,14 +93,36 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
 
   setHandler(inspectionStatusQuery, () => process.current);
 
+  /** The first answer to this request id, only for the same request: another under its id is refused. */
+  const answered = (input: { requestId: string; fingerprint?: string }): TransitionResult | undefined => {
+    const remembered = process.previousResult(input.requestId);
+    if (remembered?.fingerprint && remembered.fingerprint !== input.fingerprint) {
+      throw ApplicationFailure.create({
+        type: REFUSAL.requestIdReused,
+        message: `requestId ${input.requestId} was already used for a different request`,
+        nonRetryable: true,
+        details: [{ requestId: input.requestId }],
+      });
+    }
+    return remembered;
+  };
+  /** The result remembers its request's fingerprint, in this workflow's memory and in the database. */
+  const fingerprinted = (transition: Transition, input: { fingerprint?: string }): Transition =>
+    input.fingerprint && transition.result ? { ...transition, result: { ...transition.result, fingerprint: input.fingerprint } } : transition;
+
+  // From the plan, not workflowInfo(): a replayer may run the history under another id.
+  const workflowId = inspectionWorkflowId(plan.inspectionId);
+  /** Checked first and whatever the state: a forged request never reaches the rules or the queue. */
+  const fromApi = (input: unknown): void => asFailure(() => requireFromApi(input, workflowId));
+
   setHandler(
     submitStageUpdate,
     (input) =>
       writer.run(async (): Promise<TransitionResult> => {
-        const remembered = process.previousResult(input.requestId);
+        const remembered = answered(input);
         if (remembered) return remembered;
         asFailure(() => process.validateSubmit(input));
-        const transition = process.submit(input, now());
+        const transition = fingerprinted(process.submit(input, now()), input);
         // One activity, one transaction: the exit criteria, the freeze and the step.
         const gate = await asRequestFailure(submitStage({ ...stepsOf(transition), stage: input.stage }));
         if (gate.unmet.length > 0) {
@@ -112,23 +136,33 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => whenSettled(() => process.validateSubmit(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        whenSettled(() => process.validateSubmit(input));
+      },
+    },
   );
 
   setHandler(
     decideStageUpdate,
     (input) =>
       writer.run(async (): Promise<TransitionResult> => {
-        const remembered = process.previousResult(input.requestId);
+        const remembered = answered(input);
         if (remembered) return remembered;
         // Checked again: an earlier request in the queue may have changed the stage.
         asFailure(() => process.validateDecide(input));
-        const transition = process.decide(input, now());
+        const transition = fingerprinted(process.decide(input, now()), input);
         await asRequestFailure(recordInspectionSteps(stepsOf(transition)));
         process.commit(transition);
         return transition.result!;
       }),
-    { validator: (input) => whenSettled(() => process.validateDecide(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        whenSettled(() => process.validateDecide(input));
+      },
+    },
   );
 
   setHandler(
@@ -141,10 +175,18 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
         process.commit(transition);
         return { requestId: input.requestId, seq: transition.next.status.seq, group: process.group };
       }),
-    { validator: (input) => asFailure(() => process.validateChangeGroup(input)) },
+    {
+      validator: (input) => {
+        fromApi(input);
+        asFailure(() => process.validateChangeGroup(input));
+      },
+    },
   );
 
+  // The round's workflow sends this (a workflow cannot send an Update). A signal has no
+  // validator to answer a forger with, so a forged one is dropped and changes nothing.
   setHandler(cancelInspectionSignal, (input) => {
+    if (!isFromApi(input, workflowId)) return;
     pendingCancel ??= input;
   });
 

@@ -3,6 +3,7 @@
  * ids, message definitions and the shapes they carry. Sandbox-safe.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IssuedByApi } from './api-assertion.js';
 import type { Actor, ApproverRole } from './roles.js';
 import type { ApprovalChains, RectificationDueDays, StageDueDays, StageId } from './stages.js';
 
@@ -21,7 +22,9 @@ export interface GroupMember extends Person {
 export interface Target {
   name: string;
   principalLeader: string;
-  extensions: { name: string; principalLeader: string }[];
+  /** The organisation in the register, when the round picked it from there. */
+  organizationId?: string;
+  extensions: { name: string; principalLeader: string; organizationId?: string }[];
   /** The inspected organisation's liaison (联络人), who returns the questionnaire and reports rectification. */
   liaison: Person | null;
 }
@@ -128,11 +131,15 @@ export interface TransitionResult {
   /** What the request did: the kinds of the steps it recorded, in order. */
   recorded: InspectionEventKind[];
   status: StageStatus;
+  /** The request's fingerprint (who, what, on what, with which body): a repeat must match it. */
+  fingerprint?: string;
 }
 
-export interface SubmitStageInput {
+export interface SubmitStageInput extends IssuedByApi {
   stage: StageId;
   requestId: string;
+  /** Absent only where no API sent it (the process classes' tests). */
+  fingerprint?: string;
   actor: Actor;
   comment: string | null;
 }
@@ -146,17 +153,18 @@ export interface Meeting {
   minutesRef: string;
 }
 
-export interface DecideStageInput {
+export interface DecideStageInput extends IssuedByApi {
   stage: StageId;
   decision: 'approve' | 'reject';
   requestId: string;
+  fingerprint?: string;
   actor: Actor;
   comment: string | null;
   /** Required when the deciding role decides at a meeting (leading group, party committee). */
   meeting?: Meeting | null;
 }
 
-export interface CancelInput {
+export interface CancelInput extends IssuedByApi {
   reason: string;
   requestId: string;
   actor: Actor;
@@ -179,7 +187,7 @@ export interface RoundStart {
 }
 
 /** The leading group's approval of a proposed round (领导小组会议), which starts it. */
-export interface AuthoriseRoundInput {
+export interface AuthoriseRoundInput extends IssuedByApi {
   requestId: string;
   actor: Actor;
   comment: string | null;
@@ -197,9 +205,11 @@ export type GroupChange =
   | { kind: 'replace_member'; memberSub: string; by: GroupMember }
   | { kind: 'add_member'; member: GroupMember }
   | { kind: 'set_liaison'; liaison: Person }
-  | { kind: 'name_deputy'; memberSub: string };
+  | { kind: 'name_deputy'; memberSub: string }
+  /** The group leader replaced: the old one leaves the group at once; `by` may be one of its members, who moves up. */
+  | { kind: 'replace_leader'; by: GroupMember };
 
-export interface ChangeGroupInput {
+export interface ChangeGroupInput extends IssuedByApi {
   requestId: string;
   actor: Actor;
   reason: string;

@@ -14,6 +14,8 @@ export const REFUSAL = {
   invalidInput: 'invalid_input',
   /** The database will never accept the step (an invariant or a data error): retrying cannot help. */
   notRecordable: 'not_recordable',
+  /** A request id already answered for another request (another person, target or body). */
+  requestIdReused: 'request_id_reused',
 } as const;
 export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 
@@ -75,6 +77,10 @@ export const REFUSAL_MESSAGES = {
   meeting_required: {
     en: (p: Params) => `a decision of the ${p.role} names the meeting that took it`,
     zh: (p: Params) => `${roleZh(p.role)}的决定须注明作出决定的会议`,
+  },
+  not_from_api: {
+    en: () => 'this request did not come from the xuncha API and is refused',
+    zh: () => '该请求并非由巡察系统接口发出，已拒绝',
   },
   wrong_stage: {
     en: (p: Params) => `the inspection is at stage ${p.stage} (${p.state}); this needs ${p.wanted} to be ${p.wantedState}`,

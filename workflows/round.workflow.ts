@@ -8,6 +8,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
+import { requireFromApi } from './api-assertion.js';
 import { inspectionWorkflow } from './inspection.workflow.js';
 import {
   REFUSAL,
@@ -16,6 +17,7 @@ import {
   cancelRoundUpdate,
   inspectionWorkflowId,
   roundStatusQuery,
+  roundWorkflowId,
   type CancelInput,
   type InspectionPlan,
   type RoundOutcome,
@@ -23,6 +25,7 @@ import {
   type RoundStart,
   type RoundStatus,
 } from './messages.js';
+import { Refusal } from './refusal.js';
 import { hasRole } from './roles.js';
 
 const { authoriseRound, recordRoundStatus } = proxyActivities<activities.Activities>({
@@ -51,6 +54,21 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
   const completed = new Set<string>();
 
   setHandler(roundStatusQuery, () => ({ status, completed: [...completed] }));
+  // From the input, not workflowInfo(): a replayer may run the history under another id.
+  const workflowId = roundWorkflowId(roundId);
+  const fromApi = (input: unknown): void => {
+    try {
+      requireFromApi(input, workflowId);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      throw ApplicationFailure.create({
+        type: error.type,
+        message: error.message,
+        nonRetryable: true,
+        details: [{ messageKey: { code: error.code, params: error.params } }],
+      });
+    }
+  };
   setHandler(
     authoriseRoundUpdate,
     async (input) => {
@@ -78,6 +96,7 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
     },
     {
       validator: (input) => {
+        fromApi(input);
         if (!hasRole(input.actor, 'leading_group')) {
           throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the leading group authorises a round', nonRetryable: true });
         }
@@ -96,6 +115,7 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
     },
     {
       validator: (input) => {
+        fromApi(input);
         if (!hasRole(input.actor, 'office')) {
           throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the inspection office may cancel a round', nonRetryable: true });
         }
@@ -155,7 +175,8 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
     for (const inspection of approved.inspections) {
       if (completed.has(inspection.inspectionId)) continue;
       try {
-        await getExternalWorkflowHandle(inspectionWorkflowId(inspection.inspectionId)).signal(cancelInspectionSignal, request);
+        const workflowId = inspectionWorkflowId(inspection.inspectionId);
+        await getExternalWorkflowHandle(workflowId).signal(cancelInspectionSignal, { ...request, issuedFor: workflowId });
       } catch {
         // It completed between our check and the signal: nothing left to cancel.
       }

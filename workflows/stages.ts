@@ -183,6 +183,13 @@ export interface RecordKindDefinition {
   /** At most one record per value of this data field: the next verdict on the same thing is an edit, so a version. */
   onePer?: string;
   /**
+   * One is owed for every record its `onePer` field may name (a hand-over for each
+   * confirmed lead, a verification for each item): until it is written, or while it
+   * says `again` and the record it names changed after it, that record waits on the
+   * kind's writers in their to-do list.
+   */
+  owed?: { again?: { field: string; value: string } };
+  /**
    * The one list field of the data the target's liaison may add entries to once the
    * record exists; every other field stays as written, so the target reports progress
    * but never changes what it must do or closes it.
@@ -334,6 +341,8 @@ export const RECORD_KINDS = {
     writers: ['office'],
     references: [{ path: 'itemId', to: 'rectification_item' }],
     onePer: 'itemId',
+    // A returned item comes back to the office once the target reports progress on it.
+    owed: { again: { field: 'outcome', value: 'returned' } },
     liaisonReads: 'all',
   },
   rectification_report: {
@@ -361,6 +370,7 @@ export const RECORD_KINDS = {
     writableIn: LEAD_STAGES,
     aboutLead: 'leadId',
     onePer: 'leadId',
+    owed: {},
   },
   lead_disposal: {
     stage: 'stationing',
@@ -370,11 +380,15 @@ export const RECORD_KINDS = {
     writableIn: LEAD_STAGES,
     aboutLead: 'leadId',
     onePer: 'leadId',
+    owed: {},
   },
 } as const satisfies Record<string, RecordKindDefinition>;
 
 export type RecordKind = keyof typeof RECORD_KINDS;
 export const RECORD_KIND_IDS = Object.keys(RECORD_KINDS) as RecordKind[];
+
+/** The confidential kinds (问题线索): a lead and what is recorded about it (hand-over, disposal). */
+export const LEAD_KIND_IDS = RECORD_KIND_IDS.filter((kind) => (RECORD_KINDS[kind] as RecordKindDefinition).aboutLead);
 
 /** The stages a kind may be written in: its own, unless it declares more. */
 export function writableStages(kind: RecordKind): readonly StageId[] {

@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { AttachmentLimits } from '../attachments.service.js';
+import type { AttachmentStore } from '../attachments-store.js';
+import type { SigningKeys } from '../../platform/signing-key.js';
 import type { Actor } from '../../workflows/roles.js';
 
 export interface Services {
@@ -12,6 +15,10 @@ export interface Services {
   requestTimeoutMs?: number;
   /** Workflow history events after which an inspection continues as new (default 2000). */
   historyLimit?: number;
+  /** Evidence files: size limits (default 50 MB a file, 2 GB an inspection) and where bytes go (default the database). */
+  attachments?: Partial<AttachmentLimits> & { store?: AttachmentStore };
+  /** The published checkpoint keys (SIGNING_KEY_FILE): what verify checks signatures with. */
+  signingKeys?: SigningKeys;
 }
 
 declare module 'fastify' {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { commonErrors } from '../errors.js';
 import { InspectionsService } from '../inspections.service.js';
 import { decisionBody, historyStep, inspectionView, submissionBody, transitionView, uuidParam } from '../schemas.js';
+import { verification } from '../verification.schemas.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 
@@ -68,21 +69,12 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         summary:
-          "Recompute the history's hash chain and each submission's digest of its records: shows whether any step or record was altered or removed",
+          "Whether the inspection's record can be trusted: recomputes the history's hash chain, each submission's digest of its records, the ledger over the plan, group, every record and report version and the remembered answers, checks the signed checkpoints, and compares every step with the workflow's Temporal history",
+        description:
+          'Read by the office, the leading group, auditors and the group (whoever reads the inspection); written by nobody: it only reads. `problems` lists every finding in words; `mismatches` names each disagreement between the database and Temporal.',
         tags: ['history'],
         params: inspectionParams,
-        response: {
-          200: z.object({
-            inspectionId: z.uuid(),
-            intact: z.boolean(),
-            historyIntact: z.boolean(),
-            recordsIntact: z.boolean(),
-            steps: z.number(),
-            firstBrokenSeq: z.number().nullable(),
-            problems: z.array(z.string()),
-          }),
-          ...commonErrors,
-        },
+        response: { 200: verification, ...commonErrors },
       },
     },
     async (request) => inspections.verify(request.actor, request.params.id),
@@ -92,10 +84,20 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/history/temporal',
     {
       schema: {
-        summary: "The inspection workflow's raw Temporal event history, as the SDK's replayer reads it",
+        summary:
+          "Every run of the inspection workflow's raw Temporal event history (it continues as new when long), oldest first, each as the SDK's replayer and `npm run replay` read it",
         tags: ['history'],
         params: inspectionParams,
-        response: { 200: z.record(z.string(), z.unknown()), ...commonErrors },
+        response: {
+          200: z.object({
+            inspectionId: z.uuid(),
+            workflowId: z.string(),
+            runs: z
+              .array(z.object({ runId: z.string(), history: z.record(z.string(), z.unknown()).describe('`{ events: [...] }` of this run') }))
+              .describe('oldest first; the last is the current run'),
+          }),
+          ...commonErrors,
+        },
       },
     },
     async (request) => inspections.temporalHistory(request.actor, request.params.id),

@@ -109,7 +109,7 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
     '/rounds/:roundId/cancel',
     {
       schema: {
-        summary: 'Cancel a round: every unfinished inspection is cancelled with the reason',
+        summary: 'Cancel a round (office, with a reason): an active round cancels every unfinished inspection with the reason; a proposed or returned one is withdrawn before anything starts',
         tags: ['rounds'],
         params: roundParams,
         body: cancelBody,

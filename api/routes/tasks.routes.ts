@@ -11,7 +11,7 @@ const taskView = z.object({
   kind: z
     .enum(TASK_KINDS)
     .describe(
-      'stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission',
+      'stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission; record_owed: a record waits for one you write about it (`owed` in the stage model): the office’s hand-over (移交) of a confirmed lead, discipline inspection’s disposal of a lead handed to it, the office’s verification (验收) of a rectification item, new or with progress since it was returned',
     ),
   title: z.string().describe('what it is, in words'),
   inspection: named.describe('the inspection, named by its group and target'),
@@ -20,14 +20,20 @@ const taskView = z.object({
   record: z
     .object({ id: z.uuid(), kind: z.enum(RECORD_KIND_IDS as [RecordKind, ...RecordKind[]]), title: z.string() })
     .nullable()
-    .describe('the record to decide or review; null for stage tasks'),
+    .describe('the record to decide or review, or the one a record is owed for; null for stage tasks'),
   since: z.iso.datetime().describe('since when it waits on you: the submission or last approval, the record’s last change, the stage’s opening'),
   dueAt: z.iso.datetime().describe("the stage's due date: a record can be decided only while its stage is open"),
   overdue: z.boolean(),
   waitingOn,
   action: z
-    .object({ method: z.literal('POST'), href: z.string() })
-    .describe('where to act on it: decisions and submissions take a requestId; see the route in this document'),
+    .object({ method: z.enum(['POST', 'PATCH']), href: z.string() })
+    .describe(
+      'where to act on it: decisions and submissions take a requestId; an owed record is written (POST) or, when one was written and must be again, edited (PATCH with its version); see the route in this document',
+    ),
+  writes: z
+    .object({ kind: z.enum(RECORD_KIND_IDS as [RecordKind, ...RecordKind[]]), field: z.string() })
+    .nullable()
+    .describe('for record_owed: the kind of record to write and the data field that names `record.id`; null otherwise'),
 });
 
 export const taskRoutes: FastifyPluginAsyncZod = async (app) => {

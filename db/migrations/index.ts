@@ -7,6 +7,10 @@ import * as conductQuestionnaire from './2026-11-29T1000-conduct-questionnaire.j
 import * as frozenReports from './2026-11-29T1200-frozen-reports.js';
 import * as roundAuthority from './2026-11-29T1200-round-authority.js';
 import * as focusAreas from './2026-11-29T1210-focus-areas.js';
+import * as auditTimelineAccessLog from './2026-11-29T1300-audit-timeline-access-log.js';
+import * as coverageRegisterAndTerms from './2026-11-29T1400-coverage-register-and-terms.js';
+import * as attachments from './2026-11-29T1350-attachments.js';
+import * as auditLedger from './2026-11-29T1500-audit-ledger.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -22,4 +26,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1200-frozen-reports': frozenReports,
   '2026-11-29T1200-round-authority': roundAuthority,
   '2026-11-29T1210-focus-areas': focusAreas,
+  '2026-11-29T1300-audit-timeline-access-log': auditTimelineAccessLog,
+  '2026-11-29T1350-attachments': attachments,
+  '2026-11-29T1400-coverage-register-and-terms': coverageRegisterAndTerms,
+  '2026-11-29T1500-audit-ledger': auditLedger,
 };

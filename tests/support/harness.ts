@@ -4,12 +4,17 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
+import { dataConverter, parsePayloadKeys } from '../../platform/payload-codec.js';
 import { mintToken } from '../../api/auth.js';
+import { ephemeralSigningKeys, type SigningKeys } from '../../platform/signing-key.js';
 import type { Actor } from '../../workflows/roles.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** The payload key of every test's API and worker; a client without it is a forger. */
+export const PAYLOAD_KEYS_SETTING = 'test:dGVzdC1wYXlsb2FkLWtleS1mb3IteHVuY2hhLXRlc3Q=';
+export const PAYLOAD_KEYS = parsePayloadKeys(PAYLOAD_KEYS_SETTING);
 
 export interface Harness {
   app: FastifyInstance;
@@ -33,15 +38,16 @@ export interface Harness {
  * The system as a test sees it: the real API (driven with inject), a real worker on
  * a task queue of its own, the run's real Temporal server and a fresh database.
  */
-export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number; signingKeys?: SigningKeys } = {}): Promise<Harness> {
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const database = await createTestDatabase();
+  const signingKeys = options.signingKeys ?? ephemeralSigningKeys();
   const taskQueue = `test-${randomUUID()}`;
   const connection = await Connection.connect({ address });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverter(PAYLOAD_KEYS) });
   const app = await buildApp({
-    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs },
+    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs, signingKeys },
     auth: { secret: JWT_SECRET },
     // XUNCHA_TEST_LOG=debug shows the API's logs while a test runs.
     logger: process.env.XUNCHA_TEST_LOG ? { level: process.env.XUNCHA_TEST_LOG } : false,
@@ -73,7 +79,15 @@ export async function startHarness(options: { historyLimit?: number; requestTime
     async startWorker() {
       if (worker) return;
       workerConnection = await NativeConnection.connect({ address });
-      worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle });
+      worker = await createWorker({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        db: database.db,
+        workflowBundle,
+        payloadKeys: PAYLOAD_KEYS,
+        signingKeys,
+      });
       running = worker.run();
     },
     async stopWorker() {

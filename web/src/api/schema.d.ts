@@ -613,6 +613,15 @@ export interface paths {
                             kind: "name_deputy";
                             /** @description a member of the group, who becomes 副组长 */
                             memberSub: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "replace_leader";
+                            /** @description the new group leader (组长), a member of the group moving up or someone new; the old leader leaves the group at once, and what waited on them (reviews, submissions) waits on the new one */
+                            by: {
+                                sub: string;
+                                name: string;
+                                homeUnit?: string;
+                            };
                         };
                     };
                 };
@@ -632,9 +641,16 @@ export interface paths {
                             target: {
                                 name: string;
                                 principalLeader: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the registered organisation, when the round named one
+                                 */
+                                organizationId?: string;
                                 extensions: {
                                     name: string;
                                     principalLeader: string;
+                                    /** Format: uuid */
+                                    organizationId?: string;
                                 }[];
                                 /** @description a person: always { sub, name } */
                                 liaison: {
@@ -1037,10 +1053,20 @@ export interface paths {
                             target: {
                                 name: string;
                                 principalLeader: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                 */
+                                organizationId?: string;
                                 /** @default [] */
                                 extensions?: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                     */
+                                    organizationId?: string;
                                 }[];
                                 /** @description the inspected organisation's liaison (联络人) */
                                 liaison?: {
@@ -1162,10 +1188,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -1228,9 +1264,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -1501,10 +1544,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -1567,9 +1620,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -1802,10 +1862,20 @@ export interface paths {
                             target: {
                                 name: string;
                                 principalLeader: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                 */
+                                organizationId?: string;
                                 /** @default [] */
                                 extensions?: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                     */
+                                    organizationId?: string;
                                 }[];
                                 /** @description the inspected organisation's liaison (联络人) */
                                 liaison?: {
@@ -1927,10 +1997,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -1993,9 +2073,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -2270,10 +2357,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -2336,9 +2433,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -2638,10 +2742,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -2704,9 +2818,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -2875,7 +2996,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a round: every unfinished inspection is cancelled with the reason */
+        /** Cancel a round (office, with a reason): an active round cancels every unfinished inspection with the reason; a proposed or returned one is withdrawn before anything starts */
         post: {
             parameters: {
                 query?: never;
@@ -2987,10 +3108,20 @@ export interface paths {
                                     target: {
                                         name: string;
                                         principalLeader: string;
+                                        /**
+                                         * Format: uuid
+                                         * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                         */
+                                        organizationId?: string;
                                         /** @default [] */
                                         extensions: {
                                             name: string;
                                             principalLeader: string;
+                                            /**
+                                             * Format: uuid
+                                             * @description the organisation in the register (GET /api/v1/organizations) this is; absent for one named in free text, which the office then registers
+                                             */
+                                            organizationId?: string;
                                         }[];
                                         /** @description the inspected organisation's liaison (联络人) */
                                         liaison?: {
@@ -3053,9 +3184,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -3248,9 +3386,16 @@ export interface paths {
                             target: {
                                 name: string;
                                 principalLeader: string;
+                                /**
+                                 * Format: uuid
+                                 * @description the registered organisation, when the round named one
+                                 */
+                                organizationId?: string;
                                 extensions: {
                                     name: string;
                                     principalLeader: string;
+                                    /** Format: uuid */
+                                    organizationId?: string;
                                 }[];
                                 /** @description a person: always { sub, name } */
                                 liaison: {
@@ -3846,6 +3991,7 @@ export interface paths {
                                 at: string;
                                 comment: string | null;
                                 requestId: string | null;
+                                /** @description the step's facts; a submitted step's `records` is the count and digest of the stage's record versions it froze, and its `leads` the same for the stage's leads, shown only to the office, the leading group, auditors and the group's leader */
                                 data: {
                                     [key: string]: unknown;
                                 };
@@ -3968,7 +4114,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the history's hash chain and each submission's digest of its records: shows whether any step or record was altered or removed */
+        /**
+         * Whether the inspection's record can be trusted: recomputes the history's hash chain, each submission's digest of its records, the ledger over the plan, group, every record and report version and the remembered answers, checks the signed checkpoints, and compares every step with the workflow's Temporal history
+         * @description Read by the office, the leading group, auditors and the group (whoever reads the inspection); written by nobody: it only reads. `problems` lists every finding in words; `mismatches` names each disagreement between the database and Temporal.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3980,7 +4129,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Whether the inspection's record can be trusted, and every reason it cannot */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3989,11 +4138,47 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             inspectionId: string;
+                            /** @description every check below holds */
                             intact: boolean;
+                            /** @description the step chain recomputes */
                             historyIntact: boolean;
+                            /** @description every submission still digests to what it froze; no version was written into a frozen stage */
                             recordsIntact: boolean;
+                            /** @description the ledger recomputes and every covered row matches its latest entry */
+                            ledgerIntact: boolean;
+                            /** @description every checkpoint verifies with a published key and the chains still pass through it; every closed stage has one */
+                            signaturesValid: boolean;
+                            /** @description the database's steps, group and remembered answers agree with Temporal's history */
+                            ledgersAgree: boolean;
                             steps: number;
+                            ledgerEntries: number;
                             firstBrokenSeq: number | null;
+                            checkpoints: {
+                                /** Format: uuid */
+                                inspectionId: string;
+                                /** @description the step that closed a stage; the history must still pass through it */
+                                stepSeq: number;
+                                /** @description SHA-256, hex */
+                                stepHash: string;
+                                /** @description the ledger entry that was the head then (0: none yet) */
+                                ledgerSeq: number;
+                                /** @description SHA-256, hex */
+                                ledgerHash: string;
+                                /** Format: date-time */
+                                signedAt: string;
+                                /** @description which of GET /api/v1/signing-keys signed it */
+                                keyId: string;
+                                /** @description Ed25519 over the canonical JSON of the fields above, with purpose "xuncha checkpoint v1"; base64 */
+                                signature: string;
+                                valid: boolean;
+                            }[];
+                            mismatches: {
+                                /** @enum {string} */
+                                kind: "only_in_database" | "only_in_temporal" | "different";
+                                /** @description what disagrees: "step 7", "request prep-approve-1", "member demo-member", "target", … */
+                                what: string;
+                                problem: string;
+                            }[];
                             problems: string[];
                         };
                     };
@@ -4111,7 +4296,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The inspection workflow's raw Temporal event history, as the SDK's replayer reads it */
+        /** Every run of the inspection workflow's raw Temporal event history (it continues as new when long), oldest first, each as the SDK's replayer and `npm run replay` read it */
         get: {
             parameters: {
                 query?: never;
@@ -4130,7 +4315,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            /** Format: uuid */
+                            inspectionId: string;
+                            workflowId: string;
+                            /** @description oldest first; the last is the current run */
+                            runs: {
+                                runId: string;
+                                /** @description `{ events: [...] }` of this run */
+                                history: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -4274,9 +4469,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -4981,6 +5183,8 @@ export interface paths {
                             persons?: string[];
                             /** @description set by the group to drop a paper; it stays in the record */
                             withdrawn?: boolean;
+                            /** @description the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise) */
+                            extension?: string;
                         };
                     } | {
                         /** @enum {string} */
@@ -5069,6 +5273,8 @@ export interface paths {
                              * @description YYYY-MM-DD
                              */
                             dueOn: string;
+                            /** @description the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise) */
+                            extension?: string;
                             /**
                              * @description the target reports here; the liaison may only append entries
                              * @default []
@@ -5150,6 +5356,8 @@ export interface paths {
                                 /** @description the receiving body, e.g. 驻厅纪检监察组; required for other */
                                 name?: string;
                             };
+                            /** @description the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise) */
+                            extension?: string;
                             /** @description set by the group leader to drop a lead; it stays in the record */
                             withdrawn?: boolean;
                         };
@@ -6927,9 +7135,16 @@ export interface paths {
                                 target: {
                                     name: string;
                                     principalLeader: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description the registered organisation, when the round named one
+                                     */
+                                    organizationId?: string;
                                     extensions: {
                                         name: string;
                                         principalLeader: string;
+                                        /** Format: uuid */
+                                        organizationId?: string;
                                     }[];
                                     /** @description a person: always { sub, name } */
                                     liaison: {
@@ -7337,10 +7552,10 @@ export interface paths {
                         "application/json": {
                             tasks: {
                                 /**
-                                 * @description stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission
+                                 * @description stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission; record_owed: a record waits for one you write about it (`owed` in the stage model): the office’s hand-over (移交) of a confirmed lead, discipline inspection’s disposal of a lead handed to it, the office’s verification (验收) of a rectification item, new or with progress since it was returned
                                  * @enum {string}
                                  */
-                                kind: "stage_decision" | "record_decision" | "record_review" | "stage_submission";
+                                kind: "stage_decision" | "record_decision" | "record_review" | "stage_submission" | "record_owed";
                                 /** @description what it is, in words */
                                 title: string;
                                 /** @description the inspection, named by its group and target */
@@ -7359,7 +7574,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
-                                /** @description the record to decide or review; null for stage tasks */
+                                /** @description the record to decide or review, or the one a record is owed for; null for stage tasks */
                                 record: {
                                     /** Format: uuid */
                                     id: string;
@@ -7385,12 +7600,18 @@ export interface paths {
                                     /** @description the one person it waits on; absent when anyone holding the role may act */
                                     sub?: string;
                                 };
-                                /** @description where to act on it: decisions and submissions take a requestId; see the route in this document */
+                                /** @description where to act on it: decisions and submissions take a requestId; an owed record is written (POST) or, when one was written and must be again, edited (PATCH with its version); see the route in this document */
                                 action: {
                                     /** @enum {string} */
-                                    method: "POST";
+                                    method: "POST" | "PATCH";
                                     href: string;
                                 };
+                                /** @description for record_owed: the kind of record to write and the data field that names `record.id`; null otherwise */
+                                writes: {
+                                    /** @enum {string} */
+                                    kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
+                                    field: string;
+                                } | null;
                             }[];
                             counts: {
                                 total: number;
@@ -7399,6 +7620,7 @@ export interface paths {
                                     record_decision: number;
                                     record_review: number;
                                     stage_submission: number;
+                                    record_owed: number;
                                 };
                             };
                         };
@@ -8413,6 +8635,5049 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every step of the round and its inspections in time order: authorisation, launch, stage steps, record versions, reviews, decisions, group changes, hand-overs. Read by auditors, the office and the leading group */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                    /** @description only this inspection’s steps (and the round’s own) */
+                    inspection?: string;
+                    /** @description a stage id, in process order */
+                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                    /** @description only steps taken by this person (`sub`) */
+                    actor?: string;
+                    /** @description one or more of the kinds, comma-separated: round_proposed, round_edited, round_rejected, round_authorised, round_launched, round_completed, round_cancelled, stage_opened, stage_submitted, stage_approved, stage_rejected, stage_overdue, stage_escalated, inspection_completed, inspection_cancelled, group_changed, record_created, record_edited, record_reviewed, record_decided, lead_handed_over, report_section_written */
+                    kind?: string;
+                    /** @description only steps at or after this time */
+                    from?: string;
+                    /** @description only steps at or before this time */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            roundId: string;
+                            /** Format: uuid */
+                            inspectionId: string | null;
+                            items: {
+                                /** @description stable position of the step in the timeline */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                /**
+                                 * @description what happened: round_* (the round’s authorisation and life), stage_* and inspection_* (the workflow’s steps), group_changed, record_* (a record version), lead_handed_over, report_section_written
+                                 * @enum {string}
+                                 */
+                                what: "round_proposed" | "round_edited" | "round_rejected" | "round_authorised" | "round_launched" | "round_completed" | "round_cancelled" | "stage_opened" | "stage_submitted" | "stage_approved" | "stage_rejected" | "stage_overdue" | "stage_escalated" | "inspection_completed" | "inspection_cancelled" | "group_changed" | "record_created" | "record_edited" | "record_reviewed" | "record_decided" | "lead_handed_over" | "report_section_written";
+                                /** Format: uuid */
+                                roundId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description null for the round’s own steps
+                                 */
+                                inspectionId: string | null;
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string|null}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** @description the roles the actor’s token held; empty where the table did not keep them (round launch, completion, cancellation, report sections) */
+                                roles: string[];
+                                /** @description the comment, reason or review note */
+                                comment: string | null;
+                                /** @description the record version the step wrote (for a report section: the section as kind, id null) */
+                                record: {
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    kind: string;
+                                    version: number;
+                                } | null;
+                                /** @description the version written: of the record, the section or the round’s plan */
+                                version: number | null;
+                                /** @description for a review or decision of a record: the status it set */
+                                outcome: string | null;
+                                requestId: string | null;
+                                /** @description what the step recorded besides (a decision’s meeting, a group change, a submission’s digest) */
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection's timeline (with its round's own steps). Auditors, the office and the leading group read it whole; the group's leader and members read it less the records they may not read */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                    /** @description a stage id, in process order */
+                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                    /** @description only steps taken by this person (`sub`) */
+                    actor?: string;
+                    /** @description one or more of the kinds, comma-separated: round_proposed, round_edited, round_rejected, round_authorised, round_launched, round_completed, round_cancelled, stage_opened, stage_submitted, stage_approved, stage_rejected, stage_overdue, stage_escalated, inspection_completed, inspection_cancelled, group_changed, record_created, record_edited, record_reviewed, record_decided, lead_handed_over, report_section_written */
+                    kind?: string;
+                    /** @description only steps at or after this time */
+                    from?: string;
+                    /** @description only steps at or before this time */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            roundId: string;
+                            /** Format: uuid */
+                            inspectionId: string | null;
+                            items: {
+                                /** @description stable position of the step in the timeline */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                /**
+                                 * @description what happened: round_* (the round’s authorisation and life), stage_* and inspection_* (the workflow’s steps), group_changed, record_* (a record version), lead_handed_over, report_section_written
+                                 * @enum {string}
+                                 */
+                                what: "round_proposed" | "round_edited" | "round_rejected" | "round_authorised" | "round_launched" | "round_completed" | "round_cancelled" | "stage_opened" | "stage_submitted" | "stage_approved" | "stage_rejected" | "stage_overdue" | "stage_escalated" | "inspection_completed" | "inspection_cancelled" | "group_changed" | "record_created" | "record_edited" | "record_reviewed" | "record_decided" | "lead_handed_over" | "report_section_written";
+                                /** Format: uuid */
+                                roundId: string;
+                                /**
+                                 * Format: uuid
+                                 * @description null for the round’s own steps
+                                 */
+                                inspectionId: string | null;
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string|null}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** @description the roles the actor’s token held; empty where the table did not keep them (round launch, completion, cancellation, report sections) */
+                                roles: string[];
+                                /** @description the comment, reason or review note */
+                                comment: string | null;
+                                /** @description the record version the step wrote (for a report section: the section as kind, id null) */
+                                record: {
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    kind: string;
+                                    version: number;
+                                } | null;
+                                /** @description the version written: of the record, the section or the round’s plan */
+                                version: number | null;
+                                /** @description for a review or decision of a record: the status it set */
+                                outcome: string | null;
+                                requestId: string | null;
+                                /** @description what the step recorded besides (a decision’s meeting, a group change, a submission’s digest) */
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rounds/{id}/as-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The round as it stood at a moment: each inspection’s stage, state and whom it waited on, every record at the version it had then, and the timeline up to then. Auditors, the office and the leading group; reading confidential records here is logged */
+        get: {
+            parameters: {
+                query: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                    /** @description the moment, ISO 8601 with a zone */
+                    at: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            roundId: string;
+                            /** Format: date-time */
+                            at: string;
+                            /**
+                             * @description the round’s status then; null before it was proposed
+                             * @enum {string|null}
+                             */
+                            status: "proposed" | "returned" | "active" | "completed" | "cancelled" | null;
+                            /** @description the inspections that had started by then */
+                            inspections: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /**
+                                 * @description a stage id, in process order
+                                 * @enum {string}
+                                 */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @enum {string} */
+                                state: "open" | "submitted" | "completed" | "cancelled";
+                                /** @description a waiting item: the role it waits on and, when one person must act, who */
+                                waitingOn: {
+                                    /** @enum {string} */
+                                    role: "office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison";
+                                    /** @description the one person it waits on; absent when anyone holding the role may act */
+                                    sub?: string;
+                                } | null;
+                                /** Format: date-time */
+                                stageOpenedAt: string;
+                                overdue: boolean;
+                                /** @description every record that existed then, at the version it had then (later edits and withdrawals not applied) */
+                                records: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    inspectionId: string;
+                                    /** @enum {string} */
+                                    kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
+                                    /** @enum {string} */
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                    data: {
+                                        [key: string]: unknown;
+                                    };
+                                    version: number;
+                                    createdBy: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    updatedBy: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                    /** @enum {string|null} */
+                                    reviewStatus: "pending" | "confirmed" | "returned" | null;
+                                    /**
+                                     * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                                     * @enum {string|null}
+                                     */
+                                    decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                                    /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                                    review: {
+                                        /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                        status: string;
+                                        note: string | null;
+                                        by: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                        /** Format: date-time */
+                                        at: string;
+                                    } | null;
+                                    /** @description the latest decision on the request, with its comment */
+                                    decision: {
+                                        /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                        status: string;
+                                        note: string | null;
+                                        by: {
+                                            sub: string;
+                                            name: string;
+                                        };
+                                        /** Format: date-time */
+                                        at: string;
+                                    } | null;
+                                    /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                                    flags: {
+                                        code: string;
+                                        field: string;
+                                        message: string;
+                                    }[];
+                                }[];
+                            }[];
+                            /** @description the timeline up to the moment; continue with GET /rounds/:id/timeline?to=<at>&cursor=<nextCursor> */
+                            timeline: {
+                                items: {
+                                    /** @description stable position of the step in the timeline */
+                                    id: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    /**
+                                     * @description what happened: round_* (the round’s authorisation and life), stage_* and inspection_* (the workflow’s steps), group_changed, record_* (a record version), lead_handed_over, report_section_written
+                                     * @enum {string}
+                                     */
+                                    what: "round_proposed" | "round_edited" | "round_rejected" | "round_authorised" | "round_launched" | "round_completed" | "round_cancelled" | "stage_opened" | "stage_submitted" | "stage_approved" | "stage_rejected" | "stage_overdue" | "stage_escalated" | "inspection_completed" | "inspection_cancelled" | "group_changed" | "record_created" | "record_edited" | "record_reviewed" | "record_decided" | "lead_handed_over" | "report_section_written";
+                                    /** Format: uuid */
+                                    roundId: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description null for the round’s own steps
+                                     */
+                                    inspectionId: string | null;
+                                    /**
+                                     * @description a stage id, in process order
+                                     * @enum {string|null}
+                                     */
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                    actor: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** @description the roles the actor’s token held; empty where the table did not keep them (round launch, completion, cancellation, report sections) */
+                                    roles: string[];
+                                    /** @description the comment, reason or review note */
+                                    comment: string | null;
+                                    /** @description the record version the step wrote (for a report section: the section as kind, id null) */
+                                    record: {
+                                        /** Format: uuid */
+                                        id: string | null;
+                                        kind: string;
+                                        version: number;
+                                    } | null;
+                                    /** @description the version written: of the record, the section or the round’s plan */
+                                    version: number | null;
+                                    /** @description for a review or decision of a record: the status it set */
+                                    outcome: string | null;
+                                    requestId: string | null;
+                                    /** @description what the step recorded besides (a decision’s meeting, a group change, a submission’s digest) */
+                                    details: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                nextCursor: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who read the inspection’s confidential material (problem papers, leads, hand-overs, disposals, evaluations, questionnaire answers, the lead report), when and which version. The office and auditors */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    /** @description only reads by this person (`sub`) */
+                    actor?: string;
+                    /** @description only reads of this record */
+                    record?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            reads: {
+                                seq: number;
+                                /** Format: date-time */
+                                at: string;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                roles: string[];
+                                /**
+                                 * @description one record opened; a record in a list; a record in an as-of answer; the questionnaire answers; the lead report
+                                 * @enum {string}
+                                 */
+                                what: "record" | "record_list" | "as_of" | "questionnaire_answers" | "leads_report";
+                                /** @description the record and the version read, if one was */
+                                record: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    kind: string;
+                                    version: number;
+                                } | null;
+                                route: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register of organisations to inspect (被巡察党组织), by name
+         * @description Reads: office, leading group, party committee, auditor. Writes: office.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    active?: "true" | "false";
+                    /** @description only the direct children of this organisation */
+                    parentId?: string;
+                    /** @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他 */
+                    level?: "provincial" | "department" | "county" | "township" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            organizations: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /**
+                                 * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                                 * @enum {string}
+                                 */
+                                kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                                /**
+                                 * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                                 * @enum {string}
+                                 */
+                                level: "provincial" | "department" | "county" | "township" | "other";
+                                /** Format: uuid */
+                                parentId: string | null;
+                                principalLeader: string | null;
+                                activeFrom: string;
+                                activeUntil: string | null;
+                                /** @description false once deactivated */
+                                active: boolean;
+                                version: number;
+                                /** Format: date-time */
+                                changedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register an organisation (office); its first version in the history
+         * @description Writes: office. Reads: office, leading group, party committee, auditor. The name is unique in the register (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The office registers an organisation */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the full name, unique in the register (e.g. 自治区交通运输综合行政执法局党委) */
+                        name: string;
+                        /**
+                         * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                         * @enum {string}
+                         */
+                        kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                        /**
+                         * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                         * @enum {string}
+                         */
+                        level: "provincial" | "department" | "county" | "township" | "other";
+                        /**
+                         * Format: uuid
+                         * @description the organisation above it in the system’s tree; null for the root
+                         * @default null
+                         */
+                        parentId?: string | null;
+                        /**
+                         * @description 主要负责人 (一把手)
+                         * @default null
+                         */
+                        principalLeader?: string | null;
+                        /**
+                         * Format: date
+                         * @description the day it came into being, or into the register
+                         */
+                        activeFrom: string;
+                        /**
+                         * Format: date
+                         * @description the day it ceased to exist; set by a deactivation
+                         * @default null
+                         */
+                        activeUntil?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                             * @enum {string}
+                             */
+                            kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                            /**
+                             * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                             * @enum {string}
+                             */
+                            level: "provincial" | "department" | "county" | "township" | "other";
+                            /** Format: uuid */
+                            parentId: string | null;
+                            principalLeader: string | null;
+                            activeFrom: string;
+                            activeUntil: string | null;
+                            /** @description false once deactivated */
+                            active: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            changedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/import-template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A blank spreadsheet with the header row the import reads
+         * @description Reads: office, leading group, party committee, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import organisations from a spreadsheet (.xlsx, office): all rows or none
+         * @description Writes: office. Send the file as the body with `Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`. The first sheet's first row names the columns: 名称 (name), 类型 (kind), 级别 (level), 上级党组织 (parent), 主要负责人 (principalLeader), 起始日期 (activeFrom), 终止日期 (activeUntil); 类型 and 级别 take the Chinese words or the ids; 上级党组织 names a registered organisation or another row. Every row is checked first: one 400 lists every bad row (`details.issues[].row` and `field`, e.g. `rows.3.kind`) and nothing is imported. At most 10000 rows.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description how many organisations the spreadsheet added */
+                            imported: number;
+                            organizations: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /**
+                                 * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                                 * @enum {string}
+                                 */
+                                kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                                /**
+                                 * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                                 * @enum {string}
+                                 */
+                                level: "provincial" | "department" | "county" | "township" | "other";
+                                /** Format: uuid */
+                                parentId: string | null;
+                                principalLeader: string | null;
+                                activeFrom: string;
+                                activeUntil: string | null;
+                                /** @description false once deactivated */
+                                active: boolean;
+                                version: number;
+                                /** Format: date-time */
+                                changedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One organisation with its whole history of versions (who changed what, when)
+         * @description Reads: office, leading group, party committee, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                             * @enum {string}
+                             */
+                            kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                            /**
+                             * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                             * @enum {string}
+                             */
+                            level: "provincial" | "department" | "county" | "township" | "other";
+                            /** Format: uuid */
+                            parentId: string | null;
+                            principalLeader: string | null;
+                            activeFrom: string;
+                            activeUntil: string | null;
+                            /** @description false once deactivated */
+                            active: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            changedAt: string;
+                            /** @description every version, oldest first: who changed what and when */
+                            history: {
+                                version: number;
+                                /** @enum {string} */
+                                change: "created" | "imported" | "edited" | "deactivated";
+                                /** @description the organisation as this version left it */
+                                data: {
+                                    /** @description the full name, unique in the register (e.g. 自治区交通运输综合行政执法局党委) */
+                                    name: string;
+                                    /**
+                                     * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                                     * @enum {string}
+                                     */
+                                    kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                                    /**
+                                     * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                                     * @enum {string}
+                                     */
+                                    level: "provincial" | "department" | "county" | "township" | "other";
+                                    /**
+                                     * Format: uuid
+                                     * @description the organisation above it in the system’s tree; null for the root
+                                     * @default null
+                                     */
+                                    parentId: string | null;
+                                    /**
+                                     * @description 主要负责人 (一把手)
+                                     * @default null
+                                     */
+                                    principalLeader: string | null;
+                                    /**
+                                     * Format: date
+                                     * @description the day it came into being, or into the register
+                                     */
+                                    activeFrom: string;
+                                    /**
+                                     * Format: date
+                                     * @description the day it ceased to exist; set by a deactivation
+                                     * @default null
+                                     */
+                                    activeUntil: string | null;
+                                };
+                                reason: string | null;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an organisation (office): the fields given, as its next version
+         * @description Writes: office. Reads: office, leading group, party committee, auditor. `version` must be the current one (409 otherwise); a deactivated organisation is not changed (409).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The office changes an organisation: only the fields given change; each change is a new version. Deactivate it to end it */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the full name, unique in the register (e.g. 自治区交通运输综合行政执法局党委) */
+                        name?: string;
+                        /**
+                         * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                         * @enum {string}
+                         */
+                        kind?: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                        /**
+                         * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                         * @enum {string}
+                         */
+                        level?: "provincial" | "department" | "county" | "township" | "other";
+                        /**
+                         * Format: uuid
+                         * @description the organisation above it in the system’s tree; null for the root
+                         */
+                        parentId?: string | null;
+                        /** @description 主要负责人 (一把手) */
+                        principalLeader?: string | null;
+                        /**
+                         * Format: date
+                         * @description the day it came into being, or into the register
+                         */
+                        activeFrom?: string;
+                        /** @description the version you edited; a stale one is refused (409) */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                             * @enum {string}
+                             */
+                            kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                            /**
+                             * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                             * @enum {string}
+                             */
+                            level: "provincial" | "department" | "county" | "township" | "other";
+                            /** Format: uuid */
+                            parentId: string | null;
+                            principalLeader: string | null;
+                            activeFrom: string;
+                            activeUntil: string | null;
+                            /** @description false once deactivated */
+                            active: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            changedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/deactivation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate an organisation (office): no deletion; it keeps its history and the coverage it counted in
+         * @description Writes: office. Reads: office, leading group, party committee, auditor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The office deactivates an organisation: it stays in the register and its history, never deleted */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the version you edited; a stale one is refused (409) */
+                        version: number;
+                        /**
+                         * Format: date
+                         * @description the last day it existed
+                         */
+                        activeUntil: string;
+                        /** @description why: merged, dissolved, moved out of the system… */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                             * @enum {string}
+                             */
+                            kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                            /**
+                             * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                             * @enum {string}
+                             */
+                            level: "provincial" | "department" | "county" | "township" | "other";
+                            /** Format: uuid */
+                            parentId: string | null;
+                            principalLeader: string | null;
+                            activeFrom: string;
+                            activeUntil: string | null;
+                            /** @description false once deactivated */
+                            active: boolean;
+                            version: number;
+                            /** Format: date-time */
+                            changedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Term plans, newest term first
+         * @description Reads: office, leading group, party committee, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            terms: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                startsOn: string;
+                                endsOn: string;
+                                scope: {
+                                    /** Format: uuid */
+                                    rootId: string | null;
+                                    levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                                };
+                                /**
+                                 * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                                 * @enum {string}
+                                 */
+                                status: "proposed" | "returned" | "approved";
+                                /** Format: date-time */
+                                statusChangedAt: string;
+                                version: number;
+                                proposedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                proposedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Propose a term plan (巡察规划, office): the term, its scope in the register, organisations assigned to years or rounds
+         * @description Writes: office. Reads: office, leading group, party committee, auditor. The plan is `proposed` until the leading group approves it (`POST /terms/:id/decisions`). Every assigned organisation must be in the scope (400 naming `body.assignments.N.organizationId`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The office proposes a term plan (巡察规划); the leading group approves it at a meeting */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description e.g. 第十二届党委任期巡察规划（2021—2025年） */
+                        name: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        startsOn: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        endsOn: string;
+                        /** @description the organisations the term must cover: a subtree of the register and a level filter */
+                        scope: {
+                            /**
+                             * Format: uuid
+                             * @description the organisation whose subtree is in scope (itself included); null for the whole register
+                             * @default null
+                             */
+                            rootId?: string | null;
+                            /**
+                             * @description only organisations of these levels (e.g. county: 县处级); empty for every level
+                             * @default []
+                             */
+                            levels?: ("provincial" | "department" | "county" | "township" | "other")[];
+                        };
+                        /** @default [] */
+                        assignments?: {
+                            /**
+                             * Format: uuid
+                             * @description an organisation in the scope
+                             */
+                            organizationId: string;
+                            /** @description the year of the term it is planned for */
+                            year: number;
+                            /**
+                             * Format: uuid
+                             * @description the round it is planned for, once one is proposed
+                             * @default null
+                             */
+                            roundId?: string | null;
+                        }[];
+                        /** @description makes the proposal idempotent: a repeat returns the same term */
+                        requestId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            startsOn: string;
+                            endsOn: string;
+                            scope: {
+                                /** Format: uuid */
+                                rootId: string | null;
+                                levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                            };
+                            assignments: {
+                                /** Format: uuid */
+                                organizationId: string;
+                                year: number;
+                                /** Format: uuid */
+                                roundId: string | null;
+                            }[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "approved";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            version: number;
+                            proposedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting; append-only */
+                            steps: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                version: number;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A term plan with its assignments and every step of its approval
+         * @description Reads: office, leading group, party committee, auditor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            startsOn: string;
+                            endsOn: string;
+                            scope: {
+                                /** Format: uuid */
+                                rootId: string | null;
+                                levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                            };
+                            assignments: {
+                                /** Format: uuid */
+                                organizationId: string;
+                                year: number;
+                                /** Format: uuid */
+                                roundId: string | null;
+                            }[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "approved";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            version: number;
+                            proposedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting; append-only */
+                            steps: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                version: number;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the plan of a proposed or returned term (office); it is proposed again as the next version
+         * @description Writes: office. Reads: office, leading group, party committee, auditor. `version` must be the current one (409 otherwise); an approved plan is not edited (409).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The whole plan of a proposed or returned term (office); it is proposed again as the next version */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description e.g. 第十二届党委任期巡察规划（2021—2025年） */
+                        name: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        startsOn: string;
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        endsOn: string;
+                        /** @description the organisations the term must cover: a subtree of the register and a level filter */
+                        scope: {
+                            /**
+                             * Format: uuid
+                             * @description the organisation whose subtree is in scope (itself included); null for the whole register
+                             * @default null
+                             */
+                            rootId?: string | null;
+                            /**
+                             * @description only organisations of these levels (e.g. county: 县处级); empty for every level
+                             * @default []
+                             */
+                            levels?: ("provincial" | "department" | "county" | "township" | "other")[];
+                        };
+                        /** @default [] */
+                        assignments?: {
+                            /**
+                             * Format: uuid
+                             * @description an organisation in the scope
+                             */
+                            organizationId: string;
+                            /** @description the year of the term it is planned for */
+                            year: number;
+                            /**
+                             * Format: uuid
+                             * @description the round it is planned for, once one is proposed
+                             * @default null
+                             */
+                            roundId?: string | null;
+                        }[];
+                        /** @description the version you edited; a stale one is refused (409) */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            startsOn: string;
+                            endsOn: string;
+                            scope: {
+                                /** Format: uuid */
+                                rootId: string | null;
+                                levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                            };
+                            assignments: {
+                                /** Format: uuid */
+                                organizationId: string;
+                                year: number;
+                                /** Format: uuid */
+                                roundId: string | null;
+                            }[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "approved";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            version: number;
+                            proposedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting; append-only */
+                            steps: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                version: number;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terms/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The leading group approves a proposed term plan at a meeting, or returns it with a comment
+         * @description Writes: leading group. Reads: office, leading group, party committee, auditor. Repeating a requestId returns the term and changes nothing.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The leading group decides on a proposed term plan */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description approve adopts the plan; reject returns it to the office with the comment
+                         * @enum {string}
+                         */
+                        decision: "approve" | "reject";
+                        /** @description chosen by the client; repeating it returns the first result and changes nothing */
+                        requestId: string;
+                        comment?: string;
+                        /** @description the leading group’s meeting (领导小组会议) that decided: required */
+                        meeting: {
+                            /** @description 领导小组会议, 书记专题会, or another */
+                            kind: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD
+                             */
+                            heldOn: string;
+                            /** @description the minutes’ reference number (会议纪要编号) */
+                            minutesRef: string;
+                        };
+                        /** @description the version decided on; refused (409) when the office has edited it since */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            startsOn: string;
+                            endsOn: string;
+                            scope: {
+                                /** Format: uuid */
+                                rootId: string | null;
+                                levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                            };
+                            assignments: {
+                                /** Format: uuid */
+                                organizationId: string;
+                                year: number;
+                                /** Format: uuid */
+                                roundId: string | null;
+                            }[];
+                            /**
+                             * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                             * @enum {string}
+                             */
+                            status: "proposed" | "returned" | "approved";
+                            /** Format: date-time */
+                            statusChangedAt: string;
+                            version: number;
+                            proposedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description proposed, edited, rejected, approved: who, when, at which meeting; append-only */
+                            steps: {
+                                seq: number;
+                                /** @enum {string} */
+                                kind: "proposed" | "edited" | "rejected" | "approved";
+                                version: number;
+                                actor: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                comment: string | null;
+                                /** @description the meeting that took the decision: required when the leading group or the party committee decides */
+                                meeting: {
+                                    /** @description 领导小组会议, 书记专题会, or another */
+                                    kind: string;
+                                    /**
+                                     * Format: date
+                                     * @description YYYY-MM-DD
+                                     */
+                                    heldOn: string;
+                                    /** @description the minutes’ reference number (会议纪要编号) */
+                                    minutesRef: string;
+                                } | null;
+                                requestId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/terms/{id}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coverage (全覆盖) of a term: every organisation in scope with the rounds that inspected it, the ones not yet covered, 回头看 marked
+         * @description Reads: office, leading group, party committee, auditor. Counts rounds planned to start within the term; an organisation counts when a round names its id as a target or an extension.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            term: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                startsOn: string;
+                                endsOn: string;
+                                scope: {
+                                    /** Format: uuid */
+                                    rootId: string | null;
+                                    levels: ("provincial" | "department" | "county" | "township" | "other")[];
+                                };
+                                /**
+                                 * @description proposed by the office; returned to it by the leading group (an edit proposes it again); approved
+                                 * @enum {string}
+                                 */
+                                status: "proposed" | "returned" | "approved";
+                                /** Format: date-time */
+                                statusChangedAt: string;
+                                version: number;
+                                proposedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                proposedAt: string;
+                            };
+                            counts: {
+                                inScope: number;
+                                covered: number;
+                                /** @description in the plan, not yet covered */
+                                planned: number;
+                                /** @description neither covered nor planned */
+                                notCovered: number;
+                                /** @description organisations inspected more than once in the term (回头看) */
+                                revisited: number;
+                                /** @description covered / inScope, from 0 to 1 (0 when nothing is in scope) */
+                                shareCovered: number;
+                            };
+                            organizations: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /**
+                                 * @description party_committee: 党委, party_group: 党组, working_committee: 党工委, general_branch: 党总支, branch: 党支部
+                                 * @enum {string}
+                                 */
+                                kind: "party_committee" | "party_group" | "working_committee" | "general_branch" | "branch";
+                                /**
+                                 * @description provincial: 省部级, department: 厅局级, county: 县处级, township: 乡科级, other: 其他
+                                 * @enum {string}
+                                 */
+                                level: "provincial" | "department" | "county" | "township" | "other";
+                                /** Format: uuid */
+                                parentId: string | null;
+                                /** @description 0 for the scope’s root */
+                                depth: number;
+                                active: boolean;
+                                /**
+                                 * @description covered: inspected in a round of the term (as target or extension; a cancelled inspection does not count); planned: not yet, but the plan assigns it; not_covered: neither
+                                 * @enum {string}
+                                 */
+                                status: "covered" | "planned" | "not_covered";
+                                /** @description 回头看: inspected more than once in the term */
+                                revisit: boolean;
+                                planned: {
+                                    year: number;
+                                    /** Format: uuid */
+                                    roundId: string | null;
+                                }[];
+                                inspections: {
+                                    /** Format: uuid */
+                                    inspectionId: string;
+                                    /** Format: uuid */
+                                    roundId: string;
+                                    roundName: string;
+                                    year: number;
+                                    /**
+                                     * @description inspected as the target, or as an extension (延伸巡察) of another target
+                                     * @enum {string}
+                                     */
+                                    as: "target" | "extension";
+                                    /**
+                                     * @description a stage id, in process order
+                                     * @enum {string}
+                                     */
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                    /** @enum {string} */
+                                    state: "open" | "submitted" | "completed" | "cancelled";
+                                    /** @description 回头看: an organisation inspected before in the same term */
+                                    revisit: boolean;
+                                }[];
+                            }[];
+                            /** @description everything in scope not yet inspected, planned or not */
+                            notCovered: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                planned: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the rounds found and fixed: problems by focus area and year, leads by recipient and disposal (counts only), rectification items by state and on-time rate, per round and per organisation
+         * @description Reads: office, leading group, party committee, auditor. Rounds count when planned to start within `from`–`to`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description rounds planned to start on or after this day; all when absent */
+                    from?: string;
+                    /** @description rounds planned to start on or before this day; all when absent */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string | null;
+                            to: string | null;
+                            totals: {
+                                /** @description confirmed problem papers, withdrawn ones left out */
+                                problems: number;
+                                /** @description confirmed leads: a count, never their content */
+                                leads: number;
+                                rectificationItems: number;
+                                /** @description items the office verified as accepted (验收) */
+                                accepted: number;
+                                /** @description items accepted by their due date / items accepted or past their due date; null when none is due yet */
+                                onTimeRate: number | null;
+                            };
+                            /** @description by the paper’s category (a focus area) and the round’s year */
+                            problemsByFocusArea: {
+                                category: string;
+                                year: number;
+                                count: number;
+                            }[];
+                            /** @description counts only: who may read statistics need not be a reader of leads */
+                            leadsByRecipient: {
+                                /** @description discipline, organization, other; not_handed_over while the office has not handed it over */
+                                recipient: string;
+                                /** @description preliminary_verification, talk_or_inquiry, held, closed (初核 / 谈话函询 / 暂存 / 了结); none until discipline records it */
+                                disposal: string;
+                                count: number;
+                            }[];
+                            /** @description items by the office’s verification */
+                            rectificationItemsByState: {
+                                /**
+                                 * @description open until the office verifies it
+                                 * @enum {string}
+                                 */
+                                state: "open" | "returned" | "accepted" | "long_term";
+                                count: number;
+                            }[];
+                            byRound: {
+                                /** @description confirmed problem papers, withdrawn ones left out */
+                                problems: number;
+                                /** @description confirmed leads: a count, never their content */
+                                leads: number;
+                                rectificationItems: number;
+                                /** @description items the office verified as accepted (验收) */
+                                accepted: number;
+                                /** @description items accepted by their due date / items accepted or past their due date; null when none is due yet */
+                                onTimeRate: number | null;
+                                /** Format: uuid */
+                                roundId: string;
+                                roundName: string;
+                                year: number;
+                            }[];
+                            /** @description by the organisation a record concerns: the extension it names, else the target */
+                            byOrganization: {
+                                /** @description confirmed problem papers, withdrawn ones left out */
+                                problems: number;
+                                /** @description confirmed leads: a count, never their content */
+                                leads: number;
+                                rectificationItems: number;
+                                /** @description items the office verified as accepted (验收) */
+                                accepted: number;
+                                /** @description items accepted by their due date / items accepted or past their due date; null when none is due yet */
+                                onTimeRate: number | null;
+                                /**
+                                 * Format: uuid
+                                 * @description null for a target or extension given as free text
+                                 */
+                                organizationId: string | null;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/problems.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 问题清单 as a spreadsheet (.xlsx)
+         * @description Reads: office, leading group, party committee, auditor. Rounds count when planned to start within `from`–`to`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description rounds planned to start on or after this day; all when absent */
+                    from?: string;
+                    /** @description rounds planned to start on or before this day; all when absent */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/rectification-items.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 整改台账 as a spreadsheet (.xlsx)
+         * @description Reads: office, leading group, party committee, auditor. Rounds count when planned to start within `from`–`to`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description rounds planned to start on or after this day; all when absent */
+                    from?: string;
+                    /** @description rounds planned to start on or before this day; all when absent */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statistics/lead-handovers.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 线索移交台账 as a spreadsheet (.xlsx)
+         * @description Confidential: reads office, leading group, auditor (the readers of leads); the party committee gets 403. Rounds count when planned to start within `from`–`to`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description rounds planned to start on or after this day; all when absent */
+                    from?: string;
+                    /** @description rounds planned to start on or before this day; all when absent */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .xlsx file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/records/{recordId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files a record carries (its current version's)
+         * @description Written by whoever may edit the record, while its stage is open; read by whoever reads the record (a lead’s files as confidentially as the lead; the target’s liaison only on records it reads whole).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description AttachmentList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            recordId: string;
+                            /** @description the record version these files belong to */
+                            recordVersion: number;
+                            /**
+                             * Format: uuid
+                             * @description on an upload: the id of the file just attached
+                             */
+                            added?: string;
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @description the name it was uploaded under, without any path, control or bidirectional characters */
+                                name: string;
+                                /** @description read from the bytes, not from what the client claimed */
+                                mediaType: string;
+                                /** @description bytes */
+                                size: number;
+                                /** @description SHA-256 (hex) of the bytes; the submission digest and the review cover it */
+                                sha256: string;
+                                uploadedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Attach a file to a record (multipart/form-data, one file part): a new version of the record
+         * @description Written by whoever may edit the record, while its stage is open; read by whoever reads the record (a lead’s files as confidentially as the lead; the target’s liaison only on records it reads whole). The bytes are streamed into storage; the media type is sniffed from them (PDF, images, Word, Excel, WPS, plain text, audio; anything else 415). A file over ATTACHMENT_MAX_FILE_MB or past the inspection's ATTACHMENT_INSPECTION_QUOTA_MB is 413. A confirmed paper or decided request goes back to review, as after a text edit. `version`, when given, must be the record's current version (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description the file
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description AttachmentList */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            recordId: string;
+                            /** @description the record version these files belong to */
+                            recordVersion: number;
+                            /**
+                             * Format: uuid
+                             * @description on an upload: the id of the file just attached
+                             */
+                            added?: string;
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @description the name it was uploaded under, without any path, control or bidirectional characters */
+                                name: string;
+                                /** @description read from the bytes, not from what the client claimed */
+                                mediaType: string;
+                                /** @description bytes */
+                                size: number;
+                                /** @description SHA-256 (hex) of the bytes; the submission digest and the review cover it */
+                                sha256: string;
+                                uploadedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/records/{recordId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file of a record, byte for byte as uploaded
+         * @description Written by whoever may edit the record, while its stage is open; read by whoever reads the record (a lead’s files as confidentially as the lead; the target’s liaison only on records it reads whole). Any file the record carries or once carried; Content-Disposition carries the name (RFC 5987), never cached.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    recordId: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Take a file off a record: a new version without it (nothing is deleted; earlier versions keep it)
+         * @description Written by whoever may edit the record, while its stage is open; read by whoever reads the record (a lead’s files as confidentially as the lead; the target’s liaison only on records it reads whole). `version` must be the record's current version. A confirmed paper goes back to review.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    version: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    recordId: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description AttachmentList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            recordId: string;
+                            /** @description the record version these files belong to */
+                            recordVersion: number;
+                            /**
+                             * Format: uuid
+                             * @description on an upload: the id of the file just attached
+                             */
+                            added?: string;
+                            attachments: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                recordId: string;
+                                /** @description the name it was uploaded under, without any path, control or bidirectional characters */
+                                name: string;
+                                /** @description read from the bytes, not from what the client claimed */
+                                mediaType: string;
+                                /** @description bytes */
+                                size: number;
+                                /** @description SHA-256 (hex) of the bytes; the submission digest and the review cover it */
+                                sha256: string;
+                                uploadedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads handed over (移交), across inspections, with their disposal, newest hand-over first. Read by discipline inspection (纪检监察机关: only the leads handed to it), the office, the leading group and auditors (every hand-over). Written by nobody here: hand-overs and disposals are records (lead_handover by the office, lead_disposal by discipline). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only leads handed to this kind of body; discipline inspection may ask for its own only */
+                    recipient?: "discipline" | "organization" | "other";
+                    /** @description only leads whose disposal is (true) or is not yet (false) recorded */
+                    disposed?: "true" | "false";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            leads: {
+                                /**
+                                 * Format: uuid
+                                 * @description the lead (问题线索) record
+                                 */
+                                id: string;
+                                /** @description the inspection it was found in, named by its group and target */
+                                inspection: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                round: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description the lead as the group recorded it: the person named, the allegation, the proposed disposal */
+                                lead: {
+                                    person: {
+                                        name: string;
+                                        post: string;
+                                        /** @description whether a member of the target's leadership (班子成员) */
+                                        leadingCadre: boolean;
+                                    };
+                                    allegation: string;
+                                    /**
+                                     * @description talks, document reviews, petitions or field visits of this inspection it came from
+                                     * @default []
+                                     */
+                                    sources: string[];
+                                    proposedDisposal: string;
+                                    proposedRecipient: {
+                                        /**
+                                         * @description discipline: 纪检监察机关; organization: 组织部门 (选人用人); other
+                                         * @enum {string}
+                                         */
+                                        kind: "discipline" | "organization" | "other";
+                                        /** @description the receiving body, e.g. 驻厅纪检监察组; required for other */
+                                        name?: string;
+                                    };
+                                    /** @description the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise) */
+                                    extension?: string;
+                                    /** @description set by the group leader to drop a lead; it stays in the record */
+                                    withdrawn?: boolean;
+                                };
+                                /** @description the office's hand-over (移交): recipient, date, letter */
+                                handover: {
+                                    /** @description The office hands a confirmed lead over (移交), in any stage from stationing on. Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee. */
+                                    data: {
+                                        /**
+                                         * Format: uuid
+                                         * @description a confirmed lead of this inspection; one hand-over per lead
+                                         */
+                                        leadId: string;
+                                        /** @description who receives it */
+                                        recipient: {
+                                            /**
+                                             * @description discipline: 纪检监察机关; organization: 组织部门 (选人用人); other
+                                             * @enum {string}
+                                             */
+                                            kind: "discipline" | "organization" | "other";
+                                            /** @description the receiving body, e.g. 驻厅纪检监察组; required for other */
+                                            name?: string;
+                                        };
+                                        /**
+                                         * Format: date
+                                         * @description YYYY-MM-DD
+                                         */
+                                        handedOn: string;
+                                        /** @description reference number of the transfer letter (移交函) */
+                                        letterRef: string;
+                                    };
+                                    /** @description a person: always { sub, name } */
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                };
+                                /** @description discipline inspection's disposal (处置): received on, outcome (初核 / 谈话函询 / 暂存 / 了结), reference; null until recorded */
+                                disposal: {
+                                    /** @description Written by the discipline role for a lead handed over to discipline inspection. Confidential (问题线索). Read by its author, the group leader, the office, the leading group, auditors, and the discipline role once handed to discipline; never by other members, the liaison or the party committee. */
+                                    data: {
+                                        /**
+                                         * Format: uuid
+                                         * @description a lead of this inspection handed over to discipline inspection; one disposal record per lead, edited as it progresses
+                                         */
+                                        leadId: string;
+                                        /**
+                                         * Format: date
+                                         * @description YYYY-MM-DD
+                                         */
+                                        receivedOn: string;
+                                        /**
+                                         * @description 初核 / 谈话函询 / 暂存 / 了结
+                                         * @enum {string}
+                                         */
+                                        outcome: "preliminary_verification" | "talk_or_inquiry" | "held" | "closed";
+                                        reference: string;
+                                    };
+                                    /** @description a person: always { sub, name } */
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                            }[];
+                            page: {
+                                /** @description leads the filters match */
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public Ed25519 keys that sign the checkpoints verify checks, current first, earlier ones kept. Readers: everyone signed in; written by nobody (the key file, SIGNING_KEY_FILE) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            keys: {
+                                /** @description the keyId a checkpoint names */
+                                id: string;
+                                /** @enum {string} */
+                                algorithm: "Ed25519";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description SPKI, PEM */
+                                publicKey: string;
+                                /** @description the key that signs new checkpoints; the others signed earlier ones and are kept after a rotation */
+                                current: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -128,7 +128,7 @@ function DecisionForm({ inspectionId, stage, role }: { inspectionId: string; sta
           body: {
             stage: stage as never,
             decision,
-            requestId: requestId.id(),
+            requestId: requestId.id({ stage, decision, comment: values.comment, meeting: atMeeting ? values.meeting : undefined }),
             comment: values.comment ?? '',
             ...(atMeeting ? { meeting: values.meeting } : {}),
           },

@@ -10,7 +10,8 @@ import { stageTitle } from '../model';
 /** Where a task is done: the approval page for a stage decision, else the inspection at the task's stage. */
 const taskLink = (task: Task) =>
   task.kind === 'stage_decision' ? `/inspections/${task.inspection.id}/approval` : `/inspections/${task.inspection.id}?stage=${task.stage}`;
-const TASK_BUTTONS: Record<Task['kind'], string> = { stage_decision: '审批', record_decision: '决定', record_review: '审核', stage_submission: '提交' };
+// An owed record (a hand-over, a disposal, a verification) is written in the stage's records: 办理, not a decision.
+const TASK_BUTTONS: Record<Task['kind'], string> = { stage_decision: '审批', record_decision: '决定', record_review: '审核', stage_submission: '提交', record_owed: '办理' };
 
 /** 工作台: everything waiting on me, what is overdue, and (for a group) my inspections. */
 export function HomePage() {

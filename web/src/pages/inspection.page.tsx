@@ -144,7 +144,7 @@ function SubmitPanel({ inspection, person }: { inspection: Inspection; person: P
     mutationFn: () =>
       unwrap(
         api.POST('/api/v1/inspections/{id}/submissions', {
-          body: { stage: inspection.stage, requestId: requestId.id(), ...(comment ? { comment } : {}) },
+          body: { stage: inspection.stage, requestId: requestId.id({ stage: inspection.stage, comment }), ...(comment ? { comment } : {}) },
           params: { path: { id: inspection.id } },
         }),
       ),

@@ -50,7 +50,7 @@ export function LaunchRoundPage() {
   const first = (role: string) => demoPeople.find((p) => p.roles.includes(role));
 
   const launch = useMutation<{ id: string }, ApiFailure, LaunchBody>({
-    mutationFn: (body) => unwrap(api.POST('/api/v1/rounds', { body: { ...body, requestId: requestId.id() } })),
+    mutationFn: (body) => unwrap(api.POST('/api/v1/rounds', { body: { ...body, requestId: requestId.id(body) } })),
     onSuccess: async (round) => {
       requestId.settle();
       await queryClient.invalidateQueries({ queryKey: ['rounds'] });

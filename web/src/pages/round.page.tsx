@@ -103,10 +103,11 @@ function RoundDecisionForm({ round }: { round: Round }) {
   const decide = useMutation<unknown, ApiFailure, 'approve' | 'reject'>({
     mutationFn: (decision) => {
       const values = form.getFieldsValue(true) as { comment?: string; meeting: { kind: string; heldOn: string; minutesRef: string } };
+      const body = { decision, meeting: values.meeting, version: round.version, ...(values.comment ? { comment: values.comment } : {}) };
       return unwrap(
         api.POST('/api/v1/rounds/{roundId}/decisions', {
           params: { path: { roundId: round.id } },
-          body: { decision, requestId: requestId.id(), meeting: values.meeting, version: round.version, ...(values.comment ? { comment: values.comment } : {}) },
+          body: { ...body, requestId: requestId.id(body) },
         }),
       );
     },

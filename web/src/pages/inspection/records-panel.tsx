@@ -102,7 +102,7 @@ function NewRecordForm({ kind, inspection, records, onDone }: { kind: RecordKind
     mutationFn: (data) =>
       unwrap(
         api.POST('/api/v1/inspections/{id}/records', {
-          params: { path: { id: inspection.id }, header: { 'idempotency-key': key.id() } },
+          params: { path: { id: inspection.id }, header: { 'idempotency-key': key.id({ kind, data }) } },
           body: { kind, data } as NewRecord,
         }),
       ),
@@ -146,7 +146,7 @@ function RecordActions({ record, inspection, person, definition }: { record: Ins
     mutationFn: (decision) =>
       unwrap(
         api.POST('/api/v1/inspections/{id}/records/{recordId}/review', {
-          params: { path: { id: inspection.id, recordId: record.id }, header: { 'idempotency-key': key.id() } },
+          params: { path: { id: inspection.id, recordId: record.id }, header: { 'idempotency-key': key.id({ review: decision, note }) } },
           body: { decision, note },
         }),
       ),
@@ -160,7 +160,7 @@ function RecordActions({ record, inspection, person, definition }: { record: Ins
     mutationFn: (decision) =>
       unwrap(
         api.POST('/api/v1/inspections/{id}/records/{recordId}/decision', {
-          params: { path: { id: inspection.id, recordId: record.id }, header: { 'idempotency-key': key.id() } },
+          params: { path: { id: inspection.id, recordId: record.id }, header: { 'idempotency-key': key.id({ decision, comment: note }) } },
           body: { decision, comment: note },
         }),
       ),
