@@ -34,13 +34,18 @@ export function AuditPage() {
           {verify.error && <Failure error={verify.error as ApiFailure} />}
           {result &&
             (result.intact ? (
-              <Alert type="success" showIcon data-testid="verify-result" title={`完整：${result.steps} 个步骤的哈希链和每次提交冻结的记录均未被改动`} />
+              <Alert
+                type="success"
+                showIcon
+                data-testid="verify-result"
+                title={`完整：${result.steps} 个步骤的哈希链、${result.ledgerEntries} 条台账和每次提交冻结的记录均未被改动，${result.checkpoints.length} 个签名检查点有效，与 Temporal 履历一致`}
+              />
             ) : (
               <Alert
                 type="error"
                 showIcon
                 data-testid="verify-result"
-                title={`发现改动${result.firstBrokenSeq !== null ? `：第 ${result.firstBrokenSeq} 步起哈希链断裂` : ''}${result.recordsIntact ? '' : '；记录与提交时冻结的不一致'}`}
+                title={`发现改动${result.firstBrokenSeq !== null ? `：第 ${result.firstBrokenSeq} 步起哈希链断裂` : ''}`}
                 description={
                   <ul style={{ margin: 0 }}>
                     {result.problems.map((p) => (
@@ -50,6 +55,24 @@ export function AuditPage() {
                 }
               />
             ))}
+          {result && (
+            // Which of the five checks held: an auditor reads the failing one first.
+            <Flex gap={8} wrap data-testid="verify-checks">
+              {(
+                [
+                  ['履历哈希链', result.historyIntact],
+                  ['提交冻结的记录', result.recordsIntact],
+                  ['台账', result.ledgerIntact],
+                  ['签名检查点', result.signaturesValid],
+                  ['与 Temporal 履历一致', result.ledgersAgree],
+                ] as const
+              ).map(([label, ok]) => (
+                <Tag key={label} color={tone(ok ? 'green' : 'red')}>
+                  {ok ? '✓' : '✗'} {label}
+                </Tag>
+              ))}
+            </Flex>
+          )}
           <Typography.Text type="secondary">
             用当前代码重放下载的履历：<code>npm run replay -- history.json</code>
           </Typography.Text>
