@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { approverOf, recordStageWork, SAMPLE_FOCUS, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import { STAGES, type StageId } from '../../workflows/stages.js';
 import { DEMO_USERS } from '../../platform/demo-users.js';
@@ -31,6 +31,13 @@ const cspViolations: string[] = [];
 beforeAll(async () => {
   system = await startSystem();
   browser = await launchBrowser();
+});
+
+// A failed step is most often explained by the server: its last lines go with the failure.
+beforeEach(() => {
+  onTestFailed(() => {
+    console.error(`the system's last output:\n${system.log().slice(-4000)}`);
+  });
 });
 
 afterAll(async () => {

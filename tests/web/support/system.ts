@@ -17,6 +17,8 @@ export interface RunningSystem {
   secret: string;
   /** Calls the API as `actor`, as any client would. */
   call: ApiCall;
+  /** What the system has written to its stdout and stderr so far: a failing test's best witness. */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startSystem(): Promise<RunningSystem> {
     dataDir,
     secret,
     call,
+    log: () => output,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((done) => child.once('exit', done));

@@ -93,23 +93,29 @@ export function ApprovalPage() {
 }
 
 function FrozenDigest({ step }: { step: HistoryStep }) {
-  const frozen = findFrozen(step.data);
-  if (!frozen) return <>—</>;
+  // A submission freezes its records and, apart, its leads; the database keeps the step's
+  // facts as jsonb, which reorders keys, so each part is read by its name.
+  const data = (step.data ?? {}) as { records?: unknown; leads?: unknown };
+  const records = frozenPart(data.records);
+  const leads = frozenPart(data.leads);
+  if (!records) return <>—</>;
   return (
     <span>
-      {frozen.versions} 个记录版本 · <code style={{ wordBreak: 'break-all' }} data-testid="digest">{frozen.digest}</code>
+      {records.versions} 个记录版本 · <code style={{ wordBreak: 'break-all' }} data-testid="digest">{records.digest}</code>
+      {leads && leads.versions > 0 && (
+        <>
+          <br />
+          线索 {leads.versions} 个版本 · <code style={{ wordBreak: 'break-all' }}>{leads.digest}</code>
+        </>
+      )}
     </span>
   );
 }
 
-function findFrozen(value: unknown): { digest: string; versions?: number } | undefined {
+function frozenPart(value: unknown): { digest: string; versions: number } | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  if (typeof (value as { digest?: unknown }).digest === 'string') return value as { digest: string; versions?: number };
-  for (const inner of Object.values(value)) {
-    const found = findFrozen(inner);
-    if (found) return found;
-  }
-  return undefined;
+  const { digest, versions } = value as { digest?: unknown; versions?: unknown };
+  return typeof digest === 'string' ? { digest, versions: typeof versions === 'number' ? versions : 0 } : undefined;
 }
 
 function DecisionForm({ inspectionId, stage, role }: { inspectionId: string; stage: string; role: ApproverRole }) {
