@@ -15,10 +15,22 @@ export const kindTitle = (kind: string): string => (RECORD_KINDS as Record<strin
 export const kindsOfStage = (stage: StageId): RecordKind[] =>
   (Object.entries(RECORD_KINDS) as [RecordKind, RecordKindDefinition][]).filter(([, k]) => k.stage === stage).map(([id]) => id);
 
-/** A record in a few words, for pickers and lists: its first short text field. */
-export function recordCaption(record: InspectionRecord): string {
+interface GroupPeople {
+  leader: { sub: string; name: string };
+  members: { sub: string; name: string }[];
+}
+
+const personName = (group: GroupPeople, sub: unknown): string | undefined =>
+  [group.leader, ...group.members].find((p) => p.sub === sub)?.name;
+
+/**
+ * A record in a few words, for pickers and lists: its first short text field; a record
+ * about one group member (a recusal declaration, an evaluation) by that member's name.
+ */
+export function recordCaption(record: InspectionRecord, group?: GroupPeople): string {
   const data = record.data as Record<string, unknown>;
-  const text = ['title', 'interviewee', 'place', 'question', 'measure', 'summary', 'source', 'heldOn', 'on']
+  const about = (RECORD_KINDS as Record<string, RecordKindDefinition>)[record.kind]?.aboutMember && group ? personName(group, data.memberSub) : undefined;
+  const text = about ?? ['title', 'interviewee', 'place', 'question', 'measure', 'summary', 'source', 'heldOn', 'on']
     .map((k) => data[k])
     .find((v): v is string => typeof v === 'string' && v.length > 0) ??
     // A kind without one of those fields (a work plan): its first text that is not an id.
@@ -26,10 +38,6 @@ export function recordCaption(record: InspectionRecord): string {
   return `${kindTitle(record.kind)}：${text ? (text.length > 40 ? `${text.slice(0, 40)}…` : text) : record.id.slice(0, 8)}`;
 }
 
-interface GroupPeople {
-  leader: { sub: string; name: string };
-  members: { sub: string; name: string }[];
-}
 
 /**
  * The pickers a kind's form needs, from the stage model's `references` (what each id

@@ -1,7 +1,7 @@
 import { tone } from './widgets';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Layout, Menu, Spin, Tag, Typography } from 'antd';
+import { Button, Flex, Grid, Layout, Menu, Spin, Tag, Typography } from 'antd';
 import { Suspense } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, signOut, useSession } from '../auth/session';
@@ -12,6 +12,8 @@ export function Shell() {
   const session = useSession();
   const location = useLocation();
   const navigate = useNavigate();
+  // On a phone the header has room for the name and 退出 only: the role tag would push 退出 off the screen.
+  const wide = Grid.useBreakpoint().sm !== false;
   const queryClient = useQueryClient();
   if (!session) return <Navigate to="/signin" replace state={{ from: location.pathname }} />;
   const { person } = session;
@@ -43,9 +45,11 @@ export function Shell() {
         </nav>
         <Flex align="center" gap={8} style={{ color: '#fff', whiteSpace: 'nowrap' }}>
           <span data-testid="signed-in-as">{person.name}</span>
-          <Tag color={tone('gold')} style={{ marginInlineEnd: 0 }} className="role-tag">
-            {person.roles.map((r) => ROLE_LABELS[r]).join('、')}
-          </Tag>
+          {wide && (
+            <Tag color={tone('gold')} style={{ marginInlineEnd: 0 }}>
+              {person.roles.map((r) => ROLE_LABELS[r]).join('、')}
+            </Tag>
+          )}
           <Button
             size="small"
             icon={<LogoutOutlined />}

@@ -75,7 +75,7 @@ export function ApprovalPage() {
           size="small"
           items={frozen.map((r) => ({
             key: r.id,
-            label: `${recordCaption(r)}`,
+            label: recordCaption(r, data.group),
             extra: <Typography.Text type="secondary">{kindTitle(r.kind)}</Typography.Text>,
             children: <RecordData data={r.data as Record<string, unknown>} records={records.data?.records ?? []} />,
           }))}

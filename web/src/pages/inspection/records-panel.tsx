@@ -57,7 +57,7 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
           dataSource={ofKind}
           scroll={{ x: 600 }}
           columns={[
-            { title: '内容', render: (_, r) => <a onClick={() => setViewing(r)}>{recordCaption(r).replace(/^[^：]+：/, '')}</a> },
+            { title: '内容', render: (_, r) => <a onClick={() => setViewing(r)}>{recordCaption(r, inspection.group).replace(/^[^：]+：/, '')}</a> },
             {
               title: '状态',
               width: 110,
