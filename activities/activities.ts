@@ -50,7 +50,7 @@ export function createActivities({ db, signingKeys }: ActivityDeps) {
     recordGroupChange: (input: { steps: InspectionSteps; change: GroupChange }): Promise<void> =>
       final(() => recordGroupChange(db, input.steps, input.change)),
     /** Checks the stage's exit criteria and, if they hold, freezes its records and records the submission. */
-    submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> =>
+    submitStage: (submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null; leads: FrozenRecords | null }> =>
       final(() => submitStage(db, submission)),
     /** A read: the feedback meeting's day and which of the target's plan and report are in. */
     rectificationFacts: (inspectionId: string): Promise<RectificationFacts> => rectificationFacts(db, inspectionId),

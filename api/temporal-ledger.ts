@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { canonicalJson } from '../db/event-hash.js';
+import { decodeHistory } from '../platform/payload-codec.js';
 import type { HistoryEntry } from '../db/history.repository.js';
 import type { CurrentGroup, InspectionEvent, InspectionPlan } from '../workflows/messages.js';
 import { inspectionWorkflowId } from '../workflows/messages.js';
@@ -22,7 +23,9 @@ export async function fetchAllRuns(client: Client, workflowId: string): Promise<
   const runs: HistoryEvent[][] = [];
   let runId: string | undefined;
   for (;;) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    // Sealed by the codec (platform/payload-codec.ts): opened with the API's keys, a forged payload as the mark.
+    const sealed = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
     const events = history.events ?? [];
     runs.unshift(events);
     runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
@@ -35,8 +38,9 @@ interface WrittenStep {
   event: InspectionEvent;
   /** The activity finished (a failed or refused one wrote nothing; a pending one may not have yet). */
   settled: boolean;
-  /** What a submission froze, from the activity's result. */
+  /** What a submission froze, from the activity's result: the records, and the leads apart. */
   frozen?: unknown;
+  leads?: unknown;
 }
 
 interface CompletedUpdate {
@@ -84,11 +88,11 @@ export function readTemporalLedger(runs: HistoryEvent[][]): TemporalLedger {
         const origin = scheduled.get(String(done.scheduledEventId));
         if (origin) {
           const completed = event.activityTaskCompletedEventAttributes;
-          const result = completed ? (decode(completed.result)[0] as { unmet?: unknown[]; frozen?: unknown } | undefined) : undefined;
+          const result = completed ? (decode(completed.result)[0] as { unmet?: unknown[]; frozen?: unknown; leads?: unknown } | undefined) : undefined;
           const wrote = Boolean(completed) && !(origin.type === 'submitStage' && (result?.unmet?.length ?? 0) > 0);
           const events = origin.type === 'recordGroupChange' ? (origin.input[0] as { steps: { events: InspectionEvent[] } }).steps.events : (origin.input[0] as { events: InspectionEvent[] }).events;
           for (const e of events) {
-            if (wrote) steps.set(e.seq, { event: e, settled: true, frozen: origin.type === 'submitStage' ? result?.frozen : undefined });
+            if (wrote) steps.set(e.seq, { event: e, settled: true, frozen: origin.type === 'submitStage' ? result?.frozen : undefined, leads: origin.type === 'submitStage' ? result?.leads : undefined });
             else if (steps.get(e.seq)?.event === e) steps.delete(e.seq);
           }
         }
@@ -155,9 +159,11 @@ export function compareLedgers(temporalSide: TemporalLedger, db: DatabaseSide): 
     if (new Date(e.at).toISOString() !== step.at) differ.push('time');
     if ((e.comment ?? null) !== step.comment) differ.push('comment');
     if ((e.requestId ?? null) !== step.requestId) differ.push('request id');
-    const { records, ...data } = step.data;
+    const { records, leads, ...data } = step.data;
     if (canonicalJson(e.data ?? {}) !== canonicalJson(step.kind === 'submitted' ? data : step.data)) differ.push('data');
     if (step.kind === 'submitted' && written.frozen !== undefined && canonicalJson(written.frozen) !== canonicalJson(records)) differ.push('frozen records');
+    // Histories recorded before the leads had their own digest carry none to compare.
+    if (step.kind === 'submitted' && written.leads !== undefined && canonicalJson(written.leads) !== canonicalJson(leads ?? null)) differ.push('frozen leads');
     if (differ.length) add('different', `step ${step.seq}`, `step ${step.seq}: its ${differ.join(', ')} differ from the activity input that wrote it in Temporal's history`);
   }
   for (const [seq, written] of temporalSide.steps) {

@@ -11,6 +11,7 @@ import type { Database } from '../db/database.js';
 import { listHistory, verifyChain, type HistoryEntry } from '../db/history.repository.js';
 import { verifyCheckpoints, verifyLedger, type CheckpointView } from '../db/ledger.repository.js';
 import { verifyRecords, type FrozenRecords } from '../db/stage-gate.repository.js';
+import { LEAD_KIND_IDS } from '../workflows/stages.js';
 import type { Services } from './plugins/services.plugin.js';
 import { compareLedgers, readInspectionLedger, type LedgerMismatch, type TemporalLedger } from './temporal-ledger.js';
 import { callWorkflow } from './temporal-errors.js';
@@ -46,7 +47,7 @@ export async function verifyInspection(services: Services, inspectionId: string,
         .filter((step) => step.kind === 'submitted' && step.data.records)
         .map((step) => ({ seq: step.seq, frozen: step.data.records as FrozenRecords, leads: step.data.leads as FrozenRecords | undefined }));
       const parts = reader.leads ? (['records', 'leads'] as const) : (['records'] as const);
-      const recordProblems = [...(await verifyRecords(db, inspectionId, submissions, [...parts])), ...(await versionsAfterFreeze(db, inspectionId, history))];
+      const recordProblems = [...(await verifyRecords(db, inspectionId, submissions, [...parts])), ...(await versionsAfterFreeze(db, inspectionId, history, reader.leads))];
 
       const ledger = await verifyLedger(db, inspectionId, 'inspection');
       const ledgerProblems = [...ledger.problems];
@@ -111,11 +112,13 @@ async function compareWithTemporal(db: Kysely<Database>, temporalSide: TemporalL
  * rejection reopened it since, any later version of that stage was slipped in around
  * the database's refusal.
  */
-async function versionsAfterFreeze(db: Kysely<Database>, inspectionId: string, history: HistoryEntry[]): Promise<string[]> {
+async function versionsAfterFreeze(db: Kysely<Database>, inspectionId: string, history: HistoryEntry[], readsLeads: boolean): Promise<string[]> {
   const frozen = new Map<string, { seq: number; throughSeq: number }>();
   for (const step of history) {
     const records = step.data.records as FrozenRecords | undefined;
-    if (step.kind === 'submitted' && records) frozen.set(step.stage, { seq: step.seq, throughSeq: records.throughSeq });
+    const leads = step.data.leads as FrozenRecords | undefined;
+    // The leads are digested apart; the freeze covers every version up to the later of the two.
+    if (step.kind === 'submitted' && records) frozen.set(step.stage, { seq: step.seq, throughSeq: Math.max(records.throughSeq, leads?.throughSeq ?? 0) });
     if (step.kind === 'rejected') frozen.delete(step.stage);
   }
   const problems: string[] = [];
@@ -127,6 +130,8 @@ async function versionsAfterFreeze(db: Kysely<Database>, inspectionId: string, h
       .where('records.inspection_id', '=', inspectionId)
       .where('records.stage', '=', stage as never)
       .where('record_versions.seq', '>', throughSeq)
+      // Whoever does not read the leads is not told of one, not even a tampered one.
+      .where((eb) => (readsLeads ? eb.lit(true) : eb('records.kind', 'not in', LEAD_KIND_IDS)))
       .execute();
     for (const v of late) problems.push(`record ${v.record_id} version ${v.version} was written into ${stage} after step ${seq} froze it`);
     if (stage === 'reporting') {

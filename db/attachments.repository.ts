@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AttachmentStore, StoredFile } from '../api/attachments-store.js';
 import type { Actor } from '../workflows/roles.js';
-import type { StageId } from '../workflows/stages.js';
+import { LEAD_KIND_IDS, type StageId } from '../workflows/stages.js';
 import type { Database } from './database.js';
+import type { FrozenPart } from './stage-gate.repository.js';
 
 /**
  * 1 MiB: large enough that a 50 MB file is 50 rows and round trips stay few, small
@@ -139,7 +140,7 @@ export async function inspectionHolds(db: Kysely<Database>, inspectionId: string
  * `seq` orders it among all versions), each with its files' names, types, sizes and
  * hashes: what a submission's digest covers besides the records' text.
  */
-export async function attachmentSetsForDigest(db: Kysely<Database>, inspectionId: string, stage: StageId, throughSeq?: number) {
+export async function attachmentSetsForDigest(db: Kysely<Database>, inspectionId: string, stage: StageId, throughSeq?: number, part: FrozenPart = 'records') {
   let query = db
     .selectFrom('attachment_sets')
     .innerJoin('record_versions', (join) =>
@@ -149,6 +150,8 @@ export async function attachmentSetsForDigest(db: Kysely<Database>, inspectionId
     .select(['record_versions.seq', 'attachment_sets.record_id', 'attachment_sets.version', 'attachment_sets.attachment_ids'])
     .where('records.inspection_id', '=', inspectionId)
     .where('records.stage', '=', stage)
+    // The leads' files go into the leads' own digest, like the leads.
+    .where('records.kind', part === 'leads' ? 'in' : 'not in', LEAD_KIND_IDS)
     .orderBy('record_versions.seq');
   if (throughSeq !== undefined) query = query.where('record_versions.seq', '<=', throughSeq);
   const sets = await query.execute();

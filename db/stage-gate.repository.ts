@@ -95,7 +95,7 @@ export async function digestStageRecords(
   const [recordRows, sectionRows, attachmentSets] = await Promise.all([
     versions.execute(),
     sections.execute(),
-    attachmentSetsForDigest(db, inspectionId, stage, throughSeq),
+    attachmentSetsForDigest(db, inspectionId, stage, throughSeq, part),
   ]);
   const content = {
     records: recordRows.map((v) => ({ ...v, at: new Date(v.at).toISOString() })),
@@ -124,7 +124,7 @@ export interface StageSubmission extends InspectionSteps {
  * frozen stage without its step. Idempotent: a retry after the commit finds the step
  * and answers with the digest it recorded.
  */
-export async function submitStage(db: Kysely<Database>, submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null }> {
+export async function submitStage(db: Kysely<Database>, submission: StageSubmission): Promise<{ unmet: Unmet[]; frozen: FrozenRecords | null; leads: FrozenRecords | null }> {
   const { inspectionId, stage } = submission;
   const step = submission.events.find((e) => e.kind === 'submitted');
   if (!step) throw new InvariantViolation(`inspection ${inspectionId}: a submission without its submitted step`);
@@ -139,7 +139,8 @@ export async function submitStage(db: Kysely<Database>, submission: StageSubmiss
         .where('seq', '=', step.seq)
         .executeTakeFirst();
       if (written?.kind !== 'submitted') throw new InvariantViolation(`inspection ${inspectionId}: step ${step.seq} is not this submission`);
-      return { unmet: [], frozen: (written.data as { records?: FrozenRecords }).records ?? null };
+      const { records, leads } = written.data as { records?: FrozenRecords; leads?: FrozenRecords };
+      return { unmet: [], frozen: records ?? null, leads: leads ?? null };
     }
     // The workflow writes its steps in order, so the database must be exactly one step behind.
     if (row.last_seq !== step.seq - 1 || row.stage !== stage || row.state !== 'open') {
@@ -148,12 +149,12 @@ export async function submitStage(db: Kysely<Database>, submission: StageSubmiss
       );
     }
     const unmet = unmetCriteria(stage, await criteriaContext(tx, inspectionId));
-    if (unmet.length > 0) return { unmet, frozen: null };
+    if (unmet.length > 0) return { unmet, frozen: null, leads: null };
     const frozen = await digestStageRecords(tx, inspectionId, stage);
     const leads = await digestStageRecords(tx, inspectionId, stage, undefined, 'leads');
     const events = submission.events.map((e) => (e === step ? { ...e, data: { ...e.data, records: frozen, leads } } : e));
     await writeInspectionSteps(tx, { ...submission, events });
-    return { unmet: [], frozen };
+    return { unmet: [], frozen, leads };
   });
 }
 

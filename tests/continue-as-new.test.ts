@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { inspectionWorkflowId } from '../workflows/messages.js';
 import { STAGE_IDS } from '../workflows/stages.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { PAYLOAD_KEYS_SETTING, startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leadingGroup, office } from './support/people.js';
 import { eventually, passStage, recordWork, rid, meetingFor, launchRound } from './support/walk.js';
 
@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs `npm run replay` against this run's Temporal server: its exit code and what it printed. */
 async function replay(args: string[]): Promise<{ code: number; stdout: string }> {
-  const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default' };
+  const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default', PAYLOAD_KEYS: PAYLOAD_KEYS_SETTING };
   return promisify(execFile)('npm', ['run', '--silent', 'replay', '--', ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: `${error.stdout}${error.stderr}` }),

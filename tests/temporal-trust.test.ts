@@ -142,7 +142,7 @@ describe('Temporal is a trust boundary', () => {
 
     const served = await h.call(office, 'GET', `/api/v1/inspections/${id}/history/temporal`);
     expect(served.status).toBe(200);
-    const payload = served.body.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    const payload = served.body.runs[0].history.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
     expect(JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')).plan.group.leader.name).toBe(leaderOne.name);
   });
 });

@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 let h: Harness;
 beforeAll(async () => {
   // Clients here wait out a worker's death: activity timeouts, a new worker's start.
-  h = await startHarness({ requestTimeoutMs: 120_000 });
+  h = await startHarness({ requestTimeoutMs: 120_000, signingKeys: devSigningKeys(signingKeyFile) });
 });
 afterAll(async () => {
   await h?.close();
@@ -32,9 +32,12 @@ async function expectIntactHistory(inspectionId: string) {
   expect(steps.filter((s) => s.kind === 'approved')).toHaveLength(STAGE_IDS.length + 2);
   expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 1));
   const verified = await h.call(auditor, 'GET', `/api/v1/inspections/${inspectionId}/history/verify`);
-  expect(verified.body.intact).toBe(true);
+  expect(verified.body.intact, JSON.stringify(verified.body.problems)).toBe(true);
 }
 
+
+// One checkpoint key for the harness's API and the worker processes this file starts: the API verifies what they sign.
+const signingKeyFile = join(tmpdir(), `xuncha-restart-${process.pid}-signing-key.json`);
 describe('a worker that stops mid-round', () => {
   it('is replaced by a new one and the round completes with nothing lost or doubled', async () => {
     const round = await launchRound(h);
@@ -100,8 +103,6 @@ describe('a worker that stops mid-round', () => {
   // Killing a worker process needs a database two processes can share: PostgreSQL, not the embedded PGlite.
   describe.runIf(usingPostgres)('killed with SIGKILL while requests are in flight', () => {
     const workers: ChildProcess[] = [];
-    const signingKeyFile = join(tmpdir(), `xuncha-restart-${process.pid}-signing-key.json`);
-    devSigningKeys(signingKeyFile);
     const startWorkerProcess = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
         cwd: root,
