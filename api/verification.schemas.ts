@@ -34,9 +34,9 @@ export const verification = z
     signaturesValid: z.boolean().describe('every checkpoint verifies with a published key and the chains still pass through it; every closed stage has one'),
     ledgersAgree: z.boolean().describe("the database's steps, group and remembered answers agree with Temporal's history"),
     steps: z.number(),
-    ledgerEntries: z.number(),
+    ledgerEntries: z.number().nullable().describe('null for a reader who does not read every lead: the count would tell that a lead exists'),
     firstBrokenSeq: z.number().nullable(),
-    checkpoints: z.array(checkpointView),
+    checkpoints: z.array(checkpointView).describe('empty for a reader who does not read every lead: the ledger heads move when a lead is written'),
     mismatches: z.array(ledgerMismatch),
     problems: z.array(z.string()),
   })

@@ -25,7 +25,7 @@ export interface Verification {
   signaturesValid: boolean;
   ledgersAgree: boolean;
   steps: number;
-  ledgerEntries: number;
+  ledgerEntries: number | null;
   firstBrokenSeq: number | null;
   checkpoints: CheckpointView[];
   mismatches: LedgerMismatch[];

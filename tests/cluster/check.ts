@@ -32,8 +32,9 @@ async function read(api: ApiPool, path: string, as = office) {
 }
 
 /** The workflow's result and how many transition updates it completed without a failure, from the raw history JSON. */
-function temporalView(history: { events?: Record<string, any>[] }) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const events = history.events ?? [];
+function temporalView(served: { runs?: { history: { events?: Record<string, any>[] } }[] }) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Every run of the continue-as-new chain, oldest first: their events read as one history.
+  const events = (served.runs ?? []).flatMap((run) => run.history.events ?? []);
   const last = events.at(-1);
   let result: { state?: string } | undefined;
   const payload = last?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0]?.data;
