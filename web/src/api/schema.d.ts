@@ -4151,8 +4151,10 @@ export interface paths {
                             /** @description the database's steps, group and remembered answers agree with Temporal's history */
                             ledgersAgree: boolean;
                             steps: number;
-                            ledgerEntries: number;
+                            /** @description null for a reader who does not read every lead: the count would tell that a lead exists */
+                            ledgerEntries: number | null;
                             firstBrokenSeq: number | null;
+                            /** @description empty for a reader who does not read every lead: the ledger heads move when a lead is written */
                             checkpoints: {
                                 /** Format: uuid */
                                 inspectionId: string;
