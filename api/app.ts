@@ -17,6 +17,7 @@ import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { dossierRoutes } from './routes/dossier.routes.js';
 import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(attachmentRoutes);
       await v1.register(leadRoutes);
       await v1.register(signingRoutes);
+      await v1.register(dossierRoutes);
     },
     { prefix: '/api/v1' },
   );
