@@ -17,7 +17,7 @@ import { listLedger } from '../db/ledger.repository.js';
 import type { FrozenPart } from '../db/stage-gate.repository.js';
 import { criteriaContext } from '../db/stage-gate.repository.js';
 import { listTimeline } from '../db/timeline.repository.js';
-import { signPayload, type SigningKeys } from '../platform/signing-key.js';
+import { signPayload } from '../platform/signing-key.js';
 import { fetchAllRuns } from '../platform/workflow-runs.js';
 import { confirmedLeads, itemStatus } from '../workflows/exit-criteria.js';
 import { inspectionWorkflowId } from '../workflows/messages.js';

@@ -74,7 +74,7 @@ export async function renderCatalogueDocx(input: { title: string; group: string;
         children: [
           new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: '卷内目录', bold: true, size: 36 })] }),
           new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: input.title, size: 24 })] }),
-          new Paragraph({ children: [new TextRun({ text: `立卷单位：巡察办　巡察组：${input.group}　立卷日期：${chinaDay(input.builtAt)}`, size: 21 })] }),
+          new Paragraph({ children: [new TextRun({ text: `立卷单位：巡察办\u3000巡察组：${input.group}\u3000立卷日期：${chinaDay(input.builtAt)}`, size: 21 })] }),
           new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header, ...rows] }),
           new Paragraph({
             children: [new TextRun({ text: '页数按公文版心（每页22行、每行28字）估算；JSON等电子文件无页数，以卷内位置及清单（manifest.json）中的SHA-256为准。', size: 18 })],
