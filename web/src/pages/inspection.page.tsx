@@ -9,6 +9,7 @@ import { useRequestId } from '../api/request-id';
 import { Failure, formatTime, StateTag, WaitingOn } from '../app/widgets';
 import { hasRole, useSession, type Person } from '../auth/session';
 import { isGroupLeaderOf, kindsOfStage, RECORD_KINDS, STAGES, stageIndex, stageTitle, type StageId } from '../model';
+import { DossierPanel, readsDossier } from './inspection/dossier-panel';
 import { RecordKindCard } from './inspection/records-panel';
 import { ReportSections } from './inspection/report-sections';
 
@@ -89,6 +90,7 @@ export function InspectionPage() {
           {stage === 'reporting' && stageIndex(stage) <= current && (
             <ReportSections inspectionId={id} writable={isOpen && data.stage === 'reporting' && isGroupLeaderOrMember(person, data)} />
           )}
+          {stage === 'archiving' && stageIndex(stage) <= current && readsDossier(person, data) && <DossierPanel inspection={data} person={person} />}
         </Flex>
         {!finished && (
           <div style={{ flex: '1 1 300px', minWidth: 0 }}>
