@@ -150,7 +150,8 @@ describe('feedback and rectification, owned by the office and the target', () =>
       meeting: meetingFor('leading_group'),
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body.status.state).toBe('completed');
+    // Rectification approved: the inspection goes on to archiving (立卷归档).
+    expect(approved.body.status).toMatchObject({ stage: 'archiving', state: 'open' });
     const progress = await h.call(office, 'GET', `/api/v1/rounds/${(await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body.roundId}/progress`);
     expect(progress.body.totals.rectificationItems).toEqual({ open: 0, returned: 0, accepted: 1, long_term: 1 });
   });

@@ -4,7 +4,7 @@ import { nextStage, resolveApprovalChains, resolveDueDays, STAGE_IDS, STAGES } f
 
 describe('the stage model', () => {
   it('lists the seven mandated stages in order, none skipped', () => {
-    expect(STAGE_IDS).toEqual(['preparation', 'stationing', 'drafting', 'communication', 'reporting', 'post_evaluation', 'rectification']);
+    expect(STAGE_IDS).toEqual(['preparation', 'stationing', 'drafting', 'communication', 'reporting', 'post_evaluation', 'rectification', 'archiving']);
     expect(STAGES.map((s) => s.id)).toEqual([...STAGE_IDS]);
     const walked: string[] = ['preparation'];
     for (let s = nextStage('preparation'); s; s = nextStage(s)) walked.push(s);
