@@ -11,10 +11,12 @@ import { httpRequestDuration } from '../platform/metrics.js';
 import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
+import { demoRoutes } from './routes/demo.routes.js';
 import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
@@ -30,11 +32,16 @@ import { signingRoutes } from './signing.routes.js';
 import { taskRoutes } from './routes/tasks.routes.js';
 import { timelineRoutes } from './routes/timeline.routes.js';
 import { termRoutes } from './routes/terms.routes.js';
+import type { Actor } from '../workflows/roles.js';
 
 export interface AppOptions {
   services: Services;
   auth: AuthConfig;
   logger?: FastifyServerOptions['logger'];
+  /** The web console's build to serve at `/`; without it `/` is not served. */
+  console?: ConsoleOptions;
+  /** People anyone may sign in as without a password: only `npm start` on its own secret. */
+  demoUsers?: readonly Actor[];
 }
 
 /**
@@ -91,6 +98,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(servicesPlugin, options.services);
 
   await app.register(healthRoutes);
+  const demoUsers = options.demoUsers;
+  if (demoUsers && options.auth.secret) {
+    await app.register(demoRoutes, { prefix: '/api/v1', auth: options.auth, people: demoUsers });
+  }
   // Outside the token's scope: a questionnaire code is its own credential.
   await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
@@ -115,5 +126,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  if (options.console) await app.register(consolePlugin, options.console);
   return app;
 }

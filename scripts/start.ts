@@ -24,6 +24,7 @@ import { startTemporalDevServer, type RunningDevServer } from '../platform/tempo
 import { serveMetrics } from '../platform/metrics.js';
 import { dataConverter, devPayloadKeys, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
+import { ensureConsoleBuilt } from './web-build.js';
 
 const settings = loadSettingsOrExit(devSettings);
 installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' ? 'INFO' : 'WARN', {
@@ -93,15 +94,19 @@ try {
   clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
+  // Demo sign-in only on a secret of our own: never where tokens come from elsewhere.
+  const ownSecret = !settings.JWT_SECRET && !settings.JWKS_URL;
   const signingKeyFile = settings.SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.json');
   const signingKeys = settings.SIGNING_KEY_FILE ? loadSigningKeys(signingKeyFile) : devSigningKeys(signingKeyFile);
   const auth = {
-    secret: settings.JWT_SECRET ?? (settings.JWKS_URL ? undefined : devJwtSecret(join(dataDir, 'jwt-secret'))),
+    secret: settings.JWT_SECRET ?? (ownSecret ? devJwtSecret(join(dataDir, 'jwt-secret')) : undefined),
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
   };
+  const consoleRoot = await ensureConsoleBuilt(say);
+  checkpoint();
   app = await buildApp({
     services: {
       db,
@@ -111,7 +116,9 @@ try {
       attachments: attachmentLimitsOf(settings),
       signingKeys,
     },
-        auth,
+    auth,
+    console: { root: consoleRoot },
+    demoUsers: ownSecret ? DEMO_USERS : undefined,
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -135,6 +142,7 @@ try {
   const api = `http://${settings.HOST}:${settings.PORT}`;
   say('');
   say(`xuncha is running`);
+  say(`  console        ${api}/`);
   say(`  API            ${api}/api/v1`);
   say(`  API docs       ${api}/docs`);
   say(`  health         ${api}/health`);

@@ -1,0 +1,46 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap } from './client';
+import type { paths } from './schema';
+
+/** The JSON a GET answers with 200, by path: the API's own types, regenerated with it. */
+export type Answer<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer T } } } } } ? T : never;
+
+export type Inspection = Answer<'/api/v1/inspections/{id}'>;
+export type InspectionRecord = Answer<'/api/v1/inspections/{id}/records'>['records'][number];
+export type HistoryStep = Answer<'/api/v1/inspections/{id}/history'>['steps'][number];
+export type Round = Answer<'/api/v1/rounds/{roundId}'>;
+
+export const useInspection = (id: string) =>
+  useQuery({ queryKey: ['inspection', id], queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}', { params: { path: { id } } })) });
+
+export const useRecords = (id: string) =>
+  useQuery({
+    queryKey: ['inspection', id, 'records'],
+    queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}/records', { params: { path: { id }, query: {} } })),
+  });
+
+export const useHistory = (id: string, enabled = true) =>
+  useQuery({
+    queryKey: ['inspection', id, 'history'],
+    enabled,
+    queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}/history', { params: { path: { id } } })),
+  });
+
+export const useRounds = () => useQuery({ queryKey: ['rounds'], queryFn: () => unwrap(api.GET('/api/v1/rounds')) });
+
+export const useRound = (roundId: string) =>
+  useQuery({ queryKey: ['round', roundId], queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}', { params: { path: { roundId } } })) });
+
+export type Task = Answer<'/api/v1/tasks'>['tasks'][number];
+
+export const useTasks = () => useQuery({ queryKey: ['tasks'], queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
+
+/** Rounds in one status, e.g. the proposals waiting on the leading group. */
+export const useRoundsIn = (status: 'proposed' | 'returned', enabled: boolean) =>
+  useQuery({ queryKey: ['rounds', status], enabled, queryFn: () => unwrap(api.GET('/api/v1/rounds', { params: { query: { status } } })) });
+
+export const useApprovals = () =>
+  useQuery({ queryKey: ['approvals'], queryFn: () => unwrap(api.GET('/api/v1/approvals', { params: { query: { status: 'pending' } } })) });
+
+export const useNotifications = () =>
+  useQuery({ queryKey: ['notifications'], queryFn: () => unwrap(api.GET('/api/v1/notifications')) });

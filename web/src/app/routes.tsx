@@ -1,0 +1,22 @@
+import { createBrowserRouter } from 'react-router';
+import { SignInPage } from '../auth/sign-in.page';
+import { Shell } from './shell';
+
+// Each screen is its own chunk: a leader approving from a phone loads the approval page, not the wizard.
+export const router = createBrowserRouter([
+  { path: '/signin', element: <SignInPage /> },
+  {
+    path: '/',
+    element: <Shell />,
+    children: [
+      { index: true, lazy: async () => ({ Component: (await import('../pages/home.page')).HomePage }) },
+      { path: 'rounds', lazy: async () => ({ Component: (await import('../pages/rounds.page')).RoundsPage }) },
+      { path: 'rounds/new', lazy: async () => ({ Component: (await import('../pages/launch-round.page')).LaunchRoundPage }) },
+      { path: 'rounds/:roundId', lazy: async () => ({ Component: (await import('../pages/round.page')).RoundPage }) },
+      { path: 'inspections/:id', lazy: async () => ({ Component: (await import('../pages/inspection.page')).InspectionPage }) },
+      { path: 'inspections/:id/approval', lazy: async () => ({ Component: (await import('../pages/approval.page')).ApprovalPage }) },
+      { path: 'inspections/:id/audit', lazy: async () => ({ Component: (await import('../pages/audit.page')).AuditPage }) },
+      { path: '*', lazy: async () => ({ Component: (await import('../pages/not-found.page')).NotFoundPage }) },
+    ],
+  },
+]);
