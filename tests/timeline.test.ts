@@ -115,7 +115,8 @@ describe('an auditor reads the round’s timeline', () => {
     expect(ofFirst.find((i) => i.what === 'stage_submitted')).toMatchObject({ actor: { sub: leaderOne.sub }, roles: ['group_leader'] });
 
     const declarations = ofFirst.filter((i) => i.record?.kind === 'recusal_declaration' && i.what === 'record_decided');
-    expect(declarations.map((i) => i.outcome)).toEqual(['not_recused', 'not_recused']);
+    // The two named at launch, and the member added after preparation.
+    expect(declarations.map((i) => i.outcome)).toEqual(['not_recused', 'not_recused', 'not_recused']);
     expect(declarations[0]).toMatchObject({ actor: { sub: office.sub }, stage: 'preparation', record: { version: 2 } });
 
     const leadSteps = ofFirst.filter((i) => i.record?.id === leadId);
