@@ -8,7 +8,7 @@ import type { Database, DecisionStatus } from '../db/database.js';
 import { listRecords } from '../db/records.repository.js';
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
-import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
+import { APPROVER_ROLES, seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
 import { EVALUATION_READERS, LEAD_KIND_IDS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
@@ -55,6 +55,8 @@ interface ContextOf {
   'inspection.read': Inspection;
   'inspection.submit': Inspection;
   'inspection.progress': Inspection;
+  'inspection.history': Inspection;
+  'inspection.decide': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
@@ -231,13 +233,16 @@ export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
 
 /**
  * A member whose recusal declaration is undecided, or whom the office recused, is
- * kept out of the inspection's records (回避).
+ * kept out of the inspection's records (回避). So is a member of the group who never
+ * declared once preparation is over (added or put in charge later): preparation
+ * cannot close until everyone named at launch has declared and been decided, so after
+ * it nobody undeclared may see the work; they declare in whatever stage is open.
  */
-async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
+async function recusalBlock(db: Kysely<Database>, inspection: Inspection, sub: string): Promise<string | undefined> {
   const declarations = await db
     .selectFrom('records')
     .select('decision_status')
-    .where('inspection_id', '=', inspectionId)
+    .where('inspection_id', '=', inspection.row.id)
     .where('kind', '=', 'recusal_declaration')
     .where(sql<string>`data->>'memberSub'`, '=', sub)
     .execute();
@@ -245,11 +250,15 @@ async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: str
     return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
   if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
+  const inGroup = inspection.row.leader_sub === sub || inspection.members.some((m) => m.sub === sub);
+  if (declarations.length === 0 && inGroup && inspection.row.stage !== 'preparation') {
+    return 'declare whether you must recuse yourself (回避申报) first; until the office decides you cannot see or record this inspection’s work';
+  }
   return undefined;
 }
 
-async function requireNotRecused(db: Kysely<Database>, inspectionId: string, actor: Actor): Promise<void> {
-  const blocked = await recusalBlock(db, inspectionId, actor.sub);
+async function requireNotRecused(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
+  const blocked = await recusalBlock(db, inspection, actor.sub);
   if (blocked) throw forbidden(blocked);
 }
 
@@ -266,7 +275,7 @@ function requireInspectionReader(inspection: Inspection, actor: Actor): void {
 /** The inspecting side, unless recused; the target's liaison for their own kinds. */
 async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
   if (seesAllRounds(actor)) return;
-  if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection.row.id, actor);
+  if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection, actor);
   if (isTargetLiaison(inspection, actor)) return;
   // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
   if (actor.roles.includes('discipline')) return;
@@ -287,7 +296,7 @@ async function requireLeadersReviewer(db: Kysely<Database>, inspection: Inspecti
   if (!deputies.some((d) => d.sub === actor.sub) || !isGroupPerson(inspection, actor)) {
     throw forbidden(`a paper the group leader ${row.leader_name} wrote is confirmed by a deputy group leader: ${deputies.map((d) => d.name).join(', ')}`);
   }
-  await requireNotRecused(db, row.id, actor);
+  await requireNotRecused(db, inspection, actor);
 }
 
 const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
@@ -298,16 +307,26 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   'inspection.read': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     // 需回避 takes the member off the inspection altogether, not only off its records.
-    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection, actor.sub)) === RECUSED) throw forbidden(RECUSED);
   },
   // A recused member sees nothing of the inspection's work, its progress included.
   'inspection.progress': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection.row.id, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection, actor);
+  },
+  // The steps name every record written and every comment: the inspection's work, read as its records are.
+  'inspection.history': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection, actor);
+  },
+  // Refused before the stage's state is told: only a body that decides, and never on its own group.
+  'inspection.decide': (_db, actor, inspection) => {
+    if (!APPROVER_ROLES.some((role) => actor.roles.includes(role))) throw forbidden('stages are decided by the office, the leading group or the party committee');
+    if (isGroupPerson(inspection, actor)) throw forbidden('nobody decides on a stage of a group they belong to');
   },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    await requireNotRecused(db, inspection.row.id, actor);
+    await requireNotRecused(db, inspection, actor);
   },
   'record.read': async (db, actor, { inspection, kind }) => {
     await requireRecordReader(db, inspection, actor);
@@ -325,7 +344,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     }
     // A member kept out by their own declaration may still correct it: that is how they get back in.
     if (isGroupPerson(inspection, actor) && !actor.roles.includes('office') && !aboutMember?.self) {
-      await requireNotRecused(db, inspection.row.id, actor);
+      await requireNotRecused(db, inspection, actor);
     }
   },
   'record.review': async (db, actor, { inspection, record }) => {
@@ -341,7 +360,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
       throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
     }
-    await requireNotRecused(db, row.id, actor);
+    await requireNotRecused(db, inspection, actor);
   },
   'record.decide': (_db, actor, { record }) => {
     const { decidedBy } = kindRules(record.kind);
@@ -356,7 +375,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   },
   'report.write': async (db, actor, inspection) => {
     if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
-    if (!seesAllRounds(actor)) await requireNotRecused(db, inspection.row.id, actor);
+    if (!seesAllRounds(actor)) await requireNotRecused(db, inspection, actor);
   },
   'questionnaire.issue': (_db, actor) => {
     if (!actor.roles.includes('office')) throw forbidden('the office issues the questionnaire codes');

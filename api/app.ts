@@ -12,6 +12,7 @@ import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitPlugin } from './plugins/rate-limit.plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
@@ -42,6 +43,8 @@ export interface AppOptions {
   console?: ConsoleOptions;
   /** People anyone may sign in as without a password: only `npm start` on its own secret. */
   demoUsers?: readonly Actor[];
+  /** Requests per minute per person (per address without a valid token); RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute?: number;
 }
 
 /**
@@ -106,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
     async (v1) => {
+      await v1.register(rateLimitPlugin, { perMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, auth: options.auth });
       await v1.register(authPlugin, options.auth);
       await v1.register(roundRoutes);
       await v1.register(inspectionRoutes);

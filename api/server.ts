@@ -2,7 +2,7 @@
 // beside it. Run the worker with `npm run start:worker`.
 import { Client, Connection } from '@temporalio/client';
 import { createDatabase, describeTarget, waitForDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
@@ -19,7 +19,7 @@ const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const target = databaseTarget(settings);
 const db = createDatabase(target);
 await waitForDatabase(db);
-await migrateToLatest(db);
+await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
 
 // Lazy, so the API starts (and /health says so) while Temporal is still coming up.
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
@@ -34,6 +34,7 @@ const app = await buildApp({
       attachments: attachmentLimitsOf(settings),
       signingKeys,
     },
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,

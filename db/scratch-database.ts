@@ -10,25 +10,44 @@ import { createDatabase, type DatabaseTarget } from './connection.js';
 import type { Database } from './database.js';
 
 export interface ScratchDatabase {
+  /** The owner's connection: migrations, and whatever is done behind the application's back. */
   db: Kysely<Database>;
+  /** The application's connection: as its own role when one was given, else the same as `db`. */
+  app: Kysely<Database>;
+  /** Where the application connects. */
   target: DatabaseTarget;
+  /** The owner's URL of this database, when the application connects as another role. */
+  ownerUrl?: string;
   drop(): Promise<void>;
 }
 
-export async function createScratchDatabase(serverUrl: string | undefined, prefix: string): Promise<ScratchDatabase> {
+/**
+ * `serverUrl` creates (and owns) the database; `options.appUrl`, another role on the
+ * same server, is how the application connects to it (its database part is replaced).
+ */
+export async function createScratchDatabase(
+  serverUrl: string | undefined,
+  prefix: string,
+  options: { appUrl?: string } = {},
+): Promise<ScratchDatabase> {
   if (!serverUrl) {
     const target: DatabaseTarget = { kind: 'pglite' };
     const db = createDatabase(target);
-    return { db, target, drop: () => db.destroy() };
+    return { db, app: db, target, drop: () => db.destroy() };
   }
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await runAsAdmin(serverUrl, `create database ${name}`);
-  const target: DatabaseTarget = { kind: 'postgres', url: withDatabase(serverUrl, name) };
-  const db = createDatabase(target);
+  const ownerUrl = withDatabase(serverUrl, name);
+  const db = createDatabase({ kind: 'postgres', url: ownerUrl });
+  const target: DatabaseTarget = { kind: 'postgres', url: withDatabase(options.appUrl ?? serverUrl, name) };
+  const app = options.appUrl ? createDatabase(target) : db;
   return {
     db,
+    app,
     target,
+    ...(options.appUrl ? { ownerUrl } : {}),
     drop: async () => {
+      if (app !== db) await app.destroy();
       await db.destroy();
       await runAsAdmin(serverUrl, `drop database if exists ${name} with (force)`);
     },

@@ -16,6 +16,8 @@ const postgresUrl = z
 
 export const databaseSettings = z.object({
   DATABASE_URL: postgresUrl.optional(),
+  /** The schema's owner, for migrations; DATABASE_URL's role then gets only what the code needs. */
+  DATABASE_OWNER_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
 });
 
@@ -73,6 +75,8 @@ export const httpSettings = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The default is api/plugins/rate-limit.plugin.ts's DEFAULT_RATE_LIMIT_PER_MINUTE (this module stays free of the API's imports).
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
 });
 
 /** Where operators scrape metrics; each port unset means that exporter is off. */
@@ -102,6 +106,12 @@ const tokenLifetime = (defaultHours: number) => ({
 const identityProviderNamed = <S extends { JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string }>(s: S) =>
   !s.JWKS_URL || Boolean(s.JWT_ISSUER && s.JWT_AUDIENCE);
 
+/** The owner migrates the database DATABASE_URL names; the embedded one has a single user. */
+const ownerNeedsServer: [(s: { DATABASE_URL?: string; DATABASE_OWNER_URL?: string }) => boolean, { message: string; path: string[] }] = [
+  (s) => !s.DATABASE_OWNER_URL || Boolean(s.DATABASE_URL),
+  { message: 'needs DATABASE_URL too: the owner migrates the database the application connects to', path: ['DATABASE_OWNER_URL'] },
+];
+
 export const apiSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(authSettings.shape)
@@ -113,14 +123,16 @@ export const apiSettings = databaseSettings
   .extend({ SIGNING_KEY_FILE: signingKeyFile })
   .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message)
-  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
+  .refine(...ownerNeedsServer);
 
 export const workerSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(metricsSettings.shape)
   .extend(payloadKeySettings.shape)
   .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL, SIGNING_KEY_FILE: signingKeyFile })
-  .refine(payloadKeyRequired.check, payloadKeyRequired.message);
+  .refine(payloadKeyRequired.check, payloadKeyRequired.message)
+  .refine(...ownerNeedsServer);
 
 export const devSettings = databaseSettings
   .extend(temporalSettings.shape)
@@ -139,7 +151,8 @@ export const devSettings = databaseSettings
     /** Made in DATA_DIR when unset. */
     SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
-  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
+  .refine(...ownerNeedsServer);
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {

@@ -13,7 +13,7 @@ import { attachmentLimitsOf } from '../api/attachments.service.js';
 import { mintToken } from '../api/auth.js';
 import { createDatabase, describeTarget, reportDatabaseWait, waitForDatabase } from '../db/connection.js';
 import type { Database } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { DEMO_USERS } from '../platform/demo-users.js';
 import { devJwtSecret } from '../platform/jwt-secret.js';
@@ -87,7 +87,7 @@ try {
       reportDatabaseWait(...wait);
     },
   });
-  await migrateToLatest(db);
+  await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
   checkpoint();
 
   const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
@@ -116,6 +116,7 @@ try {
       attachments: attachmentLimitsOf(settings),
       signingKeys,
     },
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     auth,
     console: { root: consoleRoot },
     demoUsers: ownSecret ? DEMO_USERS : undefined,

@@ -273,6 +273,10 @@ describe('the group leader replaced', () => {
 
     // The confirmation the old leader owed is the new leader's now.
     expect(await reviewOf(newLeader)).toHaveLength(1);
+    // Put in charge after preparation, the new leader declares (回避申报) before seeing the work.
+    const declared = await h.call(newLeader, 'POST', records(id), { kind: 'recusal_declaration', data: { memberSub: newLeader.sub, hasRelation: false } });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    expect((await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'not_recused' })).status).toBe(200);
     const confirmed = await h.call(newLeader, 'POST', `${records(id)}/${lead.body.id}/review`, { decision: 'confirm' });
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     const refused = await h.call(newLeader, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') });

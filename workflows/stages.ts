@@ -255,6 +255,8 @@ export const RECORD_KINDS = {
     // The answer says what it means: 需回避 keeps the member out at once, 无需回避 lets them work.
     decisionAnswers: { recused: 'recused', not_recused: 'not_recused' },
     aboutMember: { self: true },
+    // Whoever joins the group later (add_member, replace_member, replace_leader) declares in the stage then open.
+    writableIn: STAGE_IDS,
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
   contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },

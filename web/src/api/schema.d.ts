@@ -786,6 +786,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -943,6 +959,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1410,6 +1442,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1751,6 +1799,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2219,6 +2283,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2564,6 +2644,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2964,6 +3060,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3330,6 +3442,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3531,6 +3659,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3704,6 +3848,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3922,6 +4082,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4067,6 +4243,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4266,6 +4458,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4397,6 +4605,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4618,6 +4842,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4755,6 +4995,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4956,6 +5212,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5569,6 +5841,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5767,6 +6055,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5991,6 +6295,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6184,6 +6504,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6396,6 +6732,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6650,6 +7002,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6769,6 +7137,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6921,6 +7305,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7056,6 +7456,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7320,6 +7736,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7488,6 +7920,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7709,6 +8157,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7851,6 +8315,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8037,6 +8517,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -8159,6 +8655,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8324,6 +8836,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -8452,6 +8980,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8605,6 +9149,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8823,6 +9383,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9011,6 +9587,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9315,6 +9907,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9485,6 +10093,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9637,6 +10261,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9837,6 +10477,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9955,6 +10611,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10120,6 +10792,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10344,6 +11032,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -10512,6 +11216,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10699,6 +11419,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -10844,6 +11580,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11089,6 +11841,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -11268,6 +12036,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11514,6 +12298,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -11724,6 +12524,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11974,6 +12790,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12184,6 +13016,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12309,6 +13157,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12464,6 +13328,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12589,6 +13469,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12756,6 +13652,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12968,6 +13880,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -13090,6 +14018,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13247,6 +14191,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13516,6 +14476,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -13646,6 +14622,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
