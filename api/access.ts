@@ -238,14 +238,8 @@ export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
  * cannot close until everyone named at launch has declared and been decided, so after
  * it nobody undeclared may see the work; they declare in whatever stage is open.
  */
-async function recusalBlock(db: Kysely<Database>, inspection: Inspection, sub: string): Promise<string | undefined> {
-  const declarations = await db
-    .selectFrom('records')
-    .select('decision_status')
-    .where('inspection_id', '=', inspection.row.id)
-    .where('kind', '=', 'recusal_declaration')
-    .where(sql<string>`data->>'memberSub'`, '=', sub)
-    .execute();
+function recusalBlock(inspection: Inspection, sub: string): string | undefined {
+  const declarations = inspection.recusals.filter((d) => d.sub === sub);
   if (declarations.some((d) => d.decision_status === 'pending')) {
     return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
   }
@@ -257,8 +251,8 @@ async function recusalBlock(db: Kysely<Database>, inspection: Inspection, sub: s
   return undefined;
 }
 
-async function requireNotRecused(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
-  const blocked = await recusalBlock(db, inspection, actor.sub);
+function requireNotRecused(inspection: Inspection, actor: Actor): void {
+  const blocked = recusalBlock(inspection, actor.sub);
   if (blocked) throw forbidden(blocked);
 }
 
@@ -275,7 +269,7 @@ function requireInspectionReader(inspection: Inspection, actor: Actor): void {
 /** The inspecting side, unless recused; the target's liaison for their own kinds. */
 async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
   if (seesAllRounds(actor)) return;
-  if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection, actor);
+  if (isGroupPerson(inspection, actor)) return requireNotRecused(inspection, actor);
   if (isTargetLiaison(inspection, actor)) return;
   // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
   if (actor.roles.includes('discipline')) return;
@@ -296,7 +290,7 @@ async function requireLeadersReviewer(db: Kysely<Database>, inspection: Inspecti
   if (!deputies.some((d) => d.sub === actor.sub) || !isGroupPerson(inspection, actor)) {
     throw forbidden(`a paper the group leader ${row.leader_name} wrote is confirmed by a deputy group leader: ${deputies.map((d) => d.name).join(', ')}`);
   }
-  await requireNotRecused(db, inspection, actor);
+  await requireNotRecused(inspection, actor);
 }
 
 const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
@@ -307,17 +301,17 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   'inspection.read': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     // 需回避 takes the member off the inspection altogether, not only off its records.
-    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+    if (!seesAllRounds(actor) && recusalBlock(inspection, actor.sub) === RECUSED) throw forbidden(RECUSED);
   },
   // A recused member sees nothing of the inspection's work, its progress included.
   'inspection.progress': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
   },
   // The steps name every record written and every comment: the inspection's work, read as its records are.
   'inspection.history': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
   },
   // Refused before the stage's state is told: only a body that decides, and never on its own group.
   'inspection.decide': (_db, actor, inspection) => {
@@ -326,7 +320,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    await requireNotRecused(db, inspection, actor);
+    await requireNotRecused(inspection, actor);
   },
   'record.read': async (db, actor, { inspection, kind }) => {
     await requireRecordReader(db, inspection, actor);
@@ -344,7 +338,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     }
     // A member kept out by their own declaration may still correct it: that is how they get back in.
     if (isGroupPerson(inspection, actor) && !actor.roles.includes('office') && !aboutMember?.self) {
-      await requireNotRecused(db, inspection, actor);
+      await requireNotRecused(inspection, actor);
     }
   },
   'record.review': async (db, actor, { inspection, record }) => {
@@ -360,7 +354,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
       throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
     }
-    await requireNotRecused(db, inspection, actor);
+    await requireNotRecused(inspection, actor);
   },
   'record.decide': (_db, actor, { record }) => {
     const { decidedBy } = kindRules(record.kind);
@@ -375,7 +369,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   },
   'report.write': async (db, actor, inspection) => {
     if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
-    if (!seesAllRounds(actor)) await requireNotRecused(db, inspection, actor);
+    if (!seesAllRounds(actor)) await requireNotRecused(inspection, actor);
   },
   'questionnaire.issue': (_db, actor) => {
     if (!actor.roles.includes('office')) throw forbidden('the office issues the questionnaire codes');
