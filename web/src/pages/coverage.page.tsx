@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import type { ApiFailure } from '../api/client';
 import { useCoverage, useTerms, type Coverage } from '../api/register-queries';
 import { Failure, tone } from '../app/widgets';
+import { emptyText } from '../app/empty-text';
 import { COVERAGE_STATUS_LABELS, COVERAGE_STATUS_TONES, ORGANIZATION_KIND_LABELS, ORGANIZATION_LEVEL_LABELS, TERM_STATUS_LABELS } from '../i18n/register-labels';
 import { STATE_LABELS } from '../i18n/labels';
 import { stageTitle } from '../model';
@@ -86,7 +87,7 @@ export function CoveragePage() {
               pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
               scroll={{ x: 980 }}
               data-testid="coverage"
-              locale={{ emptyText: '没有符合条件的单位' }}
+              locale={emptyText('没有符合条件的单位')}
               // The gaps are what the office must plan for: they stand out.
               onRow={(o) => (o.status === 'not_covered' ? { style: { background: GAP_BACKGROUND }, 'data-gap': 'true' } as never : {})}
               columns={[

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import type { ApiFailure } from '../api/client';
 import { useOrganizations, type Organization } from '../api/register-queries';
 import { Failure, formatDate, tone } from '../app/widgets';
+import { emptyText } from '../app/empty-text';
 import { hasRole, useSession } from '../auth/session';
 import { ORGANIZATION_KIND_LABELS, ORGANIZATION_LEVEL_LABELS } from '../i18n/register-labels';
 import { OrganizationDeactivation } from './register/organization-deactivation';
@@ -92,7 +93,7 @@ export function RegisterPage() {
           pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
           scroll={{ x: 980 }}
           data-testid="register"
-          locale={{ emptyText: all.length === 0 ? '名录为空：请登记单位或从 Excel 导入' : '没有符合条件的单位' }}
+          locale={emptyText(all.length === 0 ? '名录为空：请登记单位或从 Excel 导入' : '没有符合条件的单位')}
           columns={[
             {
               title: '名称',

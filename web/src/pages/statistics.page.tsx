@@ -6,6 +6,7 @@ import { download } from '../api/files';
 import { useStatistics, type Statistics } from '../api/register-queries';
 import { dayFieldProps } from '../app/date-field';
 import { Failure } from '../app/widgets';
+import { emptyText } from '../app/empty-text';
 import { hasRole, useSession } from '../auth/session';
 import { LEAD_DISPOSAL_LABELS, LEAD_RECIPIENT_LABELS, RECTIFICATION_STATE_LABELS } from '../i18n/register-labels';
 
@@ -92,7 +93,7 @@ export function StatisticsPage() {
                 size="small"
                 pagination={false}
                 dataSource={data.problemsByFocusArea}
-                locale={{ emptyText: '暂无问题' }}
+                locale={emptyText('暂无问题')}
                 columns={[
                   { title: '监督重点', dataIndex: 'category' },
                   { title: '年度', dataIndex: 'year', width: 80 },
@@ -106,7 +107,7 @@ export function StatisticsPage() {
                 size="small"
                 pagination={false}
                 dataSource={data.leadsByRecipient}
-                locale={{ emptyText: '暂无线索' }}
+                locale={emptyText('暂无线索')}
                 columns={[
                   { title: '移交对象', render: (_, r) => LEAD_RECIPIENT_LABELS[r.recipient] ?? r.recipient },
                   { title: '处置', render: (_, r) => LEAD_DISPOSAL_LABELS[r.disposal] ?? r.disposal },
@@ -120,7 +121,7 @@ export function StatisticsPage() {
                 size="small"
                 pagination={false}
                 dataSource={data.rectificationItemsByState}
-                locale={{ emptyText: '暂无整改事项' }}
+                locale={emptyText('暂无整改事项')}
                 columns={[
                   { title: '状态', render: (_, r) => RECTIFICATION_STATE_LABELS[r.state] ?? r.state },
                   { title: '数量', dataIndex: 'count', width: 70 },
@@ -135,7 +136,7 @@ export function StatisticsPage() {
               pagination={false}
               dataSource={data.byRound}
               scroll={{ x: 760 }}
-              locale={{ emptyText: '期间内没有巡察轮次' }}
+              locale={emptyText('期间内没有巡察轮次')}
               columns={[{ title: '轮次', render: (_: unknown, r: Statistics['byRound'][number]) => `${r.roundName}（${r.year}）` }, ...tallyColumns]}
             />
           </Card>
@@ -146,7 +147,7 @@ export function StatisticsPage() {
               pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
               dataSource={data.byOrganization}
               scroll={{ x: 760 }}
-              locale={{ emptyText: '暂无数据' }}
+              locale={emptyText('暂无数据')}
               columns={[{ title: '单位', render: (_: unknown, r: Statistics['byOrganization'][number]) => r.name }, ...tallyColumns]}
             />
           </Card>

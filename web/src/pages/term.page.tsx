@@ -8,6 +8,7 @@ import { useOrganizations, useTerm, type Term } from '../api/register-queries';
 import { useRequestId } from '../api/request-id';
 import { MeetingFields } from '../app/meeting-fields';
 import { Failure, formatDate, formatTime, tone } from '../app/widgets';
+import { emptyText } from '../app/empty-text';
 import { hasRole, useSession } from '../auth/session';
 import { showIssuesAtFields } from '../forms/schema-form';
 import { ORGANIZATION_LEVEL_LABELS, TERM_STATUS_LABELS, TERM_STEP_LABELS } from '../i18n/register-labels';
@@ -62,7 +63,7 @@ export function TermPage() {
               size="small"
               pagination={false}
               dataSource={[...data.assignments].sort((a, b) => a.year - b.year)}
-              locale={{ emptyText: '尚未安排' }}
+              locale={emptyText('尚未安排')}
               columns={[
                 { title: '年度', width: 80, dataIndex: 'year' },
                 { title: '单位', render: (_, a) => nameOf(a.organizationId) },

@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import type { ApiFailure } from '../api/client';
 import { useTerms } from '../api/register-queries';
 import { Failure, formatDate, tone } from '../app/widgets';
+import { emptyText } from '../app/empty-text';
 import { hasRole, useSession } from '../auth/session';
 import { TERM_STATUS_LABELS } from '../i18n/register-labels';
 import { TermForm } from './terms/term-form';
@@ -37,7 +38,7 @@ export function TermsPage() {
           dataSource={terms.data?.terms ?? []}
           pagination={false}
           scroll={{ x: 760 }}
-          locale={{ emptyText: '尚无巡察规划' }}
+          locale={emptyText('尚无巡察规划')}
           columns={[
             { title: '规划', render: (_, t) => <Link to={`/terms/${t.id}`}>{t.name}</Link> },
             { title: '任期', width: 220, render: (_, t) => `${formatDate(t.startsOn)} 至 ${formatDate(t.endsOn)}` },

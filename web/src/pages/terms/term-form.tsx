@@ -15,7 +15,7 @@ interface Plan {
   name: string;
   startsOn: string;
   endsOn: string;
-  scope: { rootId: string | null; levels: Term['scope']['levels'] };
+  scope: { rootId?: string | null; levels: Term['scope']['levels'] };
   assignments: { organizationId: string; year: number }[];
 }
 
@@ -52,8 +52,8 @@ export function TermForm({ editing, onDone }: { editing: Term | null; onDone: (t
     },
   });
   const initial: Partial<Plan> = editing
-    ? { name: editing.name, startsOn: editing.startsOn, endsOn: editing.endsOn, scope: editing.scope, assignments: editing.assignments.map(({ organizationId, year }) => ({ organizationId, year })) }
-    : { scope: { rootId: null, levels: ['county'] }, assignments: [] };
+    ? { name: editing.name, startsOn: editing.startsOn, endsOn: editing.endsOn, scope: { rootId: editing.scope.rootId ?? undefined, levels: editing.scope.levels }, assignments: editing.assignments.map(({ organizationId, year }) => ({ organizationId, year })) }
+    : { scope: { levels: ['county'] }, assignments: [] };
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={(plan) => save.mutate(plan)}>
       <Form.Item name="name" label="规划名称" rules={[{ required: true, whitespace: true, message: '请填写规划名称' }]}>
