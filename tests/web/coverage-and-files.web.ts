@@ -139,7 +139,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     const registered = (await system.call(office, 'GET', '/api/v1/organizations')).body.organizations;
     expect(registered.map((o: { name: string }) => o.name).sort()).toEqual([ENFORCEMENT, HIGHWAYS, MARITIME, ROOT, TRANSPORT].sort());
     // The tree: the department first, its bureaus under it.
-    expect((await register.locator('tbody tr td:first-child').allInnerTexts())[0]).toBe(ROOT);
+    expect((await register.locator('tbody tr.ant-table-row td:first-child').allInnerTexts())[0]).toBe(ROOT);
 
     // A change is a new version, shown in the organisation's history.
     await page.getByRole('button', { name: `修改${MARITIME}` }).click();

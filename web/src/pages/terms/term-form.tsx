@@ -101,7 +101,8 @@ export function TermForm({ editing, onDone }: { editing: Term | null; onDone: (t
       <div style={{ marginTop: 12 }}>
         <Failure error={failure} />
       </div>
-      <Button type="primary" htmlType="submit" loading={save.isPending} style={{ marginTop: 12 }}>
+      {/* Not a submit button: Enter in a date or year field must not send a half-written plan. */}
+      <Button type="primary" onClick={() => form.submit()} loading={save.isPending} style={{ marginTop: 12 }}>
         {editing ? '保存并重新提交审批' : '提交领导小组审批'}
       </Button>
     </Form>
