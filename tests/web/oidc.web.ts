@@ -65,7 +65,7 @@ describe('signing in with the organisation’s identity provider', () => {
   it('signs a person in at the provider’s page, shows their name and role on the 工作台, serves their API calls, and signs them out there too', async () => {
     const { context, page } = await newPage();
     await page.goto('/rounds');
-    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.waitForURL(`${system.url}/signin`);
     await page.getByRole('button', { name: '使用统一身份认证登录' }).waitFor();
     // The demo people are npm start's own-secret mode only.
     expect(await page.getByText('演示环境').count()).toBe(0);
