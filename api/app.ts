@@ -18,6 +18,8 @@ import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { consoleConfigRoutes, meRoutes } from './routes/sign-in.routes.js';
+import type { OidcClientConfig } from './oidc.js';
 import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   demoUsers?: readonly Actor[];
   /** Requests per minute per person (per address without a valid token); RATE_LIMIT_PER_MINUTE. */
   rateLimitPerMinute?: number;
+  /** The identity provider the console sends people to (OIDC_ISSUER, OIDC_CLIENT_ID). */
+  oidc?: OidcClientConfig;
 }
 
 /**
@@ -68,7 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await app.register(securityHeadersPlugin);
+  // The console talks to the provider itself (discovery, token endpoint).
+  await app.register(securityHeadersPlugin, { connectSources: options.oidc ? [new URL(options.oidc.issuer).origin] : [] });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Answers hold inspection content: no browser or proxy keeps a copy.
@@ -105,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (demoUsers && options.auth.secret) {
     await app.register(demoRoutes, { prefix: '/api/v1', auth: options.auth, people: demoUsers });
   }
+  await app.register(consoleConfigRoutes, { prefix: '/api/v1', demo: Boolean(demoUsers && options.auth.secret), oidc: options.oidc });
   // Outside the token's scope: a questionnaire code is its own credential.
   await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
@@ -127,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(attachmentRoutes);
       await v1.register(leadRoutes);
       await v1.register(signingRoutes);
+      await v1.register(meRoutes);
     },
     { prefix: '/api/v1' },
   );

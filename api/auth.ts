@@ -1,12 +1,17 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Actor } from '../workflows/roles.js';
+import { discoveredKeys, DiscoveryError, providerClaims } from './oidc.js';
 
 export interface AuthConfig {
   secret?: string;
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** An OpenID provider whose keys are found through its discovery document (when `jwksUrl` is unset). */
+  oidcIssuer?: string;
+  /** Where a provider's token holds the roles (a claim or a dotted path); set with `oidcIssuer`. */
+  rolesClaim?: string;
   /** The longest a token may live (exp − iat), in seconds; 12 hours unless set. */
   maxLifetimeSeconds?: number;
 }
@@ -57,12 +62,15 @@ export class AuthUnavailableError extends Error {}
  * for a single deployment, or an organisation's identity provider through its JWKS.
  */
 export function createTokenVerifier(config: AuthConfig): (token: string) => Promise<Actor> {
-  if (config.jwksUrl && (!config.issuer || !config.audience)) {
-    throw new Error('with an identity provider (JWKS_URL), JWT_ISSUER and JWT_AUDIENCE are required: tokens meant for another service must not be accepted');
+  const provider = Boolean(config.jwksUrl || config.oidcIssuer);
+  if (provider && (!config.issuer || !config.audience)) {
+    throw new Error('with an identity provider (JWKS_URL or OIDC_ISSUER), the issuer and audience are required: tokens meant for another service must not be accepted');
   }
   const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
-    : new TextEncoder().encode(requireSecret(config));
+    : config.oidcIssuer
+      ? discoveredKeys(config.oidcIssuer)
+      : new TextEncoder().encode(requireSecret(config));
   const verified = new Map<string, { actor: Actor; until: number; exp: number }>();
   return async (token) => {
     const known = verified.get(token);
@@ -83,11 +91,12 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
       const verified = await jwtVerify(token, key as Uint8Array, {
         issuer: config.issuer,
         audience: config.audience,
-        algorithms: config.jwksUrl ? undefined : ['HS256'],
-        requiredClaims: ['exp', ...(config.jwksUrl ? ['iss', 'aud'] : [])],
+        algorithms: provider ? undefined : ['HS256'],
+        requiredClaims: ['exp', ...(provider ? ['iss', 'aud'] : [])],
       });
-      payload = verified.payload;
+      payload = config.rolesClaim ? providerClaims(verified.payload, config.rolesClaim) : verified.payload;
     } catch (error) {
+      if (error instanceof DiscoveryError) throw new AuthUnavailableError(error.message);
       const code = (error as { code?: string }).code;
       if (code === 'ERR_JWKS_TIMEOUT' || error instanceof TypeError) {
         throw new AuthUnavailableError(`the identity provider's keys could not be fetched: ${(error as Error).message}`);

@@ -10,6 +10,7 @@ import { dataConverter, payloadKeysFromSettings } from '../platform/payload-code
 import { loadSigningKeys } from '../platform/signing-key.js';
 import { buildApp } from './app.js';
 import { attachmentLimitsOf } from './attachments.service.js';
+import { oidcAuthOf, oidcClientOf } from './oidc.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
@@ -41,7 +42,9 @@ const app = await buildApp({
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
+    ...oidcAuthOf(settings),
   },
+  oidc: oidcClientOf(settings),
   logger: { level: settings.LOG_LEVEL },
 });
 

@@ -55,7 +55,7 @@ describe('settings', () => {
 
   it('require a way to verify tokens for the API, and treat empty values as unset', () => {
     expect(problemsOf(() => loadSettings(apiSettings, { JWT_SECRET: '', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' }))).toEqual([
-      'JWT_SECRET: set JWT_SECRET or JWKS_URL',
+      'JWT_SECRET: set JWT_SECRET, JWKS_URL or OIDC_ISSUER',
     ]);
     expect(
       loadSettings(workerSettings, { TASK_QUEUE: 'q', DATABASE_URL: 'postgres://a:b@h:5432/d', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' }),

@@ -5,6 +5,7 @@ import { Shell } from './shell';
 // Each screen is its own chunk: a leader approving from a phone loads the approval page, not the wizard.
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
+  { path: '/signin/callback', lazy: async () => ({ Component: (await import('../auth/sign-in-callback.page')).SignInCallbackPage }) },
   {
     path: '/',
     element: <Shell />,
