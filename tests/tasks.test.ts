@@ -375,7 +375,7 @@ describe("the group's progress", () => {
       recordCounts: {},
     });
     const briefings = before.body.criteria.find((c: { code: string }) => c.code === 'briefings_missing');
-    expect(briefings).toMatchObject({ met: false, requirement: expect.stringContaining('five sources') });
+    expect(briefings).toMatchObject({ met: false, requirement: expect.stringContaining('五个方面的情况通报') });
     expect(briefings.missing).toContain('discipline, organization, finance, audit, petition');
     expect(before.body.criteria.map((c: { code: string }) => c.code)).toEqual([
       'briefings_missing',
