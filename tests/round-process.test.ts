@@ -314,7 +314,7 @@ describe('who may act', () => {
     const refused = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['office', 'leading_group'] } }));
     expect(refused.status).toBe(400);
     expect(refused.body.details.issues).toEqual([
-      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/leading_group → party_committee/) }),
+      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/巡察工作领导小组 → 党委（党组）/) }),
     ]);
     const shorter = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['leading_group', 'party_committee'] } }));
     expect(shorter.status).toBe(201);

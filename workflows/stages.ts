@@ -124,14 +124,16 @@ export function resolveApprovalChains(overrides: Partial<Record<StageId, Approve
 }
 
 /** Each stage whose chain leaves out an approver it must end with, and what it must end with. */
-export function chainProblems(chains: Partial<Record<StageId, readonly ApproverRole[]>>): { stage: StageId; message: string }[] {
+export function chainProblems(
+  chains: Partial<Record<StageId, readonly ApproverRole[]>>,
+): { stage: StageId; message: string; end: readonly ApproverRole[] }[] {
   return STAGES.flatMap((s) => {
     const chain = chains[s.id];
     const end = s.mandatoryChainEnd;
     if (!chain || !end) return [];
     const tail = chain.slice(-end.length);
     if (tail.length === end.length && tail.every((role, i) => role === end[i])) return [];
-    return [{ stage: s.id, message: `the ${s.id} chain must end with ${end.join(' → ')}` }];
+    return [{ stage: s.id, message: `the ${s.id} chain must end with ${end.join(' → ')}`, end }];
   });
 }
 

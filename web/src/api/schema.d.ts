@@ -7669,7 +7669,13 @@ export interface paths {
                                 };
                                 /** @description exit criteria of the open stage not yet met */
                                 unmet: {
+                                    /** @description a stable code of the exit criterion */
                                     code: string;
+                                    /** @description what is missing, as data: counts, names, titles, source or section ids; `message` words it */
+                                    params: {
+                                        [key: string]: string | number | string[];
+                                    };
+                                    /** @description what is missing, in the language of `Accept-Language` (Chinese unless English comes first) */
                                     message: string;
                                 }[];
                                 /** @description problem papers flagged for the group leader, e.g. a basis that took effect after the conduct (不能用新标准去套老问题) */
@@ -7891,11 +7897,15 @@ export interface paths {
                             /** @description each exit criterion of the stage, met or not (empty once the inspection is finished): the stage's unmet list, given once */
                             criteria: {
                                 code: string;
-                                /** @description what the criterion asks, in words */
+                                /** @description what the criterion asks, in words (the language of `Accept-Language`) */
                                 requirement: string;
                                 met: boolean;
                                 /** @description what is still missing, in words; null when met */
                                 missing: string | null;
+                                /** @description what is still missing, as data; null when met */
+                                params: {
+                                    [key: string]: string | number | string[];
+                                } | null;
                             }[];
                             /** @description records by kind, of the kinds the caller may read */
                             recordCounts: {
