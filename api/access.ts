@@ -316,7 +316,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   // Refused before the stage's state is told: only a body that decides, and never on its own group.
   'inspection.decide': (_db, actor, inspection) => {
     if (!APPROVER_ROLES.some((role) => actor.roles.includes(role))) throw forbidden({ key: 'stage_deciders' });
-    if (isGroupPerson(inspection, actor)) throw forbidden({ key: 'no_decision_on_own_group' });
+    if (isGroupPerson(inspection, actor)) throw forbidden({ key: 'no_decision_on_own_group', params: { group: inspection.row.group_name } });
   },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);

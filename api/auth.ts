@@ -64,7 +64,7 @@ export class AuthUnavailableError extends Error {}
 export function createTokenVerifier(config: AuthConfig): (token: string) => Promise<Actor> {
   const provider = Boolean(config.jwksUrl || config.oidcIssuer);
   if (provider && (!config.issuer || !config.audience)) {
-    throw new Error('with an identity provider (JWKS_URL or OIDC_ISSUER), the issuer and audience are required: tokens meant for another service must not be accepted');
+    throw new Error('with an identity provider (JWKS_URL or OIDC_ISSUER), JWT_ISSUER and JWT_AUDIENCE are required (OIDC_ISSUER and OIDC_CLIENT_ID stand in for them): tokens meant for another service must not be accepted');
   }
   const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))

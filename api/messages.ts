@@ -69,8 +69,8 @@ export const API_MESSAGES = {
     en: () => 'stages are decided by the office, the leading group or the party committee',
   },
   no_decision_on_own_group: {
-    zh: () => '任何人不得审批本人所在巡察组的阶段',
-    en: () => 'nobody decides on a stage of a group they belong to',
+    zh: (p) => `${text(p, 'group')}的成员不得对本组的阶段作决定`,
+    en: (p) => `members of ${text(p, 'group')} may not decide on its stages`,
   },
   recused: { zh: () => '巡察办已决定您对本巡察需回避', en: () => 'the office recused you from this inspection (需回避)' },
   not_in_group: { zh: () => '您不是本巡察的巡察组成员', en: () => 'you are not a member of this inspection’s group' },

@@ -192,7 +192,8 @@ async function checkReferences(
  */
 function checkedAgainstRecords(kind: RecordKind): boolean {
   const { references = [], aboutMember, follows, onePer } = kindRules(kind);
-  return references.length > 0 || Boolean(aboutMember || follows || onePer) || kind === 'problem';
+  // A work plan's focus is bounded by the round's, a paper's category by the work plans (checkFocus).
+  return references.length > 0 || Boolean(aboutMember || follows || onePer) || kind === 'problem' || kind === 'work_plan';
 }
 
 /**

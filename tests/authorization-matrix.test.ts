@@ -293,6 +293,9 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/tasks': { expect: answers({ '2xx': SIGNED_IN }) },
   'GET /api/v1/leads': { expect: answers({ '2xx': ['office', 'leading_group', 'auditor', 'discipline'] }) },
   'GET /api/v1/signing-keys': { expect: answers({ '2xx': SIGNED_IN }) },
+  // Where the console sends people to sign in: public, it holds no secret.
+  'GET /api/v1/console-config': { expect: answers({ '2xx': CALLER_NAMES }) },
+  'GET /api/v1/me': { expect: answers({ '2xx': SIGNED_IN }) },
 
   // Focus areas.
   'GET /api/v1/focus-areas': { expect: answers({ '2xx': SIGNED_IN }) },
