@@ -115,7 +115,9 @@ export function CoveragePage() {
                       ? '—'
                       : o.inspections.map((i) => (
                           <div key={i.inspectionId}>
-                            <Link to={`/rounds/${i.roundId}`}>{i.roundName}</Link>
+                            <Link to={`/rounds/${i.roundId}`} style={{ textDecoration: 'underline' }}>
+                              {i.roundName}
+                            </Link>
                             {i.as === 'extension' ? '（延伸巡察）' : ''} · {stageTitle(i.stage)} · {STATE_LABELS[i.state] ?? i.state}
                             {i.revisit && '（回头看）'}
                           </div>

@@ -41,6 +41,8 @@ export function OrganizationForm({ editing, organizations, onDone }: { editing: 
   return (
     <Form
       form={form}
+      // Its own field ids: the page holds other forms whose fields share these names.
+      name={editing ? `organization-${editing.id}` : 'organization-new'}
       layout="vertical"
       initialValues={editing ?? { kind: 'party_committee', level: 'county' }}
       onFinish={(values) => save.mutate(values)}
