@@ -49,9 +49,28 @@ export async function createScratchDatabase(
     drop: async () => {
       if (app !== db) await app.destroy();
       await db.destroy();
-      await runAsAdmin(serverUrl, `drop database if exists ${name} with (force)`);
+      await dropForce(serverUrl, name);
     },
   };
+}
+
+/**
+ * Drops a scratch database with whatever is still connected to it. A process there with
+ * no role (an autovacuum worker, or a connection still starting up) cannot be terminated
+ * by a role that is not superuser (42501): no new connections are let in, and the drop is
+ * tried again once it has gone.
+ */
+async function dropForce(serverUrl: string, name: string): Promise<void> {
+  await runAsAdmin(serverUrl, `alter database ${name} allow_connections false`).catch(() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runAsAdmin(serverUrl, `drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** `url` pointing at another database of the same server. */
