@@ -152,6 +152,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     await versions.nth(1).waitFor();
     expect(await versions.allInnerTexts()).toEqual([expect.stringMatching(/^第 1 版 · 导入/), expect.stringMatching(/^第 2 版 · 修改[\s\S]*周局长/)]);
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: `履历：${MARITIME}` }).waitFor({ state: 'hidden' });
     await screenshot(page, '21-register');
     await expectAccessible(page);
     await context.close();

@@ -5,6 +5,7 @@ import type { ApiFailure } from '../api/client';
 import { useOrganizations, type Organization } from '../api/register-queries';
 import { Failure, formatDate, tone } from '../app/widgets';
 import { emptyText } from '../app/empty-text';
+import { useLastPresent } from '../app/use-last-present';
 import { hasRole, useSession } from '../auth/session';
 import { ORGANIZATION_KIND_LABELS, ORGANIZATION_LEVEL_LABELS } from '../i18n/register-labels';
 import { OrganizationDeactivation } from './register/organization-deactivation';
@@ -42,6 +43,7 @@ export function RegisterPage() {
   const [status, setStatus] = useState<'all' | 'active' | 'inactive'>('active');
   const [level, setLevel] = useState<Organization['level'] | undefined>();
   const [panel, setPanel] = useState<Panel>(null);
+  const titled = useLastPresent(panel);
   const all = useMemo(() => organizations.data?.organizations ?? [], [organizations.data]);
   const nameOf = new Map(all.map((o) => [o.id, o.name]));
   const rows = inTreeOrder(all).filter(
@@ -144,14 +146,14 @@ export function RegisterPage() {
         destroyOnHidden
         size="large"
         title={
-          panel?.kind === 'new'
+          titled?.kind === 'new'
             ? '登记单位'
-            : panel?.kind === 'edit'
-              ? `修改：${panel.organization.name}`
-              : panel?.kind === 'deactivate'
-                ? `撤销：${panel.organization.name}`
-                : panel?.kind === 'history'
-                  ? `履历：${panel.organization.name}`
+            : titled?.kind === 'edit'
+              ? `修改：${titled.organization.name}`
+              : titled?.kind === 'deactivate'
+                ? `撤销：${titled.organization.name}`
+                : titled?.kind === 'history'
+                  ? `履历：${titled.organization.name}`
                   : ''
         }
       >
