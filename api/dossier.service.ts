@@ -57,10 +57,7 @@ export class DossierService {
     if (existing) return { created: false, dossier: this.sealedAnswer(existing, actor, requestId) };
     const { stage, state } = inspection.row;
     if (stage !== 'archiving' || state !== 'open') {
-      throw conflict(`the dossier is built once rectification is approved, while archiving (立卷归档) is open; the inspection is at ${stage} (${state})`, {
-        stage,
-        state,
-      });
+      throw conflict({ key: 'dossier_not_open', params: { stage, state } }, { stage, state });
     }
     const builtAt = new Date().toISOString();
     // Built outside the transaction (it reads Temporal and renders documents); the seal
@@ -120,13 +117,11 @@ export class DossierService {
 
   private sealedAnswer(row: NonNullable<DossierRow>, actor: Actor, requestId: string) {
     if (row.request_id === requestId && row.built_by_sub === actor.sub) return view(row);
-    throw conflict(`the dossier is already sealed (${new Date(row.built_at).toISOString()}); a sealed dossier is never rebuilt`, {
-      sealedAt: new Date(row.built_at).toISOString(),
-      manifestSha256: row.manifest_sha256,
-    });
+    const sealedAt = new Date(row.built_at).toISOString();
+    throw conflict({ key: 'dossier_sealed', params: { sealedAt } }, { sealedAt, manifestSha256: row.manifest_sha256 });
   }
 
   private refuseGroup(inspection: Inspection, actor: Actor): void {
-    if (isNamedIn(inspection.view, actor)) throw forbidden('the dossier holds how the group is judged: nobody named in the group reads it');
+    if (isNamedIn(inspection.view, actor)) throw forbidden({ key: 'group_not_judged' });
   }
 }

@@ -53,7 +53,7 @@ export class InspectionsService {
   /** The role due next decides; the workflow checks which role that is. */
   async decide(actor: Actor, inspectionId: string, { stage, decision, requestId, comment, meeting }: Request<DecideStageInput>) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.decide', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'decision', inspectionId, { stage, decision, comment: comment || null, meeting: meeting ?? null });
     return this.transition(inspection, 'decision', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
@@ -76,7 +76,7 @@ export class InspectionsService {
 
   async history(actor: Actor, inspectionId: string) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.history', inspection);
     const steps = await listHistory(this.services.db, inspectionId);
     return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
   }
@@ -87,7 +87,7 @@ export class InspectionsService {
    */
   async verify(actor: Actor, inspectionId: string) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.history', inspection);
     // Whoever does not read the leads learns nothing of them here either, not even that one was altered.
     const leads = readsAllLeads(inspection, actor);
     const verified = await verifyInspection(this.services, inspectionId, { leads });
