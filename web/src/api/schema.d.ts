@@ -14742,160 +14742,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in person: id, name and roles as the API reads the token (any role; read by the console after sign-in) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The caller as the API reads their token. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description the person's id at the identity provider, as every step records it */
-                            sub: string;
-                            name: string;
-                            /** @description the roles xuncha knows, as read from the token's roles claim */
-                            roles: ("office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison")[];
-                        };
-                    };
-                };
-                /** @description Error */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-                /** @description Error */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description a stable machine-readable code */
-                            error: string;
-                            /** @description a sentence for a person */
-                            message: string;
-                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
-                            details?: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/inspections/{id}/dossier": {
         parameters: {
             query?: never;
@@ -15021,6 +14867,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15222,6 +15084,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -15357,12 +15235,182 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person: id, name and roles as the API reads the token (any role; read by the console after sign-in) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The caller as the API reads their token. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the person's id at the identity provider, as every step records it */
+                            sub: string;
+                            name: string;
+                            /** @description the roles xuncha knows, as read from the token's roles claim */
+                            roles: ("office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison")[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
                             /** @description a stable machine-readable code */
                             error: string;
                             /** @description a sentence for a person */

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Flex, Typography } from 'antd';
 import { api, unwrap, type ApiFailure } from '../../api/client';
+import { download } from '../../api/files';
 import type { Inspection } from '../../api/queries';
 import { useRequestId } from '../../api/request-id';
 import { Failure, formatTime } from '../../app/widgets';
-import { currentSession, hasRole, type Person } from '../../auth/session';
+import { hasRole, type Person } from '../../auth/session';
 
 /** Who reads the sealed dossier (the server says the same): never anyone named in the group. */
 export function readsDossier(person: Person, inspection: Inspection): boolean {
@@ -54,7 +55,10 @@ export function DossierPanel({ inspection, person }: { inspection: Inspection; p
                 { label: '清单摘要（SHA-256）', children: <code style={{ wordBreak: 'break-all' }}>{dossier.manifestSha256}</code> },
               ]}
             />
-            <Button type="primary" onClick={() => void downloadDossier(inspection.id, dossier.fileName)}>
+            <Button
+              type="primary"
+              onClick={() => void download(dossier.download, dossier.fileName).catch((e: ApiFailure) => void message.error(e.message))}
+            >
               下载案卷
             </Button>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -72,13 +76,4 @@ export function DossierPanel({ inspection, person }: { inspection: Inspection; p
       </Flex>
     </Card>
   );
-}
-
-/** A download needs the bearer token, which a plain link cannot send. */
-async function downloadDossier(inspectionId: string, fileName: string): Promise<void> {
-  const response = await fetch(`/api/v1/inspections/${inspectionId}/dossier.zip`, { headers: { authorization: `Bearer ${currentSession()?.token ?? ''}` } });
-  if (!response.ok) return;
-  const url = URL.createObjectURL(await response.blob());
-  Object.assign(document.createElement('a'), { href: url, download: fileName }).click();
-  URL.revokeObjectURL(url);
 }
