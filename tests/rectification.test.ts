@@ -210,7 +210,7 @@ describe('the target’s due dates, counted from the feedback meeting', () => {
   function atRectification(): InspectionProcess {
     const process = new InspectionProcess(plan);
     let n = 0;
-    for (const stage of STAGE_IDS.slice(0, -1)) {
+    for (const stage of STAGE_IDS.slice(0, STAGE_IDS.indexOf('rectification'))) {
       const by = stageOwner(stage) === 'office' ? office : leaderOne;
       const at = stage === 'post_evaluation' ? OPENED : '2026-02-01T00:00:00.000Z';
       const submit = { stage, actor: by, requestId: `s${++n}`, comment: null };
