@@ -44,3 +44,10 @@ export const useApprovals = () =>
 
 export const useNotifications = () =>
   useQuery({ queryKey: ['notifications'], queryFn: () => unwrap(api.GET('/api/v1/notifications')) });
+
+/** A round's totals (problems by focus area, leads, rectification items, overdue stages): read by the office, the leading group and auditors. */
+export const useRoundProgress = (roundId: string) =>
+  useQuery({
+    queryKey: ['round', roundId, 'progress'],
+    queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}/progress', { params: { path: { roundId } } })),
+  });
