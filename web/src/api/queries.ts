@@ -33,7 +33,9 @@ export const useRound = (roundId: string) =>
 
 export type Task = Answer<'/api/v1/tasks'>['tasks'][number];
 
-export const useTasks = () => useQuery({ queryKey: ['tasks'], queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
+// Fresh for a few seconds: the answer prefetch.js fetched on landing is not asked for again the moment
+// the 工作台 mounts. Polling, focus after that and every write's invalidation still refetch it.
+export const useTasks = () => useQuery({ queryKey: ['tasks'], staleTime: 5_000, queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
 
 /** Rounds in one status, e.g. the proposals waiting on the leading group. */
 export const useRoundsIn = (status: 'proposed' | 'returned', enabled: boolean) =>
@@ -44,3 +46,10 @@ export const useApprovals = () =>
 
 export const useNotifications = () =>
   useQuery({ queryKey: ['notifications'], queryFn: () => unwrap(api.GET('/api/v1/notifications')) });
+
+/** A round's totals (problems by focus area, leads, rectification items, overdue stages): read by the office, the leading group and auditors. */
+export const useRoundProgress = (roundId: string) =>
+  useQuery({
+    queryKey: ['round', roundId, 'progress'],
+    queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}/progress', { params: { path: { roundId } } })),
+  });
