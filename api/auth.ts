@@ -111,7 +111,9 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) {
-      throw new AuthError({ key: 'token_claims_unacceptable', params: { claims: parsed.error.issues.map((i) => i.path.join('.') || 'claims') } });
+      const claims = parsed.error.issues.map((i) => i.path.join('.') || 'claims');
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`);
+      throw new AuthError({ key: 'token_claims_unacceptable', params: { claims, why } });
     }
     const { sub, name, roles, exp, iat } = parsed.data;
     const now = Math.floor(Date.now() / 1000);

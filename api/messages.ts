@@ -246,7 +246,7 @@ export const API_MESSAGES = {
   token_invalid: { zh: () => '令牌不是有效的签名令牌', en: () => 'the token is not a valid signed token' },
   token_claims_unacceptable: {
     zh: (p) => `令牌的声明不可接受：${listOf(p, 'claims').join('、')}（须含 sub、name、roles 和 exp）`,
-    en: (p) => `the token's claims are not acceptable: ${listOf(p, 'claims').join(', ')} (needs sub, name, roles and exp)`,
+    en: (p) => `the token's claims are not acceptable: ${listOf(p, 'why').join('; ')} (needs sub, name, roles and exp)`,
   },
   token_from_future: { zh: () => '令牌的签发时间（iat）在未来', en: () => 'the token was issued in the future (iat)' },
   token_too_long_lived: {
@@ -255,7 +255,7 @@ export const API_MESSAGES = {
   },
   identity_provider_unavailable: {
     zh: () => '身份提供方暂时无法访问，无法核验令牌；请稍后重试',
-    en: () => 'the identity provider cannot be reached to check the token; try again',
+    en: (p) => `the identity provider cannot be reached to check the token (${text(p, 'reason')}); try again`,
   },
 
   // The process engine (api/temporal-errors.ts).

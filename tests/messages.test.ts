@@ -129,7 +129,7 @@ describe('messages for people', () => {
 const CHINESE = /[\u4e00-\u9fff]/;
 /** Parameters enough for every sentence to say something. */
 const SAMPLE = new Proxy({} as Record<string, string>, {
-  get: (_t, key) => (['roles', 'held', 'writers', 'deputies', 'end', 'options', 'claims', 'bad', 'sources', 'names', 'titles'].includes(String(key)) ? ['office'] : 'preparation'),
+  get: (_t, key) => (['roles', 'held', 'writers', 'deputies', 'end', 'options', 'claims', 'why', 'bad', 'sources', 'names', 'titles'].includes(String(key)) ? ['office'] : 'preparation'),
   has: () => true,
 });
 

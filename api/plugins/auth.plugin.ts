@@ -15,11 +15,7 @@ export const authPlugin = fp<AuthConfig>(
         request.actor = await verify(token);
       } catch (error) {
         if (error instanceof AuthError) throw new ApiError(401, ERROR_CODES[401], error.said);
-        if (error instanceof AuthUnavailableError) {
-          // The provider's own words name its internals: they go to the log, not to the caller.
-          request.log.warn({ err: error }, 'identity provider unavailable');
-          throw new ApiError(503, ERROR_CODES[503], { key: 'identity_provider_unavailable' });
-        }
+        if (error instanceof AuthUnavailableError) throw new ApiError(503, ERROR_CODES[503], { key: 'identity_provider_unavailable', params: { reason: error.message } });
         throw error;
       }
     });
