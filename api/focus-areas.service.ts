@@ -31,7 +31,7 @@ export class FocusAreasService {
   async deactivate(actor: Actor, input: { name: string; reason: string }) {
     requireOffice(actor);
     const existing = (await listFocusAreas(this.db)).find((a) => a.name === input.name);
-    if (!existing) throw notFound(`focus area ${input.name}`);
+    if (!existing) throw notFound('focus_area', input.name);
     if (!existing.active) throw conflict(`focus area ${input.name} is already deactivated`, { name: input.name });
     await appendFocusAreaChange(this.db, { name: input.name, grouping: existing.grouping, change: 'deactivated', actor, reason: input.reason });
     return this.find(input.name);

@@ -37,11 +37,7 @@ export async function sendIdempotent<T>(
     body: await write(tx),
   }));
   if (result.outcome === 'reused') {
-    throw new ApiError(
-      409,
-      'request_id_reused',
-      'this Idempotency-Key was already used for a different request; use a new key for a new request',
-    );
+    throw new ApiError(409, 'request_id_reused', { key: 'idempotency_key_reused' });
   }
   if (result.outcome === 'replayed') void reply.header('idempotent-replayed', 'true');
   return reply.code(result.status).send(result.body);
@@ -60,7 +56,7 @@ export function requestFingerprint(actorSub: string, action: string, target: str
 
 /** The 409 for a request id (or Idempotency-Key) that already stands for another request. */
 export function requestIdReused(requestId: string): ApiError {
-  return new ApiError(409, 'request_id_reused', `requestId ${requestId} was already used for a different request; use a new requestId for a new request`, {
+  return new ApiError(409, 'request_id_reused', { key: 'request_id_reused', params: { requestId } }, {
     requestId,
   });
 }

@@ -37,6 +37,33 @@ const stageEn = (id: string) => STAGES.find((s) => s.id === id)?.title.en ?? id;
 const writerZh = (w: string) => (w === 'group' ? '本巡察的巡察组' : w === 'liaison' ? '被巡察单位联络人' : roleZh(w));
 const writerEn = (w: string) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w);
 
+/** What a 404 names, in both languages. */
+const THINGS: Record<string, { zh: string; en: string }> = {
+  round: { zh: '巡察轮次', en: 'round' },
+  inspection: { zh: '巡察', en: 'inspection' },
+  record: { zh: '记录', en: 'record' },
+  attachment: { zh: '附件', en: 'attachment' },
+  attachment_bytes: { zh: '附件内容', en: 'attachment' },
+  current_record: { zh: '记录的当前版本', en: 'the current version of record' },
+  term: { zh: '届期巡察规划', en: 'term' },
+  organization: { zh: '单位', en: 'organization' },
+  focus_area: { zh: '重点领域', en: 'focus area' },
+  questionnaire_code: { zh: '问卷码', en: 'questionnaire code' },
+};
+const thingZh = (t: string) => THINGS[t]?.zh ?? t;
+const thingEn = (t: string) => THINGS[t]?.en ?? t;
+/** The conditions of `required_when`, in Chinese. */
+const WHEN_ZH: Record<string, string> = {
+  'kind is other': '类型为 other',
+  'hasRelation is true': 'hasRelation 为 true',
+  'the outcome is long_term': '结果为 long_term',
+  'returning an item': '退回事项',
+  'returning a record': '退回记录',
+  rejecting: '退回',
+  'rejecting: say what to fix': '退回（说明需要改正的内容）',
+  'rejecting: say what to change': '退回（说明需要修改的内容）',
+};
+
 /**
  * The API's own sentences, by key, in Chinese and English. Names of stages, record
  * kinds and roles come from the stage model (`title.zh` / `title.en`), so a message
@@ -158,6 +185,137 @@ export const API_MESSAGES = {
     en: (p) => `${text(p, 'parent')} is neither in the register nor on another row`,
   },
   parent_loop: { zh: () => '表中的上级单位形成循环', en: () => 'makes a loop of parents within the sheet' },
+
+  // 404 (api/errors.ts notFound): the thing, its id, and what it belongs to.
+  not_found: {
+    zh: (p) => `未找到${p.within ? `${thingZh(text(p, 'within'))} ${text(p, 'withinId')} 的` : ''}${thingZh(text(p, 'thing'))}${p.id ? ` ${text(p, 'id')}` : ''}`,
+    en: (p) => `${p.thing === 'attachment_bytes' ? 'the bytes of attachment' : thingEn(text(p, 'thing'))}${p.id ? ` ${text(p, 'id')}` : ''}${p.within ? ` ${text(p, 'withinHow') || 'of'} ${thingEn(text(p, 'within'))} ${text(p, 'withinId')}` : ''} not found`,
+  },
+
+  // 409 on a stale version: someone else wrote in between.
+  record_version_edit: {
+    zh: (p) => `记录当前为第 ${text(p, 'current')} 版，您编辑的是第 ${text(p, 'yours')} 版；请刷新后重新编辑`,
+    en: (p) => `the record is at version ${text(p, 'current')}; you edited version ${text(p, 'yours')}. Reload and edit again`,
+  },
+  record_version_change: {
+    zh: (p) => `记录当前为第 ${text(p, 'current')} 版，您修改的是第 ${text(p, 'yours')} 版；请刷新后重试`,
+    en: (p) => `the record is at version ${text(p, 'current')}; you changed version ${text(p, 'yours')}. Reload and try again`,
+  },
+  record_changed_while_editing: {
+    zh: () => '您编辑期间记录已被他人修改；请刷新后重新编辑',
+    en: () => 'the record changed while you edited it; reload and edit again',
+  },
+  record_changed_meanwhile: { zh: () => '记录已被他人修改；请刷新后重试', en: () => 'the record changed meanwhile; reload and try again' },
+  plan_version: {
+    zh: (p) => `方案当前为第 ${text(p, 'version')} 版；请刷新后重试`,
+    en: (p) => `the plan is at version ${text(p, 'version')}; reload it and try again`,
+  },
+  organization_version: {
+    zh: (p) => `该单位当前为第 ${text(p, 'version')} 版；请刷新后重试`,
+    en: (p) => `the organization is at version ${text(p, 'version')}; reload it and try again`,
+  },
+  organization_registered_meanwhile: {
+    zh: () => '同名单位刚刚已被登记；请刷新后重试',
+    en: () => 'an organization of that name was registered meanwhile; reload and try again',
+  },
+
+  request_id_reused: {
+    zh: (p) => `requestId ${text(p, 'requestId')} 已用于另一请求；新的请求请使用新的 requestId`,
+    en: (p) => `requestId ${text(p, 'requestId')} was already used for a different request; use a new requestId for a new request`,
+  },
+  idempotency_key_reused: {
+    zh: () => '此 Idempotency-Key 已用于另一请求；新的请求请使用新的键',
+    en: () => 'this Idempotency-Key was already used for a different request; use a new key for a new request',
+  },
+
+  // Cursors of paged lists.
+  not_our_cursor: {
+    zh: (p) => `不是本${text(p, 'list') === 'log' ? '访问日志' : '时间线'}给出的游标`,
+    en: (p) => `is not a cursor this ${text(p, 'list') === 'log' ? 'log' : 'timeline'} gave out`,
+  },
+
+  // 401: our own words for a refused token, never the token library's.
+  token_missing: { zh: () => '请在 Authorization 请求头中发送 Bearer 令牌', en: () => 'send a bearer token in the Authorization header' },
+  token_expired: { zh: () => '令牌已过期：请重新登录', en: () => 'the token has expired: sign in again' },
+  token_claim_refused: {
+    zh: (p) => `令牌的 ${text(p, 'claim')} 声明缺失或不被本服务接受`,
+    en: (p) => `the token's ${text(p, 'claim')} claim is missing or not accepted here`,
+  },
+  token_untrusted_key: { zh: () => '令牌不是由本服务信任的密钥签名的', en: () => 'the token is not signed by a key this server trusts' },
+  token_algorithm: { zh: () => '令牌的签名算法不被本服务接受', en: () => 'the token is signed with an algorithm this server does not accept' },
+  token_invalid: { zh: () => '令牌不是有效的签名令牌', en: () => 'the token is not a valid signed token' },
+  token_claims_unacceptable: {
+    zh: (p) => `令牌的声明不可接受：${listOf(p, 'claims').join('、')}（须含 sub、name、roles 和 exp）`,
+    en: (p) => `the token's claims are not acceptable: ${listOf(p, 'why').join('; ')} (needs sub, name, roles and exp)`,
+  },
+  token_from_future: { zh: () => '令牌的签发时间（iat）在未来', en: () => 'the token was issued in the future (iat)' },
+  token_too_long_lived: {
+    zh: (p) => `令牌有效期超过本服务接受的 ${text(p, 'hours')} 小时（exp − iat）；请申请有效期更短的令牌`,
+    en: (p) => `the token lives longer than the ${text(p, 'hours')} h this server accepts (exp − iat); ask for a shorter one`,
+  },
+  identity_provider_unavailable: {
+    zh: () => '身份提供方暂时无法访问，无法核验令牌；请稍后重试',
+    en: (p) => `the identity provider cannot be reached to check the token (${text(p, 'reason')}); try again`,
+  },
+
+  // The process engine (api/temporal-errors.ts).
+  process_unanswered: {
+    zh: (p) => `流程引擎未在 ${text(p, 'seconds')} 秒内答复（工作进程是否在运行？）；请用相同的 requestId 重复请求以获知结果`,
+    en: (p) =>
+      `the process engine did not answer within ${text(p, 'seconds')} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
+  },
+  process_finished: { zh: () => '该流程已结束，不能再作任何改变', en: () => 'this process has already finished; nothing more can change in it' },
+  process_engine_unavailable: { zh: () => '流程引擎（Temporal）暂时无法访问；请重试', en: () => 'the process engine (Temporal) is unavailable; try again' },
+  step_not_recordable: {
+    zh: (p) => `数据库拒绝记录此步骤，因此未执行：${text(p, 'reason')}`,
+    en: (p) => `the database refused to record this step, so it was not taken: ${text(p, 'reason')}`,
+  },
+  service_unavailable: { zh: () => 'API 所依赖的服务暂时无法访问；请重试', en: () => 'a service the API depends on is unavailable; try again' },
+
+  // Fastify's own refusals of a request's body (api/errors.ts).
+  body_not_json: { zh: () => '请求体不是有效的 JSON', en: () => 'the body is not valid JSON' },
+  is_not_json: { zh: () => '不是有效的 JSON', en: () => 'is not valid JSON' },
+  nests_too_deep: { zh: (p) => `嵌套超过 ${text(p, 'max')} 层`, en: (p) => `nests deeper than ${text(p, 'max')} levels` },
+  body_too_large: { zh: () => '请求体过大', en: () => 'the request body is too large' },
+  media_type_unsupported: {
+    zh: (p) => `不支持的内容类型：${text(p, 'type') || '（未给出）'}`,
+    en: (p) => `unsupported media type: ${text(p, 'type') || '(none given)'}`,
+  },
+  empty_json_body: {
+    zh: () => '内容类型为 application/json 的请求体不能为空',
+    en: () => 'a body of type application/json must not be empty',
+  },
+  bad_request: { zh: () => '请求无效', en: () => 'bad request' },
+
+  // Hand-written field checks (zod refinements and services).
+  not_before_field: { zh: (p) => `不得早于 ${text(p, 'other')}`, en: (p) => `must not be before ${text(p, 'other')}` },
+  required_when: {
+    zh: (p) => `${WHEN_ZH[text(p, 'when')] ?? text(p, 'when')}时为必填项`,
+    en: (p) => `is required when ${text(p, 'when')}`,
+  },
+  inspected_twice: { zh: () => '在本轮中被重复巡察', en: () => 'is inspected twice in this round' },
+  twice_in_group: { zh: () => '在巡察组中出现两次', en: () => 'appears twice in the group' },
+  within_term: { zh: (p) => `须在届期之内（${text(p, 'first')}–${text(p, 'last')}）`, en: (p) => `must be within the term (${text(p, 'first')}–${text(p, 'last')})` },
+  planned_twice: { zh: () => '同一年度被重复规划', en: () => 'is planned twice for the same year' },
+  unknown_timeline_kind: {
+    zh: (p) => `未知类型 ${listOf(p, 'bad').join('、')}；须为 ${listOf(p, 'options').join('、')} 之一`,
+    en: (p) => `unknown kind ${listOf(p, 'bad').join(', ')}; one of ${listOf(p, 'options').join(', ')}`,
+  },
+
+  // Notices people read (the overdue and escalation notifications).
+  notice_overdue: {
+    zh: (p) => `${text(p, 'target')}：${stageZh(text(p, 'stage'))}阶段已超过期限 ${text(p, 'dueAt')}`,
+    en: (p) => `${text(p, 'target')}: stage ${text(p, 'stage')} passed its due date ${text(p, 'dueAt')}`,
+  },
+  notice_escalated: {
+    zh: (p) => `${text(p, 'target')}：${stageZh(text(p, 'stage'))}阶段的提交自 ${text(p, 'since')} 起一直等待${roleZh(text(p, 'waitingOn'))}决定`,
+    en: (p) => `${text(p, 'target')}: the ${text(p, 'stage')} submission has waited on ${text(p, 'waitingOn')} since ${text(p, 'since')}`,
+  },
+  notice_rectification_overdue: {
+    zh: (p) => `${text(p, 'target')}：${kindZh({ kind: text(p, 'due') })}应于 ${text(p, 'dueAt')} 前提交（自 ${text(p, 'meetingHeldOn')} 的反馈会起算），至今未交`,
+    en: (p) =>
+      `${text(p, 'target')}: the ${text(p, 'due')} was due ${text(p, 'dueAt')}, counted from the feedback meeting of ${text(p, 'meetingHeldOn')}, and is not in`,
+  },
 } as const satisfies Record<string, Record<Language, Words>>;
 export type MessageKey = keyof typeof API_MESSAGES;
 
@@ -168,6 +326,15 @@ export interface Said {
 }
 
 export const say = (said: Said, language: Language): string => API_MESSAGES[said.key][language](said.params ?? {});
+
+/**
+ * A refinement's message said by key: zod keeps the English (for logs), the error
+ * handler words it in the caller's language. Spread into `.refine`'s options or `addIssue`.
+ */
+export const saidIssue = (key: MessageKey, params?: MessageParams) => ({
+  message: say({ key, params }, 'en'),
+  params: { said: { key, params } satisfies Said },
+});
 export const apiMessage = (key: MessageKey, language: Language) => say({ key }, language);
 
 /** A process refusal's sentence in `language`, when it carries its code (see `workflows/refusal.ts`). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './errors.js';
-import type { Said } from './messages.js';
+import { saidIssue, type Said } from './messages.js';
 
 /** Kinds of party organisation (党组织), with the words people write in spreadsheets. */
 export const ORGANIZATION_KINDS = {
@@ -54,7 +54,7 @@ export const organizationFields = z.object({
 export type OrganizationFields = z.infer<typeof organizationFields>;
 
 export const createOrganizationBody = organizationFields
-  .refine((o) => o.activeUntil === null || o.activeUntil >= o.activeFrom, { path: ['activeUntil'], message: 'must not be before activeFrom' })
+  .refine((o) => o.activeUntil === null || o.activeUntil >= o.activeFrom, { path: ['activeUntil'], ...saidIssue('not_before_field', { other: 'activeFrom' }) })
   .describe('The office registers an organisation');
 
 const version = z.number().int().min(1).describe('the version you edited; a stale one is refused (409)');

@@ -49,7 +49,7 @@ export class OrganizationsService {
   async get(actor: Actor, id: string) {
     await requireAccess(this.db, actor, 'register.read');
     const row = await findOrganization(this.db, id);
-    if (!row) throw notFound(`organization ${id}`);
+    if (!row) throw notFound('organization', id);
     const versions = await listVersions(this.db, id);
     return {
       ...toOrganizationView(row),
@@ -183,8 +183,8 @@ export class OrganizationsService {
 
 async function lockCurrent(tx: Transaction<Database>, id: string, version: number) {
   const row = await lockOrganization(tx, id);
-  if (!row) throw notFound(`organization ${id}`);
-  if (row.version !== version) throw conflict(`the organization is at version ${row.version}; reload it and try again`, { currentVersion: row.version });
+  if (!row) throw notFound('organization', id);
+  if (row.version !== version) throw conflict({ key: 'organization_version', params: { version: row.version } }, { currentVersion: row.version });
   return row;
 }
 
@@ -204,7 +204,7 @@ async function nameTaken<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw conflict('an organization of that name was registered meanwhile; reload and try again');
+    if ((error as { code?: string }).code === '23505') throw conflict({ key: 'organization_registered_meanwhile' });
     throw error;
   }
 }

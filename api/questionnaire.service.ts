@@ -29,7 +29,7 @@ export const ANSWER_ROUTE = '/api/v1/questionnaire/:code';
 const items = () => QUESTIONNAIRE_ITEMS.map(({ id, basis, title }) => ({ id, basis, title }));
 
 // The answering side holds nothing but the code, so its refusals name only the code.
-const unknownCode = () => notFound('questionnaire code');
+const unknownCode = () => notFound('questionnaire_code');
 const usedCode = () => new ApiError(410, 'questionnaire_code_used', 'this questionnaire code has already been answered; each code answers once');
 const closedQuestionnaire = () => conflict('the office has closed this questionnaire; it takes no more answers');
 

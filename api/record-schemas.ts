@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BRIEFING_SOURCES, LEAD_RECIPIENTS, RECORD_KIND_IDS, STAGE_IDS, type RecordKind } from '../workflows/stages.js';
+import { saidIssue } from './messages.js';
 
 /**
  * The data each record kind carries. Field names are the contract; the stage a kind
@@ -20,7 +21,7 @@ const recipient = z
     kind: z.enum(LEAD_RECIPIENTS).describe('discipline: 纪检监察机关; organization: 组织部门 (选人用人); other'),
     name: text(200).optional().describe('the receiving body, e.g. 驻厅纪检监察组; required for other'),
   })
-  .refine((r) => r.kind !== 'other' || r.name, { path: ['name'], message: 'is required when kind is other' });
+  .refine((r) => r.kind !== 'other' || r.name, { path: ['name'], ...saidIssue('required_when', { when: 'kind is other' }) });
 
 /** Who reads a lead and the records about it, for the OpenAPI document. */
 const LEAD_READERS =
@@ -38,7 +39,7 @@ export const recordDataSchemas = {
       hasRelation: z.boolean(),
       relation: text(2000).optional().describe('required when hasRelation: what ties the member to the target'),
     })
-    .refine((d) => !d.hasRelation || d.relation, { path: ['relation'], message: 'is required when hasRelation is true' }),
+    .refine((d) => !d.hasRelation || d.relation, { path: ['relation'], ...saidIssue('required_when', { when: 'hasRelation is true' }) }),
   work_plan: z.object({
     focus: z.array(text(200)).min(1).max(50).describe("the focus areas of this inspection, each one of the round's `focus` (400 naming `body.data.focus.N` otherwise)"),
     schedule: text(5000),
@@ -48,7 +49,7 @@ export const recordDataSchemas = {
   mobilization: z.object({ heldOn: day, attendees: names }),
   public_notice: z
     .object({ postedOn: day, phone: text(50), mailbox: text(200), periodEnd: day })
-    .refine((n) => n.periodEnd >= n.postedOn, { path: ['periodEnd'], message: 'must not be before postedOn' }),
+    .refine((n) => n.periodEnd >= n.postedOn, { path: ['periodEnd'], ...saidIssue('not_before_field', { other: 'postedOn' }) }),
   talk: z.object({ ...onDay, interviewee: text(200) }),
   document_review: z.object({ ...onDay, documents: names }),
   petition: z.object({ ...onDay, channel: text(100).describe('letter, visit, phone, mailbox, online…') }),
@@ -65,7 +66,7 @@ export const recordDataSchemas = {
     characterization: text(5000).describe('定性'),
     conduct: z
       .object({ from: day, to: day })
-      .refine((c) => c.to >= c.from, { path: ['to'], message: 'must not be before from' })
+      .refine((c) => c.to >= c.from, { path: ['to'], ...saidIssue('not_before_field', { other: 'from' }) })
       .describe('when the conduct happened: a basis that took effect later is flagged (不能用新标准去套老问题)'),
     involves: z
       .object({
@@ -142,8 +143,8 @@ export const recordDataSchemas = {
       note: z.string().trim().max(5000).default(''),
       nextMilestoneOn: day.optional().describe('required when long_term: when the item is looked at again'),
     })
-    .refine((v) => v.outcome !== 'long_term' || v.nextMilestoneOn, { path: ['nextMilestoneOn'], message: 'is required when the outcome is long_term' })
-    .refine((v) => v.outcome !== 'returned' || v.note, { path: ['note'], message: 'is required when returning an item' })
+    .refine((v) => v.outcome !== 'long_term' || v.nextMilestoneOn, { path: ['nextMilestoneOn'], ...saidIssue('required_when', { when: 'the outcome is long_term' }) })
+    .refine((v) => v.outcome !== 'returned' || v.note, { path: ['note'], ...saidIssue('required_when', { when: 'returning an item' }) })
     .describe("the office's verification (验收) of one item; the liaison reads it"),
   rectification_report: z
     .object({ text: text(100_000).describe('整改报告'), submittedOn: day })
@@ -211,7 +212,7 @@ export const reviewBody = z.object({
     .enum(['confirm', 'return'])
     .describe("review verbs are confirm / return. The group leader confirms a problem paper (one the leader wrote: a deputy group leader, or the office when there is none); the office confirms (accepts) a rectification plan or report. return sends it back with a note"),
   note: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], message: 'is required when returning a record' });
+}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], ...saidIssue('required_when', { when: 'returning a record' }) });
 
 export const recordDecisionBody = z.object({
   decision: z
@@ -220,7 +221,7 @@ export const recordDecisionBody = z.object({
       'a major-matter request (leading group): approve / reject. A recusal declaration (office): recused (需回避: the member loses access to the inspection at once) / not_recused (无需回避)',
     ),
   comment: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision !== 'reject' || r.comment.length > 0, { path: ['comment'], message: 'is required when rejecting' });
+}).refine((r) => r.decision !== 'reject' || r.comment.length > 0, { path: ['comment'], ...saidIssue('required_when', { when: 'rejecting' }) });
 
 const actorView = z.object({ sub: z.string(), name: z.string() });
 

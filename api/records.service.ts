@@ -9,7 +9,7 @@ import type { Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
-import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
+import { ApiError, ERROR_CODES, conflict, forbidden, notFound, zodFieldIssues } from './errors.js';
 import { inOpenStage, intoOpenStage } from './open-stage.js';
 import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
@@ -56,10 +56,7 @@ function invalid(field: string, message: string): ApiError {
 export function parseRecordData(kind: RecordKind, data: unknown): Record<string, unknown> {
   const parsed = (recordDataSchemas[kind] as z.ZodType<Record<string, unknown>>).safeParse(data);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    field: ['body', 'data', ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const issues = zodFieldIssues('body.data', parsed.error.issues);
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
@@ -346,7 +343,7 @@ export class RecordsService {
     await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
       const fresh = await findRecord(tx, inspectionId, recordId);
       if (!fresh || fresh.version !== version) {
-        throw conflict(`the record is at version ${fresh?.version}; you edited version ${version}. Reload and edit again`, {
+        throw conflict({ key: 'record_version_edit', params: { current: String(fresh?.version), yours: version } }, {
           currentVersion: fresh?.version,
         });
       }
@@ -362,7 +359,7 @@ export class RecordsService {
         actor,
         at: new Date().toISOString(),
       });
-      if (!ok) throw conflict('the record changed while you edited it; reload and edit again', { currentVersion: version + 1 });
+      if (!ok) throw conflict({ key: 'record_changed_while_editing' }, { currentVersion: version + 1 });
     });
     return this.view(inspectionId, recordId);
   }
@@ -425,14 +422,14 @@ export class RecordsService {
 
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
     const row = await findRecord(this.db, inspectionId, recordId);
-    if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    if (!row) throw notFound('record', recordId, { thing: 'inspection', id: inspectionId });
     return row;
   }
 
   /** A record the caller may know of: one about a lead they may not read is absent to them. */
   private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
     const row = await this.load(inspection.row.id, recordId);
-    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
+    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
     return row;
   }
 

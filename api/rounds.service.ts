@@ -8,8 +8,7 @@ import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
-import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
-import type { Said } from './messages.js';
+import { ApiError, ERROR_CODES, conflict, notFound, zodFieldIssues } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
 import { requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
@@ -225,18 +224,15 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const said = (issue as { params?: { said?: Said } }).params?.said;
-    return { field: ['body', ...issue.path.map(String)].join('.'), message: issue.message, ...(said ? { said } : {}) };
-  });
+  const issues = zodFieldIssues('body', parsed.error.issues);
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
 function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: string): void {
   if (outcome.done) return;
-  if (outcome.reason === 'missing') throw notFound(`round ${roundId}`);
+  if (outcome.reason === 'missing') throw notFound('round', roundId);
   if (outcome.reason === 'version') {
-    throw conflict(`the plan is at version ${outcome.version}; reload it and try again`, { currentVersion: outcome.version });
+    throw conflict({ key: 'plan_version', params: { version: outcome.version } }, { currentVersion: outcome.version });
   }
   throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
 import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
-import type { Said } from './messages.js';
+import { saidIssue, type Said } from './messages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -116,7 +116,7 @@ type RoundPlanFields = z.infer<typeof roundPlanFields>;
 
 function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
     if (round.plannedEnd < round.plannedStart) {
-      ctx.addIssue({ code: 'custom', path: ['plannedEnd'], message: 'must not be before plannedStart' });
+      ctx.addIssue({ code: 'custom', path: ['plannedEnd'], ...saidIssue('not_before_field', { other: 'plannedStart' }) });
     }
     for (const problem of chainProblems(round.approvalChains ?? {})) {
       ctx.addIssue({
@@ -129,13 +129,13 @@ function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
     const targets = new Set<string>();
     round.inspections.forEach((inspection, i) => {
       if (targets.has(inspection.target.name)) {
-        ctx.addIssue({ code: 'custom', path: ['inspections', i, 'target', 'name'], message: 'is inspected twice in this round' });
+        ctx.addIssue({ code: 'custom', path: ['inspections', i, 'target', 'name'], ...saidIssue('inspected_twice') });
       }
       targets.add(inspection.target.name);
       const subs = new Set<string>();
       inspection.group.members.forEach((member, j) => {
         if (subs.has(member.sub)) {
-          ctx.addIssue({ code: 'custom', path: ['inspections', i, 'group', 'members', j, 'sub'], message: 'appears twice in the group' });
+          ctx.addIssue({ code: 'custom', path: ['inspections', i, 'group', 'members', j, 'sub'], ...saidIssue('twice_in_group') });
         }
         subs.add(member.sub);
       });
@@ -260,7 +260,7 @@ export const decisionBody = z
   })
   .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
     path: ['comment'],
-    message: 'is required when rejecting: say what to fix',
+    ...saidIssue('required_when', { when: 'rejecting: say what to fix' }),
   });
 
 export const stageStatusView = z.object({
@@ -317,7 +317,7 @@ export const roundDecisionBody = z
   })
   .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
     path: ['comment'],
-    message: 'is required when rejecting: say what to change',
+    ...saidIssue('required_when', { when: 'rejecting: say what to change' }),
   })
   .describe('The leading group authorises a proposed round (严格按授权和方案开展工作)');
 

@@ -63,7 +63,7 @@ export class TermsService {
 
   async load(id: string): Promise<TermView> {
     const found = await findTerm(this.db, id);
-    if (!found) throw notFound(`term ${id}`);
+    if (!found) throw notFound('term', id);
     const { term, steps } = found;
     return {
       ...termSummaryOf(term),
@@ -127,8 +127,8 @@ export function termSummaryOf(row: {
 
 function refuseUnless(outcome: TermOutcome, id: string, what: string): void {
   if (outcome.done) return;
-  if (outcome.reason === 'missing') throw notFound(`term ${id}`);
-  if (outcome.reason === 'version') throw conflict(`the plan is at version ${outcome.version}; reload it and try again`, { currentVersion: outcome.version });
+  if (outcome.reason === 'missing') throw notFound('term', id);
+  if (outcome.reason === 'version') throw conflict({ key: 'plan_version', params: { version: outcome.version } }, { currentVersion: outcome.version });
   if (outcome.reason === 'request') throw conflict(`that requestId was already used for a ${outcome.kind} step`, { kind: outcome.kind });
   throw conflict(`the term plan is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
 }

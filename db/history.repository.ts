@@ -11,6 +11,8 @@ export interface NoticeRow {
   recipientRole: NotificationTable['recipient_role'];
   stage: NotificationTable['stage'];
   message: string;
+  code?: string;
+  params?: Record<string, string>;
 }
 
 export interface InspectionSteps {
@@ -107,6 +109,8 @@ export async function writeInspectionSteps(tx: Transaction<Database>, steps: Ins
           recipient_role: n.recipientRole,
           stage: n.stage,
           message: n.message,
+          code: n.code ?? null,
+          params: n.params ? JSON.stringify(n.params) : null,
           created_at: steps.events[0]?.at ?? new Date(),
         })),
       )

@@ -249,7 +249,13 @@ describe('the target’s due dates, counted from the feedback meeting', () => {
       expect.objectContaining({ kind: 'overdue', stage: 'rectification', data: { record: 'rectification_plan', dueAt: planDue, meetingHeldOn: '2026-03-03' } }),
     ]);
     expect(overdue.notices).toEqual([
-      { kind: 'overdue', recipientRole: 'office', message: expect.stringMatching(/质监支队: the rectification_plan was due 2026-03-22T16:00:00.000Z/) },
+      {
+        kind: 'overdue',
+        recipientRole: 'office',
+        message: expect.stringMatching(/质监支队: the rectification_plan was due 2026-03-22T16:00:00.000Z/),
+        code: 'notice_rectification_overdue',
+        params: { target: '质监支队', due: 'rectification_plan', dueAt: '2026-03-22T16:00:00.000Z', meetingHeldOn: '2026-03-03' },
+      },
     ]);
     process.commit(overdue);
     // Noticed once; the report (45 days) is handed in before its date, so nothing more is watched.

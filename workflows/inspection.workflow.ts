@@ -25,7 +25,7 @@ import {
   type InspectionState,
   type TransitionResult,
 } from './messages.js';
-import { REFUSAL, Refusal } from './refusal.js';
+import { REFUSAL, Refusal, REFUSAL_MESSAGES } from './refusal.js';
 import { StepWriter } from './step-writer.js';
 
 const { recordInspectionSteps, recordGroupChange, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
@@ -99,9 +99,9 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     if (remembered?.fingerprint && remembered.fingerprint !== input.fingerprint) {
       throw ApplicationFailure.create({
         type: REFUSAL.requestIdReused,
-        message: `requestId ${input.requestId} was already used for a different request`,
+        message: REFUSAL_MESSAGES.request_id_reused.en({ requestId: input.requestId }),
         nonRetryable: true,
-        details: [{ requestId: input.requestId }],
+        details: [{ requestId: input.requestId, messageKey: { code: 'request_id_reused', params: { requestId: input.requestId } } }],
       });
     }
     return remembered;

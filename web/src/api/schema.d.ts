@@ -4972,6 +4972,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                /** @description the notice in the language of `Accept-Language` (Chinese unless English comes first) */
                                 message: string;
                                 /** Format: date-time */
                                 createdAt: string;
