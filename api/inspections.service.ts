@@ -13,7 +13,7 @@ import type { Actor } from '../workflows/roles.js';
 import { isFinished, type StageId } from '../workflows/stages.js';
 import { readsAllLeads, requireAccess, shownStepData } from './access.js';
 import { conflict } from './errors.js';
-import { requestFingerprint, requestIdReused } from './idempotency.js';
+import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
 import { verifyInspection } from './verify.service.js';
@@ -42,7 +42,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.submit', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'submission', inspectionId, { stage, comment: comment || null });
-    return this.transition(inspection, 'submission', stage, requestId, fingerprint, (handle) =>
+    return this.transition(actor, inspection, 'submission', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(submitStageUpdate, {
         updateId: requestId,
         args: [{ stage, requestId, fingerprint, comment: comment || null, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
@@ -55,7 +55,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'decision', inspectionId, { stage, decision, comment: comment || null, meeting: meeting ?? null });
-    return this.transition(inspection, 'decision', stage, requestId, fingerprint, (handle) =>
+    return this.transition(actor, inspection, 'decision', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
         updateId: requestId,
         args: [
@@ -112,6 +112,7 @@ export class InspectionsService {
    * `request_id_reused`, never someone else's result.
    */
   private async transition(
+    actor: Actor,
     inspection: Inspection,
     action: TransitionResult['action'],
     stage: StageId,
@@ -131,6 +132,7 @@ export class InspectionsService {
     if (isFinished(row.state)) {
       throw conflict(`the inspection is ${row.state}; nothing more can be submitted or decided`, { stage: row.stage, state: row.state });
     }
+    await claimInspectionRequest(db, actor.sub, requestId, fingerprint);
     const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       send(temporal.workflow.getHandle(inspectionWorkflowId(row.id))),
     );

@@ -11,10 +11,10 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
 import type { InspectionSteps } from '../db/history.repository.js';
-import { isFromApi, requireFromApi } from './api-assertion.js';
+import { requireFromApi } from './api-assertion.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
-  cancelInspectionSignal,
+  cancelInspectionUpdate,
   changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
@@ -183,12 +183,21 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     },
   );
 
-  // The round's workflow sends this (a workflow cannot send an Update). A signal has no
-  // validator to answer a forger with, so a forged one is dropped and changes nothing.
-  setHandler(cancelInspectionSignal, (input) => {
-    if (!isFromApi(input, workflowId)) return;
-    pendingCancel ??= input;
-  });
+  setHandler(
+    cancelInspectionUpdate,
+    async (input) => {
+      // Recorded by the main loop, which owns the end of the run; answered once it has.
+      pendingCancel ??= input;
+      await condition(() => process.finished);
+      return { inspectionId: plan.inspectionId, state: process.current.state };
+    },
+    {
+      validator: (input) => {
+        fromApi(input);
+        asFailure(() => process.validateCancel(input));
+      },
+    },
+  );
 
   if (!carried) await record(() => process.opening());
 
@@ -199,8 +208,9 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
       break;
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
-      await condition(() => allHandlersFinished() && writer.idle);
-      // A cancellation that arrived while we waited must be recorded, not dropped with this run.
+      // A cancellation waits for its step, so it must not wait for this to finish: it is
+      // recorded first, not dropped with this run.
+      await condition(() => pendingCancel !== undefined || (allHandlersFinished() && writer.idle));
       if (pendingCancel) continue;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
     }

@@ -5137,6 +5137,7 @@ export interface paths {
                             category: string;
                             title: string;
                             facts: string;
+                            /** @description ids of talks, document reviews, petitions or field visits of this inspection, each once */
                             evidence: string[];
                             /** @description 定性 */
                             characterization: string;
@@ -5172,6 +5173,7 @@ export interface paths {
                                  */
                                 leadershipTeam?: boolean;
                             };
+                            /** @description each regulation and article once */
                             basis: {
                                 /** @description the regulation, law or decision */
                                 source: string;
@@ -5198,6 +5200,7 @@ export interface paths {
                              */
                             heldOn: string;
                             principalLeader: string;
+                            /** @description one answer per problem paper */
                             answers: {
                                 /** Format: uuid */
                                 problemId: string;
@@ -5230,7 +5233,7 @@ export interface paths {
                         data: {
                             /** @description 反馈意见 as the office will issue it */
                             text: string;
-                            /** @description the confirmed problem papers it feeds back to the target */
+                            /** @description the confirmed problem papers it feeds back to the target, each once */
                             problemIds: string[];
                         };
                     } | {
@@ -5344,7 +5347,7 @@ export interface paths {
                             };
                             allegation: string;
                             /**
-                             * @description talks, document reviews, petitions or field visits of this inspection it came from
+                             * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                              * @default []
                              */
                             sources?: string[];
@@ -13342,7 +13345,7 @@ export interface paths {
                                     };
                                     allegation: string;
                                     /**
-                                     * @description talks, document reviews, petitions or field visits of this inspection it came from
+                                     * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                                      * @default []
                                      */
                                     sources: string[];
