@@ -13,6 +13,7 @@ import type { Actor } from '../workflows/roles.js';
 import { isFinished, type StageId } from '../workflows/stages.js';
 import { readsAllLeads, requireAccess, shownStepData } from './access.js';
 import { conflict } from './errors.js';
+import { decodePageCursor, isSeq, pageOf } from './paging.js';
 import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
@@ -74,11 +75,14 @@ export class InspectionsService {
     );
   }
 
-  async history(actor: Actor, inspectionId: string) {
+  /** One page of the steps, in order (keyset on the step's sequence number). */
+  async history(actor: Actor, inspectionId: string, page: { limit: number; cursor?: string }) {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.read', inspection);
-    const steps = await listHistory(this.services.db, inspectionId);
-    return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
+    const afterSeq = page.cursor ? decodePageCursor(page.cursor, isSeq) : undefined;
+    const fetched = await listHistory(this.services.db, inspectionId, { afterSeq, limit: page.limit + 1 });
+    const { rows, nextCursor } = pageOf(fetched, page.limit, (step) => step.seq);
+    return { inspectionId, steps: rows.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })), nextCursor };
   }
 
   /**

@@ -20,7 +20,6 @@ import {
   inspectionStatusQuery,
   inspectionWorkflowId,
   submitStageUpdate,
-  type CancelInput,
   type InspectionPlan,
   type InspectionState,
   type TransitionResult,
@@ -61,7 +60,6 @@ export interface InspectionOutcome {
 export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowInput): Promise<InspectionOutcome> {
   const process = new InspectionProcess(plan, carried);
   const writer = new StepWriter();
-  let pendingCancel: CancelInput | undefined;
 
   const stepsOf = (transition: Transition): InspectionSteps => ({
     inspectionId: plan.inspectionId,
@@ -72,7 +70,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     result: transition.result,
   });
 
-  /** Records a transition the clock or a cancellation caused; nobody waits for an answer. */
+  /** Records a transition the clock caused; nobody waits for an answer. */
   const record = (next: () => Transition): Promise<void> =>
     writer.run(async () => {
       const transition = next();
@@ -185,12 +183,16 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
 
   setHandler(
     cancelInspectionUpdate,
-    async (input) => {
-      // Recorded by the main loop, which owns the end of the run; answered once it has.
-      pendingCancel ??= input;
-      await condition(() => process.finished);
-      return { inspectionId: plan.inspectionId, state: process.current.state };
-    },
+    (input) =>
+      writer.run(async () => {
+        // Checked again in its turn: a transition ahead of it in the queue may have ended the inspection.
+        if (!process.finished) {
+          const transition = process.cancel(input, now());
+          await asRequestFailure(recordInspectionSteps(stepsOf(transition)));
+          process.commit(transition);
+        }
+        return { inspectionId: plan.inspectionId, state: process.current.state };
+      }),
     {
       validator: (input) => {
         fromApi(input);
@@ -202,21 +204,15 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
   if (!carried) await record(() => process.opening());
 
   while (!process.finished) {
-    if (pendingCancel) {
-      const request = pendingCancel;
-      await record(() => process.cancel(request, now()));
-      break;
-    }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
-      // A cancellation waits for its step, so it must not wait for this to finish: it is
-      // recorded first, not dropped with this run.
-      await condition(() => pendingCancel !== undefined || (allHandlersFinished() && writer.idle));
-      if (pendingCancel) continue;
+      await condition(() => allHandlersFinished() && writer.idle);
+      // A cancellation recorded while we waited ends the inspection here, not in a new run.
+      if (process.finished) break;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
     }
     const seen = process.current.seq;
     const deadline = process.nextDeadline();
-    const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
+    const woken = () => process.current.seq !== seen || process.finished;
     const changed =
       deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
     if (!changed) {

@@ -3952,10 +3952,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained */
+        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained, a page at a time (`limit`, `cursor`). Read by the office, the leading group, auditors and the group */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -3998,6 +4003,8 @@ export interface paths {
                                 prevHash: string;
                                 hash: string;
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -4802,10 +4809,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An inspection's records, optionally of one kind or stage */
+        /** An inspection's records, optionally of one kind or stage, a page at a time (`limit`, `cursor`). Read by the group, the office, the leading group and auditors (less what each may not read), the liaison its own kinds */
         get: {
             parameters: {
                 query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
                     kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                     stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                 };
@@ -4824,6 +4835,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description in the order they were written; a page may hold fewer than `limit` (what you may not read is left out) */
                             records: {
                                 /** Format: uuid */
                                 id: string;
@@ -4887,6 +4899,8 @@ export interface paths {
                                     message: string;
                                 }[];
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
