@@ -8,7 +8,7 @@ import type { Database, DecisionStatus } from '../db/database.js';
 import { listRecords } from '../db/records.repository.js';
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
-import { seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
+import { APPROVER_ROLES, seesAllRounds, type Actor, type Role } from '../workflows/roles.js';
 import { EVALUATION_READERS, LEAD_KIND_IDS, RECORD_KINDS, RECORD_KIND_IDS, type RecordKind, type RecordKindDefinition } from '../workflows/stages.js';
 import { conflict, forbidden } from './errors.js';
 import type { InspectionView } from './schemas.js';
@@ -55,6 +55,8 @@ interface ContextOf {
   'inspection.read': Inspection;
   'inspection.submit': Inspection;
   'inspection.progress': Inspection;
+  'inspection.history': Inspection;
+  'inspection.decide': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
@@ -225,32 +227,33 @@ export function shownStepData<D extends Record<string, unknown>>(inspection: Ins
   return shown as D;
 }
 
-const RECUSED = 'the office recused you from this inspection (需回避)';
+const RECUSED = 'recused' as const;
 /** The states of a member's recusal declaration that keep them out of the inspection (see `recusalBlock`). */
 export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
 
 /**
  * A member whose recusal declaration is undecided, or whom the office recused, is
- * kept out of the inspection's records (回避).
+ * kept out of the inspection's records (回避). So is a member of the group who never
+ * declared once preparation is over (added or put in charge later): preparation
+ * cannot close until everyone named at launch has declared and been decided, so after
+ * it nobody undeclared may see the work; they declare in whatever stage is open.
  */
-async function recusalBlock(db: Kysely<Database>, inspectionId: string, sub: string): Promise<string | undefined> {
-  const declarations = await db
-    .selectFrom('records')
-    .select('decision_status')
-    .where('inspection_id', '=', inspectionId)
-    .where('kind', '=', 'recusal_declaration')
-    .where(sql<string>`data->>'memberSub'`, '=', sub)
-    .execute();
+function recusalBlock(inspection: Inspection, sub: string): 'recused' | 'recusal_pending' | 'recusal_undeclared' | undefined {
+  const declarations = inspection.recusals.filter((d) => d.sub === sub);
   if (declarations.some((d) => d.decision_status === 'pending')) {
-    return 'your recusal declaration waits for the office’s decision; until then you cannot see or record this inspection’s work';
+    return 'recusal_pending';
   }
   if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
+  const inGroup = inspection.row.leader_sub === sub || inspection.members.some((m) => m.sub === sub);
+  if (declarations.length === 0 && inGroup && inspection.row.stage !== 'preparation') {
+    return 'recusal_undeclared';
+  }
   return undefined;
 }
 
-async function requireNotRecused(db: Kysely<Database>, inspectionId: string, actor: Actor): Promise<void> {
-  const blocked = await recusalBlock(db, inspectionId, actor.sub);
-  if (blocked) throw forbidden(blocked);
+function requireNotRecused(inspection: Inspection, actor: Actor): void {
+  const blocked = recusalBlock(inspection, actor.sub);
+  if (blocked) throw forbidden({ key: blocked });
 }
 
 /**
@@ -260,17 +263,17 @@ async function requireNotRecused(db: Kysely<Database>, inspectionId: string, act
 function requireInspectionReader(inspection: Inspection, actor: Actor): void {
   if (seesAllRounds(actor)) return;
   if (inspection.members.some((m) => m.sub === actor.sub)) return;
-  throw forbidden('you are not a member of this inspection’s group');
+  throw forbidden({ key: 'not_in_group' });
 }
 
 /** The inspecting side, unless recused; the target's liaison for their own kinds. */
 async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
   if (seesAllRounds(actor)) return;
-  if (isGroupPerson(inspection, actor)) return requireNotRecused(db, inspection.row.id, actor);
+  if (isGroupPerson(inspection, actor)) return requireNotRecused(inspection, actor);
   if (isTargetLiaison(inspection, actor)) return;
   // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
   if (actor.roles.includes('discipline')) return;
-  throw forbidden('you are not a member of this inspection’s group');
+  throw forbidden({ key: 'not_in_group' });
 }
 
 /**
@@ -282,37 +285,47 @@ async function requireLeadersReviewer(db: Kysely<Database>, inspection: Inspecti
   const deputies = inspection.members.filter((m) => m.is_deputy);
   if (deputies.length === 0) {
     if (actor.roles.includes('office')) return;
-    throw forbidden(`${row.group_name} has no deputy group leader, so the office confirms the papers its leader ${row.leader_name} wrote`);
+    throw forbidden({ key: 'office_confirms_leaders_papers', params: { group: row.group_name, leader: row.leader_name } });
   }
   if (!deputies.some((d) => d.sub === actor.sub) || !isGroupPerson(inspection, actor)) {
-    throw forbidden(`a paper the group leader ${row.leader_name} wrote is confirmed by a deputy group leader: ${deputies.map((d) => d.name).join(', ')}`);
+    throw forbidden({ key: 'deputy_confirms_leaders_papers', params: { leader: row.leader_name, deputies: deputies.map((d) => d.name) } });
   }
-  await requireNotRecused(db, row.id, actor);
+  await requireNotRecused(inspection, actor);
 }
 
 const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   'round.read': (_db, actor, round) => {
     if (seesAllRounds(actor)) return;
-    if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden('you are not named in any group of this round');
+    if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden({ key: 'not_named_in_round' });
   },
   'inspection.read': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
     // 需回避 takes the member off the inspection altogether, not only off its records.
-    if (!seesAllRounds(actor) && (await recusalBlock(db, inspection.row.id, actor.sub)) === RECUSED) throw forbidden(RECUSED);
+    if (!seesAllRounds(actor) && recusalBlock(inspection, actor.sub) === RECUSED) throw forbidden({ key: RECUSED });
   },
   // A recused member sees nothing of the inspection's work, its progress included.
   'inspection.progress': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(db, inspection.row.id, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
+  },
+  // The steps name every record written and every comment: the inspection's work, read as its records are.
+  'inspection.history': async (db, actor, inspection) => {
+    requireInspectionReader(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
+  },
+  // Refused before the stage's state is told: only a body that decides, and never on its own group.
+  'inspection.decide': (_db, actor, inspection) => {
+    if (!APPROVER_ROLES.some((role) => actor.roles.includes(role))) throw forbidden({ key: 'stage_deciders' });
+    if (isGroupPerson(inspection, actor)) throw forbidden({ key: 'no_decision_on_own_group', params: { group: inspection.row.group_name } });
   },
   'inspection.submit': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    await requireNotRecused(db, inspection.row.id, actor);
+    await requireNotRecused(inspection, actor);
   },
   'record.read': async (db, actor, { inspection, kind }) => {
     await requireRecordReader(db, inspection, actor);
     const visible = visibleKinds(inspection, actor);
-    if (kind && visible !== 'all' && !visible.includes(kind)) throw forbidden(`a ${kind} record is not shown to you`);
+    if (kind && visible !== 'all' && !visible.includes(kind)) throw forbidden({ key: 'kind_not_shown', params: { kind } });
   },
   'record.write': async (db, actor, { inspection, kind }) => {
     const { writers, aboutMember } = kindRules(kind);
@@ -320,53 +333,52 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
       writer === 'group' ? isGroupPerson(inspection, actor) : writer === 'liaison' ? isTargetLiaison(inspection, actor) : actor.roles.includes(writer),
     );
     if (!allowed) {
-      const who = writers.map((w) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w));
-      throw forbidden(`a ${kind} record is written by ${who.join(' or ')}`);
+      throw forbidden({ key: 'kind_written_by', params: { kind, writers } });
     }
     // A member kept out by their own declaration may still correct it: that is how they get back in.
     if (isGroupPerson(inspection, actor) && !actor.roles.includes('office') && !aboutMember?.self) {
-      await requireNotRecused(db, inspection.row.id, actor);
+      await requireNotRecused(inspection, actor);
     }
   },
   'record.review': async (db, actor, { inspection, record }) => {
     const { reviewedBy } = kindRules(record.kind);
-    if (!reviewedBy) throw conflict(`a ${record.kind} record is not reviewed`, { kind: record.kind });
+    if (!reviewedBy) throw conflict({ key: 'kind_not_reviewed', params: { kind: record.kind } }, { kind: record.kind });
     if (reviewedBy === 'office') {
-      if (!actor.roles.includes('office')) throw forbidden(`the office reviews a ${record.kind}`);
+      if (!actor.roles.includes('office')) throw forbidden({ key: 'office_reviews', params: { kind: record.kind } });
       return;
     }
     const { row } = inspection;
-    if (record.created_by_sub === actor.sub) throw forbidden('nobody confirms their own problem paper; another reviewer must');
+    if (record.created_by_sub === actor.sub) throw forbidden({ key: 'own_paper' });
     if (record.created_by_sub === row.leader_sub) return requireLeadersReviewer(db, inspection, actor);
     if (!(actor.roles.includes('group_leader') && actor.sub === row.leader_sub)) {
-      throw forbidden(`only ${row.group_name}'s leader ${row.leader_name} reviews its problem papers`);
+      throw forbidden({ key: 'leader_reviews_papers', params: { group: row.group_name, leader: row.leader_name } });
     }
-    await requireNotRecused(db, row.id, actor);
+    await requireNotRecused(inspection, actor);
   },
   'record.decide': (_db, actor, { record }) => {
     const { decidedBy } = kindRules(record.kind);
-    if (!decidedBy) throw conflict(`a ${record.kind} record needs no decision`, { kind: record.kind });
-    if (!actor.roles.includes(decidedBy)) throw forbidden(`a ${record.kind} is decided by ${decidedBy}`);
-    if (record.created_by_sub === actor.sub) throw forbidden('you may not decide on a request you made');
+    if (!decidedBy) throw conflict({ key: 'kind_needs_no_decision', params: { kind: record.kind } }, { kind: record.kind });
+    if (!actor.roles.includes(decidedBy)) throw forbidden({ key: 'kind_decided_by', params: { kind: record.kind, role: decidedBy } });
+    if (record.created_by_sub === actor.sub) throw forbidden({ key: 'own_request' });
   },
   // The report and the progress of the work are the inspecting side's, not the liaison's.
   'report.read': async (db, actor, inspection) => {
     await requireRecordReader(db, inspection, actor);
-    if (!seesAllRounds(actor) && !isGroupPerson(inspection, actor)) throw forbidden('this is for the inspecting side only');
+    if (!seesAllRounds(actor) && !isGroupPerson(inspection, actor)) throw forbidden({ key: 'inspecting_side_only' });
   },
   'report.write': async (db, actor, inspection) => {
-    if (!isGroupPerson(inspection, actor)) throw forbidden('the report is written by the inspection’s group');
-    if (!seesAllRounds(actor)) await requireNotRecused(db, inspection.row.id, actor);
+    if (!isGroupPerson(inspection, actor)) throw forbidden({ key: 'report_by_group' });
+    if (!seesAllRounds(actor)) await requireNotRecused(inspection, actor);
   },
   'questionnaire.issue': (_db, actor) => {
-    if (!actor.roles.includes('office')) throw forbidden('the office issues the questionnaire codes');
+    if (!actor.roles.includes('office')) throw forbidden({ key: 'office_issues_codes' });
   },
   // The answers judge the group: read as the evaluations are, never by the group.
   'questionnaire.read': (_db, actor, inspection) => {
     if (!EVALUATION_READERS.some((role) => actor.roles.includes(role))) {
-      throw forbidden(`the answers are read by ${EVALUATION_READERS.join(', ')} only`);
+      throw forbidden({ key: 'answers_read_by', params: { roles: EVALUATION_READERS } });
     }
-    if (inspection.members.some((m) => m.sub === actor.sub)) throw forbidden('the group does not read how it is judged');
+    if (inspection.members.some((m) => m.sub === actor.sub)) throw forbidden({ key: 'group_not_judged' });
   },
 };
 
@@ -380,7 +392,7 @@ export async function requireAccess<P extends Permission>(
   if (permission in ROLE_PERMISSIONS) {
     const roles: readonly Role[] = ROLE_PERMISSIONS[permission as RolePermission];
     if (!roles.some((role) => actor.roles.includes(role))) {
-      throw forbidden(`this needs the role ${roles.join(' or ')}; your token has ${actor.roles.join(', ')}`);
+      throw forbidden({ key: 'needs_role', params: { roles, held: actor.roles } });
     }
     return;
   }

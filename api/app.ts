@@ -12,11 +12,14 @@ import type { AuthConfig } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { consolePlugin, type ConsoleOptions } from './plugins/console.plugin.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitPlugin } from './plugins/rate-limit.plugin.js';
 import { securityHeadersPlugin } from './plugins/security-headers.plugin.js';
 import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { consoleConfigRoutes, meRoutes } from './routes/sign-in.routes.js';
+import type { OidcClientConfig } from './oidc.js';
 import { leadRoutes } from './routes/leads.routes.js';
 import { focusAreaRoutes } from './routes/focus-areas.routes.js';
 import { organizationRoutes } from './routes/organizations.routes.js';
@@ -42,6 +45,10 @@ export interface AppOptions {
   console?: ConsoleOptions;
   /** People anyone may sign in as without a password: only `npm start` on its own secret. */
   demoUsers?: readonly Actor[];
+  /** Requests per minute per person (per address without a valid token); RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute?: number;
+  /** The identity provider the console sends people to (OIDC_ISSUER, OIDC_CLIENT_ID). */
+  oidc?: OidcClientConfig;
 }
 
 /**
@@ -65,7 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await app.register(securityHeadersPlugin);
+  // The console talks to the provider itself (discovery, token endpoint).
+  await app.register(securityHeadersPlugin, { connectSources: options.oidc ? [new URL(options.oidc.issuer).origin] : [] });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Answers hold inspection content: no browser or proxy keeps a copy.
@@ -102,10 +110,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (demoUsers && options.auth.secret) {
     await app.register(demoRoutes, { prefix: '/api/v1', auth: options.auth, people: demoUsers });
   }
+  await app.register(consoleConfigRoutes, { prefix: '/api/v1', demo: Boolean(demoUsers && options.auth.secret), oidc: options.oidc });
   // Outside the token's scope: a questionnaire code is its own credential.
   await app.register(questionnaireAnswerRoutes, { prefix: '/api/v1' });
   await app.register(
     async (v1) => {
+      await v1.register(rateLimitPlugin, { perMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, auth: options.auth });
       await v1.register(authPlugin, options.auth);
       await v1.register(roundRoutes);
       await v1.register(inspectionRoutes);
@@ -123,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(attachmentRoutes);
       await v1.register(leadRoutes);
       await v1.register(signingRoutes);
+      await v1.register(meRoutes);
     },
     { prefix: '/api/v1' },
   );

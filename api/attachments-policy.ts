@@ -90,27 +90,22 @@ function looksLikeText(head: Uint8Array): boolean {
   return control <= head.length / 100;
 }
 
-const unsupported = (what: string) =>
-  new ApiError(
-    415,
-    ERROR_CODES[415],
-    `${what} is not accepted as evidence: send a PDF, an image, a Word, Excel or WPS document, plain text or an audio recording`,
-    { detected: what },
-  );
+const unsupported = (what: string, whatZh = `${what} 文件`) =>
+  new ApiError(415, ERROR_CODES[415], { key: 'not_evidence', params: { detected: what, detectedZh: whatZh } }, { detected: what });
 
 /** The media type the file's first bytes show, or a 415 naming what they show when it is not evidence. */
 export async function sniffMediaType(head: Uint8Array, name: string): Promise<string> {
   const found = await fileTypeFromBuffer(head);
   if (!found) {
     if (looksLikeText(head.subarray(0, TEXT_SNIFF_BYTES))) return TEXT_PLAIN;
-    throw unsupported('a file of unknown binary format');
+    throw unsupported('a file of unknown binary format', '未知二进制格式的文件');
   }
   if (ALLOWED_SNIFFED.has(found.mime)) return found.mime;
   if (found.mime === 'application/x-cfb') {
     const extension = name.includes('.') ? name.split('.').at(-1)!.toLowerCase() : '';
     const type = COMPOUND_FILE_TYPES[extension];
     if (type) return type;
-    throw unsupported('a compound file (not named .doc, .xls, .wps or .et)');
+    throw unsupported('a compound file (not named .doc, .xls, .wps or .et)', '复合文档（文件名不是 .doc、.xls、.wps 或 .et）');
   }
   throw unsupported(found.mime);
 }

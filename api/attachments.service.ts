@@ -53,7 +53,7 @@ export function toAttachmentView(row: AttachmentRow) {
 }
 
 const tooLarge = (limits: AttachmentLimits) =>
-  new ApiError(413, ERROR_CODES[413], `a file may be at most ${limits.maxFileBytes} bytes (ATTACHMENT_MAX_FILE_MB)`, {
+  new ApiError(413, ERROR_CODES[413], { key: 'file_too_large', params: { maxBytes: limits.maxFileBytes } }, {
     limit: 'file_size',
     maxBytes: limits.maxFileBytes,
   });
@@ -62,7 +62,7 @@ const overQuota = (limits: AttachmentLimits, used: number) =>
   new ApiError(
     413,
     ERROR_CODES[413],
-    `the inspection's files may take at most ${limits.inspectionQuotaBytes} bytes together (the per-inspection quota, ATTACHMENT_INSPECTION_QUOTA_MB); ${used} are used`,
+    { key: 'inspection_quota', params: { quotaBytes: limits.inspectionQuotaBytes, usedBytes: used } },
     { limit: 'inspection_quota', quotaBytes: limits.inspectionQuotaBytes, usedBytes: used },
   );
 

@@ -1,12 +1,17 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Actor } from '../workflows/roles.js';
+import { discoveredKeys, DiscoveryError, providerClaims } from './oidc.js';
 
 export interface AuthConfig {
   secret?: string;
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** An OpenID provider whose keys are found through its discovery document (when `jwksUrl` is unset). */
+  oidcIssuer?: string;
+  /** Where a provider's token holds the roles (a claim or a dotted path); set with `oidcIssuer`. */
+  rolesClaim?: string;
   /** The longest a token may live (exp − iat), in seconds; 12 hours unless set. */
   maxLifetimeSeconds?: number;
 }
@@ -14,6 +19,15 @@ export interface AuthConfig {
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 /** Clocks disagree by seconds, not minutes: an `iat` further ahead than this was not issued now. */
 const CLOCK_SKEW_SECONDS = 60;
+/**
+ * A client sends the same token with every request, and checking its signature cost a
+ * third of a record write's CPU, so a verified token is remembered: until it expires,
+ * but never longer than this, so that a key the identity provider withdraws stops
+ * being honoured within a minute.
+ */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** At most this many verified tokens are remembered; the oldest are forgotten first. */
+const VERIFIED_TOKEN_CACHE_SIZE = 1_000;
 
 /**
  * A person's id and name as the history will record them, checked like any input: an
@@ -48,23 +62,41 @@ export class AuthUnavailableError extends Error {}
  * for a single deployment, or an organisation's identity provider through its JWKS.
  */
 export function createTokenVerifier(config: AuthConfig): (token: string) => Promise<Actor> {
-  if (config.jwksUrl && (!config.issuer || !config.audience)) {
-    throw new Error('with an identity provider (JWKS_URL), JWT_ISSUER and JWT_AUDIENCE are required: tokens meant for another service must not be accepted');
+  const provider = Boolean(config.jwksUrl || config.oidcIssuer);
+  if (provider && (!config.issuer || !config.audience)) {
+    throw new Error('with an identity provider (JWKS_URL or OIDC_ISSUER), JWT_ISSUER and JWT_AUDIENCE are required (OIDC_ISSUER and OIDC_CLIENT_ID stand in for them): tokens meant for another service must not be accepted');
   }
   const key: Uint8Array | JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
-    : new TextEncoder().encode(requireSecret(config));
+    : config.oidcIssuer
+      ? discoveredKeys(config.oidcIssuer)
+      : new TextEncoder().encode(requireSecret(config));
+  const verified = new Map<string, { actor: Actor; until: number; exp: number }>();
   return async (token) => {
+    const known = verified.get(token);
+    if (known) {
+      // Expired exactly as the library decides it: at the second `exp` names.
+      if (known.until > Date.now() && known.exp > Math.floor(Date.now() / 1000)) return copyOf(known.actor);
+      verified.delete(token);
+    }
+    const checked = await verify(token);
+    if (verified.size >= VERIFIED_TOKEN_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { ...checked, until: Date.now() + VERIFIED_TOKEN_TTL_MS });
+    return copyOf(checked.actor);
+  };
+
+  async function verify(token: string): Promise<{ actor: Actor; exp: number }> {
     let payload: unknown;
     try {
       const verified = await jwtVerify(token, key as Uint8Array, {
         issuer: config.issuer,
         audience: config.audience,
-        algorithms: config.jwksUrl ? undefined : ['HS256'],
-        requiredClaims: ['exp', ...(config.jwksUrl ? ['iss', 'aud'] : [])],
+        algorithms: provider ? undefined : ['HS256'],
+        requiredClaims: ['exp', ...(provider ? ['iss', 'aud'] : [])],
       });
-      payload = verified.payload;
+      payload = config.rolesClaim ? providerClaims(verified.payload, config.rolesClaim) : verified.payload;
     } catch (error) {
+      if (error instanceof DiscoveryError) throw new AuthUnavailableError(error.message);
       const code = (error as { code?: string }).code;
       if (code === 'ERR_JWKS_TIMEOUT' || error instanceof TypeError) {
         throw new AuthUnavailableError(`the identity provider's keys could not be fetched: ${(error as Error).message}`);
@@ -85,9 +117,12 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     if (exp - (iat ?? now) > maxLifetime + CLOCK_SKEW_SECONDS) {
       throw new AuthError(`the token lives longer than the ${Math.round(maxLifetime / 3600)} h this server accepts (exp − iat); ask for a shorter one`);
     }
-    return { sub, name, roles: [...new Set(roles)] };
-  };
+    return { actor: { sub, name, roles: [...new Set(roles)] }, exp };
+  }
 }
+
+/** Each request gets an actor of its own: one request's changes never reach another's. */
+const copyOf = (actor: Actor): Actor => ({ ...actor, roles: [...actor.roles] });
 
 /**
  * Why a token was refused, in our words: the library's own texts name its internals

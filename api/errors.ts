@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { exceedsDepth, MAX_JSON_DEPTH } from './json-body.js';
-import { apiMessage, languageOf, localizedIssue, localizedRefusal, type Language } from './messages.js';
+import { unmetView } from './criteria-messages.js';
+import { apiMessage, languageOf, localizedIssue, localizedRefusal, say, type Language, type Said } from './messages.js';
 
 /** The one error shape every non-2xx response has. */
 export const errorResponse = z
@@ -34,15 +35,21 @@ export const ERROR_CODES = {
   503: 'unavailable',
 } as const;
 
-/** A refusal the API means to send: thrown anywhere, shaped by the error handler. */
+/**
+ * A refusal the API means to send: thrown anywhere, shaped by the error handler. Its
+ * sentence is either written out (English) or said as a key of `API_MESSAGES`, worded
+ * in the caller's language when the answer is sent; the English one is what logs show.
+ */
 export class ApiError extends Error {
+  readonly said?: Said;
   constructor(
     readonly statusCode: number,
     readonly code: string,
-    message: string,
+    message: string | Said,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : say(message, 'en'));
+    if (typeof message !== 'string') this.said = message;
     this.name = 'ApiError';
   }
 }
@@ -66,8 +73,8 @@ const DATABASE_PROBE_MS = 2000;
 const databaseUnavailable = (language: Language) => ({ error: 'database_unavailable', message: apiMessage('database_unavailable', language) });
 
 export const notFound = (what: string) => new ApiError(404, ERROR_CODES[404], `${what} not found`);
-export const forbidden = (message: string) => new ApiError(403, ERROR_CODES[403], message);
-export const conflict = (message: string, details?: unknown) => new ApiError(409, ERROR_CODES[409], message, details);
+export const forbidden = (message: string | Said) => new ApiError(403, ERROR_CODES[403], message);
+export const conflict = (message: string | Said, details?: unknown) => new ApiError(409, ERROR_CODES[409], message, details);
 
 /** The error responses every authenticated route may give, for the OpenAPI document. */
 export const commonErrors = {
@@ -82,7 +89,12 @@ export const commonErrors = {
 interface FieldIssue {
   field: string;
   message: string;
+  /** The message as a key of `API_MESSAGES`: worded in the caller's language when sent. */
+  said?: Said;
 }
+
+/** A field issue said in the caller's language (`message` keeps the English, for logs). */
+export const fieldIssue = <Extra extends object>(field: string, said: Said, extra?: Extra) => ({ field, message: say(said, 'en'), said, ...extra });
 
 /**
  * PostgreSQL cannot store NUL in text or jsonb, and a lone UTF-16 surrogate is not
@@ -152,10 +164,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof ApiError) {
       if (error.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       // A process refusal carries its code and parameters: worded here in the caller's language.
-      const message = localizedRefusal(error.details, language) ?? error.message;
-      const details = withoutMessageKey(error.details);
-      if (error.statusCode === 400 && details && Array.isArray((details as { issues?: unknown }).issues) && message !== error.message) {
-        (details as { issues: { message: string }[] }).issues = (details as { issues: { message: string }[] }).issues.map((i) => ({ ...i, message }));
+      let message = (error.said && say(error.said, language)) ?? localizedRefusal(error.details, language) ?? error.message;
+      const details = withoutMessageKey(error.details) as { issues?: FieldIssue[]; unmet?: unknown[] } | undefined;
+      if (details && Array.isArray(details.issues)) {
+        if (error.statusCode === 400 && message !== error.message && !error.said) {
+          details.issues = details.issues.map((i) => ({ ...i, message }));
+        } else if (details.issues.some((i) => i.said)) {
+          details.issues = details.issues.map(({ said, ...i }) => (said ? { ...i, message: say(said, language) } : i));
+          if (!error.said) message = `${apiMessage('invalid_input', language)}${details.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`;
+        }
+      }
+      if (details && Array.isArray(details.unmet)) {
+        details.unmet = details.unmet.map((u) => unmetView(u as Parameters<typeof unmetView>[0], language));
       }
       return reply.code(error.statusCode).send({ error: error.code, message, details });
     }

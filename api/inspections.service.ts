@@ -54,7 +54,7 @@ export class InspectionsService {
   /** The role due next decides; the workflow checks which role that is. */
   async decide(actor: Actor, inspectionId: string, { stage, decision, requestId, comment, meeting }: Request<DecideStageInput>) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.decide', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'decision', inspectionId, { stage, decision, comment: comment || null, meeting: meeting ?? null });
     return this.transition(actor, inspection, 'decision', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
@@ -78,7 +78,7 @@ export class InspectionsService {
   /** One page of the steps, in order (keyset on the step's sequence number). */
   async history(actor: Actor, inspectionId: string, page: { limit: number; cursor?: string }) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.history', inspection);
     const afterSeq = page.cursor ? decodePageCursor(page.cursor, isSeq) : undefined;
     const fetched = await listHistory(this.services.db, inspectionId, { afterSeq, limit: page.limit + 1 });
     const { rows, nextCursor } = pageOf(fetched, page.limit, (step) => step.seq);
@@ -91,7 +91,7 @@ export class InspectionsService {
    */
   async verify(actor: Actor, inspectionId: string) {
     const inspection = await loadInspection(this.services.db, inspectionId);
-    await requireAccess(this.services.db, actor, 'inspection.read', inspection);
+    await requireAccess(this.services.db, actor, 'inspection.history', inspection);
     // Whoever does not read the leads learns nothing of them here either, not even that one was altered.
     const leads = readsAllLeads(inspection, actor);
     const verified = await verifyInspection(this.services, inspectionId, { leads });

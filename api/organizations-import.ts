@@ -5,7 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { findUnstorableText } from './errors.js';
+import { fieldIssue, findUnstorableText } from './errors.js';
+import type { Said } from './messages.js';
 import { ORGANIZATION_KINDS, ORGANIZATION_LEVELS, organizationKind, organizationLevel, type FieldIssue, type OrganizationFields } from './organizations.schemas.js';
 
 /** The columns, by the header people write (Chinese) or the API's field name. */
@@ -65,10 +66,10 @@ export async function readOrganizationSheet(file: Buffer): Promise<{ rows: Impor
     // exceljs's types predate Node's generic Buffer.
     await workbook.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
-    return { rows: [], named: [], issues: [{ field: 'body', message: 'is not an .xlsx spreadsheet' }] };
+    return { rows: [], named: [], issues: [fieldIssue('body', { key: 'sheet_not_xlsx' })] };
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) return { rows: [], named: [], issues: [{ field: 'body', message: 'has no worksheet' }] };
+  if (!sheet) return { rows: [], named: [], issues: [fieldIssue('body', { key: 'sheet_no_worksheet' })] };
 
   const columnOf = new Map<ColumnKey, number>();
   sheet.getRow(1).eachCell((cell, col) => {
@@ -81,11 +82,11 @@ export async function readOrganizationSheet(file: Buffer): Promise<{ rows: Impor
     return {
       rows: [],
       named: [],
-      issues: missing.map((c) => ({ field: `rows.1.${c.key}`, row: 1, message: `the header row has no column ${c.header}` })),
+      issues: missing.map((c) => fieldIssue(`rows.1.${c.key}`, { key: 'sheet_header_missing', params: { header: c.header } }, { row: 1 })),
     };
   }
   if (sheet.rowCount - 1 > MAX_IMPORT_ROWS) {
-    return { rows: [], named: [], issues: [{ field: 'body', message: `has more than ${MAX_IMPORT_ROWS} rows; split it` }] };
+    return { rows: [], named: [], issues: [fieldIssue('body', { key: 'sheet_too_many_rows', params: { max: MAX_IMPORT_ROWS } })] };
   }
 
   const rows: ImportedRow[] = [];
@@ -99,25 +100,25 @@ export async function readOrganizationSheet(file: Buffer): Promise<{ rows: Impor
     };
     const values = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.key, read(c.key)])) as Record<ColumnKey, string>;
     if (Object.values(values).every((v) => v === '')) continue;
-    const bad = (key: ColumnKey, message: string) => issues.push({ field: `rows.${r}.${key}`, row: r, message });
+    const bad = (key: ColumnKey, said: Said) => issues.push(fieldIssue(`rows.${r}.${key}`, said, { row: r }));
     const before = issues.length;
 
     // A spreadsheet can carry characters the database cannot store as text (_x0000_ decodes to NUL).
     for (const column of IMPORT_COLUMNS) {
-      if (findUnstorableText(values[column.key]) !== undefined) bad(column.key, 'contains a NUL character or a lone surrogate');
+      if (findUnstorableText(values[column.key]) !== undefined) bad(column.key, { key: 'unstorable_text' });
     }
     if (issues.length > before) continue;
-    if (!values.name) bad('name', 'is required');
-    else if (values.name.length > 200) bad('name', 'is longer than 200 characters');
+    if (!values.name) bad('name', { key: 'is_required' });
+    else if (values.name.length > 200) bad('name', { key: 'too_long', params: { max: 200 } });
     const kind = KIND_WORDS.get(values.kind);
-    if (!kind) bad('kind', `must be one of ${Object.values(ORGANIZATION_KINDS).join('、')} (got “${values.kind}”)`);
+    if (!kind) bad('kind', { key: 'one_of', params: { options: Object.values(ORGANIZATION_KINDS), got: values.kind } });
     const level = LEVEL_WORDS.get(values.level);
-    if (!level) bad('level', `must be one of ${Object.values(ORGANIZATION_LEVELS).join('、')} (got “${values.level}”)`);
-    if (!dayText.safeParse(values.activeFrom).success) bad('activeFrom', `must be a date, YYYY-MM-DD (got “${values.activeFrom}”)`);
-    if (values.activeUntil && !dayText.safeParse(values.activeUntil).success) bad('activeUntil', `must be a date, YYYY-MM-DD (got “${values.activeUntil}”)`);
-    else if (values.activeUntil && values.activeUntil < values.activeFrom) bad('activeUntil', 'must not be before 起始日期');
-    if (values.principalLeader.length > 200) bad('principalLeader', 'is longer than 200 characters');
-    if (values.parent.length > 200) bad('parent', 'is longer than 200 characters');
+    if (!level) bad('level', { key: 'one_of', params: { options: Object.values(ORGANIZATION_LEVELS), got: values.level } });
+    if (!dayText.safeParse(values.activeFrom).success) bad('activeFrom', { key: 'a_date', params: { got: values.activeFrom } });
+    if (values.activeUntil && !dayText.safeParse(values.activeUntil).success) bad('activeUntil', { key: 'a_date', params: { got: values.activeUntil } });
+    else if (values.activeUntil && values.activeUntil < values.activeFrom) bad('activeUntil', { key: 'not_before_start', params: { start: '起始日期' } });
+    if (values.principalLeader.length > 200) bad('principalLeader', { key: 'too_long', params: { max: 200 } });
+    if (values.parent.length > 200) bad('parent', { key: 'too_long', params: { max: 200 } });
     if (values.name) named.push({ row: r, name: values.name, parentName: values.parent || null });
     if (issues.length > before) continue;
 
@@ -134,7 +135,7 @@ export async function readOrganizationSheet(file: Buffer): Promise<{ rows: Impor
       parentName: values.parent || null,
     });
   }
-  if (rows.length === 0 && issues.length === 0) issues.push({ field: 'body', message: 'has no rows under the header' });
+  if (rows.length === 0 && issues.length === 0) issues.push(fieldIssue('body', { key: 'sheet_no_rows' }));
   return { rows, named, issues };
 }
 

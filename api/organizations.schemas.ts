@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './errors.js';
 import { nameText } from './record-schemas.js';
+import type { Said } from './messages.js';
 
 /** Kinds of party organisation (党组织), with the words people write in spreadsheets. */
 export const ORGANIZATION_KINDS = {
@@ -121,6 +122,8 @@ export interface FieldIssue {
   message: string;
   /** The spreadsheet row (1-based, the header is row 1) an import issue is about. */
   row?: number;
+  /** The message as a key of `API_MESSAGES`, worded in the caller's language when sent. */
+  said?: Said;
 }
 
 /** The one 400 for input the schemas could not judge alone: every issue at once. */

@@ -15,7 +15,7 @@ import {
 } from '../db/organizations.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, fieldIssue, notFound } from './errors.js';
 import { importTemplateXlsx, readOrganizationSheet } from './organizations-import.js';
 import { invalidInput, type FieldIssue, type OrganizationFields, type OrganizationView } from './organizations.schemas.js';
 
@@ -111,7 +111,7 @@ export class OrganizationsService {
    */
   async import(actor: Actor, file: Buffer | undefined) {
     await requireAccess(this.db, actor, 'register.write');
-    if (!file || file.length === 0) throw invalidInput([{ field: 'body', message: 'is empty: send the .xlsx file as the body' }]);
+    if (!file || file.length === 0) throw invalidInput([fieldIssue('body', { key: 'sheet_empty_body' })]);
     const { rows, named, issues } = await readOrganizationSheet(file);
     const ids = await nameTaken(this.db.transaction().execute(async (tx) => {
       const names = [...new Set(named.flatMap((r) => [r.name, ...(r.parentName ? [r.parentName] : [])]))];
@@ -129,9 +129,9 @@ export class OrganizationsService {
         const { parentName } = row;
         if (parentName === null) continue;
         if (parentName === row.name) {
-          problems.push({ field: `rows.${row.row}.parent`, row: row.row, message: 'names the organization itself' });
+          problems.push(fieldIssue(`rows.${row.row}.parent`, { key: 'parent_is_self' }, { row: row.row }));
         } else if (!registered.has(parentName) && !inSheet.has(parentName)) {
-          problems.push({ field: `rows.${row.row}.parent`, row: row.row, message: `${parentName} is neither in the register nor on another row` });
+          problems.push(fieldIssue(`rows.${row.row}.parent`, { key: 'parent_unknown', params: { parent: parentName } }, { row: row.row }));
         } else if (!parentOf.has(row.name)) {
           parentOf.set(row.name, parentName);
         }
@@ -141,7 +141,7 @@ export class OrganizationsService {
         const seen = new Set<string>([row.name]);
         for (let up = parentOf.get(row.name); up && inSheet.has(up); up = parentOf.get(up)) {
           if (seen.has(up)) {
-            problems.push({ field: `rows.${row.row}.parent`, row: row.row, message: 'makes a loop of parents within the sheet' });
+            problems.push(fieldIssue(`rows.${row.row}.parent`, { key: 'parent_loop' }, { row: row.row }));
             break;
           }
           seen.add(up);

@@ -5,6 +5,8 @@ import { EXIT_CRITERIA, confirmedLeads, confirmedPapers, itemStatus, unmetCriter
 import type { Actor } from '../workflows/roles.js';
 import { STAGES } from '../workflows/stages.js';
 import { requireAccess, visibleKinds } from './access.js';
+import { criterionMissing, criterionRequirement, unmetView } from './criteria-messages.js';
+import type { Language } from './messages.js';
 import { recordFlags } from './record-flags.js';
 import { inspectionName, loadInspection, loadRoundView } from './views.js';
 
@@ -23,7 +25,7 @@ function countByKind(ctx: CriteriaContext, visible: 'all' | string[]): Record<st
 export class ProgressService {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async ofRound(actor: Actor, roundId: string) {
+  async ofRound(actor: Actor, roundId: string, language: Language = 'zh') {
     await requireAccess(this.db, actor, 'round.progress');
     const round = await loadRoundView(this.db, roundId);
     // Each inspection's records are read once and serve its counts, its unmet criteria and the totals.
@@ -55,7 +57,7 @@ export class ProgressService {
       totals.leadsNotHandedOver += leads.filter((l) => !handed.has(l.id)).length;
       for (const item of ctx.records.filter((r) => r.kind === 'rectification_item')) totals.rectificationItems[itemStatus(ctx, item.id)]++;
       if (inspection.overdue) totals.overdue++;
-      const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx) : [];
+      const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx).map((u) => unmetView(u, language)) : [];
       const flagged = ctx.records.flatMap((r) => {
         const flags = recordFlags(r.kind, r.data);
         return flags.length && r.data.withdrawn !== true ? [{ recordId: r.id, title: String(r.data.title), flags }] : [];
@@ -69,7 +71,7 @@ export class ProgressService {
    * One inspection's progress, for its group and everyone who reads it: a leader sees
    * what the open stage still lacks before submitting, never from a refusal.
    */
-  async ofInspection(actor: Actor, inspectionId: string) {
+  async ofInspection(actor: Actor, inspectionId: string, language: Language = 'zh') {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'inspection.progress', inspection);
     const { view, row, round } = inspection;
@@ -78,8 +80,14 @@ export class ProgressService {
     const live = view.state === 'open' || view.state === 'submitted';
     const criteria = live
       ? EXIT_CRITERIA[view.stage].map((criterion) => {
-          const missing = criterion.check(ctx);
-          return { code: criterion.code, requirement: criterion.requirement, met: missing === undefined, missing: missing ?? null };
+          const params = criterion.check(ctx);
+          return {
+            code: criterion.code,
+            requirement: criterionRequirement(criterion.code, language),
+            met: params === undefined,
+            missing: params === undefined ? null : criterionMissing(criterion.code, params, language),
+            params: params ?? null,
+          };
         })
       : [];
     return {

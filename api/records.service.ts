@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
-import { findRecord, insertRecord, latestVerdicts, listRecordPage, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecordPage, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
@@ -10,7 +10,7 @@ import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordK
 import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
-import { inOpenStage } from './open-stage.js';
+import { inOpenStage, intoOpenStage } from './open-stage.js';
 import { decodePageCursor, isUuid, pageOf } from './paging.js';
 import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
@@ -188,6 +188,16 @@ async function checkReferences(
 }
 
 /**
+ * Whether a new record of `kind` is checked against the inspection's other records
+ * (`checkReferences`, `checkFocus`), which must hold still under the lock meanwhile.
+ */
+function checkedAgainstRecords(kind: RecordKind): boolean {
+  const { references = [], aboutMember, follows, onePer } = kindRules(kind);
+  // A work plan's focus is bounded by the round's, a paper's category by the work plans (checkFocus).
+  return references.length > 0 || Boolean(aboutMember || follows || onePer) || kind === 'problem' || kind === 'work_plan';
+}
+
+/**
  * 严格对照巡察工作方案上的重点监督内容查找问题: the work plan's focus is chosen from the
  * round's, and a paper's category from the work plan's.
  */
@@ -254,24 +264,29 @@ export class RecordsService {
     requireAuthorship(inspection, actor, kind, data);
     const { reviewedBy, decidedBy } = kindRules(kind);
     const stage = stageToWrite(kind, inspection);
-    const id = randomUUID();
-    await inOpenStage(this.db, inspectionId, stage, async (tx) => {
+    const record = {
+      id: randomUUID(),
+      inspectionId,
+      kind,
+      stage,
+      data,
+      reviewStatus: reviewedBy ? ('pending' as const) : null,
+      decisionStatus: decidedBy ? ('pending' as const) : null,
+      actor,
+      at: new Date().toISOString(),
+    };
+    if (!checkedAgainstRecords(kind)) {
+      requireOwnExtension(inspection, data);
+      return toRecordView(intoOpenStage(inspectionId, stage, await insertRecordIfOpen(this.db, record)));
+    }
+    const row = await inOpenStage(this.db, inspectionId, stage, async (tx) => {
       await checkReferences(tx, inspection, kind, data, null);
       await checkFocus(tx, inspection, kind, data);
       requireOwnExtension(inspection, data);
-      await insertRecord(tx, {
-        id,
-        inspectionId,
-        kind,
-        stage,
-        data,
-        reviewStatus: reviewedBy ? 'pending' : null,
-        decisionStatus: decidedBy ? 'pending' : null,
-        actor,
-        at: new Date().toISOString(),
-      });
+      return insertRecord(tx, record);
     });
-    return this.view(inspectionId, id);
+    // A new record has no review or decision yet: its row is its whole view.
+    return toRecordView(row);
   }
 
   /**

@@ -18,6 +18,7 @@ import { seesAllRounds, type Actor } from '../workflows/roles.js';
 import { isFinished, resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
+import type { Said } from './messages.js';
 import { requireListedFocus } from './focus-areas.service.js';
 import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
@@ -259,7 +260,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message }));
+  const issues = parsed.error.issues.map((issue) => {
+    const said = (issue as { params?: { said?: Said } }).params?.said;
+    return { field: ['body', ...issue.path.map(String)].join('.'), message: issue.message, ...(said ? { said } : {}) };
+  });
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 

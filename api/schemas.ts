@@ -3,6 +3,7 @@ import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
 import { nameText } from './record-schemas.js';
 import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
+import type { Said } from './messages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -119,7 +120,12 @@ function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', path: ['plannedEnd'], message: 'must not be before plannedStart' });
     }
     for (const problem of chainProblems(round.approvalChains ?? {})) {
-      ctx.addIssue({ code: 'custom', path: ['approvalChains', problem.stage], message: problem.message });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approvalChains', problem.stage],
+        message: problem.message,
+        params: { said: { key: 'chain_must_end', params: { stage: problem.stage, end: problem.end } } satisfies Said },
+      });
     }
     const targets = new Set<string>();
     round.inspections.forEach((inspection, i) => {

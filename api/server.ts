@@ -2,7 +2,7 @@
 // beside it. Run the worker with `npm run start:worker`.
 import { Client, Connection } from '@temporalio/client';
 import { createDatabase, describeTarget, waitForDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
@@ -10,6 +10,7 @@ import { dataConverter, payloadKeysFromSettings } from '../platform/payload-code
 import { loadSigningKeys } from '../platform/signing-key.js';
 import { buildApp } from './app.js';
 import { attachmentLimitsOf } from './attachments.service.js';
+import { oidcAuthOf, oidcClientOf } from './oidc.js';
 
 const settings = loadSettingsOrExit(apiSettings.refine((s) => s.DATABASE_URL, {
   path: ['DATABASE_URL'],
@@ -19,7 +20,7 @@ const signingKeys = loadSigningKeys(settings.SIGNING_KEY_FILE);
 const target = databaseTarget(settings);
 const db = createDatabase(target);
 await waitForDatabase(db);
-await migrateToLatest(db);
+await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
 
 // Lazy, so the API starts (and /health says so) while Temporal is still coming up.
 const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
@@ -34,13 +35,16 @@ const app = await buildApp({
       attachments: attachmentLimitsOf(settings),
       signingKeys,
     },
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     auth: {
     secret: settings.JWT_SECRET,
     jwksUrl: settings.JWKS_URL,
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
+    ...oidcAuthOf(settings),
   },
+  oidc: oidcClientOf(settings),
   logger: { level: settings.LOG_LEVEL },
 });
 

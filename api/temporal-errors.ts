@@ -65,7 +65,10 @@ export function toApiError(error: unknown): ApiError | undefined {
     }
     if (failure.type === REFUSAL.requestIdReused) return new ApiError(409, REFUSAL.requestIdReused, failure.message, details);
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
-      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, details);
+      // Worded by the error handler in the caller's language, the unmet list with it.
+      const { stage, unmet } = (details ?? {}) as { stage?: string; unmet?: unknown[] };
+      const messageKey = { code: REFUSAL.exitCriteriaUnmet, params: { stage: String(stage), count: String(unmet?.length ?? 0) } };
+      return new ApiError(409, REFUSAL.exitCriteriaUnmet, failure.message, { ...(details as object), messageKey });
     }
   }
   if (error instanceof WorkflowNotFoundError) {

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { canonicalJson } from '../db/event-hash.js';
-import { decodeHistory } from '../platform/payload-codec.js';
+import { fetchDecodedRuns } from '../platform/workflow-runs.js';
 import type { HistoryEntry } from '../db/history.repository.js';
 import type { CurrentGroup, InspectionEvent, InspectionPlan } from '../workflows/messages.js';
 import { inspectionWorkflowId } from '../workflows/messages.js';
@@ -17,21 +17,6 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 
 const decode = (payloads: Payloads): unknown[] => (payloads?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p));
-
-/** Every run of the workflow, oldest first: continue-as-new leaves the earlier ones behind. */
-export async function fetchAllRuns(client: Client, workflowId: string): Promise<HistoryEvent[][]> {
-  const runs: HistoryEvent[][] = [];
-  let runId: string | undefined;
-  for (;;) {
-    // Sealed by the codec (platform/payload-codec.ts): opened with the API's keys, a forged payload as the mark.
-    const sealed = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const history = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
-    const events = history.events ?? [];
-    runs.unshift(events);
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
-    if (!runId) return runs;
-  }
-}
 
 /** A step as the activity that wrote it was asked to write it. */
 interface WrittenStep {
@@ -231,5 +216,7 @@ export function compareLedgers(temporalSide: TemporalLedger, db: DatabaseSide): 
 }
 
 export async function readInspectionLedger(client: Client, inspectionId: string): Promise<TemporalLedger> {
-  return readTemporalLedger(await fetchAllRuns(client, inspectionWorkflowId(inspectionId)));
+  // Continue-as-new leaves earlier runs behind: the ledger reads every one, oldest first.
+  const runs = await fetchDecodedRuns(client, inspectionWorkflowId(inspectionId));
+  return readTemporalLedger(runs.map((run) => run.history.events ?? []));
 }

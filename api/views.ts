@@ -10,7 +10,7 @@ import type { InspectionView, WaitingOn } from './schemas.js';
 
 type RoundRow = Omit<NonNullable<Awaited<ReturnType<typeof findRound>>>, 'inspections' | 'authorisation' | 'proposal'>;
 type Stored<T, Timestamps extends keyof T> = Omit<T, Timestamps> & { [K in Timestamps]: Date | string };
-type InspectionRow = Stored<Omit<NonNullable<Awaited<ReturnType<typeof findInspection>>>, 'members' | 'round'>, 'stage_opened_at' | 'stage_due_at'>;
+type InspectionRow = Stored<Omit<NonNullable<Awaited<ReturnType<typeof findInspection>>>, 'members' | 'round' | 'recusals'>, 'stage_opened_at' | 'stage_due_at'>;
 type MemberRow = { sub: string; name: string; home_unit: string | null; is_leader: boolean; is_deputy?: boolean };
 
 // Rows nested as JSON carry timestamps as text; top-level rows carry Dates.
@@ -136,7 +136,7 @@ export type Inspection = Awaited<ReturnType<typeof loadInspection>>;
 export async function loadInspection(db: Kysely<Database>, inspectionId: string) {
   const found = await findInspection(db, inspectionId);
   if (!found) throw notFound(`inspection ${inspectionId}`);
-  const { members, round, ...row } = found;
+  const { members, round, recusals, ...row } = found;
   if (!round) throw notFound(`round ${row.round_id}`);
-  return { row, round, members, view: toInspectionView(row, round.approval_chains, members) };
+  return { row, round, members, recusals, view: toInspectionView(row, round.approval_chains, members) };
 }

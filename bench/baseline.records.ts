@@ -2,6 +2,9 @@
  * The raw baseline for the bench's record writes (e): the rows a created record costs,
  * inserted directly in one transaction, as db/records.repository.ts insertRecord writes
  * them (the record at version 1 and its first version). KEEP IN STEP with that function.
+ * (A talk, which the bench writes, goes through insertRecordIfOpen: the same two rows
+ * in one statement that also locks and checks the inspection. The baseline keeps the
+ * plain two inserts: the least a client writing these rows would do.)
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { APPROVER_ROLES, type Role } from '../workflows/roles.js';
 import type { Database } from './database.js';
@@ -55,6 +55,15 @@ export async function findInspection(db: Kysely<Database>, inspectionId: string)
           .select(['rounds.id', 'rounds.name', 'rounds.approval_chains', 'rounds.focus'])
           .whereRef('rounds.id', '=', 'inspections.round_id'),
       ).as('round'),
+      // Every access check asks whether the caller is kept out (回避); reading the
+      // declarations here saves each request a round trip of its own.
+      jsonArrayFrom(
+        eb
+          .selectFrom('records')
+          .select([sql<string>`records.data->>'memberSub'`.as('sub'), 'records.decision_status'])
+          .whereRef('records.inspection_id', '=', 'inspections.id')
+          .where('records.kind', '=', 'recusal_declaration'),
+      ).as('recusals'),
     ])
     .where('inspections.id', '=', inspectionId)
     .executeTakeFirst();

@@ -1,5 +1,8 @@
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
+import { currentRole, grantApplicationRole } from './application-role.js';
+import { createDatabase, waitForDatabase } from './connection.js';
 import type { Database } from './database.js';
+import { withDatabase } from './scratch-database.js';
 import { migrations } from './migrations/index.js';
 
 /**
@@ -14,6 +17,31 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     throw new Error(`database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error });
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/**
+ * Migrates the database `app` connects to. With `ownerUrl` (DATABASE_OWNER_URL) the
+ * migrations run as that owner, on a connection of their own to the same database
+ * (whatever database `ownerUrl` names), and the application's
+ * role (whoever `app` connects as) is then granted only what the code needs (see
+ * application-role.ts); without it the application's role is the owner, as before.
+ */
+export async function migrateAsOwner(app: Kysely<Database>, ownerUrl: string | undefined): Promise<string[]> {
+  if (!ownerUrl) return migrateToLatest(app);
+  // The owner's credentials and server, on the database the application uses: one URL
+  // naming another database would otherwise migrate (and grant on) the wrong one.
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(app);
+  const owner = createDatabase({ kind: 'postgres', url: withDatabase(ownerUrl, rows[0]!.name) });
+  try {
+    await waitForDatabase(owner);
+    const ran = await migrateToLatest(owner);
+    const [appRole, ownerRole] = [await currentRole(app), await currentRole(owner)];
+    // Revoking from the owner itself would take away what it owns the tables for.
+    if (appRole !== ownerRole) await grantApplicationRole(owner, appRole);
+    return ran;
+  } finally {
+    await owner.destroy();
+  }
 }
 
 export async function checkDatabase(db: Kysely<Database>): Promise<void> {

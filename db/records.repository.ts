@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { RectificationFacts } from '../workflows/inspection-process.js';
 import type { Actor } from '../workflows/roles.js';
 import type { RecordKind, StageId } from '../workflows/stages.js';
-import type { Database, DecisionStatus, RecordChange, ReviewStatus } from './database.js';
+import type { Database, DecisionStatus, RecordChange, RecordTable, ReviewStatus } from './database.js';
 
 export interface NewRecord {
   id: string;
@@ -17,8 +16,9 @@ export interface NewRecord {
   at: string;
 }
 
-export async function insertRecord(tx: Transaction<Database>, record: NewRecord): Promise<void> {
-  await tx
+/** Writes a new record at version 1 and its first version; answers the record's row. */
+export async function insertRecord(tx: Transaction<Database>, record: NewRecord) {
+  const row = await tx
     .insertInto('records')
     .values({
       id: record.id,
@@ -36,8 +36,50 @@ export async function insertRecord(tx: Transaction<Database>, record: NewRecord)
       updated_by_name: record.actor.name,
       updated_at: record.at,
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await insertVersion(tx, record.id, 1, 'created', record.data, record.reviewStatus, record.decisionStatus, null, record.actor, record.at);
+  return row;
+}
+
+/**
+ * As `insertRecord`, in one statement, and only while `record.stage` is the
+ * inspection's open stage. It takes the inspection's lock first (the one a
+ * submission's freeze takes: `for update` waits for a freeze under way and then sees
+ * the stage it left), so a write that reads no other record under the lock needs no
+ * transaction of its own. Answers the record's row, or where the inspection is when
+ * the stage is not open (nothing written), or undefined when there is no inspection.
+ */
+export async function insertRecordIfOpen(db: Kysely<Database>, record: NewRecord) {
+  const data = JSON.stringify(record.data);
+  // The version's triggers (open stage, ledger) see the record the statement inserted
+  // before it: the version's rows are made from its `returning`.
+  type Row = { inspection_stage: StageId; inspection_state: string } & (Selectable<RecordTable> | { [K in keyof Selectable<RecordTable>]: null });
+  const { rows } = await sql<Row>`
+    with inspection as (
+      select id, stage, state from inspections where id = ${record.inspectionId} for update
+    ), inserted as (
+      insert into records (id, inspection_id, kind, stage, data, version, review_status, decision_status,
+                           created_by_sub, created_by_name, created_at, updated_by_sub, updated_by_name, updated_at)
+      select ${record.id}::uuid, inspection.id, ${record.kind}, ${record.stage}, ${data}::jsonb, 1,
+             ${record.reviewStatus}::text, ${record.decisionStatus}::text,
+             ${record.actor.sub}, ${record.actor.name}, ${record.at}::timestamptz, ${record.actor.sub}, ${record.actor.name}, ${record.at}::timestamptz
+      from inspection
+      where inspection.stage = ${record.stage} and inspection.state = 'open'
+      returning *
+    ), version as (
+      insert into record_versions (record_id, version, change, data, review_status, decision_status, note,
+                                   actor_sub, actor_name, actor_roles, at)
+      select id, 1, 'created', data, review_status, decision_status, null,
+             ${record.actor.sub}, ${record.actor.name}, ${JSON.stringify(record.actor.roles)}::jsonb, ${record.at}::timestamptz
+      from inserted
+    )
+    select inspection.stage as inspection_stage, inspection.state as inspection_state, inserted.*
+    from inspection left join inserted on true`.execute(db);
+  const found = rows[0];
+  if (!found) return undefined;
+  const { inspection_stage: stage, inspection_state: state, ...row } = found;
+  return { stage, state, row: row.id === null ? null : (row as Selectable<RecordTable>) };
 }
 
 export interface RecordUpdate {

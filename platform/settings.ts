@@ -16,6 +16,8 @@ const postgresUrl = z
 
 export const databaseSettings = z.object({
   DATABASE_URL: postgresUrl.optional(),
+  /** The schema's owner, for migrations; DATABASE_URL's role then gets only what the code needs. */
+  DATABASE_OWNER_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
 });
 
@@ -66,6 +68,15 @@ export const authSettings = z.object({
   JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  /** An OpenID provider people sign in at from the console (authorization code with PKCE). */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Where in the provider's access token the roles are: a claim name or a dotted path (`realm_access.roles`). */
+  OIDC_ROLES_CLAIM: z
+    .string()
+    .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a claim name or a dotted path like realm_access.roles')
+    .default('roles'),
+  OIDC_SCOPE: z.string().min(1).default('openid profile'),
 });
 
 export const httpSettings = z.object({
@@ -73,6 +84,8 @@ export const httpSettings = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The default is api/plugins/rate-limit.plugin.ts's DEFAULT_RATE_LIMIT_PER_MINUTE (this module stays free of the API's imports).
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
 });
 
 /** Where operators scrape metrics; each port unset means that exporter is off. */
@@ -98,9 +111,23 @@ const tokenLifetime = (defaultHours: number) => ({
   TOKEN_MAX_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(defaultHours),
 });
 
-/** An identity provider's tokens must name it and us: a token minted for another service is not ours to accept. */
-const identityProviderNamed = <S extends { JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string }>(s: S) =>
-  !s.JWKS_URL || Boolean(s.JWT_ISSUER && s.JWT_AUDIENCE);
+/**
+ * An identity provider's tokens must name it and us: a token minted for another service
+ * is not ours to accept. With OIDC_ISSUER they default to the issuer and the client id.
+ */
+const identityProviderNamed = <S extends { JWKS_URL?: string; JWT_ISSUER?: string; JWT_AUDIENCE?: string; OIDC_ISSUER?: string }>(s: S) =>
+  !s.JWKS_URL || Boolean(s.OIDC_ISSUER) || Boolean(s.JWT_ISSUER && s.JWT_AUDIENCE);
+/** The console cannot start a sign-in at a provider without knowing which client it is there. */
+const oidcClientNamed = {
+  check: (s: { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string }) => !s.OIDC_ISSUER || Boolean(s.OIDC_CLIENT_ID),
+  message: { message: 'is required with OIDC_ISSUER: the console signs in as this client at the provider', path: ['OIDC_CLIENT_ID'] },
+};
+
+/** The owner migrates the database DATABASE_URL names; the embedded one has a single user. */
+const ownerNeedsServer: [(s: { DATABASE_URL?: string; DATABASE_OWNER_URL?: string }) => boolean, { message: string; path: string[] }] = [
+  (s) => !s.DATABASE_OWNER_URL || Boolean(s.DATABASE_URL),
+  { message: 'needs DATABASE_URL too: the owner migrates the database the application connects to', path: ['DATABASE_OWNER_URL'] },
+];
 
 export const apiSettings = databaseSettings
   .extend(temporalSettings.shape)
@@ -111,16 +138,19 @@ export const apiSettings = databaseSettings
   .extend(tokenLifetime(12))
   .extend(payloadKeySettings.shape)
   .extend({ SIGNING_KEY_FILE: signingKeyFile })
-  .refine((s) => s.JWT_SECRET || s.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] })
+  .refine((s) => s.JWT_SECRET || s.JWKS_URL || s.OIDC_ISSUER, { message: 'set JWT_SECRET, JWKS_URL or OIDC_ISSUER', path: ['JWT_SECRET'] })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message)
-  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
+  .refine(...ownerNeedsServer)
+  .refine(oidcClientNamed.check, oidcClientNamed.message);
 
 export const workerSettings = databaseSettings
   .extend(temporalSettings.shape)
   .extend(metricsSettings.shape)
   .extend(payloadKeySettings.shape)
   .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL, SIGNING_KEY_FILE: signingKeyFile })
-  .refine(payloadKeyRequired.check, payloadKeyRequired.message);
+  .refine(payloadKeyRequired.check, payloadKeyRequired.message)
+  .refine(...ownerNeedsServer);
 
 export const devSettings = databaseSettings
   .extend(temporalSettings.shape)
@@ -139,7 +169,9 @@ export const devSettings = databaseSettings
     /** Made in DATA_DIR when unset. */
     SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
-  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] });
+  .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
+  .refine(...ownerNeedsServer)
+  .refine(oidcClientNamed.check, oidcClientNamed.message);
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
 import { decodeHistory } from './payload-codec.js';
 
 /** One run of a workflow, its history in the JSON form the replayer and the Temporal CLI read. */
@@ -9,25 +10,34 @@ export interface WorkflowRun {
   history: { events: Record<string, unknown>[] } & Record<string, unknown>;
 }
 
+/** One run's history as Temporal's protobuf types hold it, payloads opened. */
+export interface DecodedRun {
+  runId: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
 /**
  * Every run of a workflow, oldest first: the current run, then each run it continued
  * from, by the `continuedExecutionRunId` its start event names. Followed through the
  * histories themselves rather than the visibility store, which may lag behind.
  */
-export async function fetchAllRuns(client: Client, workflowId: string): Promise<WorkflowRun[]> {
-  const latest = await client.workflow.getHandle(workflowId).describe();
-  const runs: WorkflowRun[] = [];
-  let runId: string | undefined = latest.runId;
+export async function fetchDecodedRuns(client: Client, workflowId: string): Promise<DecodedRun[]> {
+  const runs: DecodedRun[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
     // Payloads are sealed by the codec (platform/payload-codec.ts); the client's keys open them.
-    const sealed = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const opened = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
-    const history = JSON.parse(historyToJSON(opened)) as WorkflowRun['history'];
-    runs.unshift({ workflowId, runId, history });
-    const started = history.events[0]?.workflowExecutionStartedEventAttributes as { continuedExecutionRunId?: string } | undefined;
-    runId = started?.continuedExecutionRunId || undefined;
+    const sealed: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await decodeHistory(sealed, client.options.loadedDataConverter.payloadCodecs);
+    runs.unshift({ runId, history });
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
   return runs;
+}
+
+/** Every run of a workflow, oldest first, in the JSON form the replayer and the Temporal CLI read. */
+export async function fetchAllRuns(client: Client, workflowId: string): Promise<WorkflowRun[]> {
+  const runs = await fetchDecodedRuns(client, workflowId);
+  return runs.map(({ runId, history }) => ({ workflowId, runId, history: JSON.parse(historyToJSON(history)) as WorkflowRun['history'] }));
 }
 
 /** The workflows a workflow started as children (a round's inspections), from its runs' histories. */

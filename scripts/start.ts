@@ -11,9 +11,10 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { attachmentLimitsOf } from '../api/attachments.service.js';
 import { mintToken } from '../api/auth.js';
+import { oidcAuthOf, oidcClientOf } from '../api/oidc.js';
 import { createDatabase, describeTarget, reportDatabaseWait, waitForDatabase } from '../db/connection.js';
 import type { Database } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { DEMO_USERS } from '../platform/demo-users.js';
 import { devJwtSecret } from '../platform/jwt-secret.js';
@@ -87,7 +88,7 @@ try {
       reportDatabaseWait(...wait);
     },
   });
-  await migrateToLatest(db);
+  await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
   checkpoint();
 
   const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
@@ -95,7 +96,7 @@ try {
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
   // Demo sign-in only on a secret of our own: never where tokens come from elsewhere.
-  const ownSecret = !settings.JWT_SECRET && !settings.JWKS_URL;
+  const ownSecret = !settings.JWT_SECRET && !settings.JWKS_URL && !settings.OIDC_ISSUER;
   const signingKeyFile = settings.SIGNING_KEY_FILE ?? join(dataDir, 'signing-key.json');
   const signingKeys = settings.SIGNING_KEY_FILE ? loadSigningKeys(signingKeyFile) : devSigningKeys(signingKeyFile);
   const auth = {
@@ -104,6 +105,7 @@ try {
     issuer: settings.JWT_ISSUER,
     audience: settings.JWT_AUDIENCE,
     maxLifetimeSeconds: settings.TOKEN_MAX_LIFETIME_HOURS * 3600,
+    ...oidcAuthOf(settings),
   };
   const consoleRoot = await ensureConsoleBuilt(say);
   checkpoint();
@@ -116,9 +118,11 @@ try {
       attachments: attachmentLimitsOf(settings),
       signingKeys,
     },
+    rateLimitPerMinute: settings.RATE_LIMIT_PER_MINUTE,
     auth,
     console: { root: consoleRoot },
     demoUsers: ownSecret ? DEMO_USERS : undefined,
+    oidc: oidcClientOf(settings),
     logger: { level: settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL },
   });
   await app.listen({ port: settings.PORT, host: settings.HOST });
@@ -152,7 +156,8 @@ try {
   if (devServer?.uiUrl) say(`  Temporal UI    ${devServer.uiUrl}`);
   say(`  database       ${describeTarget(target)}`);
   say(`  signing key    ${signingKeyFile} (checkpoints; public keys at ${api}/api/v1/signing-keys)`);
-  if (auth.secret) {
+  if (settings.OIDC_ISSUER) say(`  sign-in        ${settings.OIDC_ISSUER} (client ${settings.OIDC_CLIENT_ID})`);
+  if (auth.secret && !settings.OIDC_ISSUER) {
     say('');
     say(`Demo tokens (valid ${settings.TOKEN_MAX_LIFETIME_HOURS} hours; send as "Authorization: Bearer <token>"):`);
     for (const user of DEMO_USERS) {

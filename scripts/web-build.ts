@@ -11,7 +11,7 @@ const repo = resolve(fileURLToPath(import.meta.url), '../..');
 export const consoleDist = join(repo, 'web/dist');
 
 // What the bundle is made of: its sources, the stage model it imports, its build settings.
-const SOURCES = ['web/src', 'web/index.html', 'web/public', 'workflows/stages.ts', 'workflows/roles.ts', 'vite.config.ts', 'package-lock.json'];
+const SOURCES = ['web/src', 'web/index.html', 'web/public', 'workflows/stages.ts', 'workflows/roles.ts', 'vite.config.ts', 'package-lock.json', 'scripts/web-build.ts'];
 
 function newestMtime(path: string): number {
   let stat;
@@ -33,7 +33,10 @@ export function consoleIsStale(): boolean {
 export async function buildConsole(): Promise<void> {
   const vite = join(repo, 'node_modules/vite/bin/vite.js');
   await new Promise<void>((done, fail) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+    // Always a production bundle: started from a test run, the inherited NODE_ENV=test would
+    // give React's development build and antd's fixed test ids (every dialog named alike).
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit', env });
     child.on('error', fail);
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`building the console failed (vite exited with ${code})`))));
   });

@@ -152,7 +152,11 @@ describe('evidence files on records', () => {
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), randomBytes(4096)]);
     const refused = await upload(memberOne, first, talkId, 'report.pdf', exe, { claimedType: 'application/pdf' });
     expect(refused.status).toBe(415);
-    expect(refused.body).toMatchObject({ error: 'unsupported_media_type', details: { detected: 'application/x-msdownload' } });
+    expect(refused.body).toMatchObject({
+      error: 'unsupported_media_type',
+      message: expect.stringMatching(/^不接受application\/x-msdownload 文件作为证据材料/),
+      details: { detected: 'application/x-msdownload' },
+    });
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(4096)]);
     expect((await upload(memberOne, first, talkId, 'scans.docx', zip)).status).toBe(415);
     const listed = await h.call(memberOne, 'GET', `/api/v1/inspections/${first}/records/${talkId}/attachments`);

@@ -124,7 +124,7 @@ describe('a round is proposed, then authorised', () => {
     const refused = await h.call(office, 'POST', rounds, launchBody({ approvalChains: { reporting: ['office', 'leading_group'] } }));
     expect(refused.status).toBe(400);
     expect(refused.body.details.issues).toEqual([
-      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/leading_group → party_committee/) }),
+      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/巡察工作领导小组 → 党委（党组）/) }),
     ]);
     expect((await h.call(leadingGroup, 'POST', rounds, launchBody())).status).toBe(403);
   });
@@ -273,6 +273,10 @@ describe('the group leader replaced', () => {
 
     // The confirmation the old leader owed is the new leader's now.
     expect(await reviewOf(newLeader)).toHaveLength(1);
+    // Put in charge after preparation, the new leader declares (回避申报) before seeing the work.
+    const declared = await h.call(newLeader, 'POST', records(id), { kind: 'recusal_declaration', data: { memberSub: newLeader.sub, hasRelation: false } });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    expect((await h.call(office, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'not_recused' })).status).toBe(200);
     const confirmed = await h.call(newLeader, 'POST', `${records(id)}/${lead.body.id}/review`, { decision: 'confirm' });
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     const refused = await h.call(newLeader, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'stationing', requestId: rid('submit') });
@@ -339,10 +343,10 @@ describe('nobody confirms their own problem paper', () => {
     expect(own.status, JSON.stringify(own.body)).toBe(201);
     const bySelf = await review(leaderOne, withDeputy, own.body.id);
     expect(bySelf.status).toBe(403);
-    expect(bySelf.body.message).toMatch(/their own/);
+    expect(bySelf.body.message).toMatch(/不得确认自己撰写的问题底稿/);
     const byOffice = await review(office, withDeputy, own.body.id);
     expect(byOffice.status).toBe(403);
-    expect(byOffice.body.message).toMatch(/deputy group leader: 赵组员/);
+    expect(byOffice.body.message).toMatch(/由副组长确认：赵组员/);
     const byDeputy = await review(memberOne, withDeputy, own.body.id);
     expect(byDeputy.status, JSON.stringify(byDeputy.body)).toBe(200);
     expect(byDeputy.body.reviewStatus).toBe('confirmed');
@@ -351,7 +355,7 @@ describe('nobody confirms their own problem paper', () => {
     expect((await review(leaderTwo, withoutDeputy, lone.body.id)).status).toBe(403);
     const byMember = await review(memberTwo, withoutDeputy, lone.body.id);
     expect(byMember.status).toBe(403);
-    expect(byMember.body.message).toMatch(/no deputy group leader, so the office confirms/);
+    expect(byMember.body.message).toMatch(/未设副组长.*由巡察办确认/);
     const confirmed = await review(office, withoutDeputy, lone.body.id);
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     expect(confirmed.body.reviewStatus).toBe('confirmed');

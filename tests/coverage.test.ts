@@ -81,6 +81,8 @@ describe('the register of organisations to inspect', () => {
     const issues = refused.body.details.issues as { row: number; field: string }[];
     expect([...new Set(issues.map((i) => i.row))]).toEqual([4, 6]);
     expect(issues.map((i) => i.field).sort()).toEqual(['rows.4.kind', 'rows.6.activeFrom', 'rows.6.parent'].sort());
+    // Row errors are said in Chinese by default: the office reads them beside its spreadsheet.
+    expect((refused.body.details.issues as { field: string; message: string }[]).find((i) => i.field === 'rows.4.kind')!.message).toMatch(/^须为.*之一（实为“/);
     expect((await h.call(office, 'GET', '/api/v1/organizations')).body.organizations.length).toBe(before);
 
     rows[2]![1] = '党委';

@@ -41,7 +41,7 @@ describe.runIf(usingPostgres)('when the database drops or refuses connections (P
     return tagged.toString();
   }
 
-  async function admin<T extends pg.QueryResultRow>(statement: string, values: unknown[] = [], url = process.env.DATABASE_URL!) {
+  async function admin<T extends pg.QueryResultRow>(statement: string, values: unknown[] = [], url = process.env.DATABASE_OWNER_URL ?? process.env.DATABASE_URL!) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

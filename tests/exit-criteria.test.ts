@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { criterionMissing, criterionRequirement } from '../api/criteria-messages.js';
 import { EXIT_CRITERIA, unmetCriteria, type CriteriaContext, type RecordSnapshot } from '../workflows/exit-criteria.js';
 import { BRIEFING_SOURCES, STAGE_IDS, type RecordKind, type StageId } from '../workflows/stages.js';
 
@@ -104,7 +105,10 @@ describe('exit criteria', () => {
       it(`${stage}: refuses ${criterion.code} alone, saying what is missing`, () => {
         const unmet = unmetCriteria(stage, breakOne[criterion.code]!(complete()));
         expect(unmet.map((u) => u.code)).toEqual([criterion.code]);
-        expect(unmet[0]!.message.length).toBeGreaterThan(10);
+        // Worded at the API's edge from the criterion's parameters, in either language.
+        expect(criterionMissing(criterion.code, unmet[0]!.params, 'zh')).toMatch(/[\u4e00-\u9fff]/);
+        expect(criterionMissing(criterion.code, unmet[0]!.params, 'en')).toMatch(/^[\x20-\x7e《》、\u4e00-\u9fff]{10,}$/);
+        expect(criterionRequirement(criterion.code, 'zh')).not.toBe(criterion.requirement);
       });
     }
   }

@@ -295,7 +295,7 @@ describe('approval chains a round may set', () => {
     expect(chainProblems(resolveApprovalChains())).toEqual([]);
     expect(chainProblems({ reporting: ['office', 'leading_group', 'party_committee'], drafting: ['leading_group'] })).toEqual([]);
     expect(chainProblems({ reporting: ['office', 'leading_group'] })).toEqual([
-      { stage: 'reporting', message: 'the reporting chain must end with leading_group → party_committee' },
+      { stage: 'reporting', message: 'the reporting chain must end with leading_group → party_committee', end: ['leading_group', 'party_committee'] },
     ]);
     expect(chainProblems({ reporting: ['party_committee', 'leading_group'] })).toHaveLength(1);
   });

@@ -168,7 +168,7 @@ describe('the anonymous conduct questionnaire', () => {
     const submit = () => h.call(office, 'POST', `${base(answered)}/submissions`, { stage: 'post_evaluation', requestId: rid('submit') });
     const short = await submit();
     expect(short.status).toBe(409);
-    expect(short.body.details.unmet).toEqual([{ code: 'questionnaire_short', message: expect.stringContaining('4 of the 5') }]);
+    expect(short.body.details.unmet).toEqual([{ code: 'questionnaire_short', params: { answers: 4, minimum: 5 }, message: expect.stringContaining('要求 5 份问卷答复，已收到 4 份') }]);
     const progress = await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`);
     const mine = progress.body.inspections.find((i: { id: string }) => i.id === answered);
     expect(mine.unmet.map((u: { code: string }) => u.code)).toEqual(['questionnaire_short']);

@@ -33,7 +33,7 @@ describe('recording a stage', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error).toBe('exit_criteria_unmet');
     expect(refused.body.details.unmet.map((u: { code: string }) => u.code)).toEqual(['briefings_missing', 'recusal_undeclared', 'work_plan_missing']);
-    expect(refused.body.details.unmet[0].message).toContain('discipline, organization, finance, audit, petition');
+    expect(refused.body.details.unmet[0]).toMatchObject({ params: { sources: ['discipline', 'organization', 'finance', 'audit', 'petition'] }, message: expect.stringContaining('纪检监察、组织人事、财务、审计、信访') });
 
     // One criterion alone: everything but the audit briefing.
     await recordWork(h, id, 'preparation', leaderOne);
@@ -252,7 +252,7 @@ describe('recusal (回避)', () => {
 
     const blocked = await h.call(memberOne, 'GET', records(id));
     expect(blocked.status).toBe(403);
-    expect(blocked.body.message).toMatch(/recusal/);
+    expect(blocked.body.message).toMatch(/回避申报正等待巡察办决定/);
     expect((await h.call(memberOne, 'POST', records(id), { kind: 'contingency_plan', data: { summary: 'x' } })).status).toBe(403);
     // Only the office decides; a leading group token cannot.
     const wrongRole = await h.call(leadingGroup, 'POST', `${records(id)}/${declared.body.id}/decision`, { decision: 'approve' });

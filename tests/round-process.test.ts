@@ -291,7 +291,8 @@ describe('who may act', () => {
     await h.call(actor, 'POST', `/api/v1/inspections/${id}/submissions`, { stage: 'preparation', requestId: rid('s') });
     const own = await h.call(actor, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('a') });
     expect(own.status).toBe(403);
-    expect(own.body.message).toMatch(/不得对自己提交的事项作决定/);
+    // Refused before the workflow hears of it: they are in the group, which never decides its own stages.
+    expect(own.body.message).toMatch(/第一巡察组的成员不得/);
     const other = await h.call(officeDeputy, 'POST', `/api/v1/inspections/${id}/decisions`, { stage: 'preparation', decision: 'approve', requestId: rid('b') });
     expect(other.status).toBe(200);
   });
@@ -314,7 +315,7 @@ describe('who may act', () => {
     const refused = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['office', 'leading_group'] } }));
     expect(refused.status).toBe(400);
     expect(refused.body.details.issues).toEqual([
-      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/leading_group → party_committee/) }),
+      expect.objectContaining({ field: 'body.approvalChains.reporting', message: expect.stringMatching(/巡察工作领导小组 → 党委（党组）/) }),
     ]);
     const shorter = await h.call(office, 'POST', '/api/v1/rounds', launchBody({ approvalChains: { reporting: ['leading_group', 'party_committee'] } }));
     expect(shorter.status).toBe(201);

@@ -375,8 +375,8 @@ describe("the group's progress", () => {
       recordCounts: {},
     });
     const briefings = before.body.criteria.find((c: { code: string }) => c.code === 'briefings_missing');
-    expect(briefings).toMatchObject({ met: false, requirement: expect.stringContaining('five sources') });
-    expect(briefings.missing).toContain('discipline, organization, finance, audit, petition');
+    expect(briefings).toMatchObject({ met: false, requirement: expect.stringContaining('五个方面的情况通报') });
+    expect(briefings.missing).toContain('纪检监察、组织人事、财务、审计、信访');
     expect(before.body.criteria.map((c: { code: string }) => c.code)).toEqual([
       'briefings_missing',
       'recusal_undeclared',

@@ -61,6 +61,13 @@ beforeAll(async () => {
     change: { kind: 'add_member', member: { sub: memberThree.sub, name: memberThree.name, homeUnit: '审计处' } },
   });
   expect(added.status, JSON.stringify(added.body)).toBe(200);
+  // Added after preparation, the member declares (回避申报) before seeing the work.
+  const declared = await h.call(memberThree, 'POST', `/api/v1/inspections/${first}/records`, {
+    kind: 'recusal_declaration',
+    data: { memberSub: memberThree.sub, hasRelation: false },
+  });
+  expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+  await h.call(office, 'POST', `/api/v1/inspections/${first}/records/${declared.body.id}/decision`, { decision: 'not_recused' });
   await recordWork(h, first, 'stationing', leaderOne);
   const talk = (await h.call(leaderOne, 'GET', `/api/v1/inspections/${first}/records?kind=talk`)).body.records[0];
   const edited = await h.call(memberOne, 'PATCH', `/api/v1/inspections/${first}/records/${talk.id}`, {
@@ -108,7 +115,8 @@ describe('an auditor reads the round’s timeline', () => {
     expect(ofFirst.find((i) => i.what === 'stage_submitted')).toMatchObject({ actor: { sub: leaderOne.sub }, roles: ['group_leader'] });
 
     const declarations = ofFirst.filter((i) => i.record?.kind === 'recusal_declaration' && i.what === 'record_decided');
-    expect(declarations.map((i) => i.outcome)).toEqual(['not_recused', 'not_recused']);
+    // The two named at launch, and the member added after preparation.
+    expect(declarations.map((i) => i.outcome)).toEqual(['not_recused', 'not_recused', 'not_recused']);
     expect(declarations[0]).toMatchObject({ actor: { sub: office.sub }, stage: 'preparation', record: { version: 2 } });
 
     const leadSteps = ofFirst.filter((i) => i.record?.id === leadId);

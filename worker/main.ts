@@ -2,7 +2,7 @@
 // until SIGINT/SIGTERM, then drains in-flight tasks and exits.
 import { NativeConnection } from '@temporalio/worker';
 import { createDatabase, waitForDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateAsOwner } from '../db/migrate.js';
 import { databaseTarget } from '../platform/database-target.js';
 import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
@@ -22,7 +22,7 @@ installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' 
 });
 const metrics = settings.METRICS_PORT ? await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
 await waitForDatabase(db);
-await migrateToLatest(db);
+await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
 const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 try {
   const worker = await createWorker({

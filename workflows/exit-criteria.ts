@@ -32,20 +32,29 @@ export interface CriteriaContext {
   questionnaire?: { answers: number; minimumAnswers: number };
 }
 
+/**
+ * What is missing, as data: counts, names, titles, source and section ids. The API
+ * words it in the caller's language (`api/criteria-messages.ts`), so nothing the
+ * workflow or its history carries is a sentence in one language.
+ */
+export type CriterionParams = Record<string, string | number | string[]>;
+
 export interface Unmet {
   code: string;
-  message: string;
+  params: CriterionParams;
 }
 
 export interface ExitCriterion {
   code: string;
+  /** What the criterion asks, in English; `api/criteria-messages.ts` words it for people. */
   requirement: string;
-  /** What is missing, in a sentence; undefined when the criterion holds. */
-  check(ctx: CriteriaContext): string | undefined;
+  /** What is missing; undefined when the criterion holds. */
+  check(ctx: CriteriaContext): CriterionParams | undefined;
 }
 
 const of = (ctx: Pick<CriteriaContext, 'records'>, kind: RecordKind) => ctx.records.filter((r) => r.kind === kind);
-const names = (list: { name: string }[]) => list.map((m) => m.name).join('、');
+const names = (list: { name: string }[]) => list.map((m) => m.name);
+const titles = (list: RecordSnapshot[]) => list.map((p) => String(p.data.title));
 
 /** Problem papers that stand: not withdrawn by the group. */
 export function livePapers(ctx: CriteriaContext): RecordSnapshot[] {
@@ -81,14 +90,14 @@ export function confirmedLeads(ctx: CriteriaContext): RecordSnapshot[] {
  * A lead freezes with the stage it was written in, so it must be confirmed (or
  * withdrawn) before that stage is submitted, or it could never be handed over. Earlier
  * stages' leads were settled when those were submitted, so every lead is checked.
- * Messages give counts, never names: leads are confidential.
+ * Parameters give counts, never names: leads are confidential.
  */
 const leadUnconfirmed: ExitCriterion = {
   code: 'lead_unconfirmed',
   requirement: 'the group leader has confirmed or withdrawn every lead (问题线索)',
   check: (ctx) => {
     const waiting = liveLeads(ctx).filter((l) => l.reviewStatus !== 'confirmed');
-    return waiting.length ? `${waiting.length} lead(s) wait for the group leader's confirmation` : undefined;
+    return waiting.length ? { count: waiting.length } : undefined;
   },
 };
 
@@ -100,7 +109,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       check: (ctx) => {
         const have = new Set(of(ctx, 'briefing').map((b) => b.data.source));
         const missing = BRIEFING_SOURCES.filter((s) => !have.has(s));
-        return missing.length ? `no briefing yet from: ${missing.join(', ')}` : undefined;
+        return missing.length ? { sources: [...missing] } : undefined;
       },
     },
     {
@@ -109,7 +118,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       check: (ctx) => {
         const declared = new Set(of(ctx, 'recusal_declaration').map((d) => d.data.memberSub));
         const missing = ctx.members.filter((m) => !declared.has(m.sub));
-        return missing.length ? `not yet declared: ${names(missing)}` : undefined;
+        return missing.length ? { names: names(missing) } : undefined;
       },
     },
     {
@@ -117,32 +126,32 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       requirement: 'the office has decided every recusal declaration',
       check: (ctx) => {
         const pending = of(ctx, 'recusal_declaration').filter((d) => d.decisionStatus === 'pending');
-        return pending.length ? `${pending.length} recusal declaration(s) wait for the office's decision` : undefined;
+        return pending.length ? { count: pending.length } : undefined;
       },
     },
     {
       code: 'work_plan_missing',
       requirement: 'the work plan (工作方案) is recorded',
-      check: (ctx) => (of(ctx, 'work_plan').length ? undefined : 'no work plan recorded'),
+      check: (ctx) => (of(ctx, 'work_plan').length ? undefined : {}),
     },
   ],
   stationing: [
     {
       code: 'mobilization_missing',
       requirement: 'the mobilisation meeting (动员会) is recorded',
-      check: (ctx) => (of(ctx, 'mobilization').length ? undefined : 'no mobilisation meeting recorded'),
+      check: (ctx) => (of(ctx, 'mobilization').length ? undefined : {}),
     },
     {
       code: 'stationing_period_missing',
       requirement: 'the public notice with the stationing period (巡察公告) is recorded',
-      check: (ctx) => (of(ctx, 'public_notice').length ? undefined : 'no public notice with the stationing period recorded'),
+      check: (ctx) => (of(ctx, 'public_notice').length ? undefined : {}),
     },
     {
       code: 'major_matter_undecided',
       requirement: 'no major-matter request (重大事项请示) is left undecided',
       check: (ctx) => {
         const open = of(ctx, 'major_matter').filter((m) => m.decisionStatus === 'pending');
-        return open.length ? `${open.length} major-matter request(s) wait for the leading group's decision` : undefined;
+        return open.length ? { count: open.length } : undefined;
       },
     },
     leadUnconfirmed,
@@ -151,16 +160,14 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
     {
       code: 'no_problems',
       requirement: 'at least one problem paper: finding problems is the lifeline (发现问题是生命线)',
-      check: (ctx) => (livePapers(ctx).length ? undefined : 'no problem paper drafted'),
+      check: (ctx) => (livePapers(ctx).length ? undefined : {}),
     },
     {
       code: 'problem_unconfirmed',
       requirement: 'the group leader has confirmed every problem paper (审核把关)',
       check: (ctx) => {
         const waiting = livePapers(ctx).filter((p) => p.reviewStatus !== 'confirmed');
-        return waiting.length
-          ? `not confirmed by the group leader: ${waiting.map((p) => `《${String(p.data.title)}》`).join('')}`
-          : undefined;
+        return waiting.length ? { titles: titles(waiting) } : undefined;
       },
     },
     leadUnconfirmed,
@@ -174,9 +181,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
           of(ctx, 'communication').flatMap((c) => (c.data.answers as { problemId: string }[] | undefined)?.map((a) => a.problemId) ?? []),
         );
         const missing = confirmedPapers(ctx).filter((p) => !answered.has(p.id));
-        return missing.length
-          ? `no recorded answer to: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}`
-          : undefined;
+        return missing.length ? { titles: titles(missing) } : undefined;
       },
     },
     leadUnconfirmed,
@@ -187,7 +192,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       requirement: 'the report\'s narrative sections (基本情况, 意见建议) are written',
       check: (ctx) => {
         const missing = WRITTEN_REPORT_SECTIONS.filter((s) => !ctx.reportSections[s]?.trim());
-        return missing.length ? `report section(s) not written: ${missing.join(', ')}` : undefined;
+        return missing.length ? { sections: [...missing] } : undefined;
       },
     },
     leadUnconfirmed,
@@ -200,7 +205,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       check: (ctx) => {
         const { answers, minimumAnswers } = ctx.questionnaire ?? { answers: 0, minimumAnswers: QUESTIONNAIRE_MIN_ANSWERS };
         if (answers >= minimumAnswers || of(ctx, 'questionnaire_closure').length) return undefined;
-        return `${answers} of the ${minimumAnswers} questionnaire answers the round asks for are in; the office may close it with a reason`;
+        return { answers, minimum: minimumAnswers };
       },
     },
     {
@@ -209,7 +214,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       check: (ctx) => {
         const evaluated = new Set(of(ctx, 'inspector_evaluation').map((e) => e.data.memberSub));
         const missing = ctx.members.filter((m) => !evaluated.has(m.sub));
-        return missing.length ? `not yet evaluated: ${names(missing)}` : undefined;
+        return missing.length ? { names: names(missing) } : undefined;
       },
     },
     leadUnconfirmed,
@@ -219,17 +224,17 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       code: 'feedback_opinion_not_issued',
       requirement: "the office's feedback opinion (反馈意见) is approved by the leading group",
       check: (ctx) =>
-        of(ctx, 'feedback_opinion').some((o) => o.decisionStatus === 'approved') ? undefined : 'no feedback opinion approved by the leading group',
+        of(ctx, 'feedback_opinion').some((o) => o.decisionStatus === 'approved') ? undefined : {},
     },
     {
       code: 'feedback_meeting_missing',
       requirement: 'the feedback meeting (反馈会) is recorded',
-      check: (ctx) => (of(ctx, 'feedback_meeting').length ? undefined : 'no feedback meeting recorded'),
+      check: (ctx) => (of(ctx, 'feedback_meeting').length ? undefined : {}),
     },
     {
       code: 'rectification_plan_not_accepted',
       requirement: "the target's rectification plan (整改方案) is accepted by the office",
-      check: (ctx) => (reviewed(ctx, 'rectification_plan') ? undefined : 'no rectification plan accepted by the office'),
+      check: (ctx) => (reviewed(ctx, 'rectification_plan') ? undefined : {}),
     },
     {
       code: 'problem_without_item',
@@ -238,7 +243,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         const covered = new Set(of(ctx, 'rectification_item').map((i) => i.data.problemId));
         const fedBack = fedBackProblemIds(ctx);
         const missing = of(ctx, 'problem').filter((p) => fedBack.has(p.id) && !covered.has(p.id));
-        return missing.length ? `no rectification item for: ${missing.map((p) => `《${String(p.data.title)}》`).join('')}` : undefined;
+        return missing.length ? { titles: titles(missing) } : undefined;
       },
     },
     {
@@ -246,14 +251,14 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       requirement: 'the office has verified every rectification item (验收) as accepted or long-term (长期整改)',
       check: (ctx) => {
         const open = of(ctx, 'rectification_item').filter((i) => !['accepted', 'long_term'].includes(itemStatus(ctx, i.id)));
-        return open.length ? `${open.length} rectification item(s) not verified as accepted or long-term` : undefined;
+        return open.length ? { count: open.length } : undefined;
       },
     },
     leadUnconfirmed,
     {
       code: 'rectification_report_not_accepted',
       requirement: "the target's rectification report (整改报告) is accepted by the office",
-      check: (ctx) => (reviewed(ctx, 'rectification_report') ? undefined : 'no rectification report accepted by the office'),
+      check: (ctx) => (reviewed(ctx, 'rectification_report') ? undefined : {}),
     },
     {
       code: 'lead_not_handed_over',
@@ -261,7 +266,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
       check: (ctx) => {
         const handed = new Set(of(ctx, 'lead_handover').map((h) => h.data.leadId));
         const missing = confirmedLeads(ctx).filter((l) => !handed.has(l.id));
-        return missing.length ? `${missing.length} confirmed lead(s) not handed over` : undefined;
+        return missing.length ? { count: missing.length } : undefined;
       },
     },
   ],
@@ -270,7 +275,7 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
 /** Every unmet criterion of the stage, not just the first. */
 export function unmetCriteria(stage: StageId, ctx: CriteriaContext): Unmet[] {
   return EXIT_CRITERIA[stage].flatMap((criterion) => {
-    const message = criterion.check(ctx);
-    return message === undefined ? [] : [{ code: criterion.code, message }];
+    const params = criterion.check(ctx);
+    return params === undefined ? [] : [{ code: criterion.code, params }];
   });
 }

@@ -22,15 +22,19 @@ export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 export type Language = 'zh' | 'en';
 type Params = Record<string, string>;
 
-const ROLE_ZH: Record<string, string> = {
+export const ROLE_ZH: Record<string, string> = {
   office: '巡察办',
   leading_group: '巡察工作领导小组',
   party_committee: '党委（党组）',
   group_leader: '巡察组组长',
+  member: '巡察组成员',
+  auditor: '监督',
+  discipline: '纪检监察机关',
+  liaison: '被巡察单位联络人',
 };
 const STATE_ZH: Record<string, string> = { open: '进行中', submitted: '已提交待审批', completed: '已完成', cancelled: '已取消' };
-const stageZh = (id: string | undefined) => STAGES.find((s) => s.id === id)?.title.zh ?? String(id);
-const roleZh = (role: string | undefined) => ROLE_ZH[role ?? ''] ?? String(role);
+export const stageZh = (id: string | undefined) => STAGES.find((s) => s.id === id)?.title.zh ?? String(id);
+export const roleZh = (role: string | undefined) => ROLE_ZH[role ?? ''] ?? String(role);
 
 /**
  * Every refusal's sentence, in Chinese (the default) and English, keyed by a stable
@@ -86,6 +90,10 @@ export const REFUSAL_MESSAGES = {
   not_from_api: {
     en: () => 'this request did not come from the xuncha API and is refused',
     zh: () => '该请求并非由巡察系统接口发出，已拒绝',
+  },
+  exit_criteria_unmet: {
+    en: (p: Params) => `the ${p.stage} stage cannot be submitted: ${p.count} exit criteria unmet`,
+    zh: (p: Params) => `${stageZh(p.stage)}阶段尚不能提交：${p.count} 项退出条件未满足`,
   },
   wrong_stage: {
     en: (p: Params) => `the inspection is at stage ${p.stage} (${p.state}); this needs ${p.wanted} to be ${p.wantedState}`,

@@ -124,14 +124,16 @@ export function resolveApprovalChains(overrides: Partial<Record<StageId, Approve
 }
 
 /** Each stage whose chain leaves out an approver it must end with, and what it must end with. */
-export function chainProblems(chains: Partial<Record<StageId, readonly ApproverRole[]>>): { stage: StageId; message: string }[] {
+export function chainProblems(
+  chains: Partial<Record<StageId, readonly ApproverRole[]>>,
+): { stage: StageId; message: string; end: readonly ApproverRole[] }[] {
   return STAGES.flatMap((s) => {
     const chain = chains[s.id];
     const end = s.mandatoryChainEnd;
     if (!chain || !end) return [];
     const tail = chain.slice(-end.length);
     if (tail.length === end.length && tail.every((role, i) => role === end[i])) return [];
-    return [{ stage: s.id, message: `the ${s.id} chain must end with ${end.join(' → ')}` }];
+    return [{ stage: s.id, message: `the ${s.id} chain must end with ${end.join(' → ')}`, end }];
   });
 }
 
@@ -255,6 +257,8 @@ export const RECORD_KINDS = {
     // The answer says what it means: 需回避 keeps the member out at once, 无需回避 lets them work.
     decisionAnswers: { recused: 'recused', not_recused: 'not_recused' },
     aboutMember: { self: true },
+    // Whoever joins the group later (add_member, replace_member, replace_leader) declares in the stage then open.
+    writableIn: STAGE_IDS,
   },
   work_plan: { stage: 'preparation', title: { zh: '工作方案', en: 'Work plan' }, writers: ['group'] },
   contingency_plan: { stage: 'preparation', title: { zh: '防控预案', en: 'Contingency plan' }, writers: ['group'] },

@@ -5,7 +5,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contentDisposition } from '../attachments-policy.js';
 import { AttachmentsService, DEFAULT_ATTACHMENT_LIMITS } from '../attachments.service.js';
-import { ApiError, commonErrors, ERROR_CODES, errorResponse } from '../errors.js';
+import { ApiError, commonErrors, ERROR_CODES, errorResponse, fieldIssue } from '../errors.js';
 import { uuidParam } from '../schemas.js';
 
 const recordParams = z.object({ id: uuidParam, recordId: uuidParam });
@@ -83,7 +83,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { id, recordId } = request.params;
       if (!request.isMultipart()) {
-        throw new ApiError(415, ERROR_CODES[415], 'send the file as multipart/form-data', { issues: [{ field: 'body', message: 'is not multipart/form-data' }] });
+        throw new ApiError(415, ERROR_CODES[415], { key: 'not_multipart' }, { issues: [fieldIssue('body', { key: 'is_not_multipart' })] });
       }
       const part = await request.file().catch((error: unknown) => {
         throw malformed(error);

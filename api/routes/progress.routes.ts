@@ -1,10 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commonErrors } from '../errors.js';
+import { languageOf } from '../messages.js';
 import { ProgressService } from '../progress.service.js';
 import { inspectionState, inspectionView, roundStatus, stageId, uuidParam, waitingOn } from '../schemas.js';
 
-const unmetView = z.object({ code: z.string(), message: z.string() });
+/** Parameters of an unmet criterion (counts, names, titles, source or section ids), for clients that word it themselves. */
+export const criterionParams = z
+  .record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]))
+  .describe('what is missing, as data: counts, names, titles, source or section ids; `message` words it');
+export const unmetView = z.object({
+  code: z.string().describe('a stable code of the exit criterion'),
+  params: criterionParams,
+  message: z.string().describe('what is missing, in the language of `Accept-Language` (Chinese unless English comes first)'),
+});
 
 const progressView = z.object({
   roundId: z.uuid(),
@@ -54,9 +63,10 @@ const inspectionProgressView = z.object({
     .array(
       z.object({
         code: z.string(),
-        requirement: z.string().describe('what the criterion asks, in words'),
+        requirement: z.string().describe('what the criterion asks, in words (the language of `Accept-Language`)'),
         met: z.boolean(),
         missing: z.string().nullable().describe('what is still missing, in words; null when met'),
+        params: criterionParams.nullable().describe('what is still missing, as data; null when met'),
       }),
     )
     .describe("each exit criterion of the stage, met or not (empty once the inspection is finished): the stage's unmet list, given once"),
@@ -76,7 +86,7 @@ export const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: progressView, ...commonErrors },
       },
     },
-    async (request) => progress.ofRound(request.actor, request.params.roundId),
+    async (request) => progress.ofRound(request.actor, request.params.roundId, languageOf(request)),
   );
 
   app.get(
@@ -90,6 +100,6 @@ export const progressRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: inspectionProgressView, ...commonErrors },
       },
     },
-    async (request) => progress.ofInspection(request.actor, request.params.id),
+    async (request) => progress.ofInspection(request.actor, request.params.id, languageOf(request)),
   );
 };

@@ -38,7 +38,9 @@ export interface Harness {
  * The system as a test sees it: the real API (driven with inject), a real worker on
  * a task queue of its own, the run's real Temporal server and a fresh database.
  */
-export async function startHarness(options: { historyLimit?: number; requestTimeoutMs?: number; signingKeys?: SigningKeys } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { historyLimit?: number; requestTimeoutMs?: number; signingKeys?: SigningKeys; rateLimitPerMinute?: number } = {},
+): Promise<Harness> {
   const address = inject('temporalAddress');
   const workflowBundle = { codePath: inject('workflowBundlePath') };
   const database = await createTestDatabase();
@@ -47,8 +49,10 @@ export async function startHarness(options: { historyLimit?: number; requestTime
   const connection = await Connection.connect({ address });
   const temporal = new Client({ connection, namespace: 'default', dataConverter: dataConverter(PAYLOAD_KEYS) });
   const app = await buildApp({
-    services: { db: database.db, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs, signingKeys },
+    services: { db: database.app, temporal, taskQueue, historyLimit: options.historyLimit, requestTimeoutMs: options.requestTimeoutMs, signingKeys },
     auth: { secret: JWT_SECRET },
+    // A test walks whole rounds as a few people in seconds; the limit's own test sets a small one.
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 10_000_000,
     // XUNCHA_TEST_LOG=debug shows the API's logs while a test runs.
     logger: process.env.XUNCHA_TEST_LOG ? { level: process.env.XUNCHA_TEST_LOG } : false,
   });
@@ -83,7 +87,7 @@ export async function startHarness(options: { historyLimit?: number; requestTime
         connection: workerConnection,
         namespace: 'default',
         taskQueue,
-        db: database.db,
+        db: database.app,
         workflowBundle,
         payloadKeys: PAYLOAD_KEYS,
         signingKeys,

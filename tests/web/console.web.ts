@@ -178,7 +178,10 @@ describe('the web console, as its people use it', () => {
     const progress = await system.call(office, 'GET', `/api/v1/rounds/${roundId}/progress`);
     const expected = progress.body.inspections[0].unmet.map((u: { message: string }) => u.message);
     expect(expected.length).toBeGreaterThan(1);
+    // Worded in Chinese: the harness asks in the default language, the console asks for zh-CN.
+    expect(expected[0]).toBe('尚未收到以下方面的情况通报：纪检监察、组织人事、财务、审计、信访');
     expect(await shown.allInnerTexts()).toEqual(expected);
+    await expect.poll(() => page.getByTestId('checklist').innerText()).toContain('已收到全部五个方面的情况通报');
     await screenshot(page, '07-workspace-refused');
     await expectAccessible(page);
     await context.close();

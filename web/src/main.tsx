@@ -31,8 +31,8 @@ createRoot(document.getElementById('root')!).render(
       // Ant Design spaces out two-character button labels (审 批); Chinese readers and screen readers want the word.
       button={{ autoInsertSpace: false }}
       theme={{
-        // Ant Design's grey secondary text and red error text are below WCAG AA on white; these meet it.
-        token: { colorPrimary: '#b71c1c', colorLink: '#1d4ed8', colorError: '#c41d1d', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)' },
+        // Ant Design's grey secondary and placeholder text and red error text are below WCAG AA on white; these meet it.
+        token: { colorPrimary: '#b71c1c', colorLink: '#1d4ed8', colorError: '#c41d1d', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' },
       }}
     >
       <AntApp>

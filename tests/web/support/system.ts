@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 export interface RunningSystem {
   url: string;
   dataDir: string;
-  /** The HS256 secret `npm start` generated for this data dir: tests mint tokens with it. */
+  /** The HS256 secret `npm start` generated for this data dir: tests mint tokens with it (empty with an identity provider). */
   secret: string;
   /** Calls the API as `actor`, as any client would. */
   call: ApiCall;
@@ -22,7 +22,7 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
@@ -38,12 +38,13 @@ async function freePort(): Promise<number> {
  * Temporal dev server, PGlite, the worker, the API and the console, building it when
  * stale) in a fresh data dir on free ports, and waits until it says it is running.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: { port?: number; env?: Record<string, string> } = {}): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'xuncha-web-'));
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort) };
-  // The embedded defaults, whatever the shell running the tests has set.
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE']) delete env[name];
+  const [port, temporalPort, uiPort] = [options.port ?? (await freePort()), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), RATE_LIMIT_PER_MINUTE: '10000000' };
+  // The embedded defaults, whatever the shell running the tests has set; then the test's own.
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_ROLES_CLAIM', 'OIDC_SCOPE']) delete env[name];
+  Object.assign(env, options.env);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((done, fail) => {
@@ -55,7 +56,8 @@ export async function startSystem(): Promise<RunningSystem> {
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => fail(new Error(`npm start exited with ${code} before it was running:\n${output}`)));
   });
-  const secret = readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+  const secretFile = join(dataDir, 'jwt-secret');
+  const secret = existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : '';
   const url = `http://127.0.0.1:${port}`;
   const call: ApiCall = async (actor, method, path, body) => {
     const token = await mintToken({ secret }, actor);

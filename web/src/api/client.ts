@@ -14,6 +14,8 @@ api.use({
   onRequest({ request }) {
     const session = currentSession();
     if (session) request.headers.set('authorization', `Bearer ${session.token}`);
+    // The console speaks Chinese whatever the browser's own language: the API words its messages to match.
+    request.headers.set('accept-language', 'zh-CN');
     return request;
   },
   onResponse({ request, response }) {
@@ -25,8 +27,11 @@ api.use({
 export interface ErrorBody {
   error: string;
   message: string;
-  /** `issues` name the fields of a 400; `unmet` lists every unmet exit criterion of a refused submission. */
-  details?: { issues?: { field: string; message: string }[]; unmet?: { code: string; message: string }[] } & Record<string, unknown>;
+  /** `issues` name the fields of a 400; `unmet` lists every unmet exit criterion of a refused submission (worded in Chinese, see onRequest). */
+  details?: {
+    issues?: { field: string; message: string }[];
+    unmet?: { code: string; params: Record<string, string | number | string[]>; message: string }[];
+  } & Record<string, unknown>;
 }
 
 /** A non-2xx answer, or no answer at all (status 0), as thrown to TanStack Query. */

@@ -258,6 +258,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the console signs people in (no token needed; read by the console before sign-in, written by the deployment's settings) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The console's public configuration: which ways to sign in are open. Never holds a secret. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            signIn: {
+                                /** @description the demo people are offered at /demo/people (only `npm start` on its own secret) */
+                                demo: boolean;
+                                /** @description sign-in at the organisation's identity provider (authorization code with PKCE); null when not configured */
+                                oidc: {
+                                    /** @description the OpenID provider (OIDC_ISSUER); the console reads its discovery document */
+                                    issuer: string;
+                                    /** @description the console's public client at the provider (OIDC_CLIENT_ID) */
+                                    clientId: string;
+                                    /** @description the scopes the console asks for (OIDC_SCOPE) */
+                                    scope: string;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/questionnaire/{code}": {
         parameters: {
             query?: never;
@@ -786,6 +836,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -943,6 +1009,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1410,6 +1492,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1751,6 +1849,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2219,6 +2333,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2564,6 +2694,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2964,6 +3110,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3330,6 +3492,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3531,6 +3709,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3704,6 +3898,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3922,6 +4132,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4074,6 +4300,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4273,6 +4515,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4404,6 +4662,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4625,6 +4899,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4762,6 +5052,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4970,6 +5276,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5586,6 +5908,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5784,6 +6122,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6008,6 +6362,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6201,6 +6571,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6413,6 +6799,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6667,6 +7069,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6786,6 +7204,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6923,6 +7357,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7088,6 +7538,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7220,7 +7686,13 @@ export interface paths {
                                 };
                                 /** @description exit criteria of the open stage not yet met */
                                 unmet: {
+                                    /** @description a stable code of the exit criterion */
                                     code: string;
+                                    /** @description what is missing, as data: counts, names, titles, source or section ids; `message` words it */
+                                    params: {
+                                        [key: string]: string | number | string[];
+                                    };
+                                    /** @description what is missing, in the language of `Accept-Language` (Chinese unless English comes first) */
                                     message: string;
                                 }[];
                                 /** @description problem papers flagged for the group leader, e.g. a basis that took effect after the conduct (不能用新标准去套老问题) */
@@ -7337,6 +7809,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7426,11 +7914,15 @@ export interface paths {
                             /** @description each exit criterion of the stage, met or not (empty once the inspection is finished): the stage's unmet list, given once */
                             criteria: {
                                 code: string;
-                                /** @description what the criterion asks, in words */
+                                /** @description what the criterion asks, in words (the language of `Accept-Language`) */
                                 requirement: string;
                                 met: boolean;
                                 /** @description what is still missing, in words; null when met */
                                 missing: string | null;
+                                /** @description what is still missing, as data; null when met */
+                                params: {
+                                    [key: string]: string | number | string[];
+                                } | null;
                             }[];
                             /** @description records by kind, of the kinds the caller may read */
                             recordCounts: {
@@ -7505,6 +7997,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7726,6 +8234,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7868,6 +8392,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8054,6 +8594,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -8176,6 +8732,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8341,6 +8913,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -8469,6 +9057,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8622,6 +9226,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8840,6 +9460,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9028,6 +9664,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9332,6 +9984,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9502,6 +10170,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9654,6 +10338,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9854,6 +10554,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9972,6 +10688,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10137,6 +10869,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10361,6 +11109,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -10529,6 +11293,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10716,6 +11496,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -10861,6 +11657,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11106,6 +11918,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -11285,6 +12113,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11531,6 +12375,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -11741,6 +12601,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11991,6 +12867,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12201,6 +13093,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12326,6 +13234,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12481,6 +13405,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -12606,6 +13546,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12773,6 +13729,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12985,6 +13957,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -13107,6 +14095,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13264,6 +14268,22 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13533,6 +14553,22 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -13663,6 +14699,176 @@ export interface paths {
                 };
                 /** @description Error */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person: id, name and roles as the API reads the token (any role; read by the console after sign-in) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The caller as the API reads their token. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the person's id at the identity provider, as every step records it */
+                            sub: string;
+                            name: string;
+                            /** @description the roles xuncha knows, as read from the token's roles claim */
+                            roles: ("office" | "leading_group" | "party_committee" | "group_leader" | "member" | "auditor" | "discipline" | "liaison")[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -5,6 +5,7 @@ import { Shell } from './shell';
 // Each screen is its own chunk: a leader approving from a phone loads the approval page, not the wizard.
 export const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
+  { path: '/signin/callback', lazy: async () => ({ Component: (await import('../auth/sign-in-callback.page')).SignInCallbackPage }) },
   {
     path: '/',
     element: <Shell />,
@@ -16,6 +17,11 @@ export const router = createBrowserRouter([
       { path: 'inspections/:id', lazy: async () => ({ Component: (await import('../pages/inspection.page')).InspectionPage }) },
       { path: 'inspections/:id/approval', lazy: async () => ({ Component: (await import('../pages/approval.page')).ApprovalPage }) },
       { path: 'inspections/:id/audit', lazy: async () => ({ Component: (await import('../pages/audit.page')).AuditPage }) },
+      { path: 'organizations', lazy: async () => ({ Component: (await import('../pages/register.page')).RegisterPage }) },
+      { path: 'terms', lazy: async () => ({ Component: (await import('../pages/terms.page')).TermsPage }) },
+      { path: 'terms/:id', lazy: async () => ({ Component: (await import('../pages/term.page')).TermPage }) },
+      { path: 'coverage', lazy: async () => ({ Component: (await import('../pages/coverage.page')).CoveragePage }) },
+      { path: 'statistics', lazy: async () => ({ Component: (await import('../pages/statistics.page')).StatisticsPage }) },
       { path: '*', lazy: async () => ({ Component: (await import('../pages/not-found.page')).NotFoundPage }) },
     ],
   },

@@ -24,6 +24,15 @@ export function Shell() {
       ? [{ key: '/rounds', label: '巡察轮次' }]
       : []),
     ...(hasRole(person, 'office') ? [{ key: '/rounds/new', label: '发起巡察' }] : []),
+    // The register, term plans, coverage and statistics: read by these four (api/routes/organizations, terms, statistics).
+    ...(hasRole(person, 'office', 'leading_group', 'party_committee', 'auditor')
+      ? [
+          { key: '/organizations', label: '被巡察单位' },
+          { key: '/terms', label: '巡察规划' },
+          { key: '/coverage', label: '全覆盖' },
+          { key: '/statistics', label: '统计' },
+        ]
+      : []),
   ];
   const selected = items.filter((i) => i.key === location.pathname).map((i) => i.key);
 

@@ -7,11 +7,21 @@ export interface Person {
   roles: Role[];
 }
 
+/** The identity provider a session came from: enough to end the session there too. */
+export interface ProviderRef {
+  issuer: string;
+  clientId: string;
+  /** Sent back as `id_token_hint` when signing out, so the provider knows whose session ends. */
+  idToken: string | null;
+}
+
 export interface Session {
   token: string;
   person: Person;
   /** Epoch milliseconds of the token's `exp`, if it has one. */
   expiresAt: number | null;
+  /** Absent for the demo sign-in. */
+  provider?: ProviderRef;
 }
 
 /** Why the person is on the sign-in page, when it was not their choice. */
@@ -36,9 +46,10 @@ function emit(): void {
 }
 
 /**
- * A session from any bearer token: the demo sign-in's today, an OpenID provider's
- * access token later. The person comes from the token's own claims, which the API
- * verifies on every request, so reading them unverified here only drives the screens.
+ * A session from the demo sign-in's token. The person comes from the token's own claims,
+ * which the API verifies on every request, so reading them unverified here only drives
+ * the screens. (A provider's access token keeps its roles where the provider puts them:
+ * that session's person comes from `GET /api/v1/me` instead.)
  */
 export function sessionFromToken(token: string): Session {
   const payload = JSON.parse(decodeBase64Url(token.split('.')[1] ?? '')) as { sub: string; name: string; roles: Role[]; exp?: number };
@@ -64,10 +75,19 @@ export function signIn(session: Session): void {
 
 export function signOut(reason: SignOutReason): void {
   if (!current) return;
+  const provider = current.provider;
   current = null;
   localStorage.removeItem(KEY);
   sessionStorage.setItem(REASON_KEY, reason);
   emit();
+  // Signing out on purpose ends the provider's session too; an expired token does not,
+  // so the person signs in again without typing a password the provider still remembers.
+  if (reason === 'signed_out' && provider) void import('./oidc').then((oidc) => oidc.endProviderSession(provider));
+}
+
+/** For a sign-out that finishes after a round trip to the provider: the sign-in page it lands on says why. */
+export function notePendingSignOut(reason: SignOutReason): void {
+  sessionStorage.setItem(REASON_KEY, reason);
 }
 
 /** Read once by the sign-in page, so the message shows for the sign-out that caused it. */

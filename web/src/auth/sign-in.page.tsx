@@ -7,21 +7,36 @@ import { ROLE_LABELS } from '../i18n/labels';
 import { sessionFromToken, signIn, takeSignOutReason, useSession } from './session';
 
 /**
- * Sign-in. Today the only way in is the demo people, offered only by a server that runs
- * `npm start` on its own secret (`GET /api/v1/demo/people` is 404 anywhere else). An
- * organisation's identity provider (OpenID Connect with PKCE, `oidc-client-ts`) goes
- * here beside it: it ends, as the demo does, in `signIn(sessionFromToken(token))`.
+ * Sign-in, in the ways the server says are open (`GET /api/v1/console-config`, so one
+ * build serves every deployment): the organisation's identity provider (OpenID Connect,
+ * authorization code with PKCE; the provider's page, then /signin/callback), and the
+ * demo people, offered only by `npm start` on its own secret.
  */
 export function SignInPage() {
   const session = useSession();
   const location = useLocation();
   const queryClient = useQueryClient();
   const [reason] = useState(takeSignOutReason);
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const config = useQuery({
+    queryKey: ['console-config'],
+    queryFn: () => unwrap(api.GET('/api/v1/console-config')),
+    refetchInterval: false,
+    refetchOnWindowFocus: false,
+  });
+  const oidc = config.data?.signIn.oidc ?? null;
   const people = useQuery({
     queryKey: ['demo-people'],
     queryFn: () => unwrap(api.GET('/api/v1/demo/people')),
+    enabled: config.data?.signIn.demo === true,
     retry: false,
     refetchInterval: false,
+  });
+  const toProvider = useMutation<void, Error>({
+    mutationFn: async () => {
+      const { signInWithProvider } = await import('./oidc');
+      await signInWithProvider(oidc!, from);
+    },
   });
   const signInAs = useMutation<unknown, ApiFailure, string>({
     mutationFn: async (sub) => {
@@ -32,7 +47,7 @@ export function SignInPage() {
     },
   });
 
-  if (session) return <Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />;
+  if (session) return <Navigate to={from} replace />;
 
   return (
     <main>
@@ -43,15 +58,22 @@ export function SignInPage() {
           </Typography.Title>
           {reason === 'expired' && <Alert type="warning" showIcon title="登录已过期，请重新登录。" style={{ marginBottom: 16 }} />}
           {reason === 'signed_out' && <Alert type="info" showIcon title="您已退出登录。" style={{ marginBottom: 16 }} />}
-          {people.isPending && <Spin />}
-          {people.isError && (
-            <Alert
-              type="info"
-              showIcon
-              title="本服务器未开放演示账号"
-              description="请使用本单位统一身份认证登录（尚未配置）。"
-            />
+          {config.isPending && <Spin />}
+          {config.isError && <Alert type="error" showIcon title="无法读取登录配置" description={config.error.message} />}
+          {oidc && (
+            <Flex vertical gap={8} style={{ marginBottom: 16 }}>
+              <Button type="primary" size="large" block loading={toProvider.isPending || toProvider.isSuccess} onClick={() => toProvider.mutate()}>
+                使用统一身份认证登录
+              </Button>
+              <Typography.Text type="secondary">将前往本单位统一身份认证页面（{new URL(oidc.issuer).host}）。</Typography.Text>
+              {toProvider.isError && <Alert type="error" showIcon title="无法连接统一身份认证" description={toProvider.error.message} />}
+            </Flex>
           )}
+          {config.data && !oidc && !config.data.signIn.demo && (
+            <Alert type="warning" showIcon title="本服务器未配置登录方式" description="请联系管理员配置统一身份认证（OIDC_ISSUER、OIDC_CLIENT_ID）。" />
+          )}
+          {config.data?.signIn.demo && people.isPending && <Spin />}
+          {people.isError && <Alert type="error" showIcon title="无法读取演示账号" description={people.error.message} />}
           {people.data && (
             <>
               <Typography.Paragraph>演示环境：选择一位人员直接登录（无需密码）。</Typography.Paragraph>

@@ -13,6 +13,7 @@ import { showIssuesAtFields } from '../forms/schema-form';
 import { ROLE_LABELS } from '../i18n/labels';
 import { kindTitle, recordCaption, stageTitle } from '../model';
 import { RecordData } from './inspection/record-data';
+import { FilesOfRecords } from './inspection/record-attachments';
 import { decidesAtMeeting, type ApproverRole } from '../../../workflows/roles';
 
 const MEETING_KIND: Record<string, string> = { leading_group: '领导小组会议', party_committee: '书记专题会' };
@@ -80,6 +81,9 @@ export function ApprovalPage() {
             children: <RecordData data={r.data as Record<string, unknown>} records={records.data?.records ?? []} />,
           }))}
         />
+      </Card>
+      <Card size="small" title={<h3 style={{ margin: 0, fontSize: 16 }}>提交记录的文件（其 SHA-256 计入冻结摘要）</h3>} data-testid="submitted-files">
+        <FilesOfRecords inspectionId={id} records={frozen} empty="提交的记录均未附文件。" />
       </Card>
       {mayDecide && awaiting ? (
         <DecisionForm inspectionId={id} stage={data.stage} role={awaiting} />

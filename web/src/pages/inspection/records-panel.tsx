@@ -13,6 +13,7 @@ import { SchemaFields, showIssuesAtFields, type JsonSchema } from '../../forms/s
 import { DECISION_ANSWER_LABELS, DECISION_LABELS, REVIEW_LABELS } from '../../i18n/labels';
 import { canWrite, DEFAULT_DECISION_ANSWERS, isGroupLeaderOf, kindTitle, pickersFor, RECORD_KINDS, recordCaption, type RecordKind, type RecordKindDefinition } from '../../model';
 import { RecordData } from './record-data';
+import { CitedEvidenceFiles, RecordAttachments, useEvidencePickersWithFiles } from './record-attachments';
 
 type Decision = paths['/api/v1/inspections/{id}/records/{recordId}/decision']['post']['requestBody']['content']['application/json']['decision'];
 type NewRecord = paths['/api/v1/inspections/{id}/records']['post']['requestBody']['content']['application/json'];
@@ -86,7 +87,13 @@ export function RecordKindCard({ kind, inspection, records, person, writable }: 
         <NewRecordForm kind={kind} inspection={inspection} records={records} onDone={() => setAdding(false)} />
       </Drawer>
       <Drawer open={!!viewing} onClose={() => setViewing(null)} title={kindTitle(kind)} size="large">
-        {viewing && <RecordData data={viewing.data as Record<string, unknown>} records={records} />}
+        {viewing && (
+          <>
+            <RecordData data={viewing.data as Record<string, unknown>} records={records} />
+            <RecordAttachments inspectionId={inspection.id} record={viewing} stageOpen={writable} mayWrite={canWrite(kind, person, inspection.group)} />
+            <CitedEvidenceFiles inspectionId={inspection.id} record={viewing} records={records} />
+          </>
+        )}
       </Drawer>
     </Card>
   );
@@ -98,6 +105,7 @@ function NewRecordForm({ kind, inspection, records, onDone }: { kind: RecordKind
   const queryClient = useQueryClient();
   const key = useRequestId();
   const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const pickers = useEvidencePickersWithFiles(inspection.id, kind, pickersFor(kind, records, inspection.group));
   const create = useMutation<unknown, ApiFailure, Record<string, unknown>>({
     mutationFn: (data) =>
       unwrap(
@@ -120,7 +128,7 @@ function NewRecordForm({ kind, inspection, records, onDone }: { kind: RecordKind
   });
   return (
     <Form form={form} layout="vertical" onFinish={(values: Record<string, unknown>) => create.mutate(values)}>
-      <SchemaFields schema={SCHEMAS[kind]!} pickers={pickersFor(kind, records, inspection.group)} />
+      <SchemaFields schema={SCHEMAS[kind]!} pickers={pickers} />
       <Failure error={failure} />
       <Button type="primary" htmlType="submit" loading={create.isPending} style={{ marginTop: 12 }}>
         保存
