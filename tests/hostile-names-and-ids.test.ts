@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
-import { leaderOne, leaderTwo, memberOne, office } from './support/people.js';
-import { launchRound, passStage, recordWork, rid } from './support/walk.js';
+import { launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office, officeDeputy } from './support/people.js';
+import { launchRound, meetingFor, passStage, recordWork, rid } from './support/walk.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -151,5 +151,32 @@ describe('a request id stands for one request of one person', () => {
     expect(cancel.status).toBe(409);
     expect(cancel.body.error).toBe('request_id_reused');
     expect((await h.call(office, 'GET', `/api/v1/rounds/${first.id}`)).body.status).toBe('active');
+  });
+});
+
+describe('ids are not derivable from client-chosen values (issue 12 §4)', () => {
+  it('gives a round a random id, the same one to a repeat of the same request, another to anyone else’s', async () => {
+    const requestId = rid('propose');
+    const body = launchBody({ requestId });
+    const proposed = await h.call(office, 'POST', '/api/v1/rounds', body);
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+    // A version-4 UUID: random, not a hash of the request id (which anyone who sees it could compute).
+    expect(proposed.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const repeated = await h.call(office, 'POST', '/api/v1/rounds', body);
+    expect(repeated.body.id).toBe(proposed.body.id);
+    const colleague = await h.call(officeDeputy, 'POST', '/api/v1/rounds', body);
+    expect(colleague.status, JSON.stringify(colleague.body)).toBe(201);
+    expect(colleague.body.id).not.toBe(proposed.body.id);
+
+    // The inspections' ids come from the round's random id: the two rounds proposed with one request id share none.
+    const authorised = await Promise.all(
+      [proposed.body.id, colleague.body.id].map((id: string) =>
+        h.call(leadingGroup, 'POST', `/api/v1/rounds/${id}/decisions`, { decision: 'approve', requestId: rid('approve'), meeting: meetingFor('leading_group') }),
+      ),
+    );
+    for (const answer of authorised) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const ids = authorised.flatMap((answer) => answer.body.inspections.map((i: { id: string }) => i.id));
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
