@@ -293,6 +293,11 @@ export const API_MESSAGES = {
     zh: (p) => `${WHEN_ZH[text(p, 'when')] ?? text(p, 'when')}时为必填项`,
     en: (p) => `is required when ${text(p, 'when')}`,
   },
+  bidi_controls: {
+    zh: () => '不得包含改变文字显示方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
+    en: () => 'must not hold bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+  },
+  repeats_entry: { zh: (p) => `与第 ${text(p, 'first')} 项重复`, en: (p) => `repeats entry ${text(p, 'first')}` },
   inspected_twice: { zh: () => '在本轮中被重复巡察', en: () => 'is inspected twice in this round' },
   twice_in_group: { zh: () => '在巡察组中出现两次', en: () => 'appears twice in the group' },
   within_term: { zh: (p) => `须在届期之内（${text(p, 'first')}–${text(p, 'last')}）`, en: (p) => `must be within the term (${text(p, 'first')}–${text(p, 'last')})` },

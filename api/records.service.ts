@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
-import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecordPage, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
@@ -11,6 +11,7 @@ import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds
 import { logConfidentialReads, recordReads } from './access-log.js';
 import { ApiError, ERROR_CODES, conflict, forbidden, notFound, zodFieldIssues } from './errors.js';
 import { inOpenStage, intoOpenStage } from './open-stage.js';
+import { decodePageCursor, isUuid, pageOf } from './paging.js';
 import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
@@ -285,18 +286,26 @@ export class RecordsService {
     return toRecordView(row);
   }
 
-  async list(actor: Actor, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId }) {
+  /**
+   * One page of the records the caller may read. Kinds they may not read are left out
+   * in the query; a lead they may not read after it, so a page can hold fewer than
+   * `limit` records and still have a next one.
+   */
+  async list(actor: Actor, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId; limit: number; cursor?: string }) {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const [rows, verdicts, reader] = await Promise.all([
-      listRecords(this.db, inspectionId, filter),
-      latestVerdicts(this.db, inspectionId),
+    const afterId = filter.cursor ? decodePageCursor(filter.cursor, isUuid) : undefined;
+    const [fetched, reader] = await Promise.all([
+      listRecordPage(this.db, inspectionId, { kind: filter.kind, stage: filter.stage, kinds: kinds === 'all' ? undefined : kinds, afterId, limit: filter.limit + 1 }),
       recordsShownTo(this.db, inspection, actor),
     ]);
-    const shown = rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).flatMap((r) => reader.shown(r) ?? []);
+    const { rows, nextCursor } = pageOf(fetched, filter.limit, (r) => r.id);
+    const shown = rows.flatMap((r) => reader.shown(r) ?? []);
+    const verdicts = await latestVerdicts(this.db, inspectionId, undefined, shown.map((r) => r.id));
     return this.logged(actor, 'record_list', {
       records: shown.map((r) => toRecordView(r, reader.partial ? liaisonVerdicts(shown, verdicts) : verdicts)),
+      nextCursor,
     });
   }
 

@@ -1,16 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { claimRequest, releaseRequest } from '../db/idempotency.repository.js';
 import { cancelUnstartedRound, decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
-import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
+import {
+  authoriseRoundUpdate,
+  cancelInspectionUpdate,
+  cancelRoundUpdate,
+  inspectionWorkflowId,
+  REFUSAL,
+  roundWorkflowId,
+  type CancelInput,
+  type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
-import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
+import { isFinished, resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
 import { ApiError, ERROR_CODES, conflict, notFound, zodFieldIssues } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
-import { requestFingerprint, requestIdReused } from './idempotency.js';
+import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
@@ -171,13 +180,39 @@ export class RoundsService {
       return loadRoundView(db, roundId);
     }
     if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active, proposed or returned round can be cancelled`, { status: round.status });
-    await callWorkflowWithin(temporal, this.within, () =>
-      temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
+    await claimInspectionRequest(db, actor.sub, requestId, requestFingerprint(actor.sub, 'round.cancel', roundId, { reason: input.reason }));
+    await callWorkflowWithin(temporal, this.within, async () => {
+      // Accepted first: the round then refuses any other cancellation and waits for its inspections to end.
+      const update = await temporal.workflow.getHandle(roundWorkflowId(roundId)).startUpdate(cancelRoundUpdate, {
         updateId: requestId,
         args: [{ reason: input.reason, requestId, actor, issuedFor: roundWorkflowId(roundId) }],
-      }),
-    );
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
+      const unfinished = round.inspections.filter((inspection) => !isFinished(inspection.state));
+      await Promise.all(unfinished.map((inspection) => this.cancelInspection(inspection.id, { reason: input.reason, requestId, actor })));
+      return update.result();
+    });
     return loadRoundView(db, roundId);
+  }
+
+  /**
+   * One inspection's cancellation, as an Update its workflow validates (and records as
+   * its own step, which the verification matches to the update by its id). The id was
+   * claimed for this cancellation, so no transition of the inspection holds it; a repeat
+   * of the round's cancellation repeats it harmlessly. An inspection that ended
+   * meanwhile has nothing left to cancel.
+   */
+  private async cancelInspection(inspectionId: string, request: Omit<CancelInput, 'issuedFor'>): Promise<void> {
+    const workflowId = inspectionWorkflowId(inspectionId);
+    try {
+      await this.services.temporal.workflow.getHandle(workflowId).executeUpdate(cancelInspectionUpdate, {
+        updateId: request.requestId,
+        args: [{ ...request, issuedFor: workflowId }],
+      });
+    } catch (error) {
+      const finished = error instanceof WorkflowUpdateFailedError && (error.cause as ApplicationFailure | undefined)?.type === REFUSAL.conflict;
+      if (!finished && !(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
+import { nameText } from './record-schemas.js';
 import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
 import { saidIssue, type Said } from './messages.js';
 
@@ -32,7 +33,7 @@ function perStage<T extends z.ZodType>(value: T) {
     .strict();
 }
 
-export const person = z.object({ sub: text(200), name: text(200) }).describe('a person: always { sub, name }');
+export const person = z.object({ sub: nameText(200), name: nameText(200) }).describe('a person: always { sub, name }');
 
 /** Whose move it is, in the one shape every waiting item has. */
 export const waitingOn = z
@@ -49,11 +50,11 @@ const registeredOrganization = z
 
 /** The plan of a round: what the office proposes, edits, and the leading group approves. */
 const roundPlanFields = z.object({
-    name: text(200).describe('e.g. 2021年第三轮巡察'),
+    name: nameText(200).describe('e.g. 2021年第三轮巡察'),
     year: z.number().int().min(2000).max(2100),
     plannedStart: isoDate,
     plannedEnd: isoDate,
-    focus: z.array(text(200)).max(50).default([]),
+    focus: z.array(nameText(200)).max(50).default([]),
     approvalChains: perStage(
       z
         .array(approverRole)
@@ -90,20 +91,20 @@ const roundPlanFields = z.object({
       .array(
         z.object({
           target: z.object({
-            name: text(200),
-            principalLeader: text(200),
+            name: nameText(200),
+            principalLeader: nameText(200),
             organizationId: registeredOrganization.optional(),
             extensions: z
-              .array(z.object({ name: text(200), principalLeader: text(200), organizationId: registeredOrganization.optional() }))
+              .array(z.object({ name: nameText(200), principalLeader: nameText(200), organizationId: registeredOrganization.optional() }))
               .max(50)
               .default([]),
             liaison: person.optional().describe("the inspected organisation's liaison (联络人)"),
           }),
           group: z.object({
-            name: text(200),
-            leader: person.extend({ homeUnit: text(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
+            name: nameText(200),
+            leader: person.extend({ homeUnit: nameText(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
             members: z
-              .array(person.extend({ homeUnit: text(200).optional() }))
+              .array(person.extend({ homeUnit: nameText(200).optional() }))
               .max(100)
               .default([]),
           }),
@@ -321,7 +322,7 @@ export const roundDecisionBody = z
   })
   .describe('The leading group authorises a proposed round (严格按授权和方案开展工作)');
 
-const newMember = person.extend({ homeUnit: text(200).optional() });
+const newMember = person.extend({ homeUnit: nameText(200).optional() });
 
 export const groupChangeBody = z
   .object({

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { nameText } from './record-schemas.js';
 import { meeting, requestId } from './schemas.js';
 import { isoDay, organizationLevel } from './organizations.schemas.js';
 import { saidIssue } from './messages.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 const scope = z
   .object({
@@ -21,7 +20,7 @@ const assignment = z
   .describe('the plan for one organisation: a year, and a round once known');
 
 const termPlanFields = z.object({
-  name: text(200).describe('e.g. 第十二届党委任期巡察规划（2021—2025年）'),
+  name: nameText(200).describe('e.g. 第十二届党委任期巡察规划（2021—2025年）'),
   startsOn: isoDay,
   endsOn: isoDay,
   scope,

@@ -146,13 +146,10 @@ export interface HistoryEntry {
   hash: string;
 }
 
-export async function listHistory(db: Kysely<Database>, inspectionId: string): Promise<HistoryEntry[]> {
-  const rows = await db
-    .selectFrom('inspection_events')
-    .selectAll()
-    .where('inspection_id', '=', inspectionId)
-    .orderBy('seq')
-    .execute();
+export async function listHistory(db: Kysely<Database>, inspectionId: string, page?: { afterSeq?: number; limit: number }): Promise<HistoryEntry[]> {
+  let query = db.selectFrom('inspection_events').selectAll().where('inspection_id', '=', inspectionId);
+  if (page?.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+  const rows = await (page ? query.orderBy('seq').limit(page.limit) : query.orderBy('seq')).execute();
   return rows.map((r) => ({
     seq: r.seq,
     kind: r.kind,

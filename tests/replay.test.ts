@@ -121,5 +121,6 @@ describe('recorded histories', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain('broken.json: DOES NOT REPLAY');
-  });
+    // Two child processes that each bundle the workflows: minutes on a loaded machine.
+  }, 300_000);
 });

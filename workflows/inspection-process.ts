@@ -362,6 +362,11 @@ export class InspectionProcess {
     return { ...steps, next: draft };
   }
 
+  validateCancel(input: CancelInput): void {
+    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_cancels');
+    if (this.finished) this.refuse(REFUSAL.conflict, 'already_finished', { state: this.state.status.state });
+  }
+
   cancel(input: CancelInput, now: string): Transition {
     const draft = structuredCloneState(this.state);
     draft.submission = null;

@@ -89,6 +89,11 @@ export const REFUSAL_MESSAGES = {
     en: (p: Params) => `a decision of the ${p.role} names the meeting that took it`,
     zh: (p: Params) => `${roleZh(p.role)}的决定须注明作出决定的会议`,
   },
+  office_cancels: { en: () => 'only the inspection office cancels an inspection', zh: () => '只有巡察办可以撤销巡察' },
+  already_finished: {
+    en: (p: Params) => `the inspection is already ${p.state}`,
+    zh: (p: Params) => `本巡察${STATE_ZH[p.state ?? ''] ?? p.state}`,
+  },
   not_from_api: {
     en: () => 'this request did not come from the xuncha API and is refused',
     zh: () => '该请求并非由巡察系统接口发出，已拒绝',

@@ -2,7 +2,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   startChild,
@@ -13,7 +12,6 @@ import { inspectionWorkflow } from './inspection.workflow.js';
 import {
   REFUSAL,
   authoriseRoundUpdate,
-  cancelInspectionSignal,
   cancelRoundUpdate,
   inspectionWorkflowId,
   roundStatusQuery,
@@ -172,17 +170,9 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
 
   if (cancelRequest && completed.size < children.length) {
     const request = cancelRequest;
-    // Signal rather than cancel the children, so each records who cancelled it and why
-    // as a step of its own history before it ends.
-    for (const inspection of approved.inspections) {
-      if (completed.has(inspection.inspectionId)) continue;
-      try {
-        const workflowId = inspectionWorkflowId(inspection.inspectionId);
-        await getExternalWorkflowHandle(workflowId).signal(cancelInspectionSignal, { ...request, issuedFor: workflowId });
-      } catch {
-        // It completed between our check and the signal: nothing left to cancel.
-      }
-    }
+    // The API cancels each unfinished inspection with an Update of its own (a workflow
+    // cannot send one, and a signal could not refuse a forger with an answer), so each
+    // records who cancelled it and why; the round waits for every one to end.
     await condition(() => completed.size === children.length);
     status = 'cancelled';
     await recordRoundStatus({

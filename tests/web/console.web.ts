@@ -128,6 +128,12 @@ describe('the web console, as its people use it', () => {
   });
 
   it('lists every unmet exit criterion when the group leader submits too early', async () => {
+    // Nobody of the group sees the work before declaring (回避申报) and the office deciding.
+    const base = `/api/v1/inspections/${inspectionId}`;
+    const declared = await web.system.call(leader, 'POST', `${base}/records`, { kind: 'recusal_declaration', data: { memberSub: leader.sub, hasRelation: false } });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    const decided = await web.system.call(office, 'POST', `${base}/records/${declared.body.id}/decision`, { decision: 'not_recused' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     const { context, page } = await newPage();
     await signInAs(page, leader);
     await page.getByTestId('my-inspections').getByRole('button', { name: '进入巡察' }).click();

@@ -13,17 +13,46 @@ export type Round = Answer<'/api/v1/rounds/{roundId}'>;
 export const useInspection = (id: string) =>
   useQuery({ queryKey: ['inspection', id], queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}', { params: { path: { id } } })) });
 
+/** Pages this large keep a long inspection to a few requests. */
+const PAGE = 500;
+
+/**
+ * Every page of a paged list, in order: the inspection's pages show all of its records
+ * and steps at once (the approval view compares what a submission froze with them).
+ */
+async function allPages<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
 export const useRecords = (id: string) =>
   useQuery({
     queryKey: ['inspection', id, 'records'],
-    queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}/records', { params: { path: { id }, query: {} } })),
+    queryFn: async () => ({
+      records: await allPages(async (cursor) => {
+        const page = await unwrap(api.GET('/api/v1/inspections/{id}/records', { params: { path: { id }, query: { limit: PAGE, cursor } } }));
+        return { items: page.records, nextCursor: page.nextCursor };
+      }),
+    }),
   });
 
 export const useHistory = (id: string, enabled = true) =>
   useQuery({
     queryKey: ['inspection', id, 'history'],
     enabled,
-    queryFn: () => unwrap(api.GET('/api/v1/inspections/{id}/history', { params: { path: { id } } })),
+    queryFn: async () => ({
+      inspectionId: id,
+      steps: await allPages(async (cursor) => {
+        const page = await unwrap(api.GET('/api/v1/inspections/{id}/history', { params: { path: { id }, query: { limit: PAGE, cursor } } }));
+        return { items: page.steps, nextCursor: page.nextCursor };
+      }),
+    }),
   });
 
 export const useRounds = () => useQuery({ queryKey: ['rounds'], queryFn: () => unwrap(api.GET('/api/v1/rounds')) });

@@ -4178,10 +4178,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained */
+        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained, a page at a time (`limit`, `cursor`). Read by the office, the leading group, auditors and the group */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -4224,6 +4229,8 @@ export interface paths {
                                 prevHash: string;
                                 hash: string;
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -5109,10 +5116,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An inspection's records, optionally of one kind or stage */
+        /** An inspection's records, optionally of one kind or stage, a page at a time (`limit`, `cursor`). Read by the group, the office, the leading group and auditors (less what each may not read), the liaison its own kinds */
         get: {
             parameters: {
                 query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
                     kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                     stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
                 };
@@ -5131,6 +5142,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description in the order they were written; a page may hold fewer than `limit` (what you may not read is left out) */
                             records: {
                                 /** Format: uuid */
                                 id: string;
@@ -5194,6 +5206,8 @@ export interface paths {
                                     message: string;
                                 }[];
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -5460,6 +5474,7 @@ export interface paths {
                             category: string;
                             title: string;
                             facts: string;
+                            /** @description ids of talks, document reviews, petitions or field visits of this inspection, each once */
                             evidence: string[];
                             /** @description 定性 */
                             characterization: string;
@@ -5495,6 +5510,7 @@ export interface paths {
                                  */
                                 leadershipTeam?: boolean;
                             };
+                            /** @description each regulation and article once */
                             basis: {
                                 /** @description the regulation, law or decision */
                                 source: string;
@@ -5521,6 +5537,7 @@ export interface paths {
                              */
                             heldOn: string;
                             principalLeader: string;
+                            /** @description one answer per problem paper */
                             answers: {
                                 /** Format: uuid */
                                 problemId: string;
@@ -5553,7 +5570,7 @@ export interface paths {
                         data: {
                             /** @description 反馈意见 as the office will issue it */
                             text: string;
-                            /** @description the confirmed problem papers it feeds back to the target */
+                            /** @description the confirmed problem papers it feeds back to the target, each once */
                             problemIds: string[];
                         };
                     } | {
@@ -5667,7 +5684,7 @@ export interface paths {
                             };
                             allegation: string;
                             /**
-                             * @description talks, document reviews, petitions or field visits of this inspection it came from
+                             * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                              * @default []
                              */
                             sources?: string[];
@@ -14395,7 +14412,7 @@ export interface paths {
                                     };
                                     allegation: string;
                                     /**
-                                     * @description talks, document reviews, petitions or field visits of this inspection it came from
+                                     * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                                      * @default []
                                      */
                                     sources: string[];
