@@ -224,7 +224,7 @@ export class AttachmentsService {
     const asTarget = isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
     const { writers, liaisonReads } = kindRules(record.kind);
     if (asTarget && !writers.includes('liaison') && typeof liaisonReads === 'object') {
-      throw forbidden(`the files of a ${record.kind} record are not shown to the target`);
+      throw forbidden({ key: 'files_not_shown_to_target', params: { kind: record.kind } });
     }
     return record;
   }

@@ -134,7 +134,7 @@ export class InspectionsService {
       return view(found.result, row.leader_sub);
     }
     if (isFinished(row.state)) {
-      throw conflict(`the inspection is ${row.state}; nothing more can be submitted or decided`, { stage: row.stage, state: row.state });
+      throw conflict({ key: 'inspection_finished', params: { state: row.state } }, { stage: row.stage, state: row.state });
     }
     await claimInspectionRequest(db, actor.sub, requestId, fingerprint);
     const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>

@@ -37,6 +37,31 @@ const stageEn = (id: string) => STAGES.find((s) => s.id === id)?.title.en ?? id;
 const writerZh = (w: string) => (w === 'group' ? '本巡察的巡察组' : w === 'liaison' ? '被巡察单位联络人' : roleZh(w));
 const writerEn = (w: string) => (w === 'group' ? 'the inspection’s group' : w === 'liaison' ? 'the target’s liaison' : w);
 
+/** Status and step words services name, in Chinese (the English is the word itself). */
+const WORDS_ZH: Record<string, string> = {
+  open: '进行中', submitted: '已提交', completed: '已完成', cancelled: '已取消', active: '进行中', proposed: '已提请', returned: '已退回',
+  approved: '已批准', rejected: '已驳回', confirmed: '已确认', pending: '待处理', recused: '需回避', not_recused: '无需回避', withdrawn: '已撤回',
+  edited: '已修改', decided: '已决定',
+};
+/** What can no longer be done to a plan, in Chinese. */
+const VERBS_ZH: Record<string, string> = { edited: '修改', decided: '决定', withdrawn: '撤回' };
+const wordZh = (w: string) => `“${WORDS_ZH[w] ?? w}”`;
+const verbZh = (w: string) => VERBS_ZH[w] ?? w;
+/** What a record's reference must point to (`REFERENCE_CHECKS` in the records service). */
+const REFERENCE_ZH: Record<string, string> = {
+  evidence: '的谈话、查阅资料、信访或走访记录', problem: '的问题底稿', confirmed_problem: '已确认的问题底稿', fed_back_problem: '反馈意见所列的问题',
+  rectification_item: '的整改事项', confirmed_lead: '已确认的问题线索', lead_for_discipline: '已移交纪检监察机关的问题线索',
+};
+const REFERENCE_EN: Record<string, string> = {
+  evidence: 'is not a talk, document review, petition or field visit of this inspection',
+  problem: 'is not a problem paper of this inspection',
+  confirmed_problem: 'is not a confirmed problem paper',
+  fed_back_problem: 'is not a problem the issued feedback opinion names',
+  rectification_item: 'is not a rectification item of this inspection',
+  confirmed_lead: 'is not a confirmed lead of this inspection',
+  lead_for_discipline: 'is not a lead of this inspection handed over to discipline inspection',
+};
+
 /** What a 404 names, in both languages. */
 const THINGS: Record<string, { zh: string; en: string }> = {
   round: { zh: '巡察轮次', en: 'round' },
@@ -306,6 +331,108 @@ export const API_MESSAGES = {
     zh: (p) => `未知类型 ${listOf(p, 'bad').join('、')}；须为 ${listOf(p, 'options').join('、')} 之一`,
     en: (p) => `unknown kind ${listOf(p, 'bad').join(', ')}; one of ${listOf(p, 'options').join(', ')}`,
   },
+
+  // Services' own refusals (409 and 403) and field checks.
+  liaison_appends_only: {
+    zh: (p) => `被巡察单位联络人只能向${kindZh(p)}追加${text(p, 'field')}条目；${text(p, 'key')}由巡察办填写`,
+    en: (p) => `the target's liaison may only add ${text(p, 'field')} entries to a ${text(p, 'kind')}; ${text(p, 'key')} is the office's`,
+  },
+  entries_append_only: { zh: (p) => `${text(p, 'field')}条目只能追加，不能修改或删除`, en: (p) => `${text(p, 'field')} entries are appended, never changed or removed` },
+  declare_for_yourself: { zh: () => '回避申报须本人填写：memberSub 须为您自己', en: () => 'each member declares for themselves: memberSub must be your own' },
+  declarant_only: { zh: () => '只有申报人本人可以修改回避申报', en: () => 'only the member who declared may change the declaration' },
+  leader_only_flag: {
+    zh: (p) => `只有巡察组组长可以${text(p, 'flag') === 'withdrawn' ? '撤回或恢复' : '更改'}${kindZh(p)}`,
+    en: (p) => `only the group leader may ${text(p, 'meaning')}`,
+  },
+  follows_none_yet: {
+    zh: (p) => `${kindZh(p)}须在${kindZh({ kind: text(p, 'follows') })}之后填写：目前还没有可据以填写的${kindZh({ kind: text(p, 'follows') })}（需要审批或验收的，须已通过）`,
+    en: (p) => `a ${text(p, 'kind')} follows the ${text(p, 'follows')}: there is none yet that counts (approved or accepted where it needs it)`,
+  },
+  record_twin_exists: {
+    zh: (p) => `该${text(p, 'about')}已有${kindZh(p)}（${text(p, 'recordId')}），请修改该记录`,
+    en: (p) => `a ${text(p, 'kind')} for ${text(p, 'about')} already exists (${text(p, 'recordId')}); edit that one`,
+  },
+  already_reviewed: {
+    zh: (p) => `该记录已审核，结果为${wordZh(text(p, 'status'))}；修改后方可再次审核`,
+    en: (p) => `the record is already ${text(p, 'status')}; it can be reviewed again after an edit`,
+  },
+  already_decided: {
+    zh: (p) => `已作出决定，结果为${wordZh(text(p, 'status'))}；修改后将重新提请决定`,
+    en: (p) => `already ${text(p, 'status')}; an edit sends it back for a new decision`,
+  },
+  record_stage_closed: {
+    zh: (p) => `${kindZh(p)}只能在${listOf(p, 'stages').map(stageZh).join('、')}阶段进行时填写；本巡察现处于${stageZh(text(p, 'stage'))}阶段（${wordZh(text(p, 'state'))}）`,
+    en: (p) => `a ${text(p, 'kind')} record can be written while ${listOf(p, 'stages').join(', ')} is open; the inspection is at ${text(p, 'stage')} (${text(p, 'state')})`,
+  },
+  record_not_shown: { zh: (p) => `此${kindZh(p)}记录不向您显示`, en: (p) => `this ${text(p, 'kind')} record is not shown to you` },
+  files_not_shown_to_target: { zh: (p) => `${kindZh(p)}记录的附件不向被巡察单位显示`, en: (p) => `the files of a ${text(p, 'kind')} record are not shown to the target` },
+  reference_wrong: {
+    zh: (p) => `不是本巡察${REFERENCE_ZH[text(p, 'to')] ?? text(p, 'to')}`,
+    en: (p) => REFERENCE_EN[text(p, 'to')] ?? `is not a valid ${text(p, 'to')}`,
+  },
+  member_not_in_group: { zh: () => '不是本巡察组的成员', en: () => 'is not in this inspection’s group' },
+  not_round_focus: { zh: (p) => `不是本轮巡察的监督重点（${listOf(p, 'focus').join('、')}）`, en: (p) => `is not one of the round’s focus areas (${listOf(p, 'focus').join('、')})` },
+  not_plan_focus: {
+    zh: (p) => `不是工作方案所列的监督重点（${listOf(p, 'focus').join('、') || '尚无工作方案'}）`,
+    en: (p) => `is not one of the work plan’s focus areas (${listOf(p, 'focus').join('、') || 'no work plan yet'})`,
+  },
+  decision_answers: { zh: (p) => `${kindZh(p)}的决定须为 ${listOf(p, 'answers').join(' 或 ')}`, en: (p) => `a ${text(p, 'kind')} is decided ${listOf(p, 'answers').join(' or ')}` },
+  inspection_finished: {
+    zh: (p) => `本巡察的状态为${wordZh(text(p, 'state'))}，不能再提交或决定`,
+    en: (p) => `the inspection is ${text(p, 'state')}; nothing more can be submitted or decided`,
+  },
+  group_finished: { zh: (p) => `本巡察的状态为${wordZh(text(p, 'state'))}，巡察组不再变更`, en: (p) => `the inspection is ${text(p, 'state')}; its group no longer changes` },
+  request_id_other_step: {
+    zh: (p) => `该 requestId 已用于另一步骤（${wordZh(text(p, 'kind'))}）`,
+    en: (p) => `that requestId was already used for a ${text(p, 'kind')} step`,
+  },
+  term_status_final: {
+    zh: (p) => `巡察规划的状态为${wordZh(text(p, 'status'))}，不能再${verbZh(text(p, 'what'))}`,
+    en: (p) => `the term plan is ${text(p, 'status')}; it can no longer be ${text(p, 'what')}`,
+  },
+  round_status_final: {
+    zh: (p) => `本轮巡察的状态为${wordZh(text(p, 'status'))}，不能再${verbZh(text(p, 'what'))}`,
+    en: (p) => `the round is ${text(p, 'status')}; it can no longer be ${text(p, 'what')}`,
+  },
+  round_no_plan: { zh: () => '本轮巡察在启用方案审批之前发起，没有可修改的方案', en: () => 'this round was launched before proposals existed; it has no plan to edit' },
+  round_not_proposed: {
+    zh: (p) => `本轮巡察的状态为${wordZh(text(p, 'status'))}；只有已提请的轮次可以决定${text(p, 'status') === 'returned' ? '（巡察办修改后重新提请）' : ''}`,
+    en: (p) => `the round is ${text(p, 'status')}; only a proposed round is decided${text(p, 'status') === 'returned' ? ' (the office edits it to propose it again)' : ''}`,
+  },
+  round_not_cancellable: {
+    zh: (p) => `本轮巡察的状态为${wordZh(text(p, 'status'))}；只有进行中、已提请或已退回的轮次可以取消`,
+    en: (p) => `the round is ${text(p, 'status')}; only an active, proposed or returned round can be cancelled`,
+  },
+  organization_deactivated: { zh: () => '该单位已撤销，其记录保持原样', en: () => 'the organization is deactivated; its record stays as it was' },
+  organization_already_deactivated: { zh: () => '该单位已撤销', en: () => 'the organization is already deactivated' },
+  organization_name_taken: { zh: (p) => `${text(p, 'name')}已在名录中`, en: (p) => `${text(p, 'name')} is already in the register` },
+  not_registered_organization: { zh: () => '不是名录中的单位', en: () => 'is not a registered organization' },
+  organization_deactivated_named: { zh: (p) => `${text(p, 'name')}已撤销`, en: (p) => `${text(p, 'name')} is deactivated` },
+  organization_named_twice: { zh: (p) => `${text(p, 'name')}已在 ${text(p, 'at')} 列出`, en: (p) => `${text(p, 'name')} is already named at ${text(p, 'at')}` },
+  not_in_term_scope: { zh: () => '不在本届巡察规划的范围内', en: () => 'is not an organization in the term’s scope' },
+  not_a_round: { zh: () => '不是已有的巡察轮次', en: () => 'is not a round' },
+  not_after_field: { zh: (p) => `不得晚于 ${text(p, 'other')}（${text(p, 'value')}）`, en: (p) => `must not be after ${text(p, 'other')} (${text(p, 'value')})` },
+  not_before_value: { zh: (p) => `不得早于 ${text(p, 'other')}（${text(p, 'value')}）`, en: (p) => `must not be before ${text(p, 'other')} (${text(p, 'value')})` },
+  parent_is_self_or_below: { zh: () => '是该单位本身或其下级单位', en: () => 'is the organization itself or one below it' },
+  focus_area_exists: { zh: (p) => `重点领域“${text(p, 'name')}”已在列表中`, en: (p) => `focus area ${text(p, 'name')} is already on the list` },
+  focus_area_inactive_already: { zh: (p) => `重点领域“${text(p, 'name')}”已停用`, en: (p) => `focus area ${text(p, 'name')} is already deactivated` },
+  focus_areas_office_only: { zh: () => '重点领域列表由巡察办维护', en: () => 'the inspection office keeps the list of focus areas' },
+  focus_area_not_active: {
+    zh: (p) => `“${text(p, 'name')}”不是启用中的重点领域（GET /api/v1/focus-areas 列出全部）`,
+    en: (p) => `${text(p, 'name')} is not an active focus area (GET /api/v1/focus-areas lists them)`,
+  },
+  questionnaire_closed: { zh: () => '巡察办已关闭本问卷，不再接受作答', en: () => 'the office has closed this questionnaire; it takes no more answers' },
+  questionnaire_not_open: { zh: () => '本问卷当前不接受作答', en: () => 'this questionnaire is not open for answers' },
+  timeline_readers: {
+    zh: (p) => `履历由${listOf(p, 'roles').map(roleZh).join('、')}及本巡察组阅读`,
+    en: (p) => `the timeline is read by ${listOf(p, 'roles').join(', ')} and the inspection’s group`,
+  },
+  discipline_own_leads: { zh: () => '纪检监察机关只能阅读移交给它的问题线索', en: () => 'discipline inspection reads only the leads handed over to it' },
+  basis_after_conduct: {
+    zh: (p) => `${text(p, 'source') || '依据'}于 ${text(p, 'effectiveOn')} 生效，晚于行为开始（${text(p, 'from')}）`,
+    en: (p) => `${text(p, 'source') || 'the basis'} took effect on ${text(p, 'effectiveOn')}, after the conduct began (${text(p, 'from')})`,
+  },
+  file_missing: { zh: () => '缺少文件', en: () => 'is missing' },
 
   // Notices people read (the overdue and escalation notifications).
   notice_overdue: {

@@ -6,10 +6,11 @@ import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecor
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
-import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { DEFAULT_DECISION_ANSWERS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
-import { ApiError, ERROR_CODES, conflict, forbidden, notFound, zodFieldIssues } from './errors.js';
+import { ApiError, ERROR_CODES, conflict, fieldIssue, forbidden, notFound, zodFieldIssues } from './errors.js';
+import type { Said } from './messages.js';
 import { inOpenStage, intoOpenStage } from './open-stage.js';
 import { decodePageCursor, isUuid, pageOf } from './paging.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -50,8 +51,9 @@ export function toRecordView(row: RecordRow, verdicts: VerdictRow[] = []) {
   };
 }
 
-function invalid(field: string, message: string): ApiError {
-  return new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${message}`, { issues: [{ field, message }] });
+function invalid(field: string, said: Said): ApiError {
+  const issue = fieldIssue(field, said);
+  return new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${issue.message}`, { issues: [issue] });
 }
 
 export function parseRecordData(kind: RecordKind, data: unknown): Record<string, unknown> {
@@ -61,9 +63,6 @@ export function parseRecordData(kind: RecordKind, data: unknown): Record<string,
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
-const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
-const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
-
 /** A record counts once whoever must approve or confirm it has: what `follows` waits for. */
 const counts = (r: RecordRow) =>
   kindRules(r.kind).decidedBy ? r.decision_status === 'approved' : kindRules(r.kind).reviewedBy ? r.review_status === 'confirmed' : true;
@@ -71,23 +70,24 @@ const counts = (r: RecordRow) =>
 const isConfirmedLead = (found: RecordRow | undefined) =>
   found?.kind === 'lead' && found.review_status === 'confirmed' && found.data.withdrawn !== true;
 
-/** What is wrong with the record a reference names (among all the inspection's), or undefined when it may name it. */
-const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
-  evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
-  problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
-  confirmed_problem: (found, all) =>
-    REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+/**
+ * What is wrong with the record a reference names (among all the inspection's), as the
+ * reference it fails to be (`reference_wrong` words it), or undefined when it may name it.
+ */
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => RecordReference | undefined> = {
+  evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : 'evidence'),
+  problem: (found) => (found?.kind === 'problem' ? undefined : 'problem'),
+  confirmed_problem: (found, all) => REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'confirmed_problem'),
   fed_back_problem: (found, all) =>
-    REFERENCE_CHECKS.problem(found, all) ??
-    (fedBackProblemIds({ records: all.map(toSnapshot) }).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
-  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
-  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
+    REFERENCE_CHECKS.problem(found, all) ?? (fedBackProblemIds({ records: all.map(toSnapshot) }).has(found!.id) ? undefined : 'fed_back_problem'),
+  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'rectification_item'),
+  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'confirmed_lead'),
   // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
   lead_for_discipline: (found, all) =>
     isConfirmedLead(found) &&
     all.some((h) => h.kind === 'lead_handover' && h.data.leadId === found!.id && (h.data.recipient as { kind?: string }).kind === 'discipline')
       ? undefined
-      : 'is not a lead of this inspection handed over to discipline inspection',
+      : 'lead_for_discipline',
 };
 
 /** JSON with its keys sorted, so values read back from jsonb compare equal to freshly parsed ones. */
@@ -118,13 +118,13 @@ function requireLiaisonAppendOnly(kind: RecordKind, raw: unknown, data: Record<s
   for (const key of new Set([...Object.keys(sent), ...Object.keys(before)])) {
     if (key === field) continue;
     if (canonical(data[key] ?? sent[key]) !== canonical(before[key])) {
-      throw forbidden(`the target's liaison may only add ${field} entries to a ${kind}; ${key} is the office's`);
+      throw forbidden({ key: 'liaison_appends_only', params: { field, kind, key } });
     }
   }
   const earlier = (before[field] as unknown[] | undefined) ?? [];
   const now = (data[field] as unknown[] | undefined) ?? [];
   if (canonical(now.slice(0, earlier.length)) !== canonical(earlier)) {
-    throw forbidden(`${field} entries are appended, never changed or removed`);
+    throw forbidden({ key: 'entries_append_only', params: { field } });
   }
 }
 
@@ -140,14 +140,14 @@ function valuesAt(data: unknown, path: string[], at: string[] = ['body', 'data']
 function requireAuthorship(inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>, before?: Record<string, unknown>) {
   const { aboutMember, leaderFlags = {} } = kindRules(kind);
   if (aboutMember?.self && data.memberSub !== actor.sub) {
-    throw forbidden('each member declares for themselves: memberSub must be your own');
+    throw forbidden({ key: 'declare_for_yourself' });
   }
   if (aboutMember?.self && before && before.memberSub !== actor.sub) {
-    throw forbidden('only the member who declared may change the declaration');
+    throw forbidden({ key: 'declarant_only' });
   }
   for (const [flag, meaning] of Object.entries(leaderFlags)) {
     if (Boolean(data[flag]) !== Boolean(before?.[flag]) && actor.sub !== inspection.row.leader_sub) {
-      throw forbidden(`only the group leader may ${meaning}`);
+      throw forbidden({ key: 'leader_only_flag', params: { flag, meaning, kind } });
     }
   }
 }
@@ -165,22 +165,22 @@ async function checkReferences(
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
   if (follows && recordId === null && !records.some((r) => r.kind === follows && counts(r))) {
-    throw conflict(`a ${kind} follows the ${follows}: there is none yet that counts (approved or accepted where it needs it)`, { follows });
+    throw conflict({ key: 'follows_none_yet', params: { kind, follows } }, { follows });
   }
   for (const { path, to } of references) {
     for (const [field, id] of valuesAt(data, path.split('.'))) {
       const wrong = REFERENCE_CHECKS[to](byId.get(String(id)), records);
-      if (wrong) throw invalid(field, wrong);
+      if (wrong) throw invalid(field, { key: 'reference_wrong', params: { to: wrong } });
     }
   }
   if (onePer) {
     const twin = records.find((r) => r.kind === kind && r.data[onePer] === data[onePer] && r.id !== recordId);
-    if (twin) throw conflict(`a ${kind} for that ${onePer} already exists (${twin.id}); edit that one`, { recordId: twin.id });
+    if (twin) throw conflict({ key: 'record_twin_exists', params: { kind, about: `that ${onePer}`, recordId: twin.id } }, { recordId: twin.id });
   }
   if (aboutMember) {
-    if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
+    if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', { key: 'member_not_in_group' });
     const twin = records.find((r) => r.kind === kind && r.data.memberSub === data.memberSub && r.id !== recordId);
-    if (twin) throw conflict(`a ${kind} for ${String(data.memberSub)} already exists (${twin.id}); edit that one`, { recordId: twin.id });
+    if (twin) throw conflict({ key: 'record_twin_exists', params: { kind, about: String(data.memberSub), recordId: twin.id } }, { recordId: twin.id });
   }
 }
 
@@ -202,14 +202,14 @@ async function checkFocus(tx: Transaction<Database>, inspection: Inspection, kin
   if (kind === 'work_plan') {
     const roundFocus = inspection.round.focus;
     (data.focus as string[]).forEach((area, i) => {
-      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, `is not one of the round’s focus areas (${roundFocus.join('、')})`);
+      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, { key: 'not_round_focus', params: { focus: roundFocus } });
     });
   }
   if (kind === 'problem') {
     const plans = await listRecords(tx, inspection.row.id, { kind: 'work_plan' });
     const planFocus = [...new Set(plans.flatMap((p) => p.data.focus as string[]))];
     if (!planFocus.includes(String(data.category))) {
-      throw invalid('body.data.category', `is not one of the work plan’s focus areas (${planFocus.join('、') || 'no work plan yet'})`);
+      throw invalid('body.data.category', { key: 'not_plan_focus', params: { focus: planFocus } });
     }
   }
 }
@@ -223,13 +223,13 @@ const VERDICTS = {
     change: 'reviewed',
     status: (r: RecordRow) => r.review_status,
     settled: (r: RecordRow) =>
-      conflict(`the record is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
+      conflict({ key: 'already_reviewed', params: { status: String(r.review_status) } }, { reviewStatus: r.review_status }),
   },
   decision: {
     change: 'decided',
     status: (r: RecordRow) => r.decision_status,
     settled: (r: RecordRow) =>
-      conflict(`already ${r.decision_status}; an edit sends it back for a new decision`, { decisionStatus: r.decision_status }),
+      conflict({ key: 'already_decided', params: { status: String(r.decision_status) } }, { decisionStatus: r.decision_status }),
   },
 } as const;
 
@@ -245,7 +245,7 @@ function stageToWrite(kind: RecordKind, inspection: Inspection): StageId {
   if (stages.length === 1) return stages[0]!;
   const { stage, state } = inspection.row;
   if (stages.includes(stage)) return stage;
-  throw conflict(`a ${kind} record can be written while ${stages.join(', ')} is open; the inspection is at ${stage} (${state})`, {
+  throw conflict({ key: 'record_stage_closed', params: { kind, stages, stage, state } }, {
     stage,
     state,
   });
@@ -315,7 +315,7 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
     const { shown, partial } = await recordsShownTo(this.db, inspection, actor);
     const row = shown(stored);
-    if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
+    if (!row) throw forbidden({ key: 'record_not_shown', params: { kind: stored.kind } });
     const [versions, allVerdicts] = await Promise.all([
       partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
       latestVerdicts(this.db, inspectionId, row.id),
@@ -392,7 +392,7 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
     const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
     const decisionStatus: DecisionStatus | undefined = answers[decision];
-    if (!decisionStatus) throw invalid('body.decision', `a ${record.kind} is decided ${Object.keys(answers).join(' or ')}`);
+    if (!decisionStatus) throw invalid('body.decision', { key: 'decision_answers', params: { kind: record.kind, answers: Object.keys(answers) } });
     return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
   }
 

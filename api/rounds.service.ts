@@ -97,7 +97,7 @@ export class RoundsService {
     const { db } = this.services;
     await requireAccess(db, actor, 'round.launch');
     const round = await loadRoundView(db, roundId);
-    if (!round.plan) throw conflict('this round was launched before proposals existed; it has no plan to edit', { status: round.status });
+    if (!round.plan) throw conflict({ key: 'round_no_plan' }, { status: round.status });
     const merged = mergePatch(round.plan, patch);
     return this.edit(actor, roundId, parseOrRefuse(editRoundBody, merged));
   }
@@ -115,12 +115,12 @@ export class RoundsService {
     const repeated = round.authorisation.find((step) => step.requestId === body.requestId);
     if (repeated) {
       if (repeated.kind !== `${body.decision === 'approve' ? 'approved' : 'rejected'}`) {
-        throw conflict(`requestId ${body.requestId} was already used for a ${repeated.kind} step`, { requestId: body.requestId });
+        throw conflict({ key: 'request_id_other_step', params: { kind: repeated.kind } }, { requestId: body.requestId });
       }
       return round;
     }
     if (round.status !== 'proposed') {
-      throw conflict(`the round is ${round.status}; only a proposed round is decided${round.status === 'returned' ? ' (the office edits it to propose it again)' : ''}`, {
+      throw conflict({ key: 'round_not_proposed', params: { status: round.status } }, {
         status: round.status,
       });
     }
@@ -176,10 +176,10 @@ export class RoundsService {
     // Not yet authorised, nothing has started: the office withdraws the proposal, saying why.
     if (round.status === 'proposed' || round.status === 'returned') {
       const outcome = await cancelUnstartedRound(db, { roundId, at: new Date().toISOString(), actor, reason: input.reason, requestId });
-      if (!outcome.done) throw conflict(`the round is ${outcome.status}; it can no longer be withdrawn`, { status: outcome.status });
+      if (!outcome.done) throw conflict({ key: 'round_status_final', params: { status: outcome.status, what: 'withdrawn' } }, { status: outcome.status });
       return loadRoundView(db, roundId);
     }
-    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active, proposed or returned round can be cancelled`, { status: round.status });
+    if (round.status !== 'active') throw conflict({ key: 'round_not_cancellable', params: { status: round.status } }, { status: round.status });
     await claimInspectionRequest(db, actor.sub, requestId, requestFingerprint(actor.sub, 'round.cancel', roundId, { reason: input.reason }));
     await callWorkflowWithin(temporal, this.within, async () => {
       // Accepted first: the round then refuses any other cancellation and waits for its inspections to end.
@@ -269,7 +269,7 @@ function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: stri
   if (outcome.reason === 'version') {
     throw conflict({ key: 'plan_version', params: { version: outcome.version } }, { currentVersion: outcome.version });
   }
-  throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
+  throw conflict({ key: 'round_status_final', params: { status: outcome.status, what } }, { status: outcome.status });
 }
 
 /** A stable UUID (v8 layout) from a name: the same plan version always names the same inspections. */

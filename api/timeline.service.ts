@@ -92,7 +92,7 @@ export class TimelineService {
     const inspection = await loadInspection(this.db, inspectionId);
     let hidden: string[] = [];
     if (!audits(actor)) {
-      if (!isGroupPerson(inspection, actor)) throw forbidden(`the timeline is read by ${AUDIT_ROLES.join(', ')} and the inspection’s group`);
+      if (!isGroupPerson(inspection, actor)) throw forbidden({ key: 'timeline_readers', params: { roles: AUDIT_ROLES } });
       await requireAccess(this.db, actor, 'inspection.progress', inspection);
       hidden = await hiddenRecordIds(this.db, inspection, actor);
     }

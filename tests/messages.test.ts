@@ -91,12 +91,28 @@ describe('messages for people', () => {
     expect(zhDeclared.message).toBe('尚未申报：张组长、赵组员');
     expect(refused.en.body.details.unmet[0].message).toBe('no briefing yet from: discipline, organization, finance, audit, petition');
 
-    // The checklist the console shows says the same, in the same language.
-    const progress = await inBoth(leaderOne, 'GET', `/api/v1/inspections/${id}/progress`);
+    // The checklist the console shows says the same, in the same language (read by the office:
+    // the group reads nothing of the inspection before its declarations are decided).
+    const progress = await inBoth(office, 'GET', `/api/v1/inspections/${id}/progress`);
     const briefingsZh = progress.zh.body.criteria.find((c: { code: string }) => c.code === 'briefings_missing');
     const briefingsEn = progress.en.body.criteria.find((c: { code: string }) => c.code === 'briefings_missing');
     expect(briefingsZh).toMatchObject({ met: false, requirement: expect.stringMatching(/^已收到全部五个方面的情况通报/), missing: zhBriefings.message });
     expect(briefingsEn).toMatchObject({ met: false, requirement: expect.stringContaining('five sources'), params: zhBriefings.params });
+  });
+
+  it('word the services’ own refusals in Chinese by default and in English on request', async () => {
+    const round = await launchRound(h);
+    const id = round.inspections[0]!.id as string;
+    const early = await inBoth(memberOne, 'POST', `/api/v1/inspections/${id}/records`, { kind: 'talk', data: { on: '2021-10-14', summary: '谈话', interviewee: '某人' } });
+    expect([early.zh.status, early.en.status, early.zh.body.error]).toEqual([409, 409, 'conflict']);
+    expect(early.zh.body.message).toBe('个别谈话只能在进驻了解、问题底稿阶段进行时填写；本巡察现处于巡前准备阶段（“进行中”）');
+    expect(early.en.body.message).toBe('a talk record can be written while stationing, drafting is open; the inspection is at preparation (open)');
+    const stranger = await inBoth(memberOne, 'POST', `/api/v1/inspections/${id}/records`, { kind: 'recusal_declaration', data: { memberSub: leaderOne.sub, hasRelation: false } });
+    expect([stranger.zh.status, stranger.zh.body.message, stranger.en.body.message]).toEqual([
+      403,
+      '回避申报须本人填写：memberSub 须为您自己',
+      'each member declares for themselves: memberSub must be your own',
+    ]);
   });
 
   it('word access refusals in Chinese by default and in English on request', async () => {

@@ -64,7 +64,7 @@ describe('recording a stage', () => {
     // A stationing record cannot be written while preparation is the stage.
     const early = await h.call(memberOne, 'POST', records(id), { kind: 'talk', data: { on: '2021-10-14', summary: '谈话', interviewee: '某人' } });
     expect(early.status).toBe(409);
-    expect(early.body.message).toMatch(/a talk record can be written while stationing, drafting is open/);
+    expect(early.body.message).toMatch(/只能在进驻了解、问题底稿阶段进行时填写；本巡察现处于巡前准备阶段/);
 
     await h.call(leadingGroup, 'POST', `/api/v1/inspections/${id}/decisions`, {
       meeting: meetingFor('leading_group'),
