@@ -433,6 +433,11 @@ export const API_MESSAGES = {
     en: (p) => `${text(p, 'source') || 'the basis'} took effect on ${text(p, 'effectiveOn')}, after the conduct began (${text(p, 'from')})`,
   },
   file_missing: { zh: () => '缺少文件', en: () => 'is missing' },
+  questionnaire_rate_limited: {
+    zh: (p) => `来自本地址的问卷请求过多，请在 ${text(p, 'after')} 后重试`,
+    en: (p) => `too many questionnaire requests from this address; try again in ${text(p, 'after')}`,
+  },
+  not_a_demo_person: { zh: () => '不是演示人员', en: () => 'is not a demo person' },
 
   // Notices people read (the overdue and escalation notifications).
   notice_overdue: {
