@@ -48,12 +48,15 @@ const VERBS_ZH: Record<string, string> = { edited: '修改', decided: '决定', 
 const wordZh = (w: string) => `“${WORDS_ZH[w] ?? w}”`;
 const verbZh = (w: string) => VERBS_ZH[w] ?? w;
 /** What a record's reference must point to (`REFERENCE_CHECKS` in the records service). */
+/** The kinds a problem paper may cite as evidence, from the stage model. */
+const EVIDENCE_KINDS = Object.values(RECORD_KINDS).filter((k) => 'evidence' in k && k.evidence);
+const EVIDENCE_EN = EVIDENCE_KINDS.map((k) => k.title.en.toLowerCase());
 const REFERENCE_ZH: Record<string, string> = {
-  evidence: '的谈话、查阅资料、信访或走访记录', problem: '的问题底稿', confirmed_problem: '已确认的问题底稿', fed_back_problem: '反馈意见所列的问题',
+  evidence: `的${EVIDENCE_KINDS.map((k) => k.title.zh).join('、')}记录`, problem: '的问题底稿', confirmed_problem: '已确认的问题底稿', fed_back_problem: '反馈意见所列的问题',
   rectification_item: '的整改事项', confirmed_lead: '已确认的问题线索', lead_for_discipline: '已移交纪检监察机关的问题线索',
 };
 const REFERENCE_EN: Record<string, string> = {
-  evidence: 'is not a talk, document review, petition or field visit of this inspection',
+  evidence: `is not a ${EVIDENCE_EN.slice(0, -1).join(', ')} or ${EVIDENCE_EN.at(-1)} of this inspection`,
   problem: 'is not a problem paper of this inspection',
   confirmed_problem: 'is not a confirmed problem paper',
   fed_back_problem: 'is not a problem the issued feedback opinion names',
