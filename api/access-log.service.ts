@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
-import { ApiError, ERROR_CODES } from './errors.js';
+import { ApiError, ERROR_CODES, fieldIssue } from './errors.js';
 import { loadInspection } from './views.js';
 
 export interface AccessLogQuery {
@@ -22,8 +22,8 @@ export class AccessLogService {
     let after = '0';
     if (query.cursor !== undefined) {
       if (!/^[0-9]{1,18}$/.test(query.cursor)) {
-        const message = 'is not a cursor this log gave out';
-        throw new ApiError(400, ERROR_CODES[400], `invalid input: querystring.cursor ${message}`, { issues: [{ field: 'querystring.cursor', message }] });
+        const issue = fieldIssue('querystring.cursor', { key: 'not_our_cursor', params: { list: 'log' } });
+        throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issue.field} ${issue.message}`, { issues: [issue] });
       }
       after = query.cursor;
     }

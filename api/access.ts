@@ -237,26 +237,27 @@ export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
 
 /**
  * A member whose recusal declaration is undecided, or whom the office recused, is
- * kept out of the inspection's records (回避). So is a member of the group who never
- * declared once preparation is over (added or put in charge later): preparation
- * cannot close until everyone named at launch has declared and been decided, so after
- * it nobody undeclared may see the work; they declare in whatever stage is open.
+ * kept out of the inspection's records (回避). So is a member of the group who has
+ * not declared: for reading at any stage (a conflict of interest is found out before
+ * the briefings and the work plan are seen, not after), for writing once preparation
+ * is over, since preparation's own work (briefings, the plan) is written while the
+ * declarations are being decided and cannot close until everyone named has declared.
  */
-function recusalBlock(inspection: Inspection, sub: string): 'recused' | 'recusal_pending' | 'recusal_undeclared' | undefined {
+function recusalBlock(inspection: Inspection, sub: string, use: 'read' | 'write' = 'write'): 'recused' | 'recusal_pending' | 'recusal_undeclared' | undefined {
   const declarations = inspection.recusals.filter((d) => d.sub === sub);
   if (declarations.some((d) => d.decision_status === 'pending')) {
     return 'recusal_pending';
   }
   if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
   const inGroup = inspection.row.leader_sub === sub || inspection.members.some((m) => m.sub === sub);
-  if (declarations.length === 0 && inGroup && inspection.row.stage !== 'preparation') {
+  if (declarations.length === 0 && inGroup && (use === 'read' || inspection.row.stage !== 'preparation')) {
     return 'recusal_undeclared';
   }
   return undefined;
 }
 
-function requireNotRecused(inspection: Inspection, actor: Actor): void {
-  const blocked = recusalBlock(inspection, actor.sub);
+function requireNotRecused(inspection: Inspection, actor: Actor, use: 'read' | 'write' = 'write'): void {
+  const blocked = recusalBlock(inspection, actor.sub, use);
   if (blocked) throw forbidden({ key: blocked });
 }
 
@@ -273,7 +274,7 @@ function requireInspectionReader(inspection: Inspection, actor: Actor): void {
 /** The inspecting side, unless recused; the target's liaison for their own kinds. */
 async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
   if (seesAllRounds(actor)) return;
-  if (isGroupPerson(inspection, actor)) return requireNotRecused(inspection, actor);
+  if (isGroupPerson(inspection, actor)) return requireNotRecused(inspection, actor, 'read');
   if (isTargetLiaison(inspection, actor)) return;
   // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
   if (actor.roles.includes('discipline')) return;
@@ -310,12 +311,12 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
   // A recused member sees nothing of the inspection's work, its progress included.
   'inspection.progress': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor, 'read');
   },
   // The steps name every record written and every comment: the inspection's work, read as its records are.
   'inspection.history': async (db, actor, inspection) => {
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor);
+    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor, 'read');
   },
   // Refused before the stage's state is told: only a body that decides, and never on its own group.
   'inspection.decide': (_db, actor, inspection) => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listAwaiting, listNotifications } from '../db/inspections.repository.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
+import { API_MESSAGES, say, type Language, type MessageKey } from './messages.js';
 import { toInspectionView } from './views.js';
 
 /**
@@ -23,7 +24,7 @@ export class ApprovalsService {
   }
 
   /** For the office (and leading group) what is addressed to them; for a group, its own inspections'. */
-  async notifications(actor: Actor) {
+  async notifications(actor: Actor, language: Language) {
     const rows = await listNotifications(this.db, { roles: actor.roles, memberSub: seesAllRounds(actor) ? undefined : actor.sub });
     return {
       notifications: rows.map((n) => ({
@@ -33,7 +34,8 @@ export class ApprovalsService {
         kind: n.kind,
         recipientRole: n.recipient_role,
         stage: n.stage,
-        message: n.message,
+        // Kept as a key with parameters: worded in the reader's language; older rows are English only.
+        message: n.code && n.code in API_MESSAGES ? say({ key: n.code as MessageKey, params: n.params ?? {} }, language) : n.message,
         createdAt: new Date(n.created_at).toISOString(),
       })),
     };

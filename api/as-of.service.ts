@@ -109,7 +109,7 @@ export class AsOfService {
     const { db } = this;
     await requireAccess(db, actor, 'round.audit');
     const round = await findRound(db, roundId);
-    if (!round) throw notFound(`round ${roundId}`);
+    if (!round) throw notFound('round', roundId);
     const moment = at.toISOString();
     const [authorisation, roundEvents, steps, versions] = await Promise.all([
       db.selectFrom('round_authorisation_steps').select(['kind', 'at']).where('round_id', '=', roundId).where('at', '<=', at).execute(),

@@ -183,7 +183,7 @@ export class AttachmentsService {
     await inOpenStage(this.db, inspectionId, record.stage, async (tx) => {
       const fresh = await this.freshVersion(tx, inspectionId, recordId, version);
       const ids = await attachmentIdsAt(tx, recordId, fresh.version);
-      if (!ids.includes(attachmentId)) throw notFound(`attachment ${attachmentId} on the current version of record ${recordId}`);
+      if (!ids.includes(attachmentId)) throw notFound('attachment', attachmentId, { thing: 'current_record', id: recordId, how: 'on' });
       const row = (await listRecordAttachments(tx, recordId)).find((a) => a.id === attachmentId)!;
       await this.nextVersion(tx, fresh, actor, new Date().toISOString(), ids.filter((i) => i !== attachmentId), `removed ${row.name} (sha256 ${row.sha256})`);
     });
@@ -207,9 +207,9 @@ export class AttachmentsService {
   async download(actor: Actor, inspectionId: string, recordId: string, attachmentId: string) {
     await this.readable(actor, inspectionId, recordId);
     const row = (await listRecordAttachments(this.db, recordId)).find((a) => a.id === attachmentId);
-    if (!row) throw notFound(`attachment ${attachmentId} of record ${recordId}`);
+    if (!row) throw notFound('attachment', attachmentId, { thing: 'record', id: recordId });
     const content = await this.store.read(this.db, row.sha256);
-    if (!content) throw notFound(`the bytes of attachment ${attachmentId}`);
+    if (!content) throw notFound('attachment_bytes', attachmentId);
     return { attachment: toAttachmentView(row), content };
   }
 
@@ -224,22 +224,22 @@ export class AttachmentsService {
     const asTarget = isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
     const { writers, liaisonReads } = kindRules(record.kind);
     if (asTarget && !writers.includes('liaison') && typeof liaisonReads === 'object') {
-      throw forbidden(`the files of a ${record.kind} record are not shown to the target`);
+      throw forbidden({ key: 'files_not_shown_to_target', params: { kind: record.kind } });
     }
     return record;
   }
 
   private async loadShown(actor: Actor, inspection: Inspection, recordId: string) {
     const row = await findRecord(this.db, inspection.row.id, recordId);
-    if (!row || !(await leadFilter(this.db, inspection, actor))(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
+    if (!row || !(await leadFilter(this.db, inspection, actor))(row)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
     return row;
   }
 
   private async freshVersion(tx: Transaction<Database>, inspectionId: string, recordId: string, version: number | undefined) {
     const fresh = await findRecord(tx, inspectionId, recordId);
-    if (!fresh) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    if (!fresh) throw notFound('record', recordId, { thing: 'inspection', id: inspectionId });
     if (version !== undefined && fresh.version !== version) {
-      throw conflict(`the record is at version ${fresh.version}; you changed version ${version}. Reload and try again`, {
+      throw conflict({ key: 'record_version_change', params: { current: fresh.version, yours: version } }, {
         currentVersion: fresh.version,
       });
     }
@@ -264,7 +264,7 @@ export class AttachmentsService {
       actor,
       at,
     });
-    if (!ok) throw conflict('the record changed meanwhile; reload and try again', { currentVersion: fresh.version + 1 });
+    if (!ok) throw conflict({ key: 'record_changed_meanwhile' }, { currentVersion: fresh.version + 1 });
     await insertAttachmentSet(tx, fresh.id, fresh.version + 1, ids);
   }
 }

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jo
 import { z } from 'zod';
 import { ROLES, type Actor } from '../workflows/roles.js';
 import { discoveredKeys, DiscoveryError, providerClaims } from './oidc.js';
+import { say, type Said } from './messages.js';
 
 export interface AuthConfig {
   secret?: string;
@@ -53,7 +54,12 @@ const claims = z.object({
   iat: z.number().optional(),
 });
 
-export class AuthError extends Error {}
+/** A refused token, said as a key of `API_MESSAGES` so the 401 is worded in the caller's language. */
+export class AuthError extends Error {
+  constructor(readonly said: Said) {
+    super(say(said, 'en'));
+  }
+}
 /** The identity provider could not be reached: not the caller's fault, so not a 401. */
 export class AuthUnavailableError extends Error {}
 
@@ -105,17 +111,17 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) {
-      throw new AuthError(
-        `the token's claims are not acceptable: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`).join('; ')} (needs sub, name, roles and exp)`,
-      );
+      const claims = parsed.error.issues.map((i) => i.path.join('.') || 'claims');
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'claims'} ${i.message}`);
+      throw new AuthError({ key: 'token_claims_unacceptable', params: { claims, why } });
     }
     const { sub, name, roles, exp, iat } = parsed.data;
     const now = Math.floor(Date.now() / 1000);
-    if (iat !== undefined && iat > now + CLOCK_SKEW_SECONDS) throw new AuthError('the token was issued in the future (iat)');
+    if (iat !== undefined && iat > now + CLOCK_SKEW_SECONDS) throw new AuthError({ key: 'token_from_future' });
     const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
     // The skew allowance also covers a signer that stamps iat and exp a second apart.
     if (exp - (iat ?? now) > maxLifetime + CLOCK_SKEW_SECONDS) {
-      throw new AuthError(`the token lives longer than the ${Math.round(maxLifetime / 3600)} h this server accepts (exp − iat); ask for a shorter one`);
+      throw new AuthError({ key: 'token_too_long_lived', params: { hours: Math.round(maxLifetime / 3600) } });
     }
     return { actor: { sub, name, roles: [...new Set(roles)] }, exp };
   }
@@ -128,13 +134,13 @@ const copyOf = (actor: Actor): Actor => ({ ...actor, roles: [...actor.roles] });
  * Why a token was refused, in our words: the library's own texts name its internals
  * and change between versions, so they are not returned to the caller.
  */
-function describeRefusal(error: unknown): string {
+function describeRefusal(error: unknown): Said {
   const { code, claim } = error as { code?: string; claim?: string };
-  if (code === 'ERR_JWT_EXPIRED') return 'the token has expired: sign in again';
-  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return `the token's ${claim ?? 'claims'} claim is missing or not accepted here`;
-  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWKS_NO_MATCHING_KEY') return 'the token is not signed by a key this server trusts';
-  if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') return 'the token is signed with an algorithm this server does not accept';
-  return 'the token is not a valid signed token';
+  if (code === 'ERR_JWT_EXPIRED') return { key: 'token_expired' };
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { key: 'token_claim_refused', params: { claim: claim ?? 'claims' } };
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWKS_NO_MATCHING_KEY') return { key: 'token_untrusted_key' };
+  if (code === 'ERR_JOSE_ALG_NOT_ALLOWED') return { key: 'token_algorithm' };
+  return { key: 'token_invalid' };
 }
 
 export async function mintToken(

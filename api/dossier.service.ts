@@ -108,7 +108,7 @@ export class DossierService {
     await requireAccess(db, actor, 'inspection.dossier_read');
     this.refuseGroup(inspection, actor);
     const row = await findDossier(db, inspectionId);
-    if (!row) throw notFound(`the dossier of inspection ${inspectionId} (not built yet)`);
+    if (!row) throw notFound('dossier', undefined, { thing: 'inspection', id: inspectionId });
     const content = await this.store.read(db, row.zip_sha256);
     if (!content) throw new Error(`the dossier of inspection ${inspectionId}: its file ${row.zip_sha256} is not in the store`);
     await logConfidentialReads(db, actor, 'GET /inspections/:id/dossier.zip', [{ inspectionId, what: 'dossier' }]);

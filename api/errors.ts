@@ -60,7 +60,7 @@ export class ApiError extends Error {
  * names one.
  */
 export class UnansweredError extends ApiError {
-  constructor(message: string) {
+  constructor(message: string | Said) {
     super(503, ERROR_CODES[503], message);
     this.name = 'UnansweredError';
   }
@@ -72,7 +72,15 @@ const DATABASE_PROBE_MS = 2000;
 
 const databaseUnavailable = (language: Language) => ({ error: 'database_unavailable', message: apiMessage('database_unavailable', language) });
 
-export const notFound = (what: string) => new ApiError(404, ERROR_CODES[404], `${what} not found`);
+/**
+ * A 404 naming what was not found (`thing`, a key of the 404 vocabulary in `api/messages.ts`),
+ * its id, and optionally what it belongs to, so the sentence is worded in either language.
+ */
+export const notFound = (thing: string, id?: string, within?: { thing: string; id: string; how?: string }) =>
+  new ApiError(404, ERROR_CODES[404], {
+    key: 'not_found',
+    params: { thing, ...(id === undefined ? {} : { id }), ...(within ? { within: within.thing, withinId: within.id, withinHow: within.how ?? 'of' } : {}) },
+  });
 export const forbidden = (message: string | Said) => new ApiError(403, ERROR_CODES[403], message);
 export const conflict = (message: string | Said, details?: unknown) => new ApiError(409, ERROR_CODES[409], message, details);
 
@@ -91,7 +99,15 @@ interface FieldIssue {
   message: string;
   /** The message as a key of `API_MESSAGES`: worded in the caller's language when sent. */
   said?: Said;
+  /** A zod issue found by a service (not by a route's schema): worded by zod's locale in the caller's language when sent. */
+  zod?: ZodIssueLike;
 }
+
+type ZodIssueLike = Parameters<typeof localizedIssue>[0];
+
+/** The field issues of a failed `safeParse`, under `prefix` (`body`, `body.data`). */
+export const zodFieldIssues = (prefix: string, issues: readonly z.core.$ZodIssue[]): FieldIssue[] =>
+  issues.map((issue) => ({ field: [prefix, ...issue.path.map(String)].join('.'), message: issue.message, zod: issue as unknown as ZodIssueLike }));
 
 /** A field issue said in the caller's language (`message` keeps the English, for logs). */
 export const fieldIssue = <Extra extends object>(field: string, said: Said, extra?: Extra) => ({ field, message: say(said, 'en'), said, ...extra });
@@ -125,22 +141,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Checked before parsing: a body nested thousands deep costs a scan, not a parse that
     // holds the main thread (and, deeper still, overflows the stack).
     if (exceedsDepth(body as string, MAX_JSON_DEPTH)) {
-      const message = `nests deeper than ${MAX_JSON_DEPTH} levels`;
-      done(new ApiError(400, ERROR_CODES[400], `the JSON body ${message}`, { issues: [{ field: 'body', message }] }), undefined);
+      const issue = fieldIssue('body', { key: 'nests_too_deep', params: { max: MAX_JSON_DEPTH } });
+      done(new ApiError(400, ERROR_CODES[400], `invalid input: body ${issue.message}`, { issues: [issue] }), undefined);
       return;
     }
     let parsed: unknown;
     try {
       parsed = body === '' ? undefined : JSON.parse(body as string);
     } catch {
-      done(new ApiError(400, ERROR_CODES[400], 'the body is not valid JSON', { issues: [{ field: 'body', message: 'is not valid JSON' }] }), undefined);
+      done(new ApiError(400, ERROR_CODES[400], { key: 'body_not_json' }, { issues: [fieldIssue('body', { key: 'is_not_json' })] }), undefined);
       return;
     }
     const where = findUnstorableText(parsed, ['body']);
     if (where !== undefined) {
-      const field = where || 'body';
-      const message = 'contains a NUL character or a lone surrogate, which cannot be stored as text';
-      done(new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${message}`, { issues: [{ field, message }] }), undefined);
+      const issue = fieldIssue(where || 'body', { key: 'unstorable_text' });
+      done(new ApiError(400, ERROR_CODES[400], `invalid input: ${issue.field} ${issue.message}`, { issues: [issue] }), undefined);
       return;
     }
     done(null, parsed);
@@ -169,8 +184,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (details && Array.isArray(details.issues)) {
         if (error.statusCode === 400 && message !== error.message && !error.said) {
           details.issues = details.issues.map((i) => ({ ...i, message }));
-        } else if (details.issues.some((i) => i.said)) {
-          details.issues = details.issues.map(({ said, ...i }) => (said ? { ...i, message: say(said, language) } : i));
+        } else if (details.issues.some((i) => i.said || i.zod)) {
+          details.issues = details.issues.map(({ said, zod, ...i }) =>
+            said ? { ...i, message: say(said, language) } : zod ? { ...i, message: localizedIssue(zod, language) } : i,
+          );
           if (!error.said) message = `${apiMessage('invalid_input', language)}${details.issues.map((i) => `${i.field} ${i.message}`).join('; ')}`;
         }
       }
@@ -199,16 +216,24 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
       const code = ERROR_CODES[status as keyof typeof ERROR_CODES] ?? 'bad_request';
-      return reply.code(status).send({ error: code, message: error.message });
+      return reply.code(status).send({ error: code, message: say(fastifyRefusal(error, request.headers['content-type']), language) });
     }
     request.log.error({ err: error }, 'unhandled error');
     if (status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     // Internals stay in the log; the client learns only that it was not its fault.
     return reply.code(status >= 500 && status < 600 ? status : 500).send({
       error: status === 503 ? ERROR_CODES[503] : ERROR_CODES[500],
-      message: status === 503 ? 'a service the API depends on is unavailable; try again' : apiMessage('internal', language),
+      message: apiMessage(status === 503 ? 'service_unavailable' : 'internal', language),
     });
   });
+}
+
+/** Fastify's own client errors in our words: its texts are English and name its internals. */
+function fastifyRefusal(error: FastifyError, contentType: string | undefined): Said {
+  if (error.statusCode === 413) return { key: 'body_too_large' };
+  if (error.statusCode === 415) return { key: 'media_type_unsupported', params: { type: contentType?.split(';')[0]?.trim() ?? '' } };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { key: 'empty_json_body' };
+  return { key: 'bad_request' };
 }
 
 async function databaseAnswers(app: FastifyInstance): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { appendFocusAreaChange, listFocusAreas } from '../db/focus-areas.repository.js';
 import { hasRole, type Actor } from '../workflows/roles.js';
-import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
+import { ApiError, ERROR_CODES, conflict, fieldIssue, forbidden, notFound } from './errors.js';
 
 /** The office's list of focus areas (重点), which rounds pick their focus from. */
 export class FocusAreasService {
@@ -17,7 +17,7 @@ export class FocusAreasService {
   async add(actor: Actor, input: { name: string; grouping?: string }) {
     requireOffice(actor);
     const existing = (await listFocusAreas(this.db)).find((a) => a.name === input.name);
-    if (existing?.active) throw conflict(`focus area ${input.name} is already on the list`, { name: input.name });
+    if (existing?.active) throw conflict({ key: 'focus_area_exists', params: { name: input.name } }, { name: input.name });
     await appendFocusAreaChange(this.db, {
       name: input.name,
       grouping: input.grouping ?? existing?.grouping ?? 'other',
@@ -31,8 +31,8 @@ export class FocusAreasService {
   async deactivate(actor: Actor, input: { name: string; reason: string }) {
     requireOffice(actor);
     const existing = (await listFocusAreas(this.db)).find((a) => a.name === input.name);
-    if (!existing) throw notFound(`focus area ${input.name}`);
-    if (!existing.active) throw conflict(`focus area ${input.name} is already deactivated`, { name: input.name });
+    if (!existing) throw notFound('focus_area', input.name);
+    if (!existing.active) throw conflict({ key: 'focus_area_inactive_already', params: { name: input.name } }, { name: input.name });
     await appendFocusAreaChange(this.db, { name: input.name, grouping: existing.grouping, change: 'deactivated', actor, reason: input.reason });
     return this.find(input.name);
   }
@@ -43,7 +43,7 @@ export class FocusAreasService {
 }
 
 function requireOffice(actor: Actor): void {
-  if (!hasRole(actor, 'office')) throw forbidden('the inspection office keeps the list of focus areas');
+  if (!hasRole(actor, 'office')) throw forbidden({ key: 'focus_areas_office_only' });
 }
 
 /**
@@ -53,7 +53,7 @@ function requireOffice(actor: Actor): void {
 export async function requireListedFocus(db: Kysely<Database>, focus: string[], field: string): Promise<void> {
   const active = new Set((await listFocusAreas(db)).filter((a) => a.active).map((a) => a.name));
   const issues = focus.flatMap((name, i) =>
-    active.has(name) ? [] : [{ field: `${field}.${i}`, message: `${name} is not an active focus area (GET /api/v1/focus-areas lists them)` }],
+    active.has(name) ? [] : [fieldIssue(`${field}.${i}`, { key: 'focus_area_not_active', params: { name } })],
   );
   if (issues.length) {
     throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });

@@ -4,6 +4,7 @@ import type { Actor } from '../workflows/roles.js';
 import { isFinished } from '../workflows/stages.js';
 import { requireAccess } from './access.js';
 import { conflict } from './errors.js';
+import { claimInspectionRequest, requestFingerprint } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflowWithin } from './temporal-errors.js';
 import { loadInspection } from './views.js';
@@ -40,7 +41,8 @@ export class GroupService {
     await requireAccess(db, actor, 'inspection.change_group');
     if (await hasGroupChange(db, inspectionId, input.requestId)) return inspection.view;
     const { row } = inspection;
-    if (isFinished(row.state)) throw conflict(`the inspection is ${row.state}; its group no longer changes`, { stage: row.stage, state: row.state });
+    if (isFinished(row.state)) throw conflict({ key: 'group_finished', params: { state: row.state } }, { stage: row.stage, state: row.state });
+    await claimInspectionRequest(db, actor.sub, input.requestId, requestFingerprint(actor.sub, 'group_change', inspectionId, { reason: input.reason, change: input.change }));
     await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       temporal.workflow.getHandle(inspectionWorkflowId(inspectionId)).executeUpdate(changeGroupUpdate, {
         updateId: input.requestId,

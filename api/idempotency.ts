@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { withIdempotency } from '../db/idempotency.repository.js';
+import { claimRequest, withIdempotency } from '../db/idempotency.repository.js';
 import { ApiError } from './errors.js';
 
 /** The optional header of every record write; `.loose()` keeps the other headers. */
@@ -37,11 +37,7 @@ export async function sendIdempotent<T>(
     body: await write(tx),
   }));
   if (result.outcome === 'reused') {
-    throw new ApiError(
-      409,
-      'request_id_reused',
-      'this Idempotency-Key was already used for a different request; use a new key for a new request',
-    );
+    throw new ApiError(409, 'request_id_reused', { key: 'idempotency_key_reused' });
   }
   if (result.outcome === 'replayed') void reply.header('idempotent-replayed', 'true');
   return reply.code(result.status).send(result.body);
@@ -60,9 +56,21 @@ export function requestFingerprint(actorSub: string, action: string, target: str
 
 /** The 409 for a request id (or Idempotency-Key) that already stands for another request. */
 export function requestIdReused(requestId: string): ApiError {
-  return new ApiError(409, 'request_id_reused', `requestId ${requestId} was already used for a different request; use a new requestId for a new request`, {
+  return new ApiError(409, 'request_id_reused', { key: 'request_id_reused', params: { requestId } }, {
     requestId,
   });
+}
+
+/**
+ * Claims a request id sent to an inspection's workflow for this person and this request
+ * before it is sent. The workflow and `request_results` only know the ids used on their
+ * own inspection, so without the claim the same id reused on another inspection (or
+ * for another stage, after a refusal left no result) would be taken as a new request
+ * there. A repeat of the same request finds its own claim and goes on.
+ */
+export async function claimInspectionRequest(db: Kysely<Database>, actorSub: string, requestId: string, fingerprint: string): Promise<void> {
+  const claim = await claimRequest(db, actorSub, `inspection-request:${requestId}`, fingerprint, { status: 200, body: {} });
+  if (!claim.claimed && claim.fingerprint !== fingerprint) throw requestIdReused(requestId);
 }
 
 /** Method, path and body, the body with its keys sorted so their order does not matter. */

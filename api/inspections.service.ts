@@ -13,7 +13,8 @@ import type { Actor } from '../workflows/roles.js';
 import { isFinished, type StageId } from '../workflows/stages.js';
 import { readsAllLeads, requireAccess, shownStepData } from './access.js';
 import { conflict } from './errors.js';
-import { requestFingerprint, requestIdReused } from './idempotency.js';
+import { decodePageCursor, isSeq, pageOf } from './paging.js';
+import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import type { Services } from './plugins/services.plugin.js';
 import { callWorkflow, callWorkflowWithin } from './temporal-errors.js';
 import { verifyInspection } from './verify.service.js';
@@ -42,7 +43,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.submit', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'submission', inspectionId, { stage, comment: comment || null });
-    return this.transition(inspection, 'submission', stage, requestId, fingerprint, (handle) =>
+    return this.transition(actor, inspection, 'submission', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(submitStageUpdate, {
         updateId: requestId,
         args: [{ stage, requestId, fingerprint, comment: comment || null, actor, issuedFor: inspectionWorkflowId(inspectionId) }],
@@ -55,7 +56,7 @@ export class InspectionsService {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.decide', inspection);
     const fingerprint = requestFingerprint(actor.sub, 'decision', inspectionId, { stage, decision, comment: comment || null, meeting: meeting ?? null });
-    return this.transition(inspection, 'decision', stage, requestId, fingerprint, (handle) =>
+    return this.transition(actor, inspection, 'decision', stage, requestId, fingerprint, (handle) =>
       handle.executeUpdate(decideStageUpdate, {
         updateId: requestId,
         args: [
@@ -74,11 +75,14 @@ export class InspectionsService {
     );
   }
 
-  async history(actor: Actor, inspectionId: string) {
+  /** One page of the steps, in order (keyset on the step's sequence number). */
+  async history(actor: Actor, inspectionId: string, page: { limit: number; cursor?: string }) {
     const inspection = await loadInspection(this.services.db, inspectionId);
     await requireAccess(this.services.db, actor, 'inspection.history', inspection);
-    const steps = await listHistory(this.services.db, inspectionId);
-    return { inspectionId, steps: steps.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })) };
+    const afterSeq = page.cursor ? decodePageCursor(page.cursor, isSeq) : undefined;
+    const fetched = await listHistory(this.services.db, inspectionId, { afterSeq, limit: page.limit + 1 });
+    const { rows, nextCursor } = pageOf(fetched, page.limit, (step) => step.seq);
+    return { inspectionId, steps: rows.map((step) => ({ ...step, data: shownStepData(inspection, actor, step.data) })), nextCursor };
   }
 
   /**
@@ -112,6 +116,7 @@ export class InspectionsService {
    * `request_id_reused`, never someone else's result.
    */
   private async transition(
+    actor: Actor,
     inspection: Inspection,
     action: TransitionResult['action'],
     stage: StageId,
@@ -129,8 +134,9 @@ export class InspectionsService {
       return view(found.result, row.leader_sub);
     }
     if (isFinished(row.state)) {
-      throw conflict(`the inspection is ${row.state}; nothing more can be submitted or decided`, { stage: row.stage, state: row.state });
+      throw conflict({ key: 'inspection_finished', params: { state: row.state } }, { stage: row.stage, state: row.state });
     }
+    await claimInspectionRequest(db, actor.sub, requestId, fingerprint);
     const result = await callWorkflowWithin(temporal, this.services.requestTimeoutMs ?? 30_000, () =>
       send(temporal.workflow.getHandle(inspectionWorkflowId(row.id))),
     );

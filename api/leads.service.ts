@@ -23,7 +23,7 @@ export class LeadsService {
   async handedOver(actor: Actor, query: HandedLeadQuery) {
     await requireAccess(this.db, actor, 'leads.handed_over');
     if (!seesEveryHandover(actor)) {
-      if (query.recipient && query.recipient !== 'discipline') throw forbidden('discipline inspection reads only the leads handed over to it');
+      if (query.recipient && query.recipient !== 'discipline') throw forbidden({ key: 'discipline_own_leads' });
       query = { ...query, recipient: 'discipline' };
     }
     const rows = await listHandedLeads(this.db, query);

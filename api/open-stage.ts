@@ -11,7 +11,7 @@ function inTransaction<T>(db: Kysely<Database>, run: (tx: Transaction<Database>)
 
 /** The 404 or 409 for a write into `stage` when the inspection's row says it is not open. */
 function notOpen(inspectionId: string, stage: StageId, row: { stage: StageId; state: string } | undefined): ApiError | undefined {
-  if (!row) return notFound(`inspection ${inspectionId}`);
+  if (!row) return notFound('inspection', inspectionId);
   if (row.stage === stage && row.state === 'open') return undefined;
   return conflict(
     row.stage === stage

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findOrganizations } from '../db/organizations.repository.js';
+import { fieldIssue } from './errors.js';
 import { invalidInput, type FieldIssue } from './organizations.schemas.js';
 import type { Inspection } from './views.js';
 
@@ -24,9 +25,9 @@ export async function requireRegisteredOrganizations(db: Kysely<Database>, inspe
   const seen = new Map<string, string>();
   for (const { id, field: at } of named) {
     const organization = registered.get(id);
-    if (!organization) issues.push({ field: at, message: 'is not a registered organization (GET /api/v1/organizations)' });
-    else if (organization.deactivated) issues.push({ field: at, message: `${organization.name} is deactivated` });
-    else if (seen.has(id)) issues.push({ field: at, message: `${organization.name} is already named at ${seen.get(id)}` });
+    if (!organization) issues.push(fieldIssue(at, { key: 'not_registered_organization' }));
+    else if (organization.deactivated) issues.push(fieldIssue(at, { key: 'organization_deactivated_named', params: { name: organization.name } }));
+    else if (seen.has(id)) issues.push(fieldIssue(at, { key: 'organization_named_twice', params: { name: organization.name, at: seen.get(id)! } }));
     seen.set(id, seen.get(id) ?? at);
   }
   if (issues.length) throw invalidInput(issues);

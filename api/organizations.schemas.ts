@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './errors.js';
-import type { Said } from './messages.js';
+import { saidIssue, type Said } from './messages.js';
+import { nameText } from './record-schemas.js';
 
 /** Kinds of party organisation (党组织), with the words people write in spreadsheets. */
 export const ORGANIZATION_KINDS = {
@@ -36,11 +37,11 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const isoDay = z.iso.date().describe('YYYY-MM-DD');
 
 const fieldSchemas = {
-  name: text(200).describe('the full name, unique in the register (e.g. 自治区交通运输综合行政执法局党委)'),
+  name: nameText(200).describe('the full name, unique in the register (e.g. 自治区交通运输综合行政执法局党委)'),
   kind: organizationKind,
   level: organizationLevel,
   parentId: z.uuid().nullable().describe('the organisation above it in the system’s tree; null for the root'),
-  principalLeader: text(200).nullable().describe('主要负责人 (一把手)'),
+  principalLeader: nameText(200).nullable().describe('主要负责人 (一把手)'),
   activeFrom: isoDay.describe('the day it came into being, or into the register'),
   activeUntil: isoDay.nullable().describe('the day it ceased to exist; set by a deactivation'),
 };
@@ -54,7 +55,7 @@ export const organizationFields = z.object({
 export type OrganizationFields = z.infer<typeof organizationFields>;
 
 export const createOrganizationBody = organizationFields
-  .refine((o) => o.activeUntil === null || o.activeUntil >= o.activeFrom, { path: ['activeUntil'], message: 'must not be before activeFrom' })
+  .refine((o) => o.activeUntil === null || o.activeUntil >= o.activeFrom, { path: ['activeUntil'], ...saidIssue('not_before_field', { other: 'activeFrom' }) })
   .describe('The office registers an organisation');
 
 const version = z.number().int().min(1).describe('the version you edited; a stale one is refused (409)');

@@ -49,7 +49,7 @@ export class OrganizationsService {
   async get(actor: Actor, id: string) {
     await requireAccess(this.db, actor, 'register.read');
     const row = await findOrganization(this.db, id);
-    if (!row) throw notFound(`organization ${id}`);
+    if (!row) throw notFound('organization', id);
     const versions = await listVersions(this.db, id);
     return {
       ...toOrganizationView(row),
@@ -79,11 +79,11 @@ export class OrganizationsService {
     await requireAccess(this.db, actor, 'register.write');
     await nameTaken(this.db.transaction().execute(async (tx) => {
       const row = await lockCurrent(tx, id, body.version);
-      if (row.deactivated) throw conflict('the organization is deactivated; its record stays as it was', { active: false });
+      if (row.deactivated) throw conflict({ key: 'organization_deactivated' }, { active: false });
       const { version: _version, ...changes } = body;
       const next: OrganizationData = { ...dataOf(row), ...changes };
       if (next.activeUntil !== null && next.activeUntil < next.activeFrom) {
-        throw invalidInput([{ field: 'body.activeFrom', message: `must not be after activeUntil (${next.activeUntil})` }]);
+        throw invalidInput([fieldIssue('body.activeFrom', { key: 'not_after_field', params: { other: 'activeUntil', value: String(next.activeUntil) } })]);
       }
       if (changes.parentId !== undefined) await checkParent(tx, id, next.parentId);
       if (changes.name !== undefined) await checkNameFree(tx, next.name, id);
@@ -97,8 +97,8 @@ export class OrganizationsService {
     await requireAccess(this.db, actor, 'register.write');
     await this.db.transaction().execute(async (tx) => {
       const row = await lockCurrent(tx, id, body.version);
-      if (row.deactivated) throw conflict('the organization is already deactivated', { active: false });
-      if (body.activeUntil < row.active_from) throw invalidInput([{ field: 'body.activeUntil', message: `must not be before activeFrom (${row.active_from})` }]);
+      if (row.deactivated) throw conflict({ key: 'organization_already_deactivated' }, { active: false });
+      if (body.activeUntil < row.active_from) throw invalidInput([fieldIssue('body.activeUntil', { key: 'not_before_value', params: { other: 'activeFrom', value: String(row.active_from) } })]);
       const next = { ...dataOf(row), activeUntil: body.activeUntil };
       await writeOrganization(tx, id, next, { change: 'deactivated', version: row.version + 1, actor, at: new Date().toISOString(), reason: body.reason });
     });
@@ -183,20 +183,20 @@ export class OrganizationsService {
 
 async function lockCurrent(tx: Transaction<Database>, id: string, version: number) {
   const row = await lockOrganization(tx, id);
-  if (!row) throw notFound(`organization ${id}`);
-  if (row.version !== version) throw conflict(`the organization is at version ${row.version}; reload it and try again`, { currentVersion: row.version });
+  if (!row) throw notFound('organization', id);
+  if (row.version !== version) throw conflict({ key: 'organization_version', params: { version: row.version } }, { currentVersion: row.version });
   return row;
 }
 
 async function checkParent(tx: Transaction<Database>, id: string, parentId: string | null): Promise<void> {
   if (parentId === null) return;
-  if (!(await findOrganization(tx, parentId))) throw invalidInput([{ field: 'body.parentId', message: 'is not a registered organization' }]);
-  if (await isSelfOrBelow(tx, id, parentId)) throw invalidInput([{ field: 'body.parentId', message: 'is the organization itself or one below it' }]);
+  if (!(await findOrganization(tx, parentId))) throw invalidInput([fieldIssue('body.parentId', { key: 'not_registered_organization' })]);
+  if (await isSelfOrBelow(tx, id, parentId)) throw invalidInput([fieldIssue('body.parentId', { key: 'parent_is_self_or_below' })]);
 }
 
 async function checkNameFree(tx: Transaction<Database>, name: string, self: string | null): Promise<void> {
   const [twin] = await findOrganizationsByName(tx, [name]);
-  if (twin && twin.id !== self) throw conflict(`${name} is already in the register`, { organizationId: twin.id });
+  if (twin && twin.id !== self) throw conflict({ key: 'organization_name_taken', params: { name } }, { organizationId: twin.id });
 }
 
 /** Two writers racing for one name: the unique index decides, and the loser hears it as a 409. */
@@ -204,7 +204,7 @@ async function nameTaken<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw conflict('an organization of that name was registered meanwhile; reload and try again');
+    if ((error as { code?: string }).code === '23505') throw conflict({ key: 'organization_registered_meanwhile' });
     throw error;
   }
 }

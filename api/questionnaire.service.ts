@@ -29,9 +29,9 @@ export const ANSWER_ROUTE = '/api/v1/questionnaire/:code';
 const items = () => QUESTIONNAIRE_ITEMS.map(({ id, basis, title }) => ({ id, basis, title }));
 
 // The answering side holds nothing but the code, so its refusals name only the code.
-const unknownCode = () => notFound('questionnaire code');
+const unknownCode = () => notFound('questionnaire_code');
 const usedCode = () => new ApiError(410, 'questionnaire_code_used', 'this questionnaire code has already been answered; each code answers once');
-const closedQuestionnaire = () => conflict('the office has closed this questionnaire; it takes no more answers');
+const closedQuestionnaire = () => conflict({ key: 'questionnaire_closed' });
 
 async function closure(db: Kysely<Database>, inspectionId: string) {
   const [closed] = await listRecords(db, inspectionId, { kind: 'questionnaire_closure' });
@@ -70,7 +70,7 @@ export class QuestionnaireService {
     const found = await this.findUsable(typed);
     const inspection = await loadInspection(this.db, found.inspectionId);
     const { row } = inspection;
-    if (row.stage !== 'post_evaluation' || row.state !== 'open') throw conflict('this questionnaire is not open for answers');
+    if (row.stage !== 'post_evaluation' || row.state !== 'open') throw conflict({ key: 'questionnaire_not_open' });
     if (await closure(this.db, row.id)) throw closedQuestionnaire();
     return { target: row.target.name, group: row.group_name, items: items(), score: { ...QUESTIONNAIRE_SCORE } };
   }

@@ -1,15 +1,45 @@
 import { z } from 'zod';
 import { BRIEFING_SOURCES, LEAD_RECIPIENTS, RECORD_KIND_IDS, STAGE_IDS, type RecordKind } from '../workflows/stages.js';
+import { saidIssue } from './messages.js';
 
 /**
  * The data each record kind carries. Field names are the contract; the stage a kind
  * belongs to and who writes it come from the stage model.
  */
 const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * Characters that reorder how text is shown (bidirectional embeddings, overrides and
+ * isolates): in a title or a name they make a reader, an auditor or the Word report
+ * show something other than what was stored. Free text keeps them; titles and names,
+ * which lists, reports and histories show out of context, refuse them.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+export const withoutBidiControls = (value: string) => !BIDI_CONTROLS.test(value);
+
+/** A title or a name: trimmed, not empty, at most `max` characters, no bidirectional controls. */
+export const nameText = (max: number) => text(max).refine(withoutBidiControls, saidIssue('bidi_controls'));
+
+/**
+ * A list whose entries must differ (by `key`, or by their JSON): a repeated id in a
+ * paper's evidence would count one talk twice. The issue names the repeated entry.
+ */
+export function distinct<T extends z.ZodType>(items: z.ZodArray<T>, key: (item: z.infer<T>) => unknown = (item) => JSON.stringify(item)) {
+  return items.superRefine((list, ctx) => {
+    const seen = new Map<unknown, number>();
+    list.forEach((item, i) => {
+      const k = key(item);
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, i);
+      else ctx.addIssue({ code: 'custom', path: [i], ...saidIssue('repeats_entry', { first: String(first) }) });
+    });
+  });
+}
+
 const day = z.iso.date().describe('YYYY-MM-DD');
-const names = z.array(text(200)).min(1).max(500);
+const names = z.array(nameText(200)).min(1).max(500);
 const recordId = z.uuid();
-const extension = text(200)
+const extension = nameText(200)
   .optional()
   .describe("the extension (延伸巡察) the record concerns: the name of one of the inspection's `target.extensions` (400 naming `body.data.extension` otherwise)");
 
@@ -18,9 +48,9 @@ const onDay = { on: day, summary: text(20_000) };
 const recipient = z
   .object({
     kind: z.enum(LEAD_RECIPIENTS).describe('discipline: 纪检监察机关; organization: 组织部门 (选人用人); other'),
-    name: text(200).optional().describe('the receiving body, e.g. 驻厅纪检监察组; required for other'),
+    name: nameText(200).optional().describe('the receiving body, e.g. 驻厅纪检监察组; required for other'),
   })
-  .refine((r) => r.kind !== 'other' || r.name, { path: ['name'], message: 'is required when kind is other' });
+  .refine((r) => r.kind !== 'other' || r.name, { path: ['name'], ...saidIssue('required_when', { when: 'kind is other' }) });
 
 /** Who reads a lead and the records about it, for the OpenAPI document. */
 const LEAD_READERS =
@@ -34,13 +64,13 @@ export const recordDataSchemas = {
   }),
   recusal_declaration: z
     .object({
-      memberSub: text(200).describe('the group member declaring'),
+      memberSub: nameText(200).describe('the group member declaring'),
       hasRelation: z.boolean(),
       relation: text(2000).optional().describe('required when hasRelation: what ties the member to the target'),
     })
-    .refine((d) => !d.hasRelation || d.relation, { path: ['relation'], message: 'is required when hasRelation is true' }),
+    .refine((d) => !d.hasRelation || d.relation, { path: ['relation'], ...saidIssue('required_when', { when: 'hasRelation is true' }) }),
   work_plan: z.object({
-    focus: z.array(text(200)).min(1).max(50).describe("the focus areas of this inspection, each one of the round's `focus` (400 naming `body.data.focus.N` otherwise)"),
+    focus: distinct(z.array(nameText(200)).min(1).max(50)).describe("the focus areas of this inspection, each one of the round's `focus` (400 naming `body.data.focus.N` otherwise)"),
     schedule: text(5000),
     keyMatters: text(10_000),
   }),
@@ -48,24 +78,26 @@ export const recordDataSchemas = {
   mobilization: z.object({ heldOn: day, attendees: names }),
   public_notice: z
     .object({ postedOn: day, phone: text(50), mailbox: text(200), periodEnd: day })
-    .refine((n) => n.periodEnd >= n.postedOn, { path: ['periodEnd'], message: 'must not be before postedOn' }),
-  talk: z.object({ ...onDay, interviewee: text(200) }),
+    .refine((n) => n.periodEnd >= n.postedOn, { path: ['periodEnd'], ...saidIssue('not_before_field', { other: 'postedOn' }) }),
+  talk: z.object({ ...onDay, interviewee: nameText(200) }),
   document_review: z.object({ ...onDay, documents: names }),
-  petition: z.object({ ...onDay, channel: text(100).describe('letter, visit, phone, mailbox, online…') }),
-  field_visit: z.object({ ...onDay, place: text(200) }),
+  petition: z.object({ ...onDay, channel: nameText(100).describe('letter, visit, phone, mailbox, online…') }),
+  field_visit: z.object({ ...onDay, place: nameText(200) }),
   major_matter: z.object({ question: text(5000), proposedAction: text(5000) }),
   problem: z.object({
-    category: text(200).describe("one of the work plan's focus areas (严格对照巡察工作方案上的重点监督内容查找问题); 400 naming `body.data.category` otherwise"),
-    title: text(300),
+    category: nameText(200).describe("one of the work plan's focus areas (严格对照巡察工作方案上的重点监督内容查找问题); 400 naming `body.data.category` otherwise"),
+    title: nameText(300),
     facts: text(50_000),
-    evidence: z
-      .array(recordId)
-      .min(1, 'needs at least one talk, document review, petition or field visit of this inspection')
-      .max(200),
+    evidence: distinct(
+      z
+        .array(recordId)
+        .min(1, 'needs at least one talk, document review, petition or field visit of this inspection')
+        .max(200),
+    ).describe('ids of talks, document reviews, petitions or field visits of this inspection, each once'),
     characterization: text(5000).describe('定性'),
     conduct: z
       .object({ from: day, to: day })
-      .refine((c) => c.to >= c.from, { path: ['to'], message: 'must not be before from' })
+      .refine((c) => c.to >= c.from, { path: ['to'], ...saidIssue('not_before_field', { other: 'from' }) })
       .describe('when the conduct happened: a basis that took effect later is flagged (不能用新标准去套老问题)'),
     involves: z
       .object({
@@ -74,40 +106,46 @@ export const recordDataSchemas = {
       })
       .default({ principalLeader: false, leadershipTeam: false })
       .describe('key people (重点人): whether the principal leader or the leadership team is involved'),
-    basis: z
-      .array(
-        z.object({
-          source: text(300).describe('the regulation, law or decision'),
-          article: text(300),
-          effectiveOn: day.optional().describe('when the regulation took effect; conduct before it is flagged for the group leader'),
-        }),
-      )
-      .min(1, 'needs the regulation, law or decision the problem breaches (依据)')
-      .max(50),
-    persons: z.array(text(200)).max(100).optional(),
+    basis: distinct(
+      z
+        .array(
+          z.object({
+            source: nameText(300).describe('the regulation, law or decision'),
+            article: nameText(300),
+            effectiveOn: day.optional().describe('when the regulation took effect; conduct before it is flagged for the group leader'),
+          }),
+        )
+        .min(1, 'needs the regulation, law or decision the problem breaches (依据)')
+        .max(50),
+      (b) => JSON.stringify([b.source, b.article]),
+    ).describe('each regulation and article once'),
+    persons: z.array(nameText(200)).max(100).optional(),
     withdrawn: z.boolean().optional().describe('set by the group to drop a paper; it stays in the record'),
     extension,
   }),
   communication: z.object({
     heldOn: day,
-    principalLeader: text(200),
-    answers: z
-      .array(z.object({ problemId: recordId, response: text(10_000), accepted: z.boolean() }))
-      .min(1)
-      .max(500),
+    principalLeader: nameText(200),
+    answers: distinct(
+      z
+        .array(z.object({ problemId: recordId, response: text(10_000), accepted: z.boolean() }))
+        .min(1)
+        .max(500),
+      (a) => a.problemId,
+    ).describe('one answer per problem paper'),
   }),
   questionnaire_closure: z
     .object({ reason: text(5000).describe('why the questionnaire closes short of the round\'s minimum of answers') })
     .describe('the office closes the anonymous questionnaire; read by the office, the leading group and auditors only'),
   inspector_evaluation: z.object({
-    memberSub: text(200),
+    memberSub: nameText(200),
     grade: z.enum(['excellent', 'competent', 'basically_competent', 'incompetent']),
     comment: text(5000),
   }).describe("the office's evaluation of one inspector (巡察干部现实表现), sent to their home unit; never read by the group or the liaison"),
   feedback_opinion: z
     .object({
       text: text(100_000).describe('反馈意见 as the office will issue it'),
-      problemIds: z.array(recordId).min(1).max(500).describe('the confirmed problem papers it feeds back to the target'),
+      problemIds: distinct(z.array(recordId).min(1).max(500)).describe('the confirmed problem papers it feeds back to the target, each once'),
     })
     .describe('written by the office; counts once the leading group approves it (issued); the liaison reads it only then'),
   feedback_meeting: z
@@ -122,7 +160,7 @@ export const recordDataSchemas = {
     .object({
       problemId: recordId.describe('a problem paper the issued feedback opinion names; one item per problem'),
       measure: text(5000),
-      owner: text(200),
+      owner: nameText(200),
       dueOn: day,
       extension,
       progress: z
@@ -142,8 +180,8 @@ export const recordDataSchemas = {
       note: z.string().trim().max(5000).default(''),
       nextMilestoneOn: day.optional().describe('required when long_term: when the item is looked at again'),
     })
-    .refine((v) => v.outcome !== 'long_term' || v.nextMilestoneOn, { path: ['nextMilestoneOn'], message: 'is required when the outcome is long_term' })
-    .refine((v) => v.outcome !== 'returned' || v.note, { path: ['note'], message: 'is required when returning an item' })
+    .refine((v) => v.outcome !== 'long_term' || v.nextMilestoneOn, { path: ['nextMilestoneOn'], ...saidIssue('required_when', { when: 'the outcome is long_term' }) })
+    .refine((v) => v.outcome !== 'returned' || v.note, { path: ['note'], ...saidIssue('required_when', { when: 'returning an item' }) })
     .describe("the office's verification (验收) of one item; the liaison reads it"),
   rectification_report: z
     .object({ text: text(100_000).describe('整改报告'), submittedOn: day })
@@ -151,12 +189,12 @@ export const recordDataSchemas = {
   lead: z
     .object({
       person: z.object({
-        name: text(200),
-        post: text(300),
+        name: nameText(200),
+        post: nameText(300),
         leadingCadre: z.boolean().describe("whether a member of the target's leadership (班子成员)"),
       }),
       allegation: text(20_000),
-      sources: z.array(recordId).max(200).default([]).describe('talks, document reviews, petitions or field visits of this inspection it came from'),
+      sources: distinct(z.array(recordId).max(200)).default([]).describe('talks, document reviews, petitions or field visits of this inspection it came from, each once'),
       proposedDisposal: text(5000),
       proposedRecipient: recipient,
       extension,
@@ -168,7 +206,7 @@ export const recordDataSchemas = {
       leadId: recordId.describe('a confirmed lead of this inspection; one hand-over per lead'),
       recipient: recipient.describe('who receives it'),
       handedOn: day,
-      letterRef: text(200).describe('reference number of the transfer letter (移交函)'),
+      letterRef: nameText(200).describe('reference number of the transfer letter (移交函)'),
     })
     .describe(`The office hands a confirmed lead over (移交), in any stage from stationing on. ${LEAD_READERS}`),
   lead_disposal: z
@@ -211,7 +249,7 @@ export const reviewBody = z.object({
     .enum(['confirm', 'return'])
     .describe("review verbs are confirm / return. The group leader confirms a problem paper (one the leader wrote: a deputy group leader, or the office when there is none); the office confirms (accepts) a rectification plan or report. return sends it back with a note"),
   note: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], message: 'is required when returning a record' });
+}).refine((r) => r.decision === 'confirm' || r.note.length > 0, { path: ['note'], ...saidIssue('required_when', { when: 'returning a record' }) });
 
 export const recordDecisionBody = z.object({
   decision: z
@@ -220,7 +258,7 @@ export const recordDecisionBody = z.object({
       'a major-matter request (leading group): approve / reject. A recusal declaration (office): recused (需回避: the member loses access to the inspection at once) / not_recused (无需回避)',
     ),
   comment: z.string().trim().max(5000).default(''),
-}).refine((r) => r.decision !== 'reject' || r.comment.length > 0, { path: ['comment'], message: 'is required when rejecting' });
+}).refine((r) => r.decision !== 'reject' || r.comment.length > 0, { path: ['comment'], ...saidIssue('required_when', { when: 'rejecting' }) });
 
 const actorView = z.object({ sub: z.string(), name: z.string() });
 

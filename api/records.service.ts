@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database, DecisionStatus, ReviewStatus } from '../db/database.js';
-import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
+import { findRecord, insertRecord, insertRecordIfOpen, latestVerdicts, listRecordPage, listRecords, listRecordVersions, updateRecord } from '../db/records.repository.js';
 import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
-import { DEFAULT_DECISION_ANSWERS, RECORD_KIND_IDS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
+import { DEFAULT_DECISION_ANSWERS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
 import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
-import { ApiError, ERROR_CODES, conflict, forbidden, notFound } from './errors.js';
+import { ApiError, ERROR_CODES, conflict, fieldIssue, forbidden, notFound, zodFieldIssues } from './errors.js';
+import type { Said } from './messages.js';
 import { inOpenStage, intoOpenStage } from './open-stage.js';
+import { decodePageCursor, isUuid, pageOf } from './paging.js';
 import { applyMergePatch } from './merge-patch.js';
 import { recordFlags } from './record-flags.js';
 import { recordDataSchemas } from './record-schemas.js';
@@ -49,22 +51,17 @@ export function toRecordView(row: RecordRow, verdicts: VerdictRow[] = []) {
   };
 }
 
-function invalid(field: string, message: string): ApiError {
-  return new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${message}`, { issues: [{ field, message }] });
+function invalid(field: string, said: Said): ApiError {
+  const issue = fieldIssue(field, said);
+  return new ApiError(400, ERROR_CODES[400], `invalid input: ${field} ${issue.message}`, { issues: [issue] });
 }
 
 export function parseRecordData(kind: RecordKind, data: unknown): Record<string, unknown> {
   const parsed = (recordDataSchemas[kind] as z.ZodType<Record<string, unknown>>).safeParse(data);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    field: ['body', 'data', ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const issues = zodFieldIssues('body.data', parsed.error.issues);
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
-
-const EVIDENCE_TITLES = RECORD_KIND_IDS.filter((kind) => kindRules(kind).evidence).map((kind) => kindRules(kind).title.en.toLowerCase());
-const EVIDENCE_NAMES = `${EVIDENCE_TITLES.slice(0, -1).join(', ')} or ${EVIDENCE_TITLES.at(-1)}`;
 
 /** A record counts once whoever must approve or confirm it has: what `follows` waits for. */
 const counts = (r: RecordRow) =>
@@ -73,23 +70,24 @@ const counts = (r: RecordRow) =>
 const isConfirmedLead = (found: RecordRow | undefined) =>
   found?.kind === 'lead' && found.review_status === 'confirmed' && found.data.withdrawn !== true;
 
-/** What is wrong with the record a reference names (among all the inspection's), or undefined when it may name it. */
-const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => string | undefined> = {
-  evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : `is not a ${EVIDENCE_NAMES} of this inspection`),
-  problem: (found) => (found?.kind === 'problem' ? undefined : 'is not a problem paper of this inspection'),
-  confirmed_problem: (found, all) =>
-    REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'is not a confirmed problem paper'),
+/**
+ * What is wrong with the record a reference names (among all the inspection's), as the
+ * reference it fails to be (`reference_wrong` words it), or undefined when it may name it.
+ */
+const REFERENCE_CHECKS: Record<RecordReference, (found: RecordRow | undefined, all: RecordRow[]) => RecordReference | undefined> = {
+  evidence: (found) => (found && kindRules(found.kind).evidence ? undefined : 'evidence'),
+  problem: (found) => (found?.kind === 'problem' ? undefined : 'problem'),
+  confirmed_problem: (found, all) => REFERENCE_CHECKS.problem(found, all) ?? (found?.review_status === 'confirmed' ? undefined : 'confirmed_problem'),
   fed_back_problem: (found, all) =>
-    REFERENCE_CHECKS.problem(found, all) ??
-    (fedBackProblemIds({ records: all.map(toSnapshot) }).has(found!.id) ? undefined : 'is not a problem the issued feedback opinion names'),
-  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'is not a rectification item of this inspection'),
-  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'is not a confirmed lead of this inspection'),
+    REFERENCE_CHECKS.problem(found, all) ?? (fedBackProblemIds({ records: all.map(toSnapshot) }).has(found!.id) ? undefined : 'fed_back_problem'),
+  rectification_item: (found) => (found?.kind === 'rectification_item' ? undefined : 'rectification_item'),
+  confirmed_lead: (found) => (isConfirmedLead(found) ? undefined : 'confirmed_lead'),
   // One answer whether the lead exists or went elsewhere: the discipline role learns of no other lead.
   lead_for_discipline: (found, all) =>
     isConfirmedLead(found) &&
     all.some((h) => h.kind === 'lead_handover' && h.data.leadId === found!.id && (h.data.recipient as { kind?: string }).kind === 'discipline')
       ? undefined
-      : 'is not a lead of this inspection handed over to discipline inspection',
+      : 'lead_for_discipline',
 };
 
 /** JSON with its keys sorted, so values read back from jsonb compare equal to freshly parsed ones. */
@@ -120,13 +118,13 @@ function requireLiaisonAppendOnly(kind: RecordKind, raw: unknown, data: Record<s
   for (const key of new Set([...Object.keys(sent), ...Object.keys(before)])) {
     if (key === field) continue;
     if (canonical(data[key] ?? sent[key]) !== canonical(before[key])) {
-      throw forbidden(`the target's liaison may only add ${field} entries to a ${kind}; ${key} is the office's`);
+      throw forbidden({ key: 'liaison_appends_only', params: { field, kind, key } });
     }
   }
   const earlier = (before[field] as unknown[] | undefined) ?? [];
   const now = (data[field] as unknown[] | undefined) ?? [];
   if (canonical(now.slice(0, earlier.length)) !== canonical(earlier)) {
-    throw forbidden(`${field} entries are appended, never changed or removed`);
+    throw forbidden({ key: 'entries_append_only', params: { field } });
   }
 }
 
@@ -142,14 +140,14 @@ function valuesAt(data: unknown, path: string[], at: string[] = ['body', 'data']
 function requireAuthorship(inspection: Inspection, actor: Actor, kind: RecordKind, data: Record<string, unknown>, before?: Record<string, unknown>) {
   const { aboutMember, leaderFlags = {} } = kindRules(kind);
   if (aboutMember?.self && data.memberSub !== actor.sub) {
-    throw forbidden('each member declares for themselves: memberSub must be your own');
+    throw forbidden({ key: 'declare_for_yourself' });
   }
   if (aboutMember?.self && before && before.memberSub !== actor.sub) {
-    throw forbidden('only the member who declared may change the declaration');
+    throw forbidden({ key: 'declarant_only' });
   }
   for (const [flag, meaning] of Object.entries(leaderFlags)) {
     if (Boolean(data[flag]) !== Boolean(before?.[flag]) && actor.sub !== inspection.row.leader_sub) {
-      throw forbidden(`only the group leader may ${meaning}`);
+      throw forbidden({ key: 'leader_only_flag', params: { flag, meaning, kind } });
     }
   }
 }
@@ -167,22 +165,22 @@ async function checkReferences(
   const records = await listRecords(tx, inspection.row.id);
   const byId = new Map(records.map((r) => [r.id, r]));
   if (follows && recordId === null && !records.some((r) => r.kind === follows && counts(r))) {
-    throw conflict(`a ${kind} follows the ${follows}: there is none yet that counts (approved or accepted where it needs it)`, { follows });
+    throw conflict({ key: 'follows_none_yet', params: { kind, follows } }, { follows });
   }
   for (const { path, to } of references) {
     for (const [field, id] of valuesAt(data, path.split('.'))) {
       const wrong = REFERENCE_CHECKS[to](byId.get(String(id)), records);
-      if (wrong) throw invalid(field, wrong);
+      if (wrong) throw invalid(field, { key: 'reference_wrong', params: { to: wrong } });
     }
   }
   if (onePer) {
     const twin = records.find((r) => r.kind === kind && r.data[onePer] === data[onePer] && r.id !== recordId);
-    if (twin) throw conflict(`a ${kind} for that ${onePer} already exists (${twin.id}); edit that one`, { recordId: twin.id });
+    if (twin) throw conflict({ key: 'record_twin_exists', params: { kind, about: `that ${onePer}`, recordId: twin.id } }, { recordId: twin.id });
   }
   if (aboutMember) {
-    if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', 'is not in this inspection’s group');
+    if (!inspection.members.some((m) => m.sub === data.memberSub)) throw invalid('body.data.memberSub', { key: 'member_not_in_group' });
     const twin = records.find((r) => r.kind === kind && r.data.memberSub === data.memberSub && r.id !== recordId);
-    if (twin) throw conflict(`a ${kind} for ${String(data.memberSub)} already exists (${twin.id}); edit that one`, { recordId: twin.id });
+    if (twin) throw conflict({ key: 'record_twin_exists', params: { kind, about: String(data.memberSub), recordId: twin.id } }, { recordId: twin.id });
   }
 }
 
@@ -204,14 +202,14 @@ async function checkFocus(tx: Transaction<Database>, inspection: Inspection, kin
   if (kind === 'work_plan') {
     const roundFocus = inspection.round.focus;
     (data.focus as string[]).forEach((area, i) => {
-      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, `is not one of the round’s focus areas (${roundFocus.join('、')})`);
+      if (!roundFocus.includes(area)) throw invalid(`body.data.focus.${i}`, { key: 'not_round_focus', params: { focus: roundFocus } });
     });
   }
   if (kind === 'problem') {
     const plans = await listRecords(tx, inspection.row.id, { kind: 'work_plan' });
     const planFocus = [...new Set(plans.flatMap((p) => p.data.focus as string[]))];
     if (!planFocus.includes(String(data.category))) {
-      throw invalid('body.data.category', `is not one of the work plan’s focus areas (${planFocus.join('、') || 'no work plan yet'})`);
+      throw invalid('body.data.category', { key: 'not_plan_focus', params: { focus: planFocus } });
     }
   }
 }
@@ -225,13 +223,13 @@ const VERDICTS = {
     change: 'reviewed',
     status: (r: RecordRow) => r.review_status,
     settled: (r: RecordRow) =>
-      conflict(`the record is already ${r.review_status}; it can be reviewed again after an edit`, { reviewStatus: r.review_status }),
+      conflict({ key: 'already_reviewed', params: { status: String(r.review_status) } }, { reviewStatus: r.review_status }),
   },
   decision: {
     change: 'decided',
     status: (r: RecordRow) => r.decision_status,
     settled: (r: RecordRow) =>
-      conflict(`already ${r.decision_status}; an edit sends it back for a new decision`, { decisionStatus: r.decision_status }),
+      conflict({ key: 'already_decided', params: { status: String(r.decision_status) } }, { decisionStatus: r.decision_status }),
   },
 } as const;
 
@@ -247,7 +245,7 @@ function stageToWrite(kind: RecordKind, inspection: Inspection): StageId {
   if (stages.length === 1) return stages[0]!;
   const { stage, state } = inspection.row;
   if (stages.includes(stage)) return stage;
-  throw conflict(`a ${kind} record can be written while ${stages.join(', ')} is open; the inspection is at ${stage} (${state})`, {
+  throw conflict({ key: 'record_stage_closed', params: { kind, stages, stage, state } }, {
     stage,
     state,
   });
@@ -288,18 +286,26 @@ export class RecordsService {
     return toRecordView(row);
   }
 
-  async list(actor: Actor, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId }) {
+  /**
+   * One page of the records the caller may read. Kinds they may not read are left out
+   * in the query; a lead they may not read after it, so a page can hold fewer than
+   * `limit` records and still have a next one.
+   */
+  async list(actor: Actor, inspectionId: string, filter: { kind?: RecordKind; stage?: StageId; limit: number; cursor?: string }) {
     const inspection = await loadInspection(this.db, inspectionId);
     await requireAccess(this.db, actor, 'record.read', { inspection });
     const kinds = visibleKinds(inspection, actor);
-    const [rows, verdicts, reader] = await Promise.all([
-      listRecords(this.db, inspectionId, filter),
-      latestVerdicts(this.db, inspectionId),
+    const afterId = filter.cursor ? decodePageCursor(filter.cursor, isUuid) : undefined;
+    const [fetched, reader] = await Promise.all([
+      listRecordPage(this.db, inspectionId, { kind: filter.kind, stage: filter.stage, kinds: kinds === 'all' ? undefined : kinds, afterId, limit: filter.limit + 1 }),
       recordsShownTo(this.db, inspection, actor),
     ]);
-    const shown = rows.filter((r) => kinds === 'all' || kinds.includes(r.kind)).flatMap((r) => reader.shown(r) ?? []);
+    const { rows, nextCursor } = pageOf(fetched, filter.limit, (r) => r.id);
+    const shown = rows.flatMap((r) => reader.shown(r) ?? []);
+    const verdicts = await latestVerdicts(this.db, inspectionId, undefined, shown.map((r) => r.id));
     return this.logged(actor, 'record_list', {
       records: shown.map((r) => toRecordView(r, reader.partial ? liaisonVerdicts(shown, verdicts) : verdicts)),
+      nextCursor,
     });
   }
 
@@ -309,7 +315,7 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
     const { shown, partial } = await recordsShownTo(this.db, inspection, actor);
     const row = shown(stored);
-    if (!row) throw forbidden(`this ${stored.kind} record is not shown to you`);
+    if (!row) throw forbidden({ key: 'record_not_shown', params: { kind: stored.kind } });
     const [versions, allVerdicts] = await Promise.all([
       partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
       latestVerdicts(this.db, inspectionId, row.id),
@@ -346,7 +352,7 @@ export class RecordsService {
     await inOpenStage(this.db, inspectionId, current.stage, async (tx) => {
       const fresh = await findRecord(tx, inspectionId, recordId);
       if (!fresh || fresh.version !== version) {
-        throw conflict(`the record is at version ${fresh?.version}; you edited version ${version}. Reload and edit again`, {
+        throw conflict({ key: 'record_version_edit', params: { current: String(fresh?.version), yours: version } }, {
           currentVersion: fresh?.version,
         });
       }
@@ -362,7 +368,7 @@ export class RecordsService {
         actor,
         at: new Date().toISOString(),
       });
-      if (!ok) throw conflict('the record changed while you edited it; reload and edit again', { currentVersion: version + 1 });
+      if (!ok) throw conflict({ key: 'record_changed_while_editing' }, { currentVersion: version + 1 });
     });
     return this.view(inspectionId, recordId);
   }
@@ -386,7 +392,7 @@ export class RecordsService {
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
     const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
     const decisionStatus: DecisionStatus | undefined = answers[decision];
-    if (!decisionStatus) throw invalid('body.decision', `a ${record.kind} is decided ${Object.keys(answers).join(' or ')}`);
+    if (!decisionStatus) throw invalid('body.decision', { key: 'decision_answers', params: { kind: record.kind, answers: Object.keys(answers) } });
     return this.settle(actor, record, 'decision', (fresh) => ({ reviewStatus: fresh.review_status, decisionStatus }), comment);
   }
 
@@ -425,14 +431,14 @@ export class RecordsService {
 
   private async load(inspectionId: string, recordId: string): Promise<RecordRow> {
     const row = await findRecord(this.db, inspectionId, recordId);
-    if (!row) throw notFound(`record ${recordId} of inspection ${inspectionId}`);
+    if (!row) throw notFound('record', recordId, { thing: 'inspection', id: inspectionId });
     return row;
   }
 
   /** A record the caller may know of: one about a lead they may not read is absent to them. */
   private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
     const row = await this.load(inspection.row.id, recordId);
-    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound(`record ${recordId} of inspection ${inspection.row.id}`);
+    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
     return row;
   }
 

@@ -1,17 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { claimRequest, releaseRequest } from '../db/idempotency.repository.js';
 import { cancelUnstartedRound, decideProposedRound, editProposedRound, hasRoundEvent, insertProposedRound, listRounds, type AuthorisationOutcome } from '../db/rounds.repository.js';
-import { authoriseRoundUpdate, cancelRoundUpdate, roundWorkflowId, type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
+import {
+  authoriseRoundUpdate,
+  cancelInspectionUpdate,
+  cancelRoundUpdate,
+  inspectionWorkflowId,
+  REFUSAL,
+  roundWorkflowId,
+  type CancelInput,
+  type Meeting, type RoundPlan, type RoundStatus } from '../workflows/messages.js';
 import type { roundWorkflow } from '../workflows/round.workflow.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
-import { resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
+import { isFinished, resolveApprovalChains, resolveDueDays } from '../workflows/stages.js';
 import { isNamedIn, requireAccess } from './access.js';
-import { ApiError, ERROR_CODES, conflict, notFound } from './errors.js';
-import type { Said } from './messages.js';
+import { ApiError, ERROR_CODES, conflict, notFound, zodFieldIssues } from './errors.js';
 import { requireListedFocus } from './focus-areas.service.js';
-import { requestFingerprint, requestIdReused } from './idempotency.js';
+import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
@@ -89,7 +97,7 @@ export class RoundsService {
     const { db } = this.services;
     await requireAccess(db, actor, 'round.launch');
     const round = await loadRoundView(db, roundId);
-    if (!round.plan) throw conflict('this round was launched before proposals existed; it has no plan to edit', { status: round.status });
+    if (!round.plan) throw conflict({ key: 'round_no_plan' }, { status: round.status });
     const merged = mergePatch(round.plan, patch);
     return this.edit(actor, roundId, parseOrRefuse(editRoundBody, merged));
   }
@@ -107,12 +115,12 @@ export class RoundsService {
     const repeated = round.authorisation.find((step) => step.requestId === body.requestId);
     if (repeated) {
       if (repeated.kind !== `${body.decision === 'approve' ? 'approved' : 'rejected'}`) {
-        throw conflict(`requestId ${body.requestId} was already used for a ${repeated.kind} step`, { requestId: body.requestId });
+        throw conflict({ key: 'request_id_other_step', params: { kind: repeated.kind } }, { requestId: body.requestId });
       }
       return round;
     }
     if (round.status !== 'proposed') {
-      throw conflict(`the round is ${round.status}; only a proposed round is decided${round.status === 'returned' ? ' (the office edits it to propose it again)' : ''}`, {
+      throw conflict({ key: 'round_not_proposed', params: { status: round.status } }, {
         status: round.status,
       });
     }
@@ -168,17 +176,43 @@ export class RoundsService {
     // Not yet authorised, nothing has started: the office withdraws the proposal, saying why.
     if (round.status === 'proposed' || round.status === 'returned') {
       const outcome = await cancelUnstartedRound(db, { roundId, at: new Date().toISOString(), actor, reason: input.reason, requestId });
-      if (!outcome.done) throw conflict(`the round is ${outcome.status}; it can no longer be withdrawn`, { status: outcome.status });
+      if (!outcome.done) throw conflict({ key: 'round_status_final', params: { status: outcome.status, what: 'withdrawn' } }, { status: outcome.status });
       return loadRoundView(db, roundId);
     }
-    if (round.status !== 'active') throw conflict(`the round is ${round.status}; only an active, proposed or returned round can be cancelled`, { status: round.status });
-    await callWorkflowWithin(temporal, this.within, () =>
-      temporal.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(cancelRoundUpdate, {
+    if (round.status !== 'active') throw conflict({ key: 'round_not_cancellable', params: { status: round.status } }, { status: round.status });
+    await claimInspectionRequest(db, actor.sub, requestId, requestFingerprint(actor.sub, 'round.cancel', roundId, { reason: input.reason }));
+    await callWorkflowWithin(temporal, this.within, async () => {
+      // Accepted first: the round then refuses any other cancellation and waits for its inspections to end.
+      const update = await temporal.workflow.getHandle(roundWorkflowId(roundId)).startUpdate(cancelRoundUpdate, {
         updateId: requestId,
         args: [{ reason: input.reason, requestId, actor, issuedFor: roundWorkflowId(roundId) }],
-      }),
-    );
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
+      const unfinished = round.inspections.filter((inspection) => !isFinished(inspection.state));
+      await Promise.all(unfinished.map((inspection) => this.cancelInspection(inspection.id, { reason: input.reason, requestId, actor })));
+      return update.result();
+    });
     return loadRoundView(db, roundId);
+  }
+
+  /**
+   * One inspection's cancellation, as an Update its workflow validates (and records as
+   * its own step, which the verification matches to the update by its id). The id was
+   * claimed for this cancellation, so no transition of the inspection holds it; a repeat
+   * of the round's cancellation repeats it harmlessly. An inspection that ended
+   * meanwhile has nothing left to cancel.
+   */
+  private async cancelInspection(inspectionId: string, request: Omit<CancelInput, 'issuedFor'>): Promise<void> {
+    const workflowId = inspectionWorkflowId(inspectionId);
+    try {
+      await this.services.temporal.workflow.getHandle(workflowId).executeUpdate(cancelInspectionUpdate, {
+        updateId: request.requestId,
+        args: [{ ...request, issuedFor: workflowId }],
+      });
+    } catch (error) {
+      const finished = error instanceof WorkflowUpdateFailedError && (error.cause as ApplicationFailure | undefined)?.type === REFUSAL.conflict;
+      if (!finished && !(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
 }
 
@@ -225,20 +259,17 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function parseOrRefuse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => {
-    const said = (issue as { params?: { said?: Said } }).params?.said;
-    return { field: ['body', ...issue.path.map(String)].join('.'), message: issue.message, ...(said ? { said } : {}) };
-  });
+  const issues = zodFieldIssues('body', parsed.error.issues);
   throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, { issues });
 }
 
 function refuseUnless(outcome: AuthorisationOutcome, roundId: string, what: string): void {
   if (outcome.done) return;
-  if (outcome.reason === 'missing') throw notFound(`round ${roundId}`);
+  if (outcome.reason === 'missing') throw notFound('round', roundId);
   if (outcome.reason === 'version') {
-    throw conflict(`the plan is at version ${outcome.version}; reload it and try again`, { currentVersion: outcome.version });
+    throw conflict({ key: 'plan_version', params: { version: outcome.version } }, { currentVersion: outcome.version });
   }
-  throw conflict(`the round is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
+  throw conflict({ key: 'round_status_final', params: { status: outcome.status, what } }, { status: outcome.status });
 }
 
 /** A stable UUID (v8 layout) from a name: the same plan version always names the same inspections. */

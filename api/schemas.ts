@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { INSPECTION_EVENT_KINDS } from '../workflows/messages.js';
 import { APPROVER_ROLES, ROLES } from '../workflows/roles.js';
+import { nameText } from './record-schemas.js';
 import { QUESTIONNAIRE_MIN_ANSWERS, RECTIFICATION_DUE_DAYS, STAGE_IDS, chainProblems, type StageId } from '../workflows/stages.js';
-import type { Said } from './messages.js';
+import { saidIssue, type Said } from './messages.js';
 
 /** Enums come from the stage model: nothing here repeats the list. */
 export const stageId = z.enum(STAGE_IDS).describe('a stage id, in process order');
@@ -32,7 +33,7 @@ function perStage<T extends z.ZodType>(value: T) {
     .strict();
 }
 
-export const person = z.object({ sub: text(200), name: text(200) }).describe('a person: always { sub, name }');
+export const person = z.object({ sub: nameText(200), name: nameText(200) }).describe('a person: always { sub, name }');
 
 /** Whose move it is, in the one shape every waiting item has. */
 export const waitingOn = z
@@ -49,11 +50,11 @@ const registeredOrganization = z
 
 /** The plan of a round: what the office proposes, edits, and the leading group approves. */
 const roundPlanFields = z.object({
-    name: text(200).describe('e.g. 2021年第三轮巡察'),
+    name: nameText(200).describe('e.g. 2021年第三轮巡察'),
     year: z.number().int().min(2000).max(2100),
     plannedStart: isoDate,
     plannedEnd: isoDate,
-    focus: z.array(text(200)).max(50).default([]),
+    focus: z.array(nameText(200)).max(50).default([]),
     approvalChains: perStage(
       z
         .array(approverRole)
@@ -90,20 +91,20 @@ const roundPlanFields = z.object({
       .array(
         z.object({
           target: z.object({
-            name: text(200),
-            principalLeader: text(200),
+            name: nameText(200),
+            principalLeader: nameText(200),
             organizationId: registeredOrganization.optional(),
             extensions: z
-              .array(z.object({ name: text(200), principalLeader: text(200), organizationId: registeredOrganization.optional() }))
+              .array(z.object({ name: nameText(200), principalLeader: nameText(200), organizationId: registeredOrganization.optional() }))
               .max(50)
               .default([]),
             liaison: person.optional().describe("the inspected organisation's liaison (联络人)"),
           }),
           group: z.object({
-            name: text(200),
-            leader: person.extend({ homeUnit: text(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
+            name: nameText(200),
+            leader: person.extend({ homeUnit: nameText(200).optional().describe('home unit (派出单位): where the evaluation goes') }),
             members: z
-              .array(person.extend({ homeUnit: text(200).optional() }))
+              .array(person.extend({ homeUnit: nameText(200).optional() }))
               .max(100)
               .default([]),
           }),
@@ -116,7 +117,7 @@ type RoundPlanFields = z.infer<typeof roundPlanFields>;
 
 function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
     if (round.plannedEnd < round.plannedStart) {
-      ctx.addIssue({ code: 'custom', path: ['plannedEnd'], message: 'must not be before plannedStart' });
+      ctx.addIssue({ code: 'custom', path: ['plannedEnd'], ...saidIssue('not_before_field', { other: 'plannedStart' }) });
     }
     for (const problem of chainProblems(round.approvalChains ?? {})) {
       ctx.addIssue({
@@ -129,13 +130,13 @@ function checkRoundPlan(round: RoundPlanFields, ctx: z.RefinementCtx): void {
     const targets = new Set<string>();
     round.inspections.forEach((inspection, i) => {
       if (targets.has(inspection.target.name)) {
-        ctx.addIssue({ code: 'custom', path: ['inspections', i, 'target', 'name'], message: 'is inspected twice in this round' });
+        ctx.addIssue({ code: 'custom', path: ['inspections', i, 'target', 'name'], ...saidIssue('inspected_twice') });
       }
       targets.add(inspection.target.name);
       const subs = new Set<string>();
       inspection.group.members.forEach((member, j) => {
         if (subs.has(member.sub)) {
-          ctx.addIssue({ code: 'custom', path: ['inspections', i, 'group', 'members', j, 'sub'], message: 'appears twice in the group' });
+          ctx.addIssue({ code: 'custom', path: ['inspections', i, 'group', 'members', j, 'sub'], ...saidIssue('twice_in_group') });
         }
         subs.add(member.sub);
       });
@@ -260,7 +261,7 @@ export const decisionBody = z
   })
   .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
     path: ['comment'],
-    message: 'is required when rejecting: say what to fix',
+    ...saidIssue('required_when', { when: 'rejecting: say what to fix' }),
   });
 
 export const stageStatusView = z.object({
@@ -317,11 +318,11 @@ export const roundDecisionBody = z
   })
   .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, {
     path: ['comment'],
-    message: 'is required when rejecting: say what to change',
+    ...saidIssue('required_when', { when: 'rejecting: say what to change' }),
   })
   .describe('The leading group authorises a proposed round (严格按授权和方案开展工作)');
 
-const newMember = person.extend({ homeUnit: text(200).optional() });
+const newMember = person.extend({ homeUnit: nameText(200).optional() });
 
 export const groupChangeBody = z
   .object({

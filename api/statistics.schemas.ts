@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { isoDay } from './organizations.schemas.js';
+import { saidIssue } from './messages.js';
 
 export const statisticsQuery = z
   .object({
     from: isoDay.optional().describe('rounds planned to start on or after this day; all when absent'),
     to: isoDay.optional().describe('rounds planned to start on or before this day; all when absent'),
   })
-  .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], message: 'must not be before from' });
+  .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], ...saidIssue('not_before_field', { other: 'from' }) });
 export type StatisticsQuery = z.infer<typeof statisticsQuery>;
 
 const rate = z.number().nullable().describe('items accepted by their due date / items accepted or past their due date; null when none is due yet');

@@ -34,9 +34,7 @@ export async function callWorkflowWithin<T>(temporal: Client, timeoutMs: number,
   } catch (error) {
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (error as Error)?.name === 'TimeoutError') {
       temporalCallErrors.inc({ kind: 'unanswered' });
-      throw new UnansweredError(
-        `the process engine did not answer within ${Math.round(timeoutMs / 1000)} s (is a worker running?); repeat the request with the same requestId to learn its outcome`,
-      );
+      throw new UnansweredError({ key: 'process_unanswered', params: { seconds: Math.round(timeoutMs / 1000) } });
     }
     throw toApiError(error) ?? unexpected(error);
   }
@@ -61,7 +59,7 @@ export function toApiError(error: unknown): ApiError | undefined {
       return new ApiError(400, ERROR_CODES[400], failure.message, { issues: [{ field, message: failure.message }], messageKey });
     }
     if (failure.type === REFUSAL.notRecordable) {
-      return new ApiError(409, REFUSAL.notRecordable, `the database refused to record this step, so it was not taken: ${failure.message}`);
+      return new ApiError(409, REFUSAL.notRecordable, { key: 'step_not_recordable', params: { reason: failure.message } });
     }
     if (failure.type === REFUSAL.requestIdReused) return new ApiError(409, REFUSAL.requestIdReused, failure.message, details);
     if (failure.type === REFUSAL.exitCriteriaUnmet) {
@@ -73,11 +71,11 @@ export function toApiError(error: unknown): ApiError | undefined {
   }
   if (error instanceof WorkflowNotFoundError) {
     temporalCallErrors.inc({ kind: 'finished' });
-    return new ApiError(409, ERROR_CODES[409], 'this process has already finished; nothing more can change in it');
+    return new ApiError(409, ERROR_CODES[409], { key: 'process_finished' });
   }
   if (error instanceof ServiceError || (error as { code?: number })?.code === 14) {
     temporalCallErrors.inc({ kind: 'unavailable' });
-    return new ApiError(503, ERROR_CODES[503], 'the process engine (Temporal) is unavailable; try again');
+    return new ApiError(503, ERROR_CODES[503], { key: 'process_engine_unavailable' });
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { nameText } from './record-schemas.js';
 import { meeting, requestId } from './schemas.js';
 import { isoDay, organizationLevel } from './organizations.schemas.js';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
+import { saidIssue } from './messages.js';
 
 const scope = z
   .object({
@@ -20,7 +20,7 @@ const assignment = z
   .describe('the plan for one organisation: a year, and a round once known');
 
 const termPlanFields = z.object({
-  name: text(200).describe('e.g. 第十二届党委任期巡察规划（2021—2025年）'),
+  name: nameText(200).describe('e.g. 第十二届党委任期巡察规划（2021—2025年）'),
   startsOn: isoDay,
   endsOn: isoDay,
   scope,
@@ -29,14 +29,14 @@ const termPlanFields = z.object({
 type TermPlanFields = z.infer<typeof termPlanFields>;
 
 function checkTermPlan(term: TermPlanFields, ctx: z.RefinementCtx): void {
-  if (term.endsOn < term.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before startsOn' });
+  if (term.endsOn < term.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], ...saidIssue('not_before_field', { other: 'startsOn' }) });
   const first = Number(term.startsOn.slice(0, 4));
   const last = Number(term.endsOn.slice(0, 4));
   const seen = new Set<string>();
   term.assignments.forEach((a, i) => {
-    if (a.year < first || a.year > last) ctx.addIssue({ code: 'custom', path: ['assignments', i, 'year'], message: `must be within the term (${first}–${last})` });
+    if (a.year < first || a.year > last) ctx.addIssue({ code: 'custom', path: ['assignments', i, 'year'], ...saidIssue('within_term', { first, last }) });
     const key = `${a.organizationId}:${a.year}`;
-    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['assignments', i, 'organizationId'], message: 'is planned twice for the same year' });
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['assignments', i, 'organizationId'], ...saidIssue('planned_twice') });
     seen.add(key);
   });
 }
@@ -61,7 +61,7 @@ export const termDecisionBody = z
     meeting: meeting.describe('the leading group’s meeting (领导小组会议) that decided: required'),
     version: z.number().int().min(1).optional().describe('the version decided on; refused (409) when the office has edited it since'),
   })
-  .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, { path: ['comment'], message: 'is required when rejecting: say what to change' })
+  .refine((d) => d.decision === 'approve' || (d.comment ?? '').length > 0, { path: ['comment'], ...saidIssue('required_when', { when: 'rejecting: say what to change' }) })
   .describe('The leading group decides on a proposed term plan');
 export type TermDecisionBody = z.infer<typeof termDecisionBody>;
 

@@ -6,7 +6,7 @@ import { findOrganization } from '../db/organizations.repository.js';
 import { decideProposedTerm, editProposedTerm, existingRounds, findTerm, insertProposedTerm, listTerms, type TermOutcome, type TermPlan } from '../db/terms.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { requireAccess } from './access.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, fieldIssue, notFound } from './errors.js';
 import { invalidInput, type FieldIssue } from './organizations.schemas.js';
 import type { EditTermBody, ProposeTermBody, TermDecisionBody, TermView } from './terms.schemas.js';
 
@@ -63,7 +63,7 @@ export class TermsService {
 
   async load(id: string): Promise<TermView> {
     const found = await findTerm(this.db, id);
-    if (!found) throw notFound(`term ${id}`);
+    if (!found) throw notFound('term', id);
     const { term, steps } = found;
     return {
       ...termSummaryOf(term),
@@ -84,14 +84,14 @@ export class TermsService {
   /** The root is registered, every planned organisation is in the scope, every planned round exists. */
   private async checkPlan(plan: TermPlan): Promise<void> {
     if (plan.scope.rootId !== null && !(await findOrganization(this.db, plan.scope.rootId))) {
-      throw invalidInput([{ field: 'body.scope.rootId', message: 'is not a registered organization' }]);
+      throw invalidInput([fieldIssue('body.scope.rootId', { key: 'not_registered_organization' })]);
     }
     const inScope = new Set((await organizationsInScope(this.db, { ...plan.scope, startsOn: plan.startsOn, endsOn: plan.endsOn })).map((o) => o.id));
     const rounds = await existingRounds(this.db, [...new Set(plan.assignments.flatMap((a) => (a.roundId ? [a.roundId] : [])))]);
     const issues: FieldIssue[] = [];
     plan.assignments.forEach((a, i) => {
-      if (!inScope.has(a.organizationId)) issues.push({ field: `body.assignments.${i}.organizationId`, message: 'is not an organization in the term’s scope' });
-      if (a.roundId && !rounds.has(a.roundId)) issues.push({ field: `body.assignments.${i}.roundId`, message: 'is not a round' });
+      if (!inScope.has(a.organizationId)) issues.push(fieldIssue(`body.assignments.${i}.organizationId`, { key: 'not_in_term_scope' }));
+      if (a.roundId && !rounds.has(a.roundId)) issues.push(fieldIssue(`body.assignments.${i}.roundId`, { key: 'not_a_round' }));
     });
     if (issues.length) throw invalidInput(issues);
   }
@@ -127,10 +127,10 @@ export function termSummaryOf(row: {
 
 function refuseUnless(outcome: TermOutcome, id: string, what: string): void {
   if (outcome.done) return;
-  if (outcome.reason === 'missing') throw notFound(`term ${id}`);
-  if (outcome.reason === 'version') throw conflict(`the plan is at version ${outcome.version}; reload it and try again`, { currentVersion: outcome.version });
-  if (outcome.reason === 'request') throw conflict(`that requestId was already used for a ${outcome.kind} step`, { kind: outcome.kind });
-  throw conflict(`the term plan is ${outcome.status}; it can no longer be ${what}`, { status: outcome.status });
+  if (outcome.reason === 'missing') throw notFound('term', id);
+  if (outcome.reason === 'version') throw conflict({ key: 'plan_version', params: { version: outcome.version } }, { currentVersion: outcome.version });
+  if (outcome.reason === 'request') throw conflict({ key: 'request_id_other_step', params: { kind: outcome.kind } }, { kind: outcome.kind });
+  throw conflict({ key: 'term_status_final', params: { status: outcome.status, what } }, { status: outcome.status });
 }
 
 /** A stable UUID from a name, so a repeated proposal names the same term. */

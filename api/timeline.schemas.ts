@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMELINE_WHATS } from '../db/timeline.repository.js';
 import { stageId } from './schemas.js';
+import { saidIssue } from './messages.js';
 
 export const timelineWhat = z
   .enum(TIMELINE_WHATS)
@@ -14,7 +15,7 @@ const whatList = z
     const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
     const bad = parts.filter((p) => !(TIMELINE_WHATS as readonly string[]).includes(p));
     if (bad.length) {
-      ctx.addIssue({ code: 'custom', message: `unknown kind ${bad.join(', ')}; one of ${TIMELINE_WHATS.join(', ')}` });
+      ctx.addIssue({ code: 'custom', ...saidIssue('unknown_timeline_kind', { bad, options: TIMELINE_WHATS }) });
       return z.NEVER;
     }
     return parts as (typeof TIMELINE_WHATS)[number][];

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { listTimeline, type TimelineRow } from '../db/timeline.repository.js';
 import type { Actor } from '../workflows/roles.js';
 import { isGroupPerson, leadFilter, requireAccess, shownStepData, visibleKinds } from './access.js';
-import { ApiError, ERROR_CODES, forbidden, notFound } from './errors.js';
+import { ApiError, ERROR_CODES, fieldIssue, forbidden, notFound } from './errors.js';
 import type { TimelineItem } from './timeline.schemas.js';
 import { loadInspection, type Inspection } from './views.js';
 
@@ -36,8 +36,8 @@ function decodeCursor(cursor: string): { at: string; key: string } {
   } catch {
     // falls through to the refusal below
   }
-  const message = 'is not a cursor this timeline gave out';
-  throw new ApiError(400, ERROR_CODES[400], `invalid input: querystring.cursor ${message}`, { issues: [{ field: 'querystring.cursor', message }] });
+  const issue = fieldIssue('querystring.cursor', { key: 'not_our_cursor', params: { list: 'timeline' } });
+  throw new ApiError(400, ERROR_CODES[400], `invalid input: ${issue.field} ${issue.message}`, { issues: [issue] });
 }
 
 export function toTimelineItem(row: TimelineRow): TimelineItem {
@@ -80,7 +80,7 @@ export class TimelineService {
   async forRound(actor: Actor, roundId: string, query: TimelineQuery) {
     await requireAccess(this.db, actor, 'round.audit');
     const round = await this.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst();
-    if (!round) throw notFound(`round ${roundId}`);
+    if (!round) throw notFound('round', roundId);
     return { roundId, inspectionId: null, ...(await this.page(roundId, query, query.inspection ? [query.inspection] : undefined, [])) };
   }
 
@@ -92,7 +92,7 @@ export class TimelineService {
     const inspection = await loadInspection(this.db, inspectionId);
     let hidden: string[] = [];
     if (!audits(actor)) {
-      if (!isGroupPerson(inspection, actor)) throw forbidden(`the timeline is read by ${AUDIT_ROLES.join(', ')} and the inspection’s group`);
+      if (!isGroupPerson(inspection, actor)) throw forbidden({ key: 'timeline_readers', params: { roles: AUDIT_ROLES } });
       await requireAccess(this.db, actor, 'inspection.progress', inspection);
       hidden = await hiddenRecordIds(this.db, inspection, actor);
     }

@@ -88,7 +88,7 @@ export type RoundView = Awaited<ReturnType<typeof loadRoundView>>;
 
 export async function loadRoundView(db: Kysely<Database>, roundId: string) {
   const found = await findRound(db, roundId);
-  if (!found) throw notFound(`round ${roundId}`);
+  if (!found) throw notFound('round', roundId);
   const { inspections, authorisation, proposal, ...round } = found;
   return {
     ...toRoundSummary(round),
@@ -135,8 +135,8 @@ export type Inspection = Awaited<ReturnType<typeof loadInspection>>;
 
 export async function loadInspection(db: Kysely<Database>, inspectionId: string) {
   const found = await findInspection(db, inspectionId);
-  if (!found) throw notFound(`inspection ${inspectionId}`);
+  if (!found) throw notFound('inspection', inspectionId);
   const { members, round, recusals, ...row } = found;
-  if (!round) throw notFound(`round ${row.round_id}`);
+  if (!round) throw notFound('round', row.round_id);
   return { row, round, members, recusals, view: toInspectionView(row, round.approval_chains, members) };
 }

@@ -155,6 +155,9 @@ export interface NotificationTable {
   recipient_role: ApproverRole;
   stage: StageId;
   message: string;
+  /** The sentence as a key of the API's messages and its parameters, worded in the reader's language (null before they were kept). */
+  code: string | null;
+  params: JSONColumnType<Record<string, string> | null, string | null, string | null>;
   created_at: Timestamp;
 }
 

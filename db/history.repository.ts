@@ -11,6 +11,8 @@ export interface NoticeRow {
   recipientRole: NotificationTable['recipient_role'];
   stage: NotificationTable['stage'];
   message: string;
+  code?: string;
+  params?: Record<string, string>;
 }
 
 export interface InspectionSteps {
@@ -107,6 +109,8 @@ export async function writeInspectionSteps(tx: Transaction<Database>, steps: Ins
           recipient_role: n.recipientRole,
           stage: n.stage,
           message: n.message,
+          code: n.code ?? null,
+          params: n.params ? JSON.stringify(n.params) : null,
           created_at: steps.events[0]?.at ?? new Date(),
         })),
       )
@@ -142,13 +146,10 @@ export interface HistoryEntry {
   hash: string;
 }
 
-export async function listHistory(db: Kysely<Database>, inspectionId: string): Promise<HistoryEntry[]> {
-  const rows = await db
-    .selectFrom('inspection_events')
-    .selectAll()
-    .where('inspection_id', '=', inspectionId)
-    .orderBy('seq')
-    .execute();
+export async function listHistory(db: Kysely<Database>, inspectionId: string, page?: { afterSeq?: number; limit: number }): Promise<HistoryEntry[]> {
+  let query = db.selectFrom('inspection_events').selectAll().where('inspection_id', '=', inspectionId);
+  if (page?.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+  const rows = await (page ? query.orderBy('seq').limit(page.limit) : query.orderBy('seq')).execute();
   return rows.map((r) => ({
     seq: r.seq,
     kind: r.kind,

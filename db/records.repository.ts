@@ -167,6 +167,34 @@ export async function listRecords(db: Kysely<Database>, inspectionId: string, fi
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
+/**
+ * One page of an inspection's records in the order they were written, after the record
+ * `afterId` (the previous page's last), in one query: keyset paging, so a page never
+ * repeats or skips a record whatever is written meanwhile. `kinds` leaves out what the
+ * reader may not see.
+ */
+export async function listRecordPage(
+  db: Kysely<Database>,
+  inspectionId: string,
+  page: { kind?: RecordKind; stage?: StageId; kinds?: readonly RecordKind[]; afterId?: string; limit: number },
+) {
+  let query = db.selectFrom('records').selectAll().where('inspection_id', '=', inspectionId);
+  if (page.kind) query = query.where('kind', '=', page.kind);
+  if (page.stage) query = query.where('stage', '=', page.stage);
+  if (page.kinds) query = page.kinds.length ? query.where('kind', 'in', [...page.kinds]) : query.where(sql<boolean>`false`);
+  if (page.afterId) {
+    const afterId = page.afterId;
+    query = query.where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple('created_at', 'id'),
+        '>',
+        selectFrom('records as after').select(['after.created_at', 'after.id']).where('after.id', '=', afterId).where('after.inspection_id', '=', inspectionId).$asTuple('created_at', 'id'),
+      ),
+    );
+  }
+  return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+}
+
 export async function listRecordVersions(db: Kysely<Database>, recordId: string) {
   return db.selectFrom('record_versions').selectAll().where('record_id', '=', recordId).orderBy('version').execute();
 }
@@ -205,7 +233,7 @@ export const VERSION_COLUMNS = [
  * Each record's latest review and latest decision, with the note and who gave it: a
  * returned paper shows why on the record itself. One query for an inspection's records.
  */
-export async function latestVerdicts(db: Kysely<Database>, inspectionId: string, recordId?: string) {
+export async function latestVerdicts(db: Kysely<Database>, inspectionId: string, recordId?: string, recordIds?: string[]) {
   let query = db
     .selectFrom('record_versions')
     .innerJoin('records', 'records.id', 'record_versions.record_id')
@@ -217,5 +245,6 @@ export async function latestVerdicts(db: Kysely<Database>, inspectionId: string,
     .orderBy('record_versions.change')
     .orderBy('record_versions.version', 'desc');
   if (recordId) query = query.where('record_versions.record_id', '=', recordId);
+  if (recordIds) query = query.where('record_versions.record_id', 'in', recordIds.length ? recordIds : ['00000000-0000-0000-0000-000000000000']);
   return query.execute();
 }

@@ -12,6 +12,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { UNAUTHENTICATED } from '../workflows/api-assertion.js';
@@ -138,8 +139,15 @@ function unauthenticated(reason: string): Payload {
  * that reads or replays their histories (`npm run replay`, the history checks).
  */
 export function dataConverter(keys: PayloadKeys): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keys)] };
+  return { payloadCodecs: [new AesGcmPayloadCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
+
+/**
+ * The failure converter that moves failure messages and stack traces into a payload, so
+ * the codec seals them too. Workers must also bundle their workflow code with it: a
+ * refusal is turned into a failure inside the workflow sandbox.
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 /** Payload fields the SDK never passes through codecs. */
 const UNCODED_FIELDS = new Set(['header', 'searchAttributes']);

@@ -191,7 +191,8 @@ describe('the group after launch', () => {
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
     expect(replaced.body.group.members).toEqual([{ sub: newcomer.sub, name: newcomer.name, homeUnit: '机关党委' }]);
     expect((await h.call(newcomer, 'GET', `/api/v1/inspections/${id}`)).status).toBe(200);
-    expect((await h.call(newcomer, 'GET', records(id))).status).toBe(200);
+    // The work only once the newcomer has declared and the office has decided (issue 12 §2; below).
+    expect((await h.call(newcomer, 'GET', records(id))).status).toBe(403);
     expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${id}/history`)).status).toBe(403);
 
     const history = await h.call(auditor, 'GET', `/api/v1/inspections/${id}/history`);
@@ -208,6 +209,7 @@ describe('the group after launch', () => {
     expect((await h.call(office, 'POST', `${records(id)}/${declaration.body.id}/decision`, { decision: 'not_recused' })).body.decisionStatus).toBe('not_recused');
     const briefing = await h.call(newcomer, 'POST', records(id), { kind: 'briefing', data: { source: 'audit', receivedOn: '2021-10-09', summary: '审计发现问题3项' } });
     expect(briefing.status).toBe(201);
+    expect((await h.call(newcomer, 'GET', records(id))).status).toBe(200);
   });
 
   it('names and changes the target’s liaison: access follows the change', async () => {

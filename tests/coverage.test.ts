@@ -106,6 +106,11 @@ describe('the register of organisations to inspect', () => {
     expect(again.status).toBe(400);
     expect(again.body.details.issues).toHaveLength(5);
     expect((await upload(h, office, '/api/v1/organizations/imports', Buffer.from('not a spreadsheet'))).status).toBe(400);
+    // A file that is not a spreadsheet by its type, or larger than the import takes, is refused in the one error shape.
+    const wrongType = await upload(h, office, '/api/v1/organizations/imports', await sheet(rows), 'text/csv');
+    expect([wrongType.status, wrongType.body.error]).toEqual([415, 'unsupported_media_type']);
+    const tooLarge = await upload(h, office, '/api/v1/organizations/imports', Buffer.alloc(10 * 1024 * 1024 + 1));
+    expect([tooLarge.status, tooLarge.body.error]).toEqual([413, 'payload_too_large']);
     expect((await upload(h, leadingGroup, '/api/v1/organizations/imports', await sheet(rows))).status).toBe(403);
   });
 });

@@ -22,7 +22,9 @@ async function tokenWith(claims: Record<string, unknown>, set: { exp?: number | 
 }
 
 async function callWith(token: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
-  const response = await h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  // English, the language these assertions are written in (Chinese is the default).
+  const headers = { authorization: `Bearer ${token}`, 'accept-language': 'en' };
+  const response = await h.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
   return { status: response.statusCode, body: response.json() as { error: string; message: string } };
 }
 
@@ -92,7 +94,7 @@ describe('requests', () => {
     const broken = await h.app.inject({
       method: 'POST',
       url: '/api/v1/rounds',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-language': 'en' },
       payload: '{"name": ',
     });
     expect(broken.statusCode).toBe(400);

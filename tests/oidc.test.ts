@@ -105,7 +105,7 @@ describe('signing in with the organisation’s identity provider', () => {
     const token = await provider.sign({ sub: account.sub, name: account.name, realm_access: { roles: ['office'] } });
     const down = await appFor(settingsFor(provider, { OIDC_ISSUER: 'http://127.0.0.1:1' }));
     try {
-      const answer = await down.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+      const answer = await down.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}`, 'accept-language': 'en' } });
       expect(answer.statusCode).toBe(503);
       expect(answer.json()).toMatchObject({ error: 'unavailable', message: expect.stringMatching(/discovery/) });
     } finally {

@@ -66,7 +66,7 @@ describe('feedback and rectification, owned by the office and the target', () =>
     expect((await write(leaderOne, id, 'feedback_opinion', { text: '组长代拟', problemIds: [findings[0]!.id] })).status).toBe(403);
     const early = await write(office, id, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长'] });
     expect(early.status).toBe(409);
-    expect(early.body.message).toMatch(/follows the feedback_opinion/);
+    expect(early.body.message).toMatch(/须在.+之后填写：目前还没有可据以填写的/);
     expect((await h.call(leadingGroup, 'POST', `${records(id)}/${opinion.body.id}/decision`, { decision: 'approve' })).status).toBe(200);
 
     expect((await write(leaderOne, id, 'feedback_meeting', { heldOn: '2021-12-20', attendees: ['马局长'] })).status).toBe(403);
@@ -250,7 +250,13 @@ describe('the target’s due dates, counted from the feedback meeting', () => {
       expect.objectContaining({ kind: 'overdue', stage: 'rectification', data: { record: 'rectification_plan', dueAt: planDue, meetingHeldOn: '2026-03-03' } }),
     ]);
     expect(overdue.notices).toEqual([
-      { kind: 'overdue', recipientRole: 'office', message: expect.stringMatching(/质监支队: the rectification_plan was due 2026-03-22T16:00:00.000Z/) },
+      {
+        kind: 'overdue',
+        recipientRole: 'office',
+        message: expect.stringMatching(/质监支队: the rectification_plan was due 2026-03-22T16:00:00.000Z/),
+        code: 'notice_rectification_overdue',
+        params: { target: '质监支队', due: 'rectification_plan', dueAt: '2026-03-22T16:00:00.000Z', meetingHeldOn: '2026-03-03' },
+      },
     ]);
     process.commit(overdue);
     // Noticed once; the report (45 days) is handed in before its date, so nothing more is watched.

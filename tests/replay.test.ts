@@ -121,6 +121,6 @@ describe('recorded histories', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stdout).toContain('broken.json: DOES NOT REPLAY');
-    // Two `npm run replay` processes, each bundling the workflows: minutes on a loaded machine.
+    // Two child processes that each bundle the workflows: minutes on a loaded machine.
   }, 300_000);
 });

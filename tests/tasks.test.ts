@@ -360,7 +360,9 @@ describe("the group's progress", () => {
   it('shows each exit criterion of the open stage in words, unmet and then met, with record counts and the due date', async () => {
     const round = await launch();
     const one = round.inspections[0]!.id;
-    const before = await h.call(memberOne, 'GET', `${base(one)}/progress`);
+    // The office: nobody of the group reads the work before declaring (issue 12 §2).
+    expect((await h.call(memberOne, 'GET', `${base(one)}/progress`)).status).toBe(403);
+    const before = await h.call(office, 'GET', `${base(one)}/progress`);
     expect(before.status, JSON.stringify(before.body)).toBe(200);
     const inspection = (await h.call(memberOne, 'GET', base(one))).body;
     expect(before.body).toMatchObject({

@@ -83,7 +83,7 @@ describe('a worker that stops mid-round', () => {
       await h.stopWorker();
       const waiting = await submit();
       expect(waiting.status).toBe(503);
-      expect(waiting.body.message).toMatch(/same requestId/);
+      expect(waiting.body.message).toMatch(/相同的 requestId/);
 
       await h.startWorker();
       const answered = await eventually(async () => {

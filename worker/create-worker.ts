@@ -13,7 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { createActivities } from '../activities/activities.js';
-import { dataConverter, type PayloadKeys } from '../platform/payload-codec.js';
+import { dataConverter, FAILURE_CONVERTER_PATH, type PayloadKeys } from '../platform/payload-codec.js';
 import type { SigningKeys } from '../platform/signing-key.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -34,6 +34,8 @@ export const bundlerOptions = {
 export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleOption> {
   const { code } = await bundleWorkflowCode({
     workflowsPath,
+    // Refusals become failures inside the sandbox: sealed like every payload (see payload-codec.ts).
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     // The bundler's default hook types are narrower than webpack's; ours only adds a resolve alias.
     webpackConfigHook: bundlerOptions.webpackConfigHook as never,
     logger: quietLogger,

@@ -89,8 +89,14 @@ export interface InspectionSnapshot extends ProcessState {
 export interface Notice {
   kind: 'overdue' | 'escalation';
   recipientRole: 'office';
+  /** English, as stored for logs; people read it worded anew from `code` and `params` in their language. */
   message: string;
+  code: NoticeCode;
+  params: Record<string, string>;
 }
+
+/** The notices' sentences, keys of the API's messages (`api/messages.ts`), with the English stored alongside. */
+export type NoticeCode = 'notice_overdue' | 'notice_escalated' | 'notice_rectification_overdue';
 
 export interface Transition {
   events: InspectionEvent[];
@@ -356,6 +362,11 @@ export class InspectionProcess {
     return { ...steps, next: draft };
   }
 
+  validateCancel(input: CancelInput): void {
+    if (!hasRole(input.actor, 'office')) this.refuse(REFUSAL.forbidden, 'office_cancels');
+    if (this.finished) this.refuse(REFUSAL.conflict, 'already_finished', { state: this.state.status.state });
+  }
+
   cancel(input: CancelInput, now: string): Transition {
     const draft = structuredCloneState(this.state);
     draft.submission = null;
@@ -412,7 +423,13 @@ export class InspectionProcess {
     if (!this.finished && !draft.status.overdue && nowMs >= Date.parse(draft.status.stageDueAt)) {
       draft.status = { ...draft.status, overdue: true };
       steps.push({ kind: 'overdue', actor: SYSTEM_ACTOR, at, data: { dueAt: draft.status.stageDueAt } });
-      notices.push({ kind: 'overdue', recipientRole: 'office', message: `${target}: stage ${stage} passed its due date ${draft.status.stageDueAt}` });
+      notices.push({
+        kind: 'overdue',
+        recipientRole: 'office',
+        message: `${target}: stage ${stage} passed its due date ${draft.status.stageDueAt}`,
+        code: 'notice_overdue',
+        params: { target, stage, dueAt: draft.status.stageDueAt },
+      });
     }
     const escalation = escalationAt(draft, this.plan.escalateAfterHours);
     if (draft.submission && escalation !== undefined && nowMs >= escalation) {
@@ -423,6 +440,8 @@ export class InspectionProcess {
         kind: 'escalation',
         recipientRole: 'office',
         message: `${target}: the ${stage} submission has waited on ${waitingOn} since ${draft.submission.at}`,
+        code: 'notice_escalated',
+        params: { target, stage, waitingOn: String(waitingOn), since: draft.submission.at },
       });
     }
     if (facts && this.watchesRectification()) {
@@ -441,6 +460,8 @@ export class InspectionProcess {
           kind: 'overdue',
           recipientRole: 'office',
           message: `${target}: the ${due} was due ${dueAt}, counted from the feedback meeting of ${facts.meetingHeldOn}, and is not in`,
+          code: 'notice_rectification_overdue',
+          params: { target, due, dueAt, meetingHeldOn: facts.meetingHeldOn },
         });
       }
       draft.rectification = watch;

@@ -11,21 +11,20 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities/activities.js';
 import type { InspectionSteps } from '../db/history.repository.js';
-import { isFromApi, requireFromApi } from './api-assertion.js';
+import { requireFromApi } from './api-assertion.js';
 import { InspectionProcess, type InspectionSnapshot, type Transition } from './inspection-process.js';
 import {
-  cancelInspectionSignal,
+  cancelInspectionUpdate,
   changeGroupUpdate,
   decideStageUpdate,
   inspectionStatusQuery,
   inspectionWorkflowId,
   submitStageUpdate,
-  type CancelInput,
   type InspectionPlan,
   type InspectionState,
   type TransitionResult,
 } from './messages.js';
-import { REFUSAL, Refusal } from './refusal.js';
+import { REFUSAL, Refusal, REFUSAL_MESSAGES } from './refusal.js';
 import { StepWriter } from './step-writer.js';
 
 const { recordInspectionSteps, recordGroupChange, submitStage, rectificationFacts } = proxyActivities<activities.Activities>({
@@ -61,7 +60,6 @@ export interface InspectionOutcome {
 export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowInput): Promise<InspectionOutcome> {
   const process = new InspectionProcess(plan, carried);
   const writer = new StepWriter();
-  let pendingCancel: CancelInput | undefined;
 
   const stepsOf = (transition: Transition): InspectionSteps => ({
     inspectionId: plan.inspectionId,
@@ -72,7 +70,7 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     result: transition.result,
   });
 
-  /** Records a transition the clock or a cancellation caused; nobody waits for an answer. */
+  /** Records a transition the clock caused; nobody waits for an answer. */
   const record = (next: () => Transition): Promise<void> =>
     writer.run(async () => {
       const transition = next();
@@ -99,9 +97,9 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     if (remembered?.fingerprint && remembered.fingerprint !== input.fingerprint) {
       throw ApplicationFailure.create({
         type: REFUSAL.requestIdReused,
-        message: `requestId ${input.requestId} was already used for a different request`,
+        message: REFUSAL_MESSAGES.request_id_reused.en({ requestId: input.requestId }),
         nonRetryable: true,
-        details: [{ requestId: input.requestId }],
+        details: [{ requestId: input.requestId, messageKey: { code: 'request_id_reused', params: { requestId: input.requestId } } }],
       });
     }
     return remembered;
@@ -183,30 +181,38 @@ export async function inspectionWorkflow({ plan, carried }: InspectionWorkflowIn
     },
   );
 
-  // The round's workflow sends this (a workflow cannot send an Update). A signal has no
-  // validator to answer a forger with, so a forged one is dropped and changes nothing.
-  setHandler(cancelInspectionSignal, (input) => {
-    if (!isFromApi(input, workflowId)) return;
-    pendingCancel ??= input;
-  });
+  setHandler(
+    cancelInspectionUpdate,
+    (input) =>
+      writer.run(async () => {
+        // Checked again in its turn: a transition ahead of it in the queue may have ended the inspection.
+        if (!process.finished) {
+          const transition = process.cancel(input, now());
+          await asRequestFailure(recordInspectionSteps(stepsOf(transition)));
+          process.commit(transition);
+        }
+        return { inspectionId: plan.inspectionId, state: process.current.state };
+      }),
+    {
+      validator: (input) => {
+        fromApi(input);
+        asFailure(() => process.validateCancel(input));
+      },
+    },
+  );
 
   if (!carried) await record(() => process.opening());
 
   while (!process.finished) {
-    if (pendingCancel) {
-      const request = pendingCancel;
-      await record(() => process.cancel(request, now()));
-      break;
-    }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (plan.historyLimit ?? DEFAULT_HISTORY_LIMIT)) {
       await condition(() => allHandlersFinished() && writer.idle);
-      // A cancellation that arrived while we waited must be recorded, not dropped with this run.
-      if (pendingCancel) continue;
+      // A cancellation recorded while we waited ends the inspection here, not in a new run.
+      if (process.finished) break;
       return continueAsNew<typeof inspectionWorkflow>({ plan, carried: process.snapshot() });
     }
     const seen = process.current.seq;
     const deadline = process.nextDeadline();
-    const woken = () => process.current.seq !== seen || pendingCancel !== undefined || process.finished;
+    const woken = () => process.current.seq !== seen || process.finished;
     const changed =
       deadline === undefined ? (await condition(woken), true) : await condition(woken, Math.max(deadline - Date.now(), 1));
     if (!changed) {

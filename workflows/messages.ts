@@ -2,7 +2,7 @@
  * What the API, the worker, the workflows and the tests say to each other: workflow
  * ids, message definitions and the shapes they carry. Sandbox-safe.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IssuedByApi } from './api-assertion.js';
 import type { Actor, ApproverRole } from './roles.js';
 import type { ApprovalChains, RectificationDueDays, StageDueDays, StageId } from './stages.js';
@@ -228,7 +228,17 @@ export interface CurrentGroup {
 export const submitStageUpdate = defineUpdate<TransitionResult, [SubmitStageInput]>('submitStage');
 export const decideStageUpdate = defineUpdate<TransitionResult, [DecideStageInput]>('decideStage');
 export const inspectionStatusQuery = defineQuery<StageStatus>('inspectionStatus');
-export const cancelInspectionSignal = defineSignal<[CancelInput]>('cancelInspection');
+/** What an inspection's cancellation answers: the state it ended in. */
+export interface CancelInspectionResult {
+  inspectionId: string;
+  state: InspectionState;
+}
+/**
+ * The office cancels an inspection (the API sends it for each unfinished inspection of
+ * a round it cancels). An Update, not a Signal, so that its validator can refuse a
+ * request the API did not send with an answer, before it reaches the history.
+ */
+export const cancelInspectionUpdate = defineUpdate<CancelInspectionResult, [CancelInput]>('cancelInspection');
 
 /**
  * The leading group approves the proposed round: resolves once the approval, the round

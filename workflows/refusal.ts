@@ -33,6 +33,13 @@ export const ROLE_ZH: Record<string, string> = {
   liaison: '被巡察单位联络人',
 };
 const STATE_ZH: Record<string, string> = { open: '进行中', submitted: '已提交待审批', completed: '已完成', cancelled: '已取消' };
+const ROUND_STATUS_ZH: Record<string, string> = {
+  proposed: '待批准',
+  returned: '已退回',
+  active: '进行中',
+  completed: '已完成',
+  cancelled: '已取消',
+};
 export const stageZh = (id: string | undefined) => STAGES.find((s) => s.id === id)?.title.zh ?? String(id);
 export const roleZh = (role: string | undefined) => ROLE_ZH[role ?? ''] ?? String(role);
 
@@ -82,6 +89,11 @@ export const REFUSAL_MESSAGES = {
     en: (p: Params) => `a decision of the ${p.role} names the meeting that took it`,
     zh: (p: Params) => `${roleZh(p.role)}的决定须注明作出决定的会议`,
   },
+  office_cancels: { en: () => 'only the inspection office cancels an inspection', zh: () => '只有巡察办可以撤销巡察' },
+  already_finished: {
+    en: (p: Params) => `the inspection is already ${p.state}`,
+    zh: (p: Params) => `本巡察${STATE_ZH[p.state ?? ''] ?? p.state}`,
+  },
   not_from_api: {
     en: () => 'this request did not come from the xuncha API and is refused',
     zh: () => '该请求并非由巡察系统接口发出，已拒绝',
@@ -95,6 +107,30 @@ export const REFUSAL_MESSAGES = {
     zh: (p: Params) =>
       `巡察当前处于${stageZh(p.stage)}阶段（${STATE_ZH[p.state ?? ''] ?? p.state}）；此操作需要${stageZh(p.wanted)}阶段${STATE_ZH[p.wantedState ?? ''] ?? p.wantedState}`,
   },
+  request_id_reused: {
+    en: (p: Params) => `requestId ${p.requestId} was already used for a different request`,
+    zh: (p: Params) => `requestId ${p.requestId} 已用于另一请求；新的请求请使用新的 requestId`,
+  },
+
+  // The round (workflows/round.workflow.ts).
+  round_authorised_by_leading_group: { en: () => 'only the leading group authorises a round', zh: () => '巡察轮次只能由巡察工作领导小组批准' },
+  round_already_approved: { en: () => 'the round is already approved', zh: () => '本轮巡察已获批准' },
+  round_cancelled_by_office: { en: () => 'only the inspection office may cancel a round', zh: () => '只有巡察办可以取消巡察轮次' },
+  round_being_cancelled: { en: () => 'the round is already being cancelled', zh: () => '本轮巡察正在取消' },
+  round_already: {
+    en: (p: Params) => `the round is already ${p.status}`,
+    zh: (p: Params) => `本轮巡察已${ROUND_STATUS_ZH[p.status ?? ''] ?? p.status}`,
+  },
+  round_no_plan: { en: () => 'the round has no plan to start', zh: () => '本轮巡察没有可启动的方案' },
+  round_proposal_edited: {
+    en: (p: Params) => `the proposal was edited since: it is at version ${p.version}; approve what is proposed now`,
+    zh: (p: Params) => `方案此后已被修改，当前为第 ${p.version} 版；请对现在提出的方案作决定`,
+  },
+  round_not_proposed: {
+    en: (p: Params) => `the round is ${p.status}, not proposed`,
+    zh: (p: Params) => `本轮巡察${ROUND_STATUS_ZH[p.status ?? ''] ?? p.status}，不是待批准状态`,
+  },
+  round_missing: { en: (p: Params) => `round ${p.roundId} does not exist`, zh: (p: Params) => `巡察轮次 ${p.roundId} 不存在` },
 } as const satisfies Record<string, Record<Language, (p: Params) => string>>;
 export type RefusalCode = keyof typeof REFUSAL_MESSAGES;
 

@@ -2,7 +2,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   startChild,
@@ -13,7 +12,6 @@ import { inspectionWorkflow } from './inspection.workflow.js';
 import {
   REFUSAL,
   authoriseRoundUpdate,
-  cancelInspectionSignal,
   cancelRoundUpdate,
   inspectionWorkflowId,
   roundStatusQuery,
@@ -25,7 +23,7 @@ import {
   type RoundStart,
   type RoundStatus,
 } from './messages.js';
-import { Refusal } from './refusal.js';
+import { Refusal, REFUSAL_MESSAGES, type RefusalCode, type RefusalType } from './refusal.js';
 import { hasRole } from './roles.js';
 
 const { authoriseRound, recordRoundStatus } = proxyActivities<activities.Activities>({
@@ -43,6 +41,19 @@ const { authoriseRound, recordRoundStatus } = proxyActivities<activities.Activit
  * approval runs inside this workflow so that once it is recorded the inspections are
  * sure to start: a worker that dies in between is replaced and replays to them.
  */
+/**
+ * Refuses an update with a code and parameters, so the API words the refusal in the
+ * caller's language; the English sentence is what Temporal's history shows.
+ */
+function refuse(type: RefusalType, code: RefusalCode, params: Record<string, string> = {}, details: object = {}): never {
+  throw ApplicationFailure.create({
+    type,
+    message: REFUSAL_MESSAGES[code].en(params),
+    nonRetryable: true,
+    details: [{ ...details, messageKey: { code, params } }],
+  });
+}
+
 export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutcome> {
   let plan: RoundPlan | undefined;
   let launchedAt = '';
@@ -61,12 +72,7 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
       requireFromApi(input, workflowId);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      throw ApplicationFailure.create({
-        type: error.type,
-        message: error.message,
-        nonRetryable: true,
-        details: [{ messageKey: { code: error.code, params: error.params } }],
-      });
+      refuse(error.type, error.code, error.params);
     }
   };
   setHandler(
@@ -77,12 +83,10 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
       try {
         const answer = await authoriseRound({ roundId, ...input, at: new Date(Date.now()).toISOString() });
         if (!answer.done || !answer.plan || !answer.launchedAt) {
-          const why =
-            answer.done ? 'the round has no plan to start'
-            : answer.reason === 'version' ? `the proposal was edited since: it is at version ${answer.version}; approve what is proposed now`
-            : answer.reason === 'status' ? `the round is ${answer.status}, not proposed`
-            : `round ${roundId} does not exist`;
-          throw ApplicationFailure.create({ type: REFUSAL.conflict, message: why, nonRetryable: true, details: [answer] });
+          if (answer.done) refuse(REFUSAL.conflict, 'round_no_plan', {}, answer);
+          if (answer.reason === 'version') refuse(REFUSAL.conflict, 'round_proposal_edited', { version: String(answer.version) }, answer);
+          if (answer.reason === 'status') refuse(REFUSAL.conflict, 'round_not_proposed', { status: String(answer.status) }, answer);
+          refuse(REFUSAL.conflict, 'round_missing', { roundId }, answer);
         }
         started = answer.plan;
         plan = started;
@@ -98,10 +102,10 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
       validator: (input) => {
         fromApi(input);
         if (!hasRole(input.actor, 'leading_group')) {
-          throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the leading group authorises a round', nonRetryable: true });
+          refuse(REFUSAL.forbidden, 'round_authorised_by_leading_group');
         }
         if (authorising || plan) {
-          throw ApplicationFailure.create({ type: REFUSAL.conflict, message: 'the round is already approved', nonRetryable: true });
+          refuse(REFUSAL.conflict, 'round_already_approved');
         }
       },
     },
@@ -117,15 +121,11 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
       validator: (input) => {
         fromApi(input);
         if (!hasRole(input.actor, 'office')) {
-          throw ApplicationFailure.create({ type: REFUSAL.forbidden, message: 'only the inspection office may cancel a round', nonRetryable: true });
+          refuse(REFUSAL.forbidden, 'round_cancelled_by_office');
         }
         if (status !== 'active' || cancelRequest) {
-          throw ApplicationFailure.create({
-            type: REFUSAL.conflict,
-            message: `the round is already ${cancelRequest ? 'being cancelled' : status}`,
-            nonRetryable: true,
-            details: [{ status }],
-          });
+          if (cancelRequest) refuse(REFUSAL.conflict, 'round_being_cancelled', {}, { status });
+          refuse(REFUSAL.conflict, 'round_already', { status }, { status });
         }
       },
     },
@@ -170,17 +170,9 @@ export async function roundWorkflow({ roundId }: RoundStart): Promise<RoundOutco
 
   if (cancelRequest && completed.size < children.length) {
     const request = cancelRequest;
-    // Signal rather than cancel the children, so each records who cancelled it and why
-    // as a step of its own history before it ends.
-    for (const inspection of approved.inspections) {
-      if (completed.has(inspection.inspectionId)) continue;
-      try {
-        const workflowId = inspectionWorkflowId(inspection.inspectionId);
-        await getExternalWorkflowHandle(workflowId).signal(cancelInspectionSignal, { ...request, issuedFor: workflowId });
-      } catch {
-        // It completed between our check and the signal: nothing left to cancel.
-      }
-    }
+    // The API cancels each unfinished inspection with an Update of its own (a workflow
+    // cannot send one, and a signal could not refuse a forger with an answer), so each
+    // records who cancelled it and why; the round waits for every one to end.
     await condition(() => completed.size === children.length);
     status = 'cancelled';
     await recordRoundStatus({

@@ -10,12 +10,12 @@ export const authPlugin = fp<AuthConfig>(
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-      if (!token) throw new ApiError(401, ERROR_CODES[401], 'send a bearer token in the Authorization header');
+      if (!token) throw new ApiError(401, ERROR_CODES[401], { key: 'token_missing' });
       try {
         request.actor = await verify(token);
       } catch (error) {
-        if (error instanceof AuthError) throw new ApiError(401, ERROR_CODES[401], error.message);
-        if (error instanceof AuthUnavailableError) throw new ApiError(503, ERROR_CODES[503], error.message);
+        if (error instanceof AuthError) throw new ApiError(401, ERROR_CODES[401], error.said);
+        if (error instanceof AuthUnavailableError) throw new ApiError(503, ERROR_CODES[503], { key: 'identity_provider_unavailable', params: { reason: error.message } });
         throw error;
       }
     });

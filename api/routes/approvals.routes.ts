@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApprovalsService } from '../approvals.service.js';
 import { commonErrors } from '../errors.js';
+import { languageOf } from '../messages.js';
 import { inspectionView, stageId } from '../schemas.js';
 
 export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -39,7 +40,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
                 kind: z.enum(['overdue', 'escalation']),
                 recipientRole: z.string(),
                 stage: stageId,
-                message: z.string(),
+                message: z.string().describe('the notice in the language of `Accept-Language` (Chinese unless English comes first)'),
                 createdAt: z.iso.datetime(),
               }),
             ),
@@ -48,6 +49,6 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => approvals.notifications(request.actor),
+    async (request) => approvals.notifications(request.actor, languageOf(request)),
   );
 };

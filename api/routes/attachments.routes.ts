@@ -88,7 +88,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       const part = await request.file().catch((error: unknown) => {
         throw malformed(error);
       });
-      if (!part) throw new ApiError(400, ERROR_CODES[400], 'invalid input: body.file is missing', { issues: [{ field: 'body.file', message: 'is missing' }] });
+      if (!part) throw new ApiError(400, ERROR_CODES[400], 'invalid input: body.file is missing', { issues: [fieldIssue('body.file', { key: 'file_missing' })] });
       // Refused mid-stream, the rest of the body is read and dropped by Node, never held: closing
       // the connection instead would let the reset overtake the answer on the client's side.
       const list = await attachments.upload(request.actor, id, recordId, { fileName: part.filename, content: parsed(part.file), version: request.query.version });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mintToken, type AuthConfig } from '../auth.js';
-import { ApiError, ERROR_CODES, commonErrors } from '../errors.js';
+import { ApiError, ERROR_CODES, commonErrors, fieldIssue } from '../errors.js';
 import { role } from '../schemas.js';
 import type { Actor } from '../../workflows/roles.js';
 
@@ -49,7 +49,7 @@ export const demoRoutes: FastifyPluginAsyncZod<DemoOptions> = async (app, { auth
       const person = people.find((p) => p.sub === request.body.sub);
       if (!person) {
         throw new ApiError(400, ERROR_CODES[400], 'invalid input: body.sub is not a demo person', {
-          issues: [{ field: 'body.sub', message: 'is not a demo person' }],
+          issues: [fieldIssue('body.sub', { key: 'not_a_demo_person' })],
         });
       }
       return { token: await mintToken(auth, person, { expiresIn: '12h' }), person };

@@ -4,6 +4,7 @@ import { commonErrors } from '../errors.js';
 import { InspectionsService } from '../inspections.service.js';
 import { decisionBody, historyStep, inspectionView, submissionBody, transitionView, uuidParam } from '../schemas.js';
 import { verification } from '../verification.schemas.js';
+import { pagingQuery } from '../timeline.schemas.js';
 
 const inspectionParams = z.object({ id: uuidParam });
 
@@ -55,13 +56,22 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/history',
     {
       schema: {
-        summary: 'The timeline: every step with time, actor, stage, kind and comment, hash-chained',
+        summary:
+          'The timeline: every step with time, actor, stage, kind and comment, hash-chained, a page at a time (`limit`, `cursor`). Read by the office, the leading group, auditors and the group',
         tags: ['history'],
         params: inspectionParams,
-        response: { 200: z.object({ inspectionId: z.uuid(), steps: z.array(historyStep) }), ...commonErrors },
+        querystring: pagingQuery,
+        response: {
+          200: z.object({
+            inspectionId: z.uuid(),
+            steps: z.array(historyStep),
+            nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
+          }),
+          ...commonErrors,
+        },
       },
     },
-    async (request) => inspections.history(request.actor, request.params.id),
+    async (request) => inspections.history(request.actor, request.params.id, request.query),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commonErrors } from '../errors.js';
+import { commonErrors, errorResponse } from '../errors.js';
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../organizations-import.js';
 import {
   createOrganizationBody,
@@ -85,7 +85,7 @@ export const organizationRoutes: FastifyPluginAsyncZod = async (app) => {
         ].join(' '),
         tags: ['register'],
         consumes: [XLSX_TYPE],
-        response: { 201: importResult, ...commonErrors },
+        response: { 201: importResult, ...commonErrors, 413: errorResponse, 415: errorResponse },
       },
     },
     async (request, reply) => {

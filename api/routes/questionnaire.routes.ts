@@ -92,7 +92,7 @@ export const questionnaireAnswerRoutes: FastifyPluginAsyncZod = async (app) => {
     keyGenerator: (request) =>
       questionnaireRateKey(app.services.db, request.ip, (request.params as { code?: string } | undefined)?.code),
     errorResponseBuilder: (_request, context) =>
-      new ApiError(429, ERROR_CODES[429], `too many questionnaire requests from this address; try again in ${context.after}`),
+      new ApiError(429, ERROR_CODES[429], { key: 'questionnaire_rate_limited', params: { after: context.after } }),
   });
   const errors = { 404: errorResponse, 409: errorResponse, 410: errorResponse, 429: errorResponse, 503: errorResponse };
 

@@ -16,6 +16,7 @@ import {
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { isMergePatch, MERGE_PATCH_TYPE } from '../merge-patch.js';
 import { RecordsService } from '../records.service.js';
+import { pagingQuery } from '../timeline.schemas.js';
 import { uuidParam } from '../schemas.js';
 
 const inspectionParams = z.object({ id: uuidParam });
@@ -48,11 +49,17 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     '/inspections/:id/records',
     {
       schema: {
-        summary: "An inspection's records, optionally of one kind or stage",
+        summary: "An inspection's records, optionally of one kind or stage, a page at a time (`limit`, `cursor`). Read by the group, the office, the leading group and auditors (less what each may not read), the liaison its own kinds",
         tags: ['records'],
         params: inspectionParams,
-        querystring: z.object({ kind: recordKindEnum.optional(), stage: z.enum(STAGE_IDS).optional() }),
-        response: { 200: z.object({ records: z.array(recordView) }), ...commonErrors },
+        querystring: pagingQuery.extend({ kind: recordKindEnum.optional(), stage: z.enum(STAGE_IDS).optional() }),
+        response: {
+          200: z.object({
+            records: z.array(recordView).describe('in the order they were written; a page may hold fewer than `limit` (what you may not read is left out)'),
+            nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
+          }),
+          ...commonErrors,
+        },
       },
     },
     async (request) => records.list(request.actor, request.params.id, request.query),

@@ -1,11 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { approverOf, recordStageWork, SAMPLE_FOCUS, submitterOf, type Cast } from '../../platform/sample-stage-work.js';
 import { STAGES, type StageId } from '../../workflows/stages.js';
 import { DEMO_USERS } from '../../platform/demo-users.js';
 import type { Actor } from '../../workflows/roles.js';
-import { DESKTOP, launchBrowser, PHONE, screenshot, seriousViolations } from './support/browser.js';
-import { startSystem, tokenFor, type RunningSystem } from './support/system.js';
+import { PHONE, screenshot } from './support/browser.js';
+import { consoleUnderTest, expectAccessible, pickOption, signInAs } from './support/console-under-test.js';
+import { tokenFor } from './support/system.js';
 
 const demo = (sub: string): Actor => DEMO_USERS.find((u) => u.sub === sub)!;
 const office = demo('demo-office');
@@ -19,60 +26,14 @@ const cast: Cast = {
   partyCommittee: demo('demo-party-committee'),
   liaison: demo('demo-liaison'),
 };
+const run = promisify(execFile);
+const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 const stageTitle = (stage: StageId) => STAGES.find((s) => s.id === stage)!.title.zh;
 
-let system: RunningSystem;
-let browser: Browser;
 let inspectionId: string;
 let roundId: string;
-/** What chromium refused under the server's Content-Security-Policy, over the whole run. */
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
-  system = await startSystem();
-  browser = await launchBrowser();
-});
-
-// A failed step is most often explained by the server: its last lines go with the failure.
-beforeEach(() => {
-  onTestFailed(() => {
-    console.error(`the system's last output:\n${system.log().slice(-4000)}`);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-});
-
-async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', baseURL: system.url });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  return { context, page };
-}
-
-/** Signs in through the sign-in page's demo list, as a newcomer would. */
-async function signInAs(page: Page, person: Actor): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: new RegExp(person.name) }).click();
-  await page.getByTestId('signed-in-as').filter({ hasText: person.name }).waitFor();
-}
-
-/**
- * Picks an option of the open select by its text. antd also renders a hidden list of
- * the options near the active one for screen readers, so the text alone can name two
- * elements: the visible option's content is the one a person clicks.
- */
-async function pickOption(page: Page, text: string): Promise<void> {
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-content').getByText(text, { exact: true }).click();
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
-}
+const web = consoleUnderTest();
+const { newPage, cspViolations } = web;
 
 describe('the web console, as its people use it', () => {
   it('offers the demo people on npm start, and an expired token sends one back to sign in, saying so', async () => {
@@ -86,7 +47,7 @@ describe('the web console, as its people use it', () => {
     await screenshot(page, '01-sign-in');
     await expectAccessible(page);
 
-    const expired = await tokenFor(system, office, '-1m');
+    const expired = await tokenFor(web.system, office, '-1m');
     // The session a sign-in left behind, whose token has run out since (expiresAt unknown, so only the server can tell).
     const session = { token: expired, person: { sub: office.sub, name: office.name, roles: office.roles }, expiresAt: null };
     await page.evaluate(`localStorage.setItem('xuncha.session', ${JSON.stringify(JSON.stringify(session))})`);
@@ -135,7 +96,7 @@ describe('the web console, as its people use it', () => {
     await page.getByRole('cell', { name: /自治区交通运输综合行政执法局/ }).waitFor();
     await page.getByText('等待巡察工作领导小组审批').waitFor();
     await screenshot(page, '04-round-proposed');
-    const round = await system.call(office, 'GET', `/api/v1/rounds/${roundId}`);
+    const round = await web.system.call(office, 'GET', `/api/v1/rounds/${roundId}`);
     expect([round.body.status, round.body.inspections]).toEqual(['proposed', []]);
     await context.close();
   });
@@ -155,7 +116,7 @@ describe('the web console, as its people use it', () => {
     const matrix = page.getByTestId('round-matrix');
     await matrix.getByRole('link', { name: '自治区交通运输综合行政执法局' }).waitFor();
     await screenshot(page, '06-round-dashboard');
-    const round = await system.call(office, 'GET', `/api/v1/rounds/${roundId}`);
+    const round = await web.system.call(office, 'GET', `/api/v1/rounds/${roundId}`);
     expect(round.body.status).toBe('active');
     expect(round.body.authorisation.map((s: { kind: string }) => s.kind)).toEqual(['proposed', 'approved']);
     expect(round.body.inspections.map((i: { target: { name: string }; group: { leader: { sub: string } } }) => [i.target.name, i.group.leader.sub])).toEqual([
@@ -167,6 +128,12 @@ describe('the web console, as its people use it', () => {
   });
 
   it('lists every unmet exit criterion when the group leader submits too early', async () => {
+    // Nobody of the group sees the work before declaring (回避申报) and the office deciding.
+    const base = `/api/v1/inspections/${inspectionId}`;
+    const declared = await web.system.call(leader, 'POST', `${base}/records`, { kind: 'recusal_declaration', data: { memberSub: leader.sub, hasRelation: false } });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+    const decided = await web.system.call(office, 'POST', `${base}/records/${declared.body.id}/decision`, { decision: 'not_recused' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     const { context, page } = await newPage();
     await signInAs(page, leader);
     await page.getByTestId('my-inspections').getByRole('button', { name: '进入巡察' }).click();
@@ -175,7 +142,7 @@ describe('the web console, as its people use it', () => {
     await page.getByRole('button', { name: '提交巡前准备审批' }).click();
     const shown = page.getByTestId('unmet-criteria').locator('li');
     await shown.first().waitFor();
-    const progress = await system.call(office, 'GET', `/api/v1/rounds/${roundId}/progress`);
+    const progress = await web.system.call(office, 'GET', `/api/v1/rounds/${roundId}/progress`);
     const expected = progress.body.inspections[0].unmet.map((u: { message: string }) => u.message);
     expect(expected.length).toBeGreaterThan(1);
     // Worded in Chinese: the harness asks in the default language, the console asks for zh-CN.
@@ -200,16 +167,16 @@ describe('the web console, as its people use it', () => {
     await screenshot(page, '08-record-form');
     await drawer.getByRole('button', { name: '保存' }).click();
     await page.getByTestId('kind-work_plan').getByText('10月12日进驻').waitFor();
-    const plans = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/records?kind=work_plan`);
+    const plans = await web.system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/records?kind=work_plan`);
     expect(plans.body.records.map((r: { data: unknown }) => r.data)).toEqual([
       { focus: ['行政执法'], schedule: '10月12日进驻，11月20日前完成了解工作', keyMatters: '超限检测执法、执法专项经费使用' },
     ]);
 
     // The rest of the stage's work (briefings, declarations and the office's decisions) as the API's sample records it.
-    await recordStageWork(system.call, inspectionId, 'preparation', cast);
+    await recordStageWork(web.system.call, inspectionId, 'preparation', cast);
     await page.reload();
     await submitInUi(page, 'preparation');
-    const inspection = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
+    const inspection = await web.system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
     expect([inspection.body.stage, inspection.body.state, inspection.body.waitingOn.role]).toEqual(['preparation', 'submitted', 'leading_group']);
     await screenshot(page, '09-workspace-submitted');
     await context.close();
@@ -253,10 +220,10 @@ describe('the web console, as its people use it', () => {
     const approve = page.getByRole('button', { name: '批准' });
     await approve.dblclick();
     await page.getByText('本阶段没有待审批的提交').waitFor();
-    const history = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/history`);
+    const history = await web.system.call(office, 'GET', `/api/v1/inspections/${inspectionId}/history`);
     const approvals = history.body.steps.filter((s: { kind: string }) => s.kind === 'approved');
     expect(approvals).toHaveLength(1);
-    const inspection = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
+    const inspection = await web.system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
     expect([inspection.body.stage, inspection.body.state]).toEqual(['stationing', 'open']);
     await context.close();
   });
@@ -265,7 +232,7 @@ describe('the web console, as its people use it', () => {
     for (const { id: stage, approvalChain } of STAGES.slice(1)) {
       // The stage's records as the API's sample writes them; the submission and every approval through the console.
       // The dossier (立卷归档) is the office's press in the console.
-      if (stage !== 'archiving') await recordStageWork(system.call, inspectionId, stage, cast);
+      if (stage !== 'archiving') await recordStageWork(web.system.call, inspectionId, stage, cast);
       const submitter = await newPage();
       await signInAs(submitter.page, submitterOf(stage, cast));
       await submitter.page.goto(`/inspections/${inspectionId}`);
@@ -283,7 +250,7 @@ describe('the web console, as its people use it', () => {
         await context.close();
       }
     }
-    const inspection = await system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
+    const inspection = await web.system.call(office, 'GET', `/api/v1/inspections/${inspectionId}`);
     expect(inspection.body.state).toBe('completed');
 
     const { context, page } = await newPage();
@@ -293,6 +260,39 @@ describe('the web console, as its people use it', () => {
     await screenshot(page, '12-round-dashboard-completed');
     await context.close();
   }, 900_000);
+
+  it('shows the office, beside the matrix, what the round found: problems by focus area, leads, rectification items, notifications', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, office);
+    await page.goto(`/rounds/${roundId}`);
+    const progress = await web.system.call(office, 'GET', `/api/v1/rounds/${roundId}/progress`);
+    const { problems, problemsByCategory, leads, leadsNotHandedOver, rectificationItems } = progress.body.totals;
+    // The walk wrote papers, a lead and rectification items: zeros would prove nothing.
+    expect([problems > 0, leads > 0, Object.values(rectificationItems).some((n) => Number(n) > 0)]).toEqual([true, true, true]);
+    const problemsCard = page.getByTestId('round-problems');
+    await problemsCard.getByRole('heading', { name: `发现问题（${problems}）` }).waitFor();
+    const rows = await problemsCard.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(Object.fromEntries(rows.map(([category, count]) => [category, Number(count)]))).toEqual(problemsByCategory);
+    const statistic = (card: string, title: string) => page.getByTestId(card).locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content').innerText();
+    expect([await statistic('round-leads', '已确认'), await statistic('round-leads', '待移交')]).toEqual([String(leads), String(leadsNotHandedOver)]);
+    expect(
+      await Promise.all([
+        statistic('round-rectification', '整改中'),
+        statistic('round-rectification', '验收退回'),
+        statistic('round-rectification', '验收通过'),
+        statistic('round-rectification', '长期整改'),
+      ]),
+    ).toEqual([rectificationItems.open, rectificationItems.returned, rectificationItems.accepted, rectificationItems.long_term].map(String));
+    // The office reads every notification; the dashboard lists this round's, or says there are none.
+    const notifications = await web.system.call(office, 'GET', '/api/v1/notifications');
+    const ofRound = notifications.body.notifications.filter((n: { roundId: string }) => n.roundId === roundId);
+    const listed = page.getByTestId('round-notifications');
+    if (ofRound.length === 0) await listed.getByText('本轮没有逾期或催办').waitFor();
+    else expect(await listed.getByRole('link').count()).toBe(ofRound.length);
+    await screenshot(page, '16-round-findings');
+    await expectAccessible(page);
+    await context.close();
+  });
 
   it('shows the auditor the timeline and that the history is intact', async () => {
     const { context, page } = await newPage();
@@ -311,6 +311,33 @@ describe('the web console, as its people use it', () => {
     await screenshot(page, '13b-audit-dossier');
     await context.close();
   });
+
+  it('lets the auditor download the raw Temporal history, which the replay command shown beside it replays against the code', async () => {
+    const { context, page } = await newPage();
+    await signInAs(page, demo('demo-auditor'));
+    await page.goto(`/inspections/${inspectionId}/audit`);
+    const panel = page.getByTestId('temporal-history');
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: /下载 Temporal 原始履历/ }).click()]);
+    await panel.getByTestId('temporal-history-downloaded').waitFor();
+    const file = download.suggestedFilename();
+    expect(file).toBe(`inspection-${inspectionId}-history.json`);
+    const command = await panel.getByTestId('replay-command').innerText();
+    expect(command.trim()).toBe(`npm run replay -- ${file}`);
+    await screenshot(page, '17-audit-temporal-history');
+    await expectAccessible(page);
+    const saved = join(mkdtempSync(join(tmpdir(), 'xuncha-download-')), file);
+    await download.saveAs(saved);
+    await context.close();
+
+    const downloaded = JSON.parse(readFileSync(saved, 'utf8')) as { inspectionId: string; runs: unknown[] };
+    expect(downloaded.inspectionId).toBe(inspectionId);
+    expect(downloaded.runs.length).toBeGreaterThan(0);
+    // The command the page gives, run where the auditor keeps the file, against this checkout's workflow code.
+    const replayed = await run('npm', ['run', '--silent', 'replay', '--', saved], { cwd: repo });
+    const verdicts = replayed.stdout.split('\n').filter((line) => line.startsWith(`${file} run `));
+    expect(verdicts).toHaveLength(downloaded.runs.length);
+    for (const line of verdicts) expect(line).toMatch(/: replays cleanly$/);
+  }, 600_000);
 
   it('greets everyone on the 工作台 with what waits on them', async () => {
     for (const [person, name] of [

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../platform/demo-users.js';
 import { approvalBody, launchRound, recordStageWork, SAMPLE_FOCUS, type Cast } from '../../platform/sample-stage-work.js';
 import type { Actor } from '../../workflows/roles.js';
-import { DESKTOP, launchBrowser, screenshot, seriousViolations } from './support/browser.js';
-import { startSystem, type RunningSystem } from './support/system.js';
+import { screenshot } from './support/browser.js';
+import { consoleUnderTest, expectAccessible, pickOption, signInAs } from './support/console-under-test.js';
 
 const demo = (sub: string): Actor => DEMO_USERS.find((u) => u.sub === sub)!;
 const office = demo('demo-office');
@@ -35,54 +35,14 @@ const TRANSCRIPT = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\
 /** A Windows program under an innocent name: its bytes start with MZ. */
 const DISGUISED_PROGRAM = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)]);
 
-let system: RunningSystem;
-let browser: Browser;
 let termId: string;
 let inspectionId: string;
-
-beforeAll(async () => {
-  system = await startSystem();
-  browser = await launchBrowser();
-});
-
-beforeEach(() => {
-  onTestFailed(() => {
-    console.error(`the system's last output:\n${system.log().slice(-4000)}`);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-});
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', baseURL: system.url });
-  return { context, page: await context.newPage() };
-}
-
-async function signInAs(page: Page, person: Actor): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: new RegExp(person.name) }).click();
-  await page.getByTestId('signed-in-as').filter({ hasText: person.name }).waitFor();
-}
-
-async function pickOption(page: Page, text: string): Promise<void> {
-  try {
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-content').getByText(text, { exact: true }).click();
-  } catch (error) {
-    await screenshot(page, 'debug-pick');
-    throw error;
-  }
-}
+const web = consoleUnderTest();
+const { newPage } = web;
 
 async function fillDate(page: Page, label: string, day: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(day);
   await page.getByLabel(label, { exact: true }).press('Enter');
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousViolations(page)).toEqual([]);
 }
 
 /** The office's register as a spreadsheet: a header row, then one organisation a row. */
@@ -97,7 +57,7 @@ async function registerSheet(rows: string[][]): Promise<Buffer> {
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 async function organizationId(name: string): Promise<string> {
-  const answer = await system.call(office, 'GET', '/api/v1/organizations');
+  const answer = await web.system.call(office, 'GET', '/api/v1/organizations');
   return answer.body.organizations.find((o: { name: string }) => o.name === name).id;
 }
 
@@ -121,7 +81,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     const rows = await refusal.locator('tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split('\t').slice(0, 2).join(' '))).toEqual(['第 4 行 类型', '第 5 行 起始日期']);
     expect(await refusal.innerText()).toContain('共 2 处问题');
-    expect((await system.call(office, 'GET', '/api/v1/organizations')).body.organizations).toEqual([]);
+    expect((await web.system.call(office, 'GET', '/api/v1/organizations')).body.organizations).toEqual([]);
     await screenshot(page, '20-register-import-refused');
     await expectAccessible(page);
 
@@ -136,7 +96,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     const register = page.getByTestId('register');
     await register.getByRole('cell', { name: MARITIME, exact: true }).waitFor();
     expect(await refusal.count()).toBe(0);
-    const registered = (await system.call(office, 'GET', '/api/v1/organizations')).body.organizations;
+    const registered = (await web.system.call(office, 'GET', '/api/v1/organizations')).body.organizations;
     expect(registered.map((o: { name: string }) => o.name).sort()).toEqual([ENFORCEMENT, HIGHWAYS, MARITIME, ROOT, TRANSPORT].sort());
     // The tree: the department first, its bureaus under it.
     expect((await register.locator('tbody tr.ant-table-row td:first-child').allInnerTexts())[0]).toBe(ROOT);
@@ -181,7 +141,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     await page.waitForURL(/\/terms\/[0-9a-f-]{36}$/);
     termId = page.url().split('/').pop()!;
     await page.getByText('规划已提交，等待巡察工作领导小组审批。').waitFor();
-    const proposed = (await system.call(office, 'GET', `/api/v1/terms/${termId}`)).body;
+    const proposed = (await web.system.call(office, 'GET', `/api/v1/terms/${termId}`)).body;
     expect(proposed.status).toBe('proposed');
     expect(proposed.scope).toEqual({ rootId: await organizationId(ROOT), levels: ['county'] });
     expect(proposed.assignments.map((a: { organizationId: string; year: number }) => [a.organizationId, a.year])).toEqual([
@@ -201,7 +161,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     await decision.getByRole('button', { name: '批准规划' }).dblclick();
     await approver.page.getByTestId('term-step').filter({ hasText: '批准' }).waitFor();
     await screenshot(approver.page, '24-term-approved');
-    const approved = (await system.call(office, 'GET', `/api/v1/terms/${termId}`)).body;
+    const approved = (await web.system.call(office, 'GET', `/api/v1/terms/${termId}`)).body;
     expect(approved.status).toBe('approved');
     expect(approved.steps.map((s: { kind: string; meeting: { minutesRef: string } | null }) => [s.kind, s.meeting?.minutesRef ?? null])).toEqual([
       ['proposed', null],
@@ -211,7 +171,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
   });
 
   it('shows the office which organisations the term’s rounds covered, which are planned, and the gaps', async () => {
-    const round = await launchRound(system.call, cast, {
+    const round = await launchRound(web.system.call, cast, {
       name: '2021年第三轮巡察',
       year: 2021,
       plannedStart: '2021-10-08',
@@ -231,7 +191,7 @@ describe('the office’s view across rounds, and evidence files, in the console'
     await page.getByRole('menuitem', { name: '全覆盖' }).click();
     const table = page.getByTestId('coverage');
     await table.getByText('2021年第三轮巡察').waitFor();
-    const coverage = (await system.call(office, 'GET', `/api/v1/terms/${termId}/coverage`)).body;
+    const coverage = (await web.system.call(office, 'GET', `/api/v1/terms/${termId}/coverage`)).body;
     expect(coverage.counts).toMatchObject({ inScope: 4, covered: 1, planned: 1, notCovered: 2 });
     const shown = Object.fromEntries(
       await Promise.all(
@@ -275,10 +235,10 @@ describe('the office’s view across rounds, and evidence files, in the console'
 
   it('lets a group member attach the signed transcript to a talk, refuses a program in words, and shows the file to the approver', async () => {
     const base = `/api/v1/inspections/${inspectionId}`;
-    await recordStageWork(system.call, inspectionId, 'preparation', cast);
-    expect((await system.call(leader, 'POST', `${base}/submissions`, { stage: 'preparation', requestId: 'files-prep-submit' })).status).toBe(200);
-    expect((await system.call(leadingGroup, 'POST', `${base}/decisions`, approvalBody('preparation', 'leading_group', 'files-prep-approve'))).status).toBe(200);
-    await recordStageWork(system.call, inspectionId, 'stationing', cast);
+    await recordStageWork(web.system.call, inspectionId, 'preparation', cast);
+    expect((await web.system.call(leader, 'POST', `${base}/submissions`, { stage: 'preparation', requestId: 'files-prep-submit' })).status).toBe(200);
+    expect((await web.system.call(leadingGroup, 'POST', `${base}/decisions`, approvalBody('preparation', 'leading_group', 'files-prep-approve'))).status).toBe(200);
+    await recordStageWork(web.system.call, inspectionId, 'stationing', cast);
 
     const { context, page } = await newPage();
     await signInAs(page, member);
@@ -298,12 +258,12 @@ describe('the office’s view across rounds, and evidence files, in the console'
     expect(await refusal.innerText()).toMatch(/“扫描件\.pdf”未能上传：不接受此类文件/);
     await screenshot(page, '27-record-attachments');
     await expectAccessible(page);
-    const talks = (await system.call(leader, 'GET', `${base}/records?kind=talk`)).body.records;
-    const listed = (await system.call(leader, 'GET', `${base}/records/${talks[0].id}/attachments`)).body.attachments;
+    const talks = (await web.system.call(leader, 'GET', `${base}/records?kind=talk`)).body.records;
+    const listed = (await web.system.call(leader, 'GET', `${base}/records/${talks[0].id}/attachments`)).body.attachments;
     expect(listed.map((a: { name: string; mediaType: string }) => [a.name, a.mediaType])).toEqual([['谈话笔录（签字版）.pdf', 'application/pdf']]);
     await context.close();
 
-    expect((await system.call(leader, 'POST', `${base}/submissions`, { stage: 'stationing', requestId: 'files-stationing-submit' })).status).toBe(200);
+    expect((await web.system.call(leader, 'POST', `${base}/submissions`, { stage: 'stationing', requestId: 'files-stationing-submit' })).status).toBe(200);
 
     // Submitted, the stage is frozen: its files can be read, no longer changed.
     const frozen = await newPage();

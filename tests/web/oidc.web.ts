@@ -1,54 +1,33 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startIdentityProvider, type RunningIdentityProvider } from '../support/identity-provider.js';
-import { DESKTOP, launchBrowser, screenshot, seriousViolations } from './support/browser.js';
-import { freePort, startSystem, type RunningSystem } from './support/system.js';
+import { screenshot } from './support/browser.js';
+import { consoleUnderTest, expectAccessible } from './support/console-under-test.js';
+import { freePort } from './support/system.js';
 
 // Roles as the provider holds them: one of xuncha's, and one it keeps for other applications.
 const account = { login: 'qian.zuzhang', password: 'correct horse', sub: 'idp-7f3a', name: '钱组长', roles: ['group_leader', 'offline_access'] };
 
 let provider: RunningIdentityProvider;
-let system: RunningSystem;
-let browser: Browser;
-const cspViolations: string[] = [];
-
-beforeAll(async () => {
+const web = consoleUnderTest({
   // The provider must know the console's address (its redirect URI) before the system starts with the provider's.
-  const port = await freePort();
-  provider = await startIdentityProvider({ consoleUrl: `http://127.0.0.1:${port}`, account });
-  system = await startSystem({
-    port,
-    env: {
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_ROLES_CLAIM: provider.rolesClaim,
-      OIDC_SCOPE: provider.scope,
-      JWT_AUDIENCE: provider.audience,
-    },
-  });
-  browser = await launchBrowser();
+  before: async () => {
+    const port = await freePort();
+    provider = await startIdentityProvider({ consoleUrl: `http://127.0.0.1:${port}`, account });
+    return {
+      port,
+      env: {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_ROLES_CLAIM: provider.rolesClaim,
+        OIDC_SCOPE: provider.scope,
+        JWT_AUDIENCE: provider.audience,
+      },
+    };
+  },
+  after: async () => provider?.stop(),
 });
-
-beforeEach(() => {
-  onTestFailed(() => {
-    console.error(`the system's last output:\n${system.log().slice(-4000)}`);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-  await provider?.stop();
-});
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', baseURL: system.url });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  return { context, page };
-}
+const { newPage, cspViolations } = web;
 
 /** From the console's sign-in page through the provider's login page, back to the console. */
 async function signInAtProvider(page: Page): Promise<void> {
@@ -65,12 +44,12 @@ describe('signing in with the organisation’s identity provider', () => {
   it('signs a person in at the provider’s page, shows their name and role on the 工作台, serves their API calls, and signs them out there too', async () => {
     const { context, page } = await newPage();
     await page.goto('/rounds');
-    await page.waitForURL(`${system.url}/signin`);
+    await page.waitForURL(`${web.system.url}/signin`);
     await page.getByRole('button', { name: '使用统一身份认证登录' }).waitFor();
     // The demo people are npm start's own-secret mode only.
     expect(await page.getByText('演示环境').count()).toBe(0);
     await screenshot(page, 'oidc-01-sign-in');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.getByRole('button', { name: '使用统一身份认证登录' }).click();
     await page.waitForURL(`${provider.issuer}/interaction/**`);
@@ -95,13 +74,13 @@ describe('signing in with the organisation’s identity provider', () => {
     const { token } = await storedSession(page);
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iss: string; aud: string };
     expect([claims.iss, claims.aud]).toEqual([provider.issuer, provider.audience]);
-    const me = await fetch(`${system.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const me = await fetch(`${web.system.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(await me.json()).toEqual({ sub: account.sub, name: account.name, roles: ['group_leader'] });
 
     await page.getByRole('button', { name: '退出' }).click();
     await page.getByRole('heading', { name: '是否退出统一身份认证？' }).waitFor();
     await page.getByRole('button', { name: '确认退出' }).click();
-    await page.waitForURL(`${system.url}/signin`);
+    await page.waitForURL(`${web.system.url}/signin`);
     await page.getByText('您已退出登录。').waitFor();
     expect(await page.evaluate(`localStorage.getItem('xuncha.session')`)).toBeNull();
     await screenshot(page, 'oidc-04-signed-out');

@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { ApiFailure } from './api/client';
+import { adoptPrefetchedTasks } from './api/prefetched';
 import { router } from './app/routes';
 
 dayjs.locale('zh-cn');
@@ -23,6 +24,8 @@ const queryClient = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+adoptPrefetchedTasks(queryClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

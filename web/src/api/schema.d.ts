@@ -4182,10 +4182,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained */
+        /** The timeline: every step with time, actor, stage, kind and comment, hash-chained, a page at a time (`limit`, `cursor`). Read by the office, the leading group, auditors and the group */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -4228,6 +4233,8 @@ export interface paths {
                                 prevHash: string;
                                 hash: string;
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -4976,6 +4983,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
+                                /** @description the notice in the language of `Accept-Language` (Chinese unless English comes first) */
                                 message: string;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -5112,10 +5120,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An inspection's records, optionally of one kind or stage */
+        /** An inspection's records, optionally of one kind or stage, a page at a time (`limit`, `cursor`). Read by the group, the office, the leading group and auditors (less what each may not read), the liaison its own kinds */
         get: {
             parameters: {
                 query?: {
+                    /** @description items per page, at most 500 */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
+                    cursor?: string;
                     kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                     stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                 };
@@ -5134,6 +5146,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description in the order they were written; a page may hold fewer than `limit` (what you may not read is left out) */
                             records: {
                                 /** Format: uuid */
                                 id: string;
@@ -5197,6 +5210,8 @@ export interface paths {
                                     message: string;
                                 }[];
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -5463,6 +5478,7 @@ export interface paths {
                             category: string;
                             title: string;
                             facts: string;
+                            /** @description ids of talks, document reviews, petitions or field visits of this inspection, each once */
                             evidence: string[];
                             /** @description 定性 */
                             characterization: string;
@@ -5498,6 +5514,7 @@ export interface paths {
                                  */
                                 leadershipTeam?: boolean;
                             };
+                            /** @description each regulation and article once */
                             basis: {
                                 /** @description the regulation, law or decision */
                                 source: string;
@@ -5524,6 +5541,7 @@ export interface paths {
                              */
                             heldOn: string;
                             principalLeader: string;
+                            /** @description one answer per problem paper */
                             answers: {
                                 /** Format: uuid */
                                 problemId: string;
@@ -5556,7 +5574,7 @@ export interface paths {
                         data: {
                             /** @description 反馈意见 as the office will issue it */
                             text: string;
-                            /** @description the confirmed problem papers it feeds back to the target */
+                            /** @description the confirmed problem papers it feeds back to the target, each once */
                             problemIds: string[];
                         };
                     } | {
@@ -5670,7 +5688,7 @@ export interface paths {
                             };
                             allegation: string;
                             /**
-                             * @description talks, document reviews, petitions or field visits of this inspection it came from
+                             * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                              * @default []
                              */
                             sources?: string[];
@@ -10871,6 +10889,38 @@ export interface paths {
                     };
                 };
                 /** @description Error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -14366,7 +14416,7 @@ export interface paths {
                                     };
                                     allegation: string;
                                     /**
-                                     * @description talks, document reviews, petitions or field visits of this inspection it came from
+                                     * @description talks, document reviews, petitions or field visits of this inspection it came from, each once
                                      * @default []
                                      */
                                     sources: string[];

@@ -1,15 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Collapse, Descriptions, Flex, Form, Input, Result, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useState } from 'react';
+import { Alert, Card, Collapse, Descriptions, Flex, Result, Tag, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection, useRecords, type HistoryStep } from '../api/queries';
-import { useRequestId } from '../api/request-id';
-import { MeetingFields } from '../app/meeting-fields';
+import { MeetingDecision } from '../app/meeting-decision';
 import { Failure, formatTime, StateTag, tone } from '../app/widgets';
 import { useSession } from '../auth/session';
-import { showIssuesAtFields } from '../forms/schema-form';
 import { ROLE_LABELS } from '../i18n/labels';
 import { kindTitle, recordCaption, stageTitle } from '../model';
 import { RecordData } from './inspection/record-data';
@@ -123,70 +118,22 @@ function frozenPart(value: unknown): { digest: string; versions: number } | unde
 }
 
 function DecisionForm({ inspectionId, stage, role }: { inspectionId: string; stage: string; role: ApproverRole }) {
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
-  const requestId = useRequestId();
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
   const atMeeting = decidesAtMeeting(role);
-  const decide = useMutation<unknown, ApiFailure, 'approve' | 'reject'>({
-    mutationFn: (decision) => {
-      const values = form.getFieldsValue(true) as { comment?: string; meeting?: { kind: string; heldOn: string; minutesRef: string } };
-      return unwrap(
-        api.POST('/api/v1/inspections/{id}/decisions', {
-          params: { path: { id: inspectionId } },
-          body: {
-            stage: stage as never,
-            decision,
-            requestId: requestId.id({ stage, decision, comment: values.comment, meeting: atMeeting ? values.meeting : undefined }),
-            comment: values.comment ?? '',
-            ...(atMeeting ? { meeting: values.meeting } : {}),
-          },
-        }),
-      );
-    },
-    onSuccess: async (_, decision) => {
-      requestId.settle();
-      // A double press sends the same requestId twice and gets the same answer twice: one message for both.
-      void message.success({ key: `decision-${inspectionId}`, content: decision === 'approve' ? '已批准' : '已退回' });
-      await queryClient.invalidateQueries();
-    },
-    onError: (error) => {
-      if (!error.retryable) requestId.settle();
-      const left = showIssuesAtFields(form, error);
-      setFailure(left.length > 0 || !error.body.details?.issues?.length ? error : null);
-    },
-  });
-  const act = async (decision: 'approve' | 'reject') => {
-    try {
-      // A rejection must say what to fix; the server requires it too.
-      await form.validateFields();
-      if (decision === 'reject' && !String(form.getFieldValue('comment') ?? '').trim()) {
-        form.setFields([{ name: 'comment', errors: ['退回时请填写意见，说明需要改正什么'] }]);
-        return;
-      }
-    } catch {
-      return;
-    }
-    decide.mutate(decision);
-  };
   return (
-    <Card size="small" title={<h3 style={{ margin: 0, fontSize: 16 }}>{ROLE_LABELS[role]}审批</h3>}>
-      <Form form={form} layout="vertical" initialValues={{ meeting: { kind: MEETING_KIND[role], heldOn: dayjs().format('YYYY-MM-DD') } }}>
-        {atMeeting && <MeetingFields />}
-        <Form.Item name="comment" label="审批意见（退回时必填）">
-          <Input.TextArea autoSize={{ minRows: 3 }} />
-        </Form.Item>
-        <Failure error={failure} />
-        <Flex gap={8} style={{ marginTop: 8 }}>
-          <Button type="primary" size="large" style={{ flex: 1 }} loading={decide.isPending && decide.variables === 'approve'} disabled={decide.isPending} onClick={() => void act('approve')}>
-            批准
-          </Button>
-          <Button danger size="large" style={{ flex: 1 }} loading={decide.isPending && decide.variables === 'reject'} disabled={decide.isPending} onClick={() => void act('reject')}>
-            退回
-          </Button>
-        </Flex>
-      </Form>
-    </Card>
+    <MeetingDecision
+      title={<h3 style={{ margin: 0, fontSize: 16 }}>{ROLE_LABELS[role]}审批</h3>}
+      meetingKind={atMeeting ? MEETING_KIND[role]! : null}
+      approveLabel="批准"
+      large
+      success={{ key: `decision-${inspectionId}`, approve: '已批准', reject: '已退回' }}
+      send={(decision, { comment, meeting }, requestId) =>
+        unwrap(
+          api.POST('/api/v1/inspections/{id}/decisions', {
+            params: { path: { id: inspectionId } },
+            body: { stage: stage as never, decision, requestId: requestId({ stage, decision, comment, meeting }), comment: comment ?? '', ...(meeting ? { meeting } : {}) },
+          }),
+        )
+      }
+    />
   );
 }

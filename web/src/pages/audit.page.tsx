@@ -4,7 +4,6 @@ import { useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useHistory, useInspection } from '../api/queries';
 import { Failure, formatTime, tone } from '../app/widgets';
-import { currentSession } from '../auth/session';
 import { STEP_LABELS } from '../i18n/labels';
 import { stageTitle } from '../model';
 
@@ -29,7 +28,6 @@ export function AuditPage() {
             <Button type="primary" loading={verify.isPending} onClick={() => verify.mutate()}>
               校验履历与记录
             </Button>
-            <Button onClick={() => void downloadTemporalHistory(id)}>下载 Temporal 原始履历</Button>
           </Flex>
           {verify.error && <Failure error={verify.error as ApiFailure} />}
           {result &&
@@ -73,11 +71,9 @@ export function AuditPage() {
               ))}
             </Flex>
           )}
-          <Typography.Text type="secondary">
-            用当前代码重放下载的履历：<code>npm run replay -- history.json</code>
-          </Typography.Text>
         </Flex>
       </Card>
+      <TemporalHistory inspectionId={id} />
       <Card size="small" title={<h3 style={{ margin: 0 }}>履历</h3>}>
         <Table
           rowKey="seq"
@@ -101,10 +97,43 @@ export function AuditPage() {
   );
 }
 
-async function downloadTemporalHistory(id: string): Promise<void> {
-  const response = await fetch(`/api/v1/inspections/${id}/history/temporal`, { headers: { authorization: `Bearer ${currentSession()?.token ?? ''}` } });
-  if (!response.ok) return;
-  const url = URL.createObjectURL(await response.blob());
-  Object.assign(document.createElement('a'), { href: url, download: `inspection-${id}-history.json` }).click();
-  URL.revokeObjectURL(url);
+/**
+ * The workflow's raw Temporal history, every run of it, as a file, and the command that replays it
+ * against the code in a checkout: the auditor's check that the recorded process is the one the code runs.
+ */
+function TemporalHistory({ inspectionId }: { inspectionId: string }) {
+  const file = `inspection-${inspectionId}-history.json`;
+  const download = useMutation<number, ApiFailure>({
+    mutationFn: async () => {
+      const history = await unwrap(api.GET('/api/v1/inspections/{id}/history/temporal', { params: { path: { id: inspectionId } } }));
+      const url = URL.createObjectURL(new Blob([JSON.stringify(history)], { type: 'application/json' }));
+      Object.assign(document.createElement('a'), { href: url, download: file }).click();
+      // The click hands the blob to the download before the next task; revoking at once could cut it off.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      return history.runs.length;
+    },
+  });
+  const command = `npm run replay -- ${file}`;
+  return (
+    <Card size="small" title={<h3 style={{ margin: 0 }}>Temporal 原始履历</h3>} data-testid="temporal-history">
+      <Flex vertical gap={12}>
+        <Typography.Paragraph style={{ margin: 0 }}>
+          工作流在 Temporal 中的全部事件（每次运行一份），由 Temporal 服务器记录，与本系统数据库无关。下载后在本系统的代码目录中执行下列命令，用当前代码逐一重放：每份履历都能重放，说明记录下的流程正是这份代码所执行的流程。
+        </Typography.Paragraph>
+        <Flex gap={8} wrap align="center">
+          <Button loading={download.isPending} onClick={() => download.mutate()}>
+            下载 Temporal 原始履历（JSON）
+          </Button>
+          {download.data !== undefined && <Typography.Text data-testid="temporal-history-downloaded">已下载 {file}（{download.data} 次运行）</Typography.Text>}
+        </Flex>
+        <Failure error={download.error} />
+        <div>
+          <Typography.Text>重放命令：</Typography.Text>
+          <Typography.Text code copyable={{ text: command, tooltips: ['复制命令', '已复制'] }} data-testid="replay-command">
+            {command}
+          </Typography.Text>
+        </div>
+      </Flex>
+    </Card>
+  );
 }

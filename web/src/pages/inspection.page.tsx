@@ -84,6 +84,8 @@ export function InspectionPage() {
             {stageTitle(stage)}
             {stage !== data.stage && <Typography.Text type="secondary"> （只读）</Typography.Text>}
           </Typography.Title>
+          {/* An undeclared or undecided member is refused the work: the refusal says to declare first. */}
+          {records.isError && <Failure error={records.error as ApiFailure} />}
           {kindsOfStage(stage).map((kind) => (
             <RecordKindCard key={kind} kind={kind} inspection={data} records={records.data?.records ?? []} person={person} writable={writableStage(stage)} />
           ))}

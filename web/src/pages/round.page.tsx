@@ -1,17 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Flex, Form, Input, Space, Table, Tag, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useState } from 'react';
+import { Alert, Button, Card, Descriptions, Flex, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useRound, type Round } from '../api/queries';
-import { useRequestId } from '../api/request-id';
-import { MeetingFields } from '../app/meeting-fields';
+import { MeetingDecision } from '../app/meeting-decision';
 import { Failure, formatDate, formatTime, StateTag, tone, WaitingOn } from '../app/widgets';
 import { hasRole, useSession, type Person } from '../auth/session';
-import { showIssuesAtFields } from '../forms/schema-form';
 import { ROLE_LABELS } from '../i18n/labels';
 import { STAGES, stageIndex } from '../model';
+import { RoundFindings } from './round/round-findings';
 
 const AUTHORISATION_LABELS: Record<string, string> = { proposed: '提交方案', edited: '修改方案', rejected: '退回', approved: '批准' };
 
@@ -47,6 +43,7 @@ export function RoundPage() {
         <Alert type="info" showIcon title="方案已提交，等待巡察工作领导小组审批；批准后各巡察组即开始巡前准备。" />
       )}
       {!awaitingAuthorisation && <Matrix round={data} loading={round.isPending} person={person} />}
+      {data && !awaitingAuthorisation && hasRole(person, 'office', 'leading_group', 'auditor') && <RoundFindings round={data} />}
       <Link to="/rounds">
         <Button>返回轮次列表</Button>
       </Link>
@@ -95,65 +92,19 @@ function Proposal({ round }: { round: Round }) {
 
 /** The leading group approves the proposed plan at its meeting (the round starts), or returns it with what to change. */
 function RoundDecisionForm({ round }: { round: Round }) {
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
-  const requestId = useRequestId();
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const decide = useMutation<unknown, ApiFailure, 'approve' | 'reject'>({
-    mutationFn: (decision) => {
-      const values = form.getFieldsValue(true) as { comment?: string; meeting: { kind: string; heldOn: string; minutesRef: string } };
-      const body = { decision, meeting: values.meeting, version: round.version, ...(values.comment ? { comment: values.comment } : {}) };
-      return unwrap(
-        api.POST('/api/v1/rounds/{roundId}/decisions', {
-          params: { path: { roundId: round.id } },
-          body: { ...body, requestId: requestId.id(body) },
-        }),
-      );
-    },
-    onSuccess: async (_, decision) => {
-      requestId.settle();
-      setFailure(null);
-      // A double press sends the same requestId twice and gets the same answer twice: one message for both.
-      void message.success({ key: `round-${round.id}`, content: decision === 'approve' ? '已批准，本轮巡察开始' : '已退回巡察办' });
-      await queryClient.invalidateQueries();
-    },
-    onError: (error) => {
-      if (!error.retryable) requestId.settle();
-      const left = showIssuesAtFields(form, error);
-      setFailure(left.length > 0 || !error.body.details?.issues?.length ? error : null);
-    },
-  });
-  const act = async (decision: 'approve' | 'reject') => {
-    try {
-      await form.validateFields();
-    } catch {
-      return;
-    }
-    if (decision === 'reject' && !String(form.getFieldValue('comment') ?? '').trim()) {
-      form.setFields([{ name: 'comment', errors: ['退回时请填写意见，说明需要修改什么'] }]);
-      return;
-    }
-    decide.mutate(decision);
-  };
   return (
-    <Card size="small" title={<h3 style={{ margin: 0 }}>{ROLE_LABELS.leading_group}审批方案</h3>} data-testid="round-decision">
-      <Form form={form} layout="vertical" initialValues={{ meeting: { kind: '领导小组会议', heldOn: dayjs().format('YYYY-MM-DD') } }} style={{ maxWidth: 640 }}>
-        <MeetingFields />
-        <Form.Item name="comment" label="审批意见（退回时必填）">
-          <Input.TextArea autoSize={{ minRows: 2 }} />
-        </Form.Item>
-        <Failure error={failure} />
-        <Flex gap={8} style={{ marginTop: 8 }}>
-          <Button type="primary" loading={decide.isPending && decide.variables === 'approve'} disabled={decide.isPending} onClick={() => void act('approve')}>
-            批准方案
-          </Button>
-          <Button danger loading={decide.isPending && decide.variables === 'reject'} disabled={decide.isPending} onClick={() => void act('reject')}>
-            退回
-          </Button>
-        </Flex>
-      </Form>
-    </Card>
+    <MeetingDecision
+      title={<h3 style={{ margin: 0 }}>{ROLE_LABELS.leading_group}审批方案</h3>}
+      testId="round-decision"
+      formStyle={{ maxWidth: 640 }}
+      meetingKind="领导小组会议"
+      approveLabel="批准方案"
+      success={{ key: `round-${round.id}`, approve: '已批准，本轮巡察开始', reject: '已退回巡察办' }}
+      send={(decision, input, requestId) => {
+        const body = { decision, meeting: input.meeting!, version: round.version, ...(input.comment ? { comment: input.comment } : {}) };
+        return unwrap(api.POST('/api/v1/rounds/{roundId}/decisions', { params: { path: { roundId: round.id } }, body: { ...body, requestId: requestId(body) } }));
+      }}
+    />
   );
 }
 

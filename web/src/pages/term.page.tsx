@@ -1,16 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Table, Tag, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Alert, Button, Card, Descriptions, Drawer, Flex, Table, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiFailure } from '../api/client';
 import { useOrganizations, useTerm, type Term } from '../api/register-queries';
-import { useRequestId } from '../api/request-id';
-import { MeetingFields } from '../app/meeting-fields';
+import { MeetingDecision } from '../app/meeting-decision';
 import { Failure, formatDate, formatTime, tone } from '../app/widgets';
 import { emptyText } from '../app/empty-text';
 import { hasRole, useSession } from '../auth/session';
-import { showIssuesAtFields } from '../forms/schema-form';
 import { ORGANIZATION_LEVEL_LABELS, TERM_STATUS_LABELS, TERM_STEP_LABELS } from '../i18n/register-labels';
 import { TermForm } from './terms/term-form';
 import { termStatusTone } from './terms.page';
@@ -102,58 +98,20 @@ export function TermPage() {
 
 /** The leading group adopts the plan at its meeting, or returns it saying what to change. */
 function TermDecisionForm({ term }: { term: Term }) {
-  const [form] = Form.useForm();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
-  const requestId = useRequestId();
-  const [failure, setFailure] = useState<ApiFailure | null>(null);
-  const decide = useMutation<Term, ApiFailure, 'approve' | 'reject'>({
-    mutationFn: (decision) => {
-      const values = form.getFieldsValue(true) as { comment?: string; meeting: { kind: string; heldOn: string; minutesRef: string } };
-      const body = { decision, meeting: values.meeting, version: term.version, ...(values.comment ? { comment: values.comment } : {}) };
-      return unwrap(api.POST('/api/v1/terms/{id}/decisions', { params: { path: { id: term.id } }, body: { ...body, requestId: requestId.id(body) } }));
-    },
-    onSuccess: async (_, decision) => {
-      requestId.settle();
-      setFailure(null);
-      void message.success({ key: `term-${term.id}`, content: decision === 'approve' ? '规划已批准' : '规划已退回巡察办' });
-      await queryClient.invalidateQueries({ queryKey: ['terms'] });
-    },
-    onError: (error) => {
-      if (!error.retryable) requestId.settle();
-      const left = showIssuesAtFields(form, error);
-      setFailure(left.length > 0 || !error.body.details?.issues?.length ? error : null);
-    },
-  });
-  const act = async (decision: 'approve' | 'reject') => {
-    try {
-      await form.validateFields();
-    } catch {
-      return;
-    }
-    if (decision === 'reject' && !String(form.getFieldValue('comment') ?? '').trim()) {
-      form.setFields([{ name: 'comment', errors: ['退回时请填写意见，说明需要修改什么'] }]);
-      return;
-    }
-    decide.mutate(decision);
-  };
   return (
-    <Card size="small" title={<h3 style={{ margin: 0, fontSize: 16 }}>巡察工作领导小组审批规划</h3>} data-testid="term-decision" style={{ borderColor: tone('orange') }}>
-      <Form form={form} layout="vertical" initialValues={{ meeting: { kind: '领导小组会议', heldOn: dayjs().format('YYYY-MM-DD') } }} style={{ maxWidth: 640 }}>
-        <MeetingFields />
-        <Form.Item name="comment" label="审批意见（退回时必填）">
-          <Input.TextArea autoSize={{ minRows: 2 }} />
-        </Form.Item>
-        <Failure error={failure} />
-        <Flex gap={8} style={{ marginTop: 8 }}>
-          <Button type="primary" loading={decide.isPending && decide.variables === 'approve'} disabled={decide.isPending} onClick={() => void act('approve')}>
-            批准规划
-          </Button>
-          <Button danger loading={decide.isPending && decide.variables === 'reject'} disabled={decide.isPending} onClick={() => void act('reject')}>
-            退回
-          </Button>
-        </Flex>
-      </Form>
-    </Card>
+    <MeetingDecision
+      title={<h3 style={{ margin: 0, fontSize: 16 }}>巡察工作领导小组审批规划</h3>}
+      testId="term-decision"
+      style={{ borderColor: tone('orange') }}
+      formStyle={{ maxWidth: 640 }}
+      meetingKind="领导小组会议"
+      approveLabel="批准规划"
+      success={{ key: `term-${term.id}`, approve: '规划已批准', reject: '规划已退回巡察办' }}
+      invalidates={['terms']}
+      send={(decision, input, requestId) => {
+        const body = { decision, meeting: input.meeting!, version: term.version, ...(input.comment ? { comment: input.comment } : {}) };
+        return unwrap(api.POST('/api/v1/terms/{id}/decisions', { params: { path: { id: term.id } }, body: { ...body, requestId: requestId(body) } }));
+      }}
+    />
   );
 }
