@@ -24,7 +24,7 @@ import { inspectionWorkflowId } from '../workflows/messages.js';
 import type { Actor } from '../workflows/roles.js';
 import { RECORD_KINDS, STAGE_IDS, type RecordKindDefinition, type StageId } from '../workflows/stages.js';
 import type { AttachmentStore } from './attachments-store.js';
-import { renderCatalogueDocx, type CatalogueEntry } from './dossier-catalogue.js';
+import { docxPages, evidencePages, formPages, renderCatalogueDocx, type CatalogueEntry } from './dossier-catalogue.js';
 import {
   DOSSIER_FORMAT,
   DOSSIER_PATHS,
@@ -50,6 +50,20 @@ export interface BuiltDossier {
 const encoder = new TextEncoder();
 const asJson = (value: unknown) => encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 const iso = (at: Date | string) => new Date(at).toISOString();
+/** The day of an instant in China (UTC+8), YYYY-MM-DD. */
+const chinaDay = (at: string) => new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** The day a document was made, from its own date field (a briefing's receipt, a meeting's), where it has one. */
+function documentDay(data: Record<string, unknown> | undefined): string | undefined {
+  const day = ['receivedOn', 'heldOn', 'postedOn', 'handedOn', 'submittedOn', 'on'].map((k) => data?.[k]).find((v) => typeof v === 'string');
+  return day as string | undefined;
+}
+
+/** 文件编号: the reference a hand-over letter or a disposal carries. */
+function documentNumber(data: Record<string, unknown> | undefined): string | undefined {
+  const ref = data?.letterRef ?? data?.reference;
+  return typeof ref === 'string' && ref ? ref : undefined;
+}
 
 let codeVersion: DossierManifest['code'] | undefined;
 /**
@@ -104,47 +118,98 @@ export async function buildDossier(services: Services, inspection: Inspection, a
     });
 
   const runs = await callWorkflow(() => fetchAllRuns(services.temporal, inspectionWorkflowId(inspectionId)));
-  const add = (path: string, bytes: Uint8Array, entry?: Omit<CatalogueEntry, 'path' | 'bytes'>) => {
+  const add = (path: string, bytes: Uint8Array, entry?: Omit<CatalogueEntry, 'path'>) => {
     files.set(path, bytes);
-    if (entry) catalogue.push({ ...entry, path, bytes });
+    if (entry) catalogue.push({ ...entry, path });
   };
 
+  // 责任者: the unit that made a document, then the person.
+  const unitOf = (roles: readonly string[]) =>
+    roles.includes('office') ? '巡察办' : roles.includes('liaison') ? row.target.name : roles.includes('discipline') ? '纪检监察机关' : row.group_name;
+  const group = [row.group_name];
+  const system = ['巡察办', '系统生成'];
+
   if (gathered.frozen) {
-    add(DOSSIER_PATHS.reportDocx, gathered.frozen.docx, { title: '巡察报告（经审定）', date: gathered.frozen.frozenAt });
+    const docx = gathered.frozen.docx;
+    add(DOSSIER_PATHS.reportDocx, docx, { title: '巡察报告（经审定）', date: chinaDay(gathered.frozen.frozenAt), responsible: group, pages: docxPages(docx) });
     add(DOSSIER_PATHS.frozenReportJson, asJson({ ...gathered.frozen, docx: undefined }));
   }
-  if (gathered.leadsReport) add(DOSSIER_PATHS.leadsReportDocx, gathered.leadsReport.file, { title: '发现问题线索的专题报告（秘密）', date: builtAt });
+  if (gathered.leadsReport) {
+    const docx = gathered.leadsReport.file;
+    add(DOSSIER_PATHS.leadsReportDocx, docx, { title: '发现问题线索的专题报告（秘密）', date: chinaDay(builtAt), responsible: group, pages: docxPages(docx) });
+  }
   const stageOrder = (stage: string) => STAGE_IDS.indexOf(stage as StageId);
   const ordered = [...gathered.records].sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage) || a.createdAt.localeCompare(b.createdAt));
-  for (const record of ordered) {
-    add(`${DOSSIER_PATHS.records}${record.kind}/${record.id}.json`, asJson(record), { title: recordTitle(record), date: record.createdAt });
-  }
-  add(DOSSIER_PATHS.sections, asJson(gathered.sections), { title: '巡察报告各部分全部版本', date: gathered.sections.at(-1)?.at ?? builtAt });
-  for (const file of gathered.attachments) {
+  // Evidence files are filed right behind the record they belong to, as papers are.
+  const filesOf = new Map<string, typeof gathered.attachments>();
+  for (const file of gathered.attachments) filesOf.set(file.record_id, [...(filesOf.get(file.record_id) ?? []), file]);
+  const addAttachment = async (file: (typeof gathered.attachments)[number]) => {
     const content = await store.read(services.db, file.sha256);
     if (!content) throw new Error(`attachment ${file.id}: its file ${file.sha256} is not in the store`);
     const chunks: Uint8Array[] = [];
     for await (const chunk of content) chunks.push(chunk);
-    add(`${DOSSIER_PATHS.attachments}${file.record_id}/${file.id}-${file.name}`, Buffer.concat(chunks), { title: `证据材料：${file.name}`, date: iso(file.uploaded_at) });
+    const bytes = Buffer.concat(chunks);
+    add(`${DOSSIER_PATHS.attachments}${file.record_id}/${file.id}-${file.name}`, bytes, {
+      title: `证据材料：${file.name}`,
+      date: chinaDay(iso(file.uploaded_at)),
+      responsible: [file.uploaded_by_name],
+      pages: evidencePages(file.media_type, bytes),
+    });
+  };
+  for (const record of ordered) {
+    const first = record.versions[0];
+    const latest = record.versions.at(-1)?.data as Record<string, unknown> | undefined;
+    add(`${DOSSIER_PATHS.records}${record.kind}/${record.id}.json`, asJson(record), {
+      title: recordTitle(record),
+      date: documentDay(latest) ?? chinaDay(record.createdAt),
+      responsible: [unitOf(first?.actor_roles ?? []), record.createdBy.name],
+      number: documentNumber(latest),
+      pages: formPages(latest),
+    });
+    for (const file of filesOf.get(record.id) ?? []) await addAttachment(file);
   }
+  const filed = new Set(ordered.map((r) => r.id));
+  for (const file of gathered.attachments.filter((a) => !filed.has(a.record_id))) await addAttachment(file);
+  add(DOSSIER_PATHS.sections, asJson(gathered.sections), {
+    title: '巡察报告各部分全部版本',
+    date: chinaDay(gathered.sections.at(-1)?.at ?? builtAt),
+    responsible: group,
+    pages: formPages(gathered.sections.map((v) => v.text)),
+  });
   add(
     `${DOSSIER_PATHS.attachments}index.json`,
     asJson(gathered.attachments.map((a) => ({ ...a, size: Number(a.size), uploaded_at: iso(a.uploaded_at) }))),
   );
   add(DOSSIER_PATHS.attachmentSets, asJson(gathered.attachmentSets));
   const longTermItems = longTerm(gathered.context);
-  add(DOSSIER_PATHS.longTermItems, asJson(longTermItems), { title: `长期整改事项（${longTermItems.length}项）`, date: builtAt });
-  add(DOSSIER_PATHS.timeline, asJson(gathered.timeline), { title: '巡察工作时间线', date: builtAt });
-  add(DOSSIER_PATHS.steps, asJson(gathered.steps), { title: '流程步骤（哈希链）', date: gathered.steps.at(-1)?.at ?? builtAt });
-  add(DOSSIER_PATHS.ledger, asJson(gathered.ledger), { title: '数据台账（哈希链）', date: builtAt });
+  add(DOSSIER_PATHS.longTermItems, asJson(longTermItems), {
+    title: `长期整改事项（${longTermItems.length}项）`,
+    date: chinaDay(builtAt),
+    responsible: ['巡察办'],
+    pages: formPages(longTermItems),
+  });
+  // The machine-readable record of how it all happened: kept, verified, never printed.
+  add(DOSSIER_PATHS.timeline, asJson(gathered.timeline), { title: '巡察工作时间线', date: chinaDay(builtAt), responsible: system, pages: null });
+  add(DOSSIER_PATHS.steps, asJson(gathered.steps), {
+    title: '流程步骤（哈希链）',
+    date: chinaDay(gathered.steps.at(-1)?.at ?? builtAt),
+    responsible: system,
+    pages: null,
+  });
+  add(DOSSIER_PATHS.ledger, asJson(gathered.ledger), { title: '数据台账（哈希链）', date: chinaDay(builtAt), responsible: system, pages: null });
   const workflowId = inspectionWorkflowId(inspectionId);
   add(DOSSIER_PATHS.temporal, asJson({ inspectionId, workflowId, runs: runs.map(({ runId, history }) => ({ runId, history })) }), {
     title: `Temporal 工作流历史（${runs.length}次运行）`,
-    date: builtAt,
+    date: chinaDay(builtAt),
+    responsible: system,
+    pages: null,
   });
 
   const title = `${row.target.name}巡察案卷`;
-  add(DOSSIER_PATHS.catalogue, await renderCatalogueDocx({ title, group: row.group_name, builtAt, entries: catalogue }));
+  add(
+    DOSSIER_PATHS.catalogue,
+    await renderCatalogueDocx({ title: `${row.group_name}巡察${row.target.name}工作案卷（${inspection.round.name}）`, builtBy: actor.name, builtAt, entries: catalogue }),
+  );
 
   const lastStep = gathered.steps.at(-1);
   const lastEntry = gathered.ledger.at(-1);

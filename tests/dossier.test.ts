@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readCatalogueDocx } from '../api/dossier-catalogue.js';
 import { STAGE_IDS } from '../workflows/stages.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { auditor, launchBody, leaderOne, leadingGroup, liaisonOne, memberOne, office } from './support/people.js';
@@ -165,6 +166,83 @@ describe('the sealed dossier (立卷归档)', () => {
     // Every download is a confidential read, on the record of who saw the file.
     const reads = (await h.call(auditor, 'GET', `${base}/access-log?limit=500`)).body.reads as { what: string; actor: { sub: string } }[];
     expect(reads.filter((r) => r.what === 'dossier').map((r) => r.actor.sub).sort()).toEqual([auditor.sub, leadingGroup.sub].sort());
+  }, 600_000);
+
+  it('opens with a catalogue (卷内目录) an archivist reads: documents in filing order, each with its running start page, the seal at the foot', async () => {
+    const first = launchBody().inspections[0]!;
+    const round = await launchRound(h, { inspections: [first] });
+    const id = round.inspections[0].id as string;
+    const base = `/api/v1/inspections/${id}`;
+    await passStage(h, id, 'preparation', leaderOne);
+    await recordWork(h, id, 'stationing', leaderOne);
+    // A signed transcript of three pages, filed behind its talk.
+    const [talk] = (await h.call(leaderOne, 'GET', `${base}/records?kind=talk`)).body.records;
+    const boundary = '----dossier-catalogue';
+    const pages = [3, 4, 5].map((n) => `${n} 0 obj<</Type /Page/Parent 2 0 R>>endobj\n`).join('');
+    const transcript = `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R 4 0 R 5 0 R]/Count 3>>endobj\n${pages}trailer<</Root 1 0 R>>\n%%EOF\n`;
+    const uploaded = await h.app.inject({
+      method: 'POST',
+      url: `${base}/records/${talk.id}/attachments`,
+      headers: { authorization: `Bearer ${await h.token(memberOne)}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="transcript.pdf"\r\nContent-Type: application/pdf\r\n\r\n${transcript}\r\n--${boundary}--\r\n`,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    for (const stage of STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'), STAGE_IDS.indexOf('archiving'))) await passStage(h, id, stage, leaderOne);
+    await recordWork(h, id, 'archiving', leaderOne);
+
+    const files = unzipSync((await download(auditor, id)).bytes);
+    const { paragraphs, rows } = readCatalogueDocx(files['卷内目录.docx']!);
+    const [header, ...entries] = rows;
+    expect(header).toEqual(['序号', '文件编号', '责任者', '题名', '日期', '页号', '备注']);
+    expect(entries.map((r) => r[0])).toEqual(entries.map((_, i) => String(i + 1)));
+    const column = (name: string) => header!.indexOf(name);
+    const where = (row: string[]) => row[column('备注')]!.split('\n').at(-1)!;
+
+    // Filed in order: the approved report first, then every record stage by stage as it was written, each
+    // record's evidence right behind it, and last the chains kept only electronically.
+    expect(entries[0]![column('题名')]).toBe('巡察报告（经审定）');
+    const short = (path: string) => path.replace(/([0-9a-f]{8})-[0-9a-f-]{27}/g, '$1');
+    const records = Object.keys(files)
+      .filter((p) => p.startsWith('records/'))
+      .map((p) => JSON.parse(strFromU8(files[p]!)) as { stage: string; createdAt: string; kind: string; id: string })
+      .sort((a, b) => STAGE_IDS.indexOf(a.stage as never) - STAGE_IDS.indexOf(b.stage as never) || a.createdAt.localeCompare(b.createdAt));
+    const filed = entries.map(where).filter((w) => w.startsWith('records/'));
+    expect(filed).toEqual(records.map((r) => short(`records/${r.kind}/${r.id}.json`)));
+    const talkRow = entries.findIndex((r) => where(r) === short(`records/talk/${talk.id}.json`));
+    expect(entries[talkRow + 1]![column('题名')]).toBe('证据材料：transcript.pdf');
+    expect(entries.at(-1)![column('题名')]).toMatch(/^Temporal 工作流历史/);
+
+    // 页号 runs through the dossier: each paginated document starts where the one before ended; the
+    // last shows first and last page; the electronic-only files take none.
+    const numbered = entries.filter((r) => r[column('页号')] !== '—');
+    const starts = numbered.map((r) => Number(r[column('页号')]!.split('-')[0]));
+    expect(starts[0]).toBe(1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i], numbered[i]![column('题名')]).toBeGreaterThan(starts[i - 1]!);
+    const [lastFirst, lastPage] = numbered.at(-1)![column('页号')]!.split('-').map(Number);
+    expect(lastPage ?? lastFirst).toBeGreaterThanOrEqual(lastFirst!);
+    const transcriptAt = numbered.findIndex((r) => r[column('题名')] === '证据材料：transcript.pdf');
+    expect(starts[transcriptAt + 1]! - starts[transcriptAt]!).toBe(3);
+    for (const path of ['history/steps.json', 'history/ledger.json', 'temporal/inspection-history.json']) {
+      const row = entries.find((r) => where(r) === path)!;
+      expect(row[column('页号')], path).toBe('—');
+      expect(row[column('备注')], path).toContain('电子文件');
+    }
+
+    // Dates are the documents' own, in eight digits; 责任者 names the unit, then the person.
+    const briefing = entries.find((r) => r[column('题名')]!.startsWith('情况通报'))!;
+    expect(briefing[column('日期')]).toBe('20211009');
+    expect(briefing[column('责任者')]).toBe(`${first.group.name}\n${leaderOne.name}`);
+    expect(entries.find((r) => r[column('题名')]!.startsWith('反馈意见'))![column('责任者')]).toBe(`巡察办\n${office.name}`);
+    const handover = entries.find((r) => r[column('题名')]!.startsWith('线索移交'));
+    if (handover) expect(handover[column('文件编号')]).toMatch(/巡移/);
+
+    // The dossier's title heads it; who filed it and when close it, and 检查人 is left to sign.
+    const sealedAt = (await h.call(office, 'GET', `${base}/dossier`)).body.dossier.sealedAt as string;
+    const day = new Date(Date.parse(sealedAt) + 8 * 3600_000);
+    expect(paragraphs[0]).toBe('卷内目录');
+    expect(paragraphs).toContain(`案卷题名：${first.group.name}巡察${first.target.name}工作案卷（${round.name}）`);
+    const foot = paragraphs.find((p) => p.startsWith('立卷人：'))!;
+    expect(foot).toMatch(new RegExp(`^立卷人：${office.name}\\s*检查人：\\s*立卷时间：${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日$`));
   }, 600_000);
 
   it('logs each evaluation read in the inspector-evaluations spreadsheet as a confidential read', async () => {
