@@ -18,7 +18,7 @@ export class AccessLogService {
 
   async list(actor: Actor, inspectionId: string, query: AccessLogQuery) {
     await requireAccess(this.db, actor, 'inspection.access_log');
-    await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'inspection.not_kept_out', await loadInspection(this.db, inspectionId));
     let after = '0';
     if (query.cursor !== undefined) {
       if (!/^[0-9]{1,18}$/.test(query.cursor)) {

@@ -22,18 +22,19 @@ const ROLE_PERMISSIONS = {
   'inspection.change_group': ['office'],
   'round.cancel': ['office'],
   'round.progress': ['office', 'leading_group', 'auditor'],
+  // These three name an inspection: the service then asks `inspection.not_kept_out` of it.
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
-  // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'inspection.leads_report': ['office', 'leading_group'],
+  'inspection.access_log': ['office', 'auditor'],
+  // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
   'round.evaluations': ['office'],
   // 谁来监督巡察组: the round's whole timeline and its state at any moment.
   'round.audit': ['auditor', 'office', 'leading_group'],
-  // Who read which confidential record: for those who supervise, not for the readers themselves.
-  'inspection.access_log': ['office', 'auditor'],
   // 立卷归档: the office builds the sealed dossier; it holds every lead and evaluation,
   // so it is read only by those who read all of them (never the group or the liaison).
   'inspection.dossier_build': ['office'],
   'inspection.dossier_read': ['office', 'leading_group', 'auditor'],
+  // Who read which confidential record: for those who supervise, not for the readers themselves.
   // The register, the term plans and what the rounds found across them: kept by the
   // office, planned with the leading group, reported to the party committee.
   'register.write': ['office'],
@@ -61,6 +62,8 @@ interface ContextOf {
   'inspection.progress': Inspection;
   'inspection.history': Inspection;
   'inspection.decide': Inspection;
+  'inspection.declaration': Inspection;
+  'inspection.not_kept_out': Inspection;
   'record.read': { inspection: Inspection; kind?: RecordKind };
   'record.write': { inspection: Inspection; kind: RecordKind };
   'record.review': { inspection: Inspection; record: RecordInContext };
@@ -261,6 +264,26 @@ function requireNotRecused(inspection: Inspection, actor: Actor, use: 'read' | '
   if (blocked) throw forbidden({ key: blocked });
 }
 
+/** Named in the group by the person's id, whatever roles their token carries. */
+const namedInGroup = (inspection: Inspection, actor: Actor) =>
+  inspection.row.leader_sub === actor.sub || inspection.members.some((m) => m.sub === actor.sub);
+
+/**
+ * 回避 comes before every other rule: a person named in the group who has not declared,
+ * whose declaration is undecided, or whom the office recused reads nothing of the
+ * inspection, whatever round-wide role (office, leading group, auditor) the same token
+ * carries. Their own declaration (`GET …/declaration`, `record.write` of it) is the way back in.
+ */
+function requireNotKeptOut(inspection: Inspection, actor: Actor, use: 'read' | 'write' = 'read'): void {
+  if (namedInGroup(inspection, actor)) requireNotRecused(inspection, actor, use);
+}
+
+/** Where a person named in the group stands on 回避, for their own declaration page. */
+export function recusalStanding(inspection: Inspection, actor: Actor): 'undeclared' | 'pending' | 'recused' | 'cleared' {
+  const blocked = recusalBlock(inspection, actor.sub, 'read');
+  return blocked === 'recusal_undeclared' ? 'undeclared' : blocked === 'recusal_pending' ? 'pending' : blocked === RECUSED ? 'recused' : 'cleared';
+}
+
 /**
  * Authority is per round ("一次一授权"): the office, leading group and auditors see
  * every inspection; anyone else only those of the group they were named to.
@@ -273,8 +296,8 @@ function requireInspectionReader(inspection: Inspection, actor: Actor): void {
 
 /** The inspecting side, unless recused; the target's liaison for their own kinds. */
 async function requireRecordReader(db: Kysely<Database>, inspection: Inspection, actor: Actor): Promise<void> {
-  if (seesAllRounds(actor)) return;
-  if (isGroupPerson(inspection, actor)) return requireNotRecused(inspection, actor, 'read');
+  requireNotKeptOut(inspection, actor);
+  if (seesAllRounds(actor) || isGroupPerson(inspection, actor)) return;
   if (isTargetLiaison(inspection, actor)) return;
   // Discipline inspection reads only the leads handed to it: `leadFilter` narrows to those.
   if (actor.roles.includes('discipline')) return;
@@ -303,29 +326,34 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     if (seesAllRounds(actor)) return;
     if (!round.inspections.some((i) => isNamedIn(i, actor))) throw forbidden({ key: 'not_named_in_round' });
   },
-  'inspection.read': async (db, actor, inspection) => {
+  // A member kept out (回避) reads not even the inspection's view: only their own declaration page.
+  'inspection.read': (_db, actor, inspection) => {
+    requireNotKeptOut(inspection, actor);
     requireInspectionReader(inspection, actor);
-    // 需回避 takes the member off the inspection altogether, not only off its records.
-    if (!seesAllRounds(actor) && recusalBlock(inspection, actor.sub) === RECUSED) throw forbidden({ key: RECUSED });
   },
-  // A recused member sees nothing of the inspection's work, its progress included.
-  'inspection.progress': async (db, actor, inspection) => {
+  'inspection.progress': (_db, actor, inspection) => {
+    requireNotKeptOut(inspection, actor);
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor, 'read');
   },
   // The steps name every record written and every comment: the inspection's work, read as its records are.
-  'inspection.history': async (db, actor, inspection) => {
+  'inspection.history': (_db, actor, inspection) => {
+    requireNotKeptOut(inspection, actor);
     requireInspectionReader(inspection, actor);
-    if (isGroupPerson(inspection, actor)) await requireNotRecused(inspection, actor, 'read');
   },
+  // What a named person needs to declare (the target, the group) and their own declarations, kept out or not.
+  'inspection.declaration': (_db, actor, inspection) => {
+    if (!namedInGroup(inspection, actor)) throw forbidden({ key: 'not_in_group' });
+  },
+  // After a round-wide role's check on one inspection: that role does not lift the holder's own 回避.
+  'inspection.not_kept_out': (_db, actor, inspection) => requireNotKeptOut(inspection, actor),
   // Refused before the stage's state is told: only a body that decides, and never on its own group.
   'inspection.decide': (_db, actor, inspection) => {
     if (!APPROVER_ROLES.some((role) => actor.roles.includes(role))) throw forbidden({ key: 'stage_deciders' });
     if (isGroupPerson(inspection, actor)) throw forbidden({ key: 'no_decision_on_own_group', params: { group: inspection.row.group_name } });
   },
-  'inspection.submit': async (db, actor, inspection) => {
+  'inspection.submit': (_db, actor, inspection) => {
+    requireNotKeptOut(inspection, actor, 'write');
     requireInspectionReader(inspection, actor);
-    await requireNotRecused(inspection, actor);
   },
   'record.read': async (db, actor, { inspection, kind }) => {
     await requireRecordReader(db, inspection, actor);
@@ -341,9 +369,7 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
       throw forbidden({ key: 'kind_written_by', params: { kind, writers } });
     }
     // A member kept out by their own declaration may still correct it: that is how they get back in.
-    if (isGroupPerson(inspection, actor) && !actor.roles.includes('office') && !aboutMember?.self) {
-      await requireNotRecused(inspection, actor);
-    }
+    if (!aboutMember?.self) requireNotKeptOut(inspection, actor, 'write');
   },
   'record.review': async (db, actor, { inspection, record }) => {
     const { reviewedBy } = kindRules(record.kind);
@@ -371,9 +397,9 @@ const RULES: { [P in keyof ContextOf]: Rule<ContextOf[P]> } = {
     await requireRecordReader(db, inspection, actor);
     if (!seesAllRounds(actor) && !isGroupPerson(inspection, actor)) throw forbidden({ key: 'inspecting_side_only' });
   },
-  'report.write': async (db, actor, inspection) => {
+  'report.write': (_db, actor, inspection) => {
     if (!isGroupPerson(inspection, actor)) throw forbidden({ key: 'report_by_group' });
-    if (!seesAllRounds(actor)) await requireNotRecused(inspection, actor);
+    requireNotKeptOut(inspection, actor, 'write');
   },
   'questionnaire.issue': (_db, actor) => {
     if (!actor.roles.includes('office')) throw forbidden({ key: 'office_issues_codes' });

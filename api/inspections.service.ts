@@ -102,7 +102,7 @@ export class InspectionsService {
   /** Every run of the workflow (continued as new when its history grew long), oldest first, as the SDK's replayer reads each. */
   async temporalHistory(actor: Actor, inspectionId: string) {
     await requireAccess(this.services.db, actor, 'inspection.raw_history');
-    await loadInspection(this.services.db, inspectionId);
+    await requireAccess(this.services.db, actor, 'inspection.not_kept_out', await loadInspection(this.services.db, inspectionId));
     const workflowId = inspectionWorkflowId(inspectionId);
     // Opened by fetchAllRuns with the API's codec, for readers entitled to the content: the replayer then needs no key.
     const runs = await callWorkflow(() => fetchAllRuns(this.services.temporal, workflowId));

@@ -37,7 +37,9 @@ export class ReportService {
   /** The confidential lead report (秘密), for the office and the leading group only. */
   async leadsDocx(actor: Actor, inspectionId: string) {
     await requireAccess(this.db, actor, 'inspection.leads_report');
-    const rendered = await renderLeadsReportDocx(this.db, await loadInspection(this.db, inspectionId));
+    const inspection = await loadInspection(this.db, inspectionId);
+    await requireAccess(this.db, actor, 'inspection.not_kept_out', inspection);
+    const rendered = await renderLeadsReportDocx(this.db, inspection);
     await logConfidentialReads(this.db, actor, 'GET /inspections/:id/leads-report.docx', [{ inspectionId, what: 'leads_report' }]);
     return rendered;
   }

@@ -91,6 +91,8 @@ export class TimelineService {
   async forInspection(actor: Actor, inspectionId: string, query: Omit<TimelineQuery, 'inspection'>) {
     const inspection = await loadInspection(this.db, inspectionId);
     let hidden: string[] = [];
+    // 回避 first: an auditor's role does not lift the holder's own recusal from their group's inspection.
+    await requireAccess(this.db, actor, 'inspection.not_kept_out', inspection);
     if (!audits(actor)) {
       if (!isGroupPerson(inspection, actor)) throw forbidden({ key: 'timeline_readers', params: { roles: AUDIT_ROLES } });
       await requireAccess(this.db, actor, 'inspection.progress', inspection);

@@ -52,6 +52,20 @@ beforeAll(async () => {
     at: '2021-10-09T01:00:00.000Z',
   }),
   );
+  // The leader declared and the office cleared them (无需回避): they read the inspection.
+  await database.db.transaction().execute((tx) =>
+    insertRecord(tx, {
+      id: '66666666-6666-4666-8666-666666666666',
+      inspectionId,
+      kind: 'recusal_declaration',
+      stage: 'preparation',
+      data: { memberSub: leaderOne.sub, hasRelation: false },
+      reviewStatus: null,
+      decisionStatus: 'not_recused',
+      actor: leaderOne,
+      at: '2021-10-09T01:00:00.000Z',
+    }),
+  );
   inspection = await loadInspection(database.db, inspectionId);
 });
 afterAll(() => database?.drop());
@@ -98,15 +112,17 @@ describe('who may do what', () => {
     );
   });
 
-  it('shows an inspection to the round-wide roles and its own group only, and keeps a member with an undecided declaration from submitting', async () => {
-    const may = (permission: 'inspection.read' | 'inspection.submit', actor: Actor) => () =>
+  it('shows an inspection to the round-wide roles and its own group only, and keeps a member with an undecided declaration out of it but for their declaration', async () => {
+    const may = (permission: 'inspection.read' | 'inspection.submit' | 'inspection.declaration', actor: Actor) => () =>
       requireAccess(database.db, actor, permission, inspection);
     await expectStatuses([
       ['office reads', may('inspection.read', office), 200],
       ['leading group reads', may('inspection.read', leadingGroup), 200],
       ['auditor reads', may('inspection.read', auditor), 200],
       ['group leader reads', may('inspection.read', leaderOne), 200],
-      ['undecided member reads', may('inspection.read', memberTwo), 200],
+      ['undecided member reads', may('inspection.read', memberTwo), 403],
+      ['undecided member reads their declaration page', may('inspection.declaration', memberTwo), 200],
+      ['office reads a declaration page', may('inspection.declaration', office), 403],
       ['another group’s member reads', may('inspection.read', outsider), 403],
       ['liaison reads', may('inspection.read', liaison), 403],
       ['group leader submits', may('inspection.submit', leaderOne), 200],

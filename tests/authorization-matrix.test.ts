@@ -111,8 +111,8 @@ const SIGNED_IN = CALLER_NAMES.filter((c) => c !== 'anonymous');
 const WORKING_GROUP = ['group_leader', 'member'] as const;
 /** Who reads the inspection's work: the round-wide readers and the working group. */
 const WORK_READERS = [...ROUND_WIDE, ...WORKING_GROUP] as const;
-/** Who reads the inspection's view (stage, group, due date): a member who has not declared yet still sees where to declare. */
-const INSPECTION_READERS = [...WORK_READERS, 'undeclared_member'] as const;
+/** Everyone the inspection's group names, kept out or not: they read their own declaration page. */
+const NAMED_IN_GROUP = ['group_leader', 'member', 'recused_member', 'undeclared_member'] as const;
 
 const api = (path: string) => `/api/v1${path}`;
 const json = async (actor: Actor, url: string) => (await h.call(actor, 'GET', url)).body;
@@ -192,7 +192,9 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/rounds/{id}/inspector-evaluations.xlsx': { expect: answers({ '2xx': ['office'] }) },
 
   // The inspection and its process.
-  'GET /api/v1/inspections/{id}': { expect: answers({ '2xx': INSPECTION_READERS }) },
+  // A member kept out (回避), undeclared ones included, reads not even the view: only the declaration page.
+  'GET /api/v1/inspections/{id}': { expect: answers({ '2xx': WORK_READERS }) },
+  'GET /api/v1/inspections/{id}/declaration': { expect: answers({ '2xx': NAMED_IN_GROUP }) },
   'POST /api/v1/inspections/{id}/submissions': {
     // Preparation is closed: the leader passes authorization and the process refuses.
     expect: answers({ 409: ['group_leader'] }),

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commonErrors } from '../errors.js';
+import { DeclarationService } from '../declaration.service.js';
+import { declarationView } from '../declaration.schemas.js';
 import { InspectionsService } from '../inspections.service.js';
 import { decisionBody, historyStep, inspectionView, submissionBody, transitionView, uuidParam } from '../schemas.js';
 import { verification } from '../verification.schemas.js';
@@ -10,6 +12,7 @@ const inspectionParams = z.object({ id: uuidParam });
 
 export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
   const inspections = new InspectionsService(app.services);
+  const declarations = new DeclarationService(app.services.db);
 
   app.get(
     '/inspections/:id',
@@ -22,6 +25,20 @@ export const inspectionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => inspections.get(request.actor, request.params.id),
+  );
+
+  app.get(
+    '/inspections/:id/declaration',
+    {
+      schema: {
+        summary:
+          "The caller's own recusal declaration page (回避申报): the target, the group and the caller's declarations. Read by anyone the group names, also while kept out; they declare with POST /inspections/:id/records (kind recusal_declaration)",
+        tags: ['inspections'],
+        params: inspectionParams,
+        response: { 200: declarationView, ...commonErrors },
+      },
+    },
+    async (request) => declarations.ofCaller(request.actor, request.params.id),
   );
 
   app.post(

@@ -128,16 +128,25 @@ describe('the web console, as its people use it', () => {
   });
 
   it('lists every unmet exit criterion when the group leader submits too early', async () => {
-    // Nobody of the group sees the work before declaring (回避申报) and the office deciding.
+    // Nobody of the group sees the work before declaring (回避申报) and the office deciding:
+    // the leader enters, finds the declaration page instead of the workspace, and declares.
     const base = `/api/v1/inspections/${inspectionId}`;
-    const declared = await web.system.call(leader, 'POST', `${base}/records`, { kind: 'recusal_declaration', data: { memberSub: leader.sub, hasRelation: false } });
-    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
-    const decided = await web.system.call(office, 'POST', `${base}/records/${declared.body.id}/decision`, { decision: 'not_recused' });
-    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     const { context, page } = await newPage();
     await signInAs(page, leader);
     await page.getByTestId('my-inspections').getByRole('button', { name: '进入巡察' }).click();
     await page.waitForURL(`**/inspections/${inspectionId}`);
+    const declarationPage = page.getByTestId('declaration-page');
+    await expect.poll(() => page.getByTestId('declaration-standing').innerText()).toContain('请先进行回避申报');
+    await expect.poll(() => declarationPage.innerText()).toContain('自治区交通运输综合行政执法局');
+    await screenshot(page, '07a-declaration');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '提交申报' }).click();
+    await expect.poll(() => page.getByTestId('declaration-standing').innerText()).toContain('等待巡察办决定');
+    const own = await web.system.call(leader, 'GET', `${base}/declaration`);
+    expect(own.body.declarations.map((d: { data: { hasRelation: boolean } }) => d.data.hasRelation)).toEqual([false]);
+    const decided = await web.system.call(office, 'POST', `${base}/records/${own.body.declarations[0].id}/decision`, { decision: 'not_recused' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    await page.reload();
     await page.getByTestId('checklist').waitFor();
     await page.getByRole('button', { name: '提交巡前准备审批' }).click();
     const shown = page.getByTestId('unmet-criteria').locator('li');

@@ -3754,6 +3754,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections/{id}/declaration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own recusal declaration page (回避申报): the target, the group and the caller's declarations. Read by anyone the group names, also while kept out; they declare with POST /inspections/:id/records (kind recusal_declaration) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 回避申报: the caller’s own declaration page for an inspection whose group names them */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            /** Format: uuid */
+                            roundId: string;
+                            roundName: string;
+                            /** @description the organisation inspected and its extensions (延伸巡察): a relation to any of them is declared */
+                            target: {
+                                name: string;
+                                principalLeader: string;
+                                extensions: {
+                                    name: string;
+                                    principalLeader: string;
+                                }[];
+                            };
+                            group: {
+                                name: string;
+                                /** @description a person: always { sub, name } */
+                                leader: {
+                                    sub: string;
+                                    name: string;
+                                };
+                            };
+                            /**
+                             * @description a stage id, in process order
+                             * @enum {string}
+                             */
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
+                            /** @enum {string} */
+                            state: "open" | "submitted" | "completed" | "cancelled";
+                            /**
+                             * @description undeclared: nothing read until declared; pending: the office has not decided; recused: 需回避, kept out; cleared: 无需回避, at work
+                             * @enum {string}
+                             */
+                            standing: "undeclared" | "pending" | "recused" | "cleared";
+                            /** @description the caller’s own recusal declarations (回避申报), oldest first, with the office’s decision */
+                            declarations: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                inspectionId: string;
+                                /** @enum {string} */
+                                kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
+                                /** @enum {string} */
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                version: number;
+                                createdBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                updatedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {string|null} */
+                                reviewStatus: "pending" | "confirmed" | "returned" | null;
+                                /**
+                                 * @description a request: approved / rejected; a recusal declaration: recused / not_recused
+                                 * @enum {string|null}
+                                 */
+                                decisionStatus: "pending" | "approved" | "rejected" | "recused" | "not_recused" | null;
+                                /** @description the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review */
+                                review: {
+                                    /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                    status: string;
+                                    note: string | null;
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /** @description the latest decision on the request, with its comment */
+                                decision: {
+                                    /** @description the verdict given then: confirmed or returned for a review, the decision for a request */
+                                    status: string;
+                                    note: string | null;
+                                    by: {
+                                        sub: string;
+                                        name: string;
+                                    };
+                                    /** Format: date-time */
+                                    at: string;
+                                } | null;
+                                /** @description what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began */
+                                flags: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections/{id}/submissions": {
         parameters: {
             query?: never;

@@ -9,6 +9,7 @@ import { useRequestId } from '../api/request-id';
 import { Failure, formatTime, StateTag, WaitingOn } from '../app/widgets';
 import { hasRole, useSession, type Person } from '../auth/session';
 import { isGroupLeaderOf, kindsOfStage, RECORD_KINDS, STAGES, stageIndex, stageTitle, type StageId } from '../model';
+import { DeclarationPanel, useDeclaration } from './inspection/declaration-panel';
 import { DossierPanel, readsDossier } from './inspection/dossier-panel';
 import { RecordKindCard } from './inspection/records-panel';
 import { ReportSections } from './inspection/report-sections';
@@ -24,7 +25,15 @@ export function InspectionPage() {
   const [search] = useSearchParams();
   const [viewed, setViewed] = useState<StageId | null>(STAGES.find((s) => s.id === search.get('stage'))?.id ?? null);
 
-  if (inspection.isError) return <Failure error={inspection.error as ApiFailure} />;
+  // 回避: a member kept out of the inspection is refused its view and reads their own declaration page instead.
+  const refused = inspection.isError && (inspection.error as ApiFailure).status === 403;
+  const declaration = useDeclaration(id, refused);
+
+  if (inspection.isError) {
+    if (declaration.data && declaration.data.standing !== 'cleared') return <DeclarationPanel declaration={declaration.data} person={person} />;
+    if (refused && declaration.isLoading) return <Card loading />;
+    return <Failure error={inspection.error as ApiFailure} />;
+  }
   if (!inspection.data) return <Card loading />;
   const data = inspection.data;
   const current = stageIndex(data.stage);
