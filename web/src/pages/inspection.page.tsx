@@ -223,7 +223,8 @@ function SubmitPanel({ inspection, person }: { inspection: Inspection; person: P
           </>
         )}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          本阶段记录：{kindsOfStage(inspection.stage).map((k) => RECORD_KINDS[k].title.zh).join('、') || '报告章节'}
+          本阶段记录：
+          {kindsOfStage(inspection.stage).map((k) => RECORD_KINDS[k].title.zh).join('、') || (inspection.stage === 'archiving' ? '巡察案卷' : '报告章节')}
         </Typography.Text>
       </Flex>
     </Card>
