@@ -3871,6 +3871,9 @@ export interface paths {
                                 flags: {
                                     code: string;
                                     field: string;
+                                    params: {
+                                        [key: string]: string;
+                                    };
                                     message: string;
                                 }[];
                             }[];
@@ -5452,6 +5455,9 @@ export interface paths {
                                 flags: {
                                     code: string;
                                     field: string;
+                                    params: {
+                                        [key: string]: string;
+                                    };
                                     message: string;
                                 }[];
                             }[];
@@ -6072,6 +6078,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6283,6 +6292,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                             versions: {
@@ -6526,6 +6538,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6750,6 +6765,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6978,6 +6996,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -7953,6 +7974,9 @@ export interface paths {
                                     flags: {
                                         code: string;
                                         field: string;
+                                        params: {
+                                            [key: string]: string;
+                                        };
                                         message: string;
                                     }[];
                                 }[];
@@ -10095,6 +10119,9 @@ export interface paths {
                                     flags: {
                                         code: string;
                                         field: string;
+                                        params: {
+                                            [key: string]: string;
+                                        };
                                         message: string;
                                     }[];
                                 }[];
