@@ -45,6 +45,8 @@ const WORDS_ZH: Record<string, string> = {
 };
 /** What can no longer be done to a plan, in Chinese. */
 const VERBS_ZH: Record<string, string> = { edited: '修改', decided: '决定', withdrawn: '撤回' };
+/** The paged lists a cursor names, in Chinese (any other is a 列表). */
+const CURSOR_LISTS_ZH: Record<string, string> = { log: '访问日志', timeline: '时间线' };
 const wordZh = (w: string) => `“${WORDS_ZH[w] ?? w}”`;
 const verbZh = (w: string) => VERBS_ZH[w] ?? w;
 /** What a record's reference must point to (`REFERENCE_CHECKS` in the records service). */
@@ -260,8 +262,8 @@ export const API_MESSAGES = {
 
   // Cursors of paged lists.
   not_our_cursor: {
-    zh: (p) => `不是本${text(p, 'list') === 'log' ? '访问日志' : '时间线'}给出的游标`,
-    en: (p) => `is not a cursor this ${text(p, 'list') === 'log' ? 'log' : 'timeline'} gave out`,
+    zh: (p) => `不是本${CURSOR_LISTS_ZH[text(p, 'list')] ?? '列表'}给出的游标`,
+    en: (p) => `is not a cursor this ${text(p, 'list') in CURSOR_LISTS_ZH ? text(p, 'list') : 'list'} gave out`,
   },
 
   // 401: our own words for a refused token, never the token library's.
