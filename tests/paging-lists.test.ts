@@ -4,6 +4,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { launchBody, leaderOne, leaderTwo, leadingGroup, memberOne, office } from './support/people.js';
 import { launchRound, recordWork, rid } from './support/walk.js';
 import type { Actor } from '../workflows/roles.js';
+import { everyPage as everyPageOf } from './support/every-page.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,20 +18,8 @@ type Listed = 'rounds' | 'tasks' | 'approvals';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Item = any;
 
-/** Follows `nextCursor` from the first page to the last, as the console does, checking each page's size. */
-async function everyPage(actor: Actor, path: string, listed: Listed, limit: number, from: string | null = null) {
-  const pages: Item[][] = [];
-  let cursor: string | null = from;
-  do {
-    const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await h.call(actor, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
-    expect(page.status, JSON.stringify(page.body)).toBe(200);
-    expect(page.body[listed].length).toBeLessThanOrEqual(limit);
-    pages.push(page.body[listed]);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return pages;
-}
+const everyPage = (actor: Actor, path: string, listed: Listed, limit: number, from: string | null = null) =>
+  everyPageOf<Item>(h, actor, path, listed, limit, from);
 
 /** Proposes a round (nothing starts until the leading group approves it). */
 async function propose(name: string) {
