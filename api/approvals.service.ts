@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listAwaiting, listNotifications } from '../db/inspections.repository.js';
 import { seesAllRounds, type Actor } from '../workflows/roles.js';
+import { decodeKeyCursor, isMomentText, isUuid, keyPageOf } from './paging.js';
 import { API_MESSAGES, say, type Language, type MessageKey } from './messages.js';
 import { toInspectionView } from './views.js';
+
+const isApprovalPosition = (parts: unknown[]): parts is [string, string] => parts.length === 2 && isMomentText(parts[0]) && isUuid(parts[1]);
 
 /**
  * What waits on the caller and what the office is alerted to. Both are filtered by
@@ -12,14 +15,20 @@ import { toInspectionView } from './views.js';
 export class ApprovalsService {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Submissions whose chain waits on one of the caller's roles, with their round and group: one query. */
-  async pending(actor: Actor) {
-    const rows = await listAwaiting(this.db, actor.roles, actor.sub);
+  /** Submissions whose chain waits on one of the caller's roles, with their round and group, a page at a time: one query. */
+  async pending(actor: Actor, page: { limit: number; cursor?: string }) {
+    const after = page.cursor ? decodeKeyCursor<[string, string]>('approvals', page.cursor, isApprovalPosition) : undefined;
+    const fetched = await listAwaiting(this.db, actor.roles, actor.sub, {
+      after: after && { stageOpenedAt: after[0], id: after[1] },
+      limit: page.limit + 1,
+    });
+    const { rows, nextCursor } = keyPageOf('approvals', fetched, page.limit, (row) => [row.stage_opened_at_text, row.id]);
     return {
-      approvals: rows.map(({ members, approval_chains, round_name, ...row }) => ({
+      approvals: rows.map(({ members, approval_chains, round_name, stage_opened_at_text: _position, ...row }) => ({
         ...toInspectionView(row, approval_chains, members),
         roundName: round_name,
       })),
+      nextCursor,
     };
   }
 

@@ -46,6 +46,8 @@ const WORDS_ZH: Record<string, string> = {
 };
 /** What can no longer be done to a plan, in Chinese. */
 const VERBS_ZH: Record<string, string> = { edited: '修改', decided: '决定', withdrawn: '撤回' };
+/** The paged lists a cursor names, in Chinese (any other is a 列表). */
+const CURSOR_LISTS_ZH: Record<string, string> = { log: '访问日志', timeline: '时间线' };
 const wordZh = (w: string) => `“${WORDS_ZH[w] ?? w}”`;
 const verbZh = (w: string) => VERBS_ZH[w] ?? w;
 /** What a record's reference must point to (`REFERENCE_CHECKS` in the records service). */
@@ -183,6 +185,8 @@ export const API_MESSAGES = {
   },
   not_multipart: { zh: () => '请以 multipart/form-data 上传文件', en: () => 'send the file as multipart/form-data' },
   is_not_multipart: { zh: () => '不是 multipart/form-data', en: () => 'is not multipart/form-data' },
+  body_not_multipart: { zh: () => '请求体不是完整的 multipart/form-data', en: () => 'the body is not well-formed multipart/form-data' },
+  malformed_multipart: { zh: () => '不是完整的 multipart 请求体（上传中断或分段头损坏）', en: () => 'is not a well-formed multipart body (cut short, or a broken part header)' },
 
   // The sealed dossier (立卷归档, api/dossier.service.ts).
   dossier_not_open: {
@@ -270,8 +274,8 @@ export const API_MESSAGES = {
 
   // Cursors of paged lists.
   not_our_cursor: {
-    zh: (p) => `不是本${text(p, 'list') === 'log' ? '访问日志' : '时间线'}给出的游标`,
-    en: (p) => `is not a cursor this ${text(p, 'list') === 'log' ? 'log' : 'timeline'} gave out`,
+    zh: (p) => `不是本${CURSOR_LISTS_ZH[text(p, 'list')] ?? '列表'}给出的游标`,
+    en: (p) => `is not a cursor this ${text(p, 'list') in CURSOR_LISTS_ZH ? text(p, 'list') : 'list'} gave out`,
   },
 
   // 401: our own words for a refused token, never the token library's.
@@ -336,6 +340,11 @@ export const API_MESSAGES = {
   bidi_controls: {
     zh: () => '不得包含改变文字显示方向的控制字符（U+202A–U+202E、U+2066–U+2069）',
     en: () => 'must not hold bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069)',
+  },
+  // A flag on a problem paper (`api/record-flags.ts`), not a refusal: the group leader judges it.
+  basis_after_conduct: {
+    zh: (p) => `${text(p, 'source') || '该依据'}自 ${text(p, 'effectiveOn')} 起施行，晚于问题行为开始之日（${text(p, 'from')}）：不能用新规定套老问题`,
+    en: (p) => `${text(p, 'source') || 'the basis'} took effect on ${text(p, 'effectiveOn')}, after the conduct began (${text(p, 'from')})`,
   },
   repeats_entry: { zh: (p) => `与第 ${text(p, 'first')} 项重复`, en: (p) => `repeats entry ${text(p, 'first')}` },
   inspected_twice: { zh: () => '在本轮中被重复巡察', en: () => 'is inspected twice in this round' },
@@ -443,10 +452,6 @@ export const API_MESSAGES = {
     en: (p) => `the timeline is read by ${listOf(p, 'roles').join(', ')} and the inspection’s group`,
   },
   discipline_own_leads: { zh: () => '纪检监察机关只能阅读移交给它的问题线索', en: () => 'discipline inspection reads only the leads handed over to it' },
-  basis_after_conduct: {
-    zh: (p) => `${text(p, 'source') || '依据'}于 ${text(p, 'effectiveOn')} 生效，晚于行为开始（${text(p, 'from')}）`,
-    en: (p) => `${text(p, 'source') || 'the basis'} took effect on ${text(p, 'effectiveOn')}, after the conduct began (${text(p, 'from')})`,
-  },
   file_missing: { zh: () => '缺少文件', en: () => 'is missing' },
   questionnaire_rate_limited: {
     zh: (p) => `来自本地址的问卷请求过多，请在 ${text(p, 'after')} 后重试`,

@@ -59,7 +59,7 @@ export class ProgressService {
       if (inspection.overdue) totals.overdue++;
       const unmet = inspection.state === 'open' ? unmetCriteria(inspection.stage, ctx).map((u) => unmetView(u, language)) : [];
       const flagged = ctx.records.flatMap((r) => {
-        const flags = recordFlags(r.kind, r.data);
+        const flags = recordFlags(r.kind, r.data, language);
         return flags.length && r.data.withdrawn !== true ? [{ recordId: r.id, title: String(r.data.title), flags }] : [];
       });
       return { ...inspection, recordCounts, unmet, flagged };

@@ -288,7 +288,7 @@ export const recordView = z.object({
   review: verdictView.nullable().describe('the latest review (a returned paper shows its return note here); kept after an edit sends the paper back for review'),
   decision: verdictView.nullable().describe('the latest decision on the request, with its comment'),
   flags: z
-    .array(z.object({ code: z.string(), field: z.string(), message: z.string() }))
+    .array(z.object({ code: z.string(), field: z.string(), params: z.record(z.string(), z.string()), message: z.string() }))
     .describe('what the group leader should look at before confirming, e.g. `basis_after_conduct`: a basis that took effect after the conduct began'),
 });
 

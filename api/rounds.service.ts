@@ -21,12 +21,15 @@ import { ApiError, ERROR_CODES, conflict, notFound, zodFieldIssues } from './err
 import { requireListedFocus } from './focus-areas.service.js';
 import { claimInspectionRequest, requestFingerprint, requestIdReused } from './idempotency.js';
 import { requireRegisteredOrganizations } from './organizations-in-rounds.js';
+import { decodeKeyCursor, isMomentText, isUuid, keyPageOf } from './paging.js';
 import type { Services } from './plugins/services.plugin.js';
 import { editRoundBody, type EditRoundBody, type LaunchRoundBody } from './schemas.js';
 import { callWorkflowWithin } from './temporal-errors.js';
 import { loadRoundView, toRoundSummary } from './views.js';
 
 type PlanBody = Omit<LaunchRoundBody, 'requestId'>;
+
+const isRoundsPosition = (parts: unknown[]): parts is [string, string] => parts.length === 2 && isMomentText(parts[0]) && isUuid(parts[1]);
 
 export interface RoundDecision {
   decision: 'approve' | 'reject';
@@ -149,13 +152,17 @@ export class RoundsService {
     return loadRoundView(db, roundId);
   }
 
-  /** Everyone may list; a group sees only its rounds, counting only its own inspections. */
-  async list(actor: Actor, filter: { status?: RoundStatus }) {
-    const rows = await listRounds(this.services.db, {
+  /** Everyone may list, a page at a time; a group sees only its rounds, counting only its own inspections. */
+  async list(actor: Actor, filter: { status?: RoundStatus; limit: number; cursor?: string }) {
+    const after = filter.cursor ? decodeKeyCursor<[string, string]>('rounds', filter.cursor, isRoundsPosition) : undefined;
+    const fetched = await listRounds(this.services.db, {
       status: filter.status,
       memberSub: seesAllRounds(actor) ? undefined : actor.sub,
+      after: after && { launchedAt: after[0], id: after[1] },
+      limit: filter.limit + 1,
     });
-    return { rounds: rows.map((round) => ({ ...toRoundSummary(round), inspectionCount: Number(round.inspection_count) })) };
+    const { rows, nextCursor } = keyPageOf('rounds', fetched, filter.limit, (round) => [round.launched_at_text, round.id]);
+    return { rounds: rows.map((round) => ({ ...toRoundSummary(round), inspectionCount: Number(round.inspection_count) })), nextCursor };
   }
 
   async get(actor: Actor, roundId: string) {

@@ -6,6 +6,7 @@ import { unmetCriteria } from '../workflows/exit-criteria.js';
 import { APPROVER_ROLES, type Actor, type Role } from '../workflows/roles.js';
 import { RECORD_KIND_IDS, STAGES, stageOwner, type RecordKind, type StageId, type StageOwner } from '../workflows/stages.js';
 import { KEPT_OUT, kindRules } from './access.js';
+import { decodeKeyCursor, isUuid, keyPageOf } from './paging.js';
 import type { WaitingOn } from './schemas.js';
 import { inspectionName } from './views.js';
 
@@ -67,13 +68,49 @@ function recordSubject(record: Pick<PendingRecord, 'data' | 'created_by_name'>, 
 }
 
 /**
+ * Where a task stands in the list, oldest first: since when it waits, then what makes it
+ * unique (its inspection, kind, record and the kind it owes), so the order is total and a
+ * cursor names the exact task after which the next page starts.
+ */
+type TaskPosition = [since: string, inspectionId: string, kind: string, recordId: string, writes: string];
+
+function taskPosition(task: { since: string; inspection: { id: string }; kind: TaskKind; record: { id: string } | null; writes: { kind: string } | null }): TaskPosition {
+  return [task.since, task.inspection.id, task.kind, task.record?.id ?? '', task.writes?.kind ?? ''];
+}
+
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! !== b[i]!) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return 0;
+}
+
+const isIsoMoment = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value));
+
+const isTaskPosition = (parts: unknown[]): parts is TaskPosition =>
+  parts.length === 5 &&
+  isIsoMoment(parts[0]) &&
+  isUuid(parts[1]) &&
+  (TASK_KINDS as readonly unknown[]).includes(parts[2]) &&
+  (parts[3] === '' || isUuid(parts[3])) &&
+  (parts[4] === '' || (RECORD_KIND_IDS as readonly unknown[]).includes(parts[4]));
+
+/**
  * The caller's to-do list (待办): everything of every kind that waits on them, from
  * two queries however many inspections there are.
  */
 export class TasksService {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async list(actor: Actor) {
+  /**
+   * A page of the list, whose counts are the whole list's (a badge shows them). Whether a
+   * stage waits on its submission is only known after its exit criteria are checked in
+   * here, so every task is worked out on each request and the page is cut from them: the
+   * same two queries whatever the page, and the answer no larger than `limit` tasks.
+   */
+  async list(actor: Actor, page: { limit: number; cursor?: string }) {
+    const after = page.cursor ? decodeKeyCursor<TaskPosition>('tasks', page.cursor, isTaskPosition) : undefined;
     const scope = scopeOf(actor);
     const rows = await listTaskInspections(this.db, scope);
     const submittable = rows.filter((row) => row.state === 'open' && this.submits(row, actor));
@@ -176,9 +213,15 @@ export class TasksService {
       return found;
     });
 
-    tasks.sort((a, b) => a.since.localeCompare(b.since) || a.inspection.id.localeCompare(b.inspection.id));
+    const keyed = tasks.map((task) => ({ task, key: taskPosition(task) })).sort((a, b) => compareKeys(a.key, b.key));
     const byKind = Object.fromEntries(TASK_KINDS.map((kind) => [kind, tasks.filter((t) => t.kind === kind).length])) as Record<TaskKind, number>;
-    return { tasks, counts: { total: tasks.length, byKind } };
+    const { rows: shown, nextCursor } = keyPageOf(
+      'tasks',
+      after ? keyed.filter(({ key }) => compareKeys(key, after) > 0) : keyed,
+      page.limit,
+      ({ key }) => key,
+    );
+    return { tasks: shown.map(({ task }) => task), counts: { total: tasks.length, byKind }, nextCursor };
   }
 
   /** Whether the caller is the one to submit the row's open stage. */

@@ -10,8 +10,9 @@
  *   GET /approvals                  api/approvals.service.ts `pending`: listAwaiting
  *                                   (db/inspections.repository.ts), one query: the submissions
  *                                   with their round's name and chains and their group (jsonArrayFrom),
- *                                   leaving out groups the caller belongs to (NOT EXISTS); none when
- *                                   the caller holds no approver role
+ *                                   leaving out groups the caller belongs to (NOT EXISTS), a page of
+ *                                   the default size plus one row (keyset on stage_opened_at, id);
+ *                                   none when the caller holds no approver role
  *   GET /rounds/:roundId/progress   api/progress.service.ts `ofRound`: requireAccess 'round.progress'
  *                                   (role only, no query), loadRoundView → findRound (the round with
  *                                   its inspections and their groups, one query), then criteriaContexts
@@ -26,8 +27,9 @@
  * sides, which shows when they drift apart.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { LIST_DEFAULT_LIMIT } from '../api/list-paging.schemas.js';
 import type { Database } from '../db/database.js';
 import { APPROVER_ROLES } from '../workflows/roles.js';
 
@@ -56,6 +58,7 @@ export async function buildRawReadsApp(db: Kysely<Database>): Promise<FastifyIns
       .innerJoin('rounds', 'rounds.id', 'inspections.round_id')
       .selectAll('inspections')
       .select((eb) => ['rounds.name as round_name', 'rounds.approval_chains', groupOf(eb)])
+      .select(sql<string>`to_char(inspections.stage_opened_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('stage_opened_at_text'))
       .where('inspections.state', '=', 'submitted')
       .where('inspections.awaiting_role', 'in', approverRoles)
       .where((eb) => eb.or([eb('inspections.submitted_by_sub', 'is', null), eb('inspections.submitted_by_sub', '!=', sub)]))
@@ -71,6 +74,8 @@ export async function buildRawReadsApp(db: Kysely<Database>): Promise<FastifyIns
         ),
       )
       .orderBy('inspections.stage_opened_at')
+      .orderBy('inspections.id')
+      .limit(LIST_DEFAULT_LIMIT + 1)
       .execute();
     return { awaiting };
   });

@@ -70,14 +70,21 @@ export async function findInspection(db: Kysely<Database>, inspectionId: string)
 }
 
 /** Submissions whose chain waits on one of `roles`, leaving out what the caller submitted, with their round and group. */
-export async function listAwaiting(db: Kysely<Database>, roles: readonly Role[], callerSub: string) {
+export async function listAwaiting(
+  db: Kysely<Database>,
+  roles: readonly Role[],
+  callerSub: string,
+  page: { after?: { stageOpenedAt: string; id: string }; limit: number },
+) {
   const approverRoles = APPROVER_ROLES.filter((r) => roles.includes(r));
   if (approverRoles.length === 0) return [];
+  const { after } = page;
   return db
     .selectFrom('inspections')
     .innerJoin('rounds', 'rounds.id', 'inspections.round_id')
     .selectAll('inspections')
     .select((eb) => ['rounds.name as round_name', 'rounds.approval_chains', membersOf(eb), submitterNameOf(eb)])
+    .select(sql<string>`to_char(inspections.stage_opened_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('stage_opened_at_text'))
     .where('inspections.state', '=', 'submitted')
     .where('inspections.awaiting_role', 'in', approverRoles)
     .where((eb) => eb.or([eb('inspections.submitted_by_sub', 'is', null), eb('inspections.submitted_by_sub', '!=', callerSub)]))
@@ -93,7 +100,13 @@ export async function listAwaiting(db: Kysely<Database>, roles: readonly Role[],
         ),
       ),
     )
+    // Keyset paging: the id breaks ties between stages opened in the same microsecond.
+    .$if(after !== undefined, (q) =>
+      q.where(sql<boolean>`(inspections.stage_opened_at, inspections.id) > (${after!.stageOpenedAt}::timestamptz, ${after!.id}::uuid)`),
+    )
     .orderBy('inspections.stage_opened_at')
+    .orderBy('inspections.id')
+    .limit(page.limit)
     .execute();
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../workflows/roles.js';
 import type { Meeting, RoundPlan, RoundStatus } from '../workflows/messages.js';
@@ -337,11 +337,23 @@ export async function findRound(db: Kysely<Database>, roundId: string) {
 }
 
 /** Rounds newest first; for a group member, only their rounds, counting only their inspections. */
-export async function listRounds(db: Kysely<Database>, options: { memberSub?: string; status?: RoundStatus }) {
-  const { memberSub } = options;
+/** Where a page of rounds starts: after this launch moment (as `launched_at_text` gave it) and id, newest first. */
+export interface RoundsAfter {
+  launchedAt: string;
+  id: string;
+}
+
+/**
+ * A page of rounds, newest first; the id breaks ties between rounds launched in the same
+ * microsecond, so the order is total and pages neither skip nor repeat. Ask for one row
+ * more than the page to learn whether another follows.
+ */
+export async function listRounds(db: Kysely<Database>, options: { memberSub?: string; status?: RoundStatus; after?: RoundsAfter; limit: number }) {
+  const { memberSub, after } = options;
   let query = db
     .selectFrom('rounds')
     .selectAll('rounds')
+    .select(sql<string>`to_char(rounds.launched_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('launched_at_text'))
     .select((eb) => {
       let counted = eb
         .selectFrom('inspections')
@@ -359,7 +371,10 @@ export async function listRounds(db: Kysely<Database>, options: { memberSub?: st
       }
       return counted.as('inspection_count');
     })
-    .orderBy('launched_at', 'desc');
+    .orderBy('rounds.launched_at', 'desc')
+    .orderBy('rounds.id', 'desc')
+    .limit(options.limit);
+  if (after) query = query.where(sql<boolean>`(rounds.launched_at, rounds.id) < (${after.launchedAt}::timestamptz, ${after.id}::uuid)`);
   if (options.status) query = query.where('status', '=', options.status);
   if (options.memberSub) {
     const sub = options.memberSub;

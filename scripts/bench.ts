@@ -808,7 +808,7 @@ async function main(): Promise<void> {
         api: '/api/v1/approvals?status=pending',
         raw: `/raw/approvals?sub=${leadingGroup.sub}&roles=${leadingGroup.roles.join(',')}`,
         samples: options.samples,
-        what: `${R - approved.length} submissions waiting on the leading group`,
+        what: `the first page (50) of ${R - approved.length} submissions waiting on the leading group`,
       },
       {
         name: 'GET /rounds/:id/progress',

@@ -306,7 +306,12 @@ describe('the upload route at its edges', () => {
       payload: Buffer.concat([head('a.txt', 'text/plain'), Buffer.from('no closing boundary')]),
     });
     expect(cut.statusCode).toBe(400);
-    expect(cut.json()).toMatchObject({ error: 'invalid_input', details: { issues: [{ field: 'body' }] } });
+    // Said in the caller's language (Chinese by default), never the multipart parser's own English.
+    expect(cut.json()).toMatchObject({
+      error: 'invalid_input',
+      message: '请求体不是完整的 multipart/form-data',
+      details: { issues: [{ field: 'body', message: '不是完整的 multipart 请求体（上传中断或分段头损坏）' }] },
+    });
     const noBoundary = await h.app.inject({ method: 'POST', url, headers: { authorization, 'content-type': 'multipart/form-data' }, payload: 'x' });
     expect(noBoundary.statusCode).toBe(400);
     const fieldOnly = await h.app.inject({

@@ -74,7 +74,7 @@ describe('tokens', () => {
       expect(refused.json()).toMatchObject({ error: 'unavailable' });
       const served = await up.inject({ method: 'GET', url: '/api/v1/rounds', headers });
       expect(served.statusCode).toBe(200);
-      expect(served.json()).toEqual({ rounds: [] });
+      expect(served.json()).toEqual({ rounds: [], nextCursor: null });
       await down.close();
       await up.close();
     } finally {

@@ -112,7 +112,9 @@ describe('a round is proposed, then authorised', () => {
     expect((await h.call(office, 'PUT', `${rounds}/${round.id}`, { ...launchBody(), version: 2 })).status).toBe(409);
     expect((await decide(leadingGroup, round.id, { ...approval, requestId: rid('a') })).status).toBe(409);
     const first = approved.body.inspections[0].id;
-    expect((await h.call(leaderOne, 'GET', `/api/v1/inspections/${first}`)).status).toBe(200);
+    // Authorised now: the leader reads their declaration page at once, the inspection once cleared (回避).
+    expect((await h.call(leaderOne, 'GET', `/api/v1/inspections/${first}/declaration`)).body.standing).toBe('undeclared');
+    expect((await h.call(leaderOne, 'GET', `/api/v1/inspections/${first}`)).status).toBe(403);
     // The inspection's workflow records its opening on its own time, just after the approval answers.
     await eventually(async () => {
       const history = await h.call(auditor, 'GET', `/api/v1/inspections/${first}/history`);
@@ -190,8 +192,9 @@ describe('the group after launch', () => {
     );
     expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
     expect(replaced.body.group.members).toEqual([{ sub: newcomer.sub, name: newcomer.name, homeUnit: '机关党委' }]);
-    expect((await h.call(newcomer, 'GET', `/api/v1/inspections/${id}`)).status).toBe(200);
-    // The work only once the newcomer has declared and the office has decided (issue 12 §2; below).
+    // Named now, but nothing of the inspection until the newcomer has declared and the office has decided (issue 12 §2; below).
+    expect((await h.call(newcomer, 'GET', `/api/v1/inspections/${id}/declaration`)).body.standing).toBe('undeclared');
+    expect((await h.call(newcomer, 'GET', `/api/v1/inspections/${id}`)).status).toBe(403);
     expect((await h.call(newcomer, 'GET', records(id))).status).toBe(403);
     expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${id}/history`)).status).toBe(403);
 
@@ -210,6 +213,7 @@ describe('the group after launch', () => {
     const briefing = await h.call(newcomer, 'POST', records(id), { kind: 'briefing', data: { source: 'audit', receivedOn: '2021-10-09', summary: '审计发现问题3项' } });
     expect(briefing.status).toBe(201);
     expect((await h.call(newcomer, 'GET', records(id))).status).toBe(200);
+    expect((await h.call(newcomer, 'GET', `/api/v1/inspections/${id}`)).status).toBe(200);
   });
 
   it('names and changes the target’s liaison: access follows the change', async () => {

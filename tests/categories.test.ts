@@ -96,8 +96,17 @@ describe('the focus areas a round picks from', () => {
       ['basis_after_conduct', 'data.basis.0.effectiveOn'],
       ['basis_after_conduct', 'data.basis.1.effectiveOn'],
     ]);
-    const read = await h.call(leaderOne, 'GET', `${records(id)}/${written.body.id}`);
-    expect(read.body.flags).toHaveLength(2);
+    // Worded in the reader's language: Chinese by default, English when asked.
+    expect(written.body.flags[0].message).toBe('《党政领导干部选拔任用工作条例》自 2019-03-03 起施行，晚于问题行为开始之日（2018-03-01）：不能用新规定套老问题');
+    const inEnglish = async (url: string) =>
+      (await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${await h.token(leaderOne)}`, 'accept-language': 'en' } })).json();
+    const read = { body: await inEnglish(`${records(id)}/${written.body.id}`) };
+    expect(read.body.flags.map((f: { message: string }) => f.message)).toEqual([
+      '《党政领导干部选拔任用工作条例》 took effect on 2019-03-03, after the conduct began (2018-03-01)',
+      '《中国共产党纪律处分条例》 took effect on 2018-10-01, after the conduct began (2018-03-01)',
+    ]);
+    const page = { body: await inEnglish(`${records(id)}?kind=problem`) };
+    expect(page.body.records[0].flags[1].message).toContain('took effect on 2018-10-01');
 
     const inverted = await h.call(memberOne, 'POST', records(id), {
       kind: 'problem',
@@ -108,6 +117,7 @@ describe('the focus areas a round picks from', () => {
     const progress = await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`);
     const flagged = progress.body.inspections.find((i: { id: string }) => i.id === id).flagged;
     expect(flagged).toEqual([expect.objectContaining({ recordId: written.body.id, title: '超职数配备干部' })]);
+    expect(flagged[0].flags[0].params).toEqual({ source: '《党政领导干部选拔任用工作条例》', effectiveOn: '2019-03-03', from: '2018-03-01' });
     expect(progress.body.inspections.find((i: { id: string }) => i.id !== id).flagged).toEqual([]);
   });
 });

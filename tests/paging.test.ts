@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
 import { leaderOne, memberOne, office } from './support/people.js';
 import { launchRound, passStage, recordWork } from './support/walk.js';
+import { everyPage as everyPageOf } from './support/every-page.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,20 +12,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Follows `nextCursor` from the first page to the last, as a client would. */
-async function everyPage(path: string, listed: 'records' | 'steps', limit: number) {
-  const pages: { id?: string; seq?: number }[][] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await h.call(office, 'GET', `${path}${path.includes('?') ? '&' : '?'}${query}`);
-    expect(page.status, JSON.stringify(page.body)).toBe(200);
-    expect(page.body[listed].length).toBeLessThanOrEqual(limit);
-    pages.push(page.body[listed]);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return pages;
-}
+const everyPage = (path: string, listed: 'records' | 'steps', limit: number) => everyPageOf<{ id?: string; seq?: number }>(h, office, path, listed, limit);
 
 describe('lists that grow come a page at a time', () => {
   it('pages an inspection’s records and its history without gaps or repeats, and refuses a page too large or a cursor it never gave', async () => {

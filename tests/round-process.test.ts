@@ -337,8 +337,12 @@ describe('who may act', () => {
   it('shows a group member only their own inspections', async () => {
     const round = await launch();
     const [mine, theirs] = round.inspections;
+    // Their own once declared and cleared (回避); before that only its declaration page.
+    expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${mine.id}/declaration`)).status).toBe(200);
+    await recordWork(h, mine.id, 'preparation', leaderOne);
     expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${mine.id}`)).status).toBe(200);
     expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${theirs.id}`)).status).toBe(403);
+    expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${theirs.id}/declaration`)).status).toBe(403);
     expect((await h.call(memberOne, 'GET', `/api/v1/inspections/${theirs.id}/history`)).status).toBe(403);
     expect((await h.call(auditor, 'GET', `/api/v1/inspections/${theirs.id}/history`)).status).toBe(200);
   });

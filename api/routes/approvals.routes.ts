@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApprovalsService } from '../approvals.service.js';
 import { commonErrors } from '../errors.js';
+import { listPagingQuery, nextCursor } from '../list-paging.schemas.js';
 import { languageOf } from '../messages.js';
 import { inspectionView, stageId } from '../schemas.js';
 
@@ -12,16 +13,21 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     '/approvals',
     {
       schema: {
-        summary: "Submissions whose approval chain waits on one of the caller's roles",
+        summary: "Submissions whose approval chain waits on one of the caller's roles, a page at a time (`limit`, `cursor`)",
+        description:
+          'Read by anyone; each sees only the submissions waiting on an approver role they hold (leading group, party committee, office), never one of a group they belong to nor their own. Written by nobody here: `POST /inspections/:id/decisions` decides one.',
         tags: ['approvals'],
-        querystring: z.object({ status: z.enum(['pending']).default('pending') }),
+        querystring: listPagingQuery.extend({ status: z.enum(['pending']).default('pending') }),
         response: {
-          200: z.object({ approvals: z.array(inspectionView.extend({ roundName: z.string() })) }),
+          200: z.object({
+            approvals: z.array(inspectionView.extend({ roundName: z.string() })).describe('oldest stage first (when the stage opened), then by inspection id'),
+            nextCursor,
+          }),
           ...commonErrors,
         },
       },
     },
-    async (request) => approvals.pending(request.actor),
+    async (request) => approvals.pending(request.actor, request.query),
   );
 
   app.get(

@@ -39,8 +39,10 @@ function malformed(error: unknown): unknown {
   if (error instanceof ApiError) return error;
   const status = (error as { statusCode?: number }).statusCode;
   if (status && status >= 400 && status < 500) return error;
-  const message = `is not a well-formed multipart body (${error instanceof Error ? error.message : String(error)})`;
-  return new ApiError(400, ERROR_CODES[400], `invalid input: body ${message}`, { issues: [{ field: 'body', message }] });
+  // Busboy's own wording stays in the log; the caller is told in their language what is wrong.
+  const refused = new ApiError(400, ERROR_CODES[400], { key: 'body_not_multipart' }, { issues: [fieldIssue('body', { key: 'malformed_multipart' })] });
+  refused.cause = error;
+  return refused;
 }
 
 async function* parsed(file: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {

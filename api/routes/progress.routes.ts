@@ -28,7 +28,7 @@ const progressView = z.object({
           z.object({
             recordId: z.uuid(),
             title: z.string(),
-            flags: z.array(z.object({ code: z.string(), field: z.string(), message: z.string() })),
+            flags: z.array(z.object({ code: z.string(), field: z.string(), params: z.record(z.string(), z.string()), message: z.string() })),
           }),
         )
         .describe('problem papers flagged for the group leader, e.g. a basis that took effect after the conduct (不能用新标准去套老问题)'),

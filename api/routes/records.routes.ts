@@ -15,6 +15,8 @@ import {
 } from '../record-schemas.js';
 import { idempotencyHeaders, sendIdempotent } from '../idempotency.js';
 import { isMergePatch, MERGE_PATCH_TYPE } from '../merge-patch.js';
+import { languageOf } from '../messages.js';
+import { flagsWordedIn } from '../record-flags.js';
 import { RecordsService } from '../records.service.js';
 import { pagingQuery } from '../timeline.schemas.js';
 import { uuidParam } from '../schemas.js';
@@ -26,6 +28,8 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   const records = new RecordsService(app.services.db);
   // An idempotent write runs its service on the transaction that also stores the answer.
   const recordsIn = (db: Kysely<Database>) => new RecordsService(db);
+  // A paper's flags are worded in the reader's language as the answer leaves (see `flagsWordedIn`).
+  app.addHook('preSerialization', async (request, reply, payload) => (reply.statusCode < 300 ? flagsWordedIn(payload, languageOf(request)) : payload));
 
   app.post(
     '/inspections/:id/records',

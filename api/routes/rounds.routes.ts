@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commonErrors } from '../errors.js';
+import { listPagingQuery, nextCursor } from '../list-paging.schemas.js';
 import { RoundsService } from '../rounds.service.js';
 import { cancelBody, editRoundBody, launchRoundBody, patchRoundBody, roundDecisionBody, roundStatus, roundSummary, roundView, uuidParam } from '../schemas.js';
 import { groupRoutes } from './group.routes.js';
@@ -83,10 +84,18 @@ export const roundRoutes: FastifyPluginAsyncZod = async (app) => {
     '/rounds',
     {
       schema: {
-        summary: 'Rounds the caller may see, newest first',
+        summary: 'Rounds the caller may see, newest first, a page at a time (`limit`, `cursor`)',
+        description:
+          'Read by everyone: the office, the leading group, the party committee and auditors see every round; a group member or the liaison only the rounds they are named in, counting only their own inspections. Written by nobody here: `POST /rounds` proposes one.',
         tags: ['rounds'],
-        querystring: z.object({ status: roundStatus.optional() }),
-        response: { 200: z.object({ rounds: z.array(roundSummary) }), ...commonErrors },
+        querystring: listPagingQuery.extend({ status: roundStatus.optional() }),
+        response: {
+          200: z.object({
+            rounds: z.array(roundSummary).describe('newest launch first; rounds launched at the same moment by id'),
+            nextCursor,
+          }),
+          ...commonErrors,
+        },
       },
     },
     async (request) => rounds.list(request.actor, request.query),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RECORD_KIND_IDS, type RecordKind } from '../../workflows/stages.js';
 import { commonErrors } from '../errors.js';
+import { listPagingQuery, nextCursor } from '../list-paging.schemas.js';
 import { stageId, waitingOn } from '../schemas.js';
 import { TASK_KINDS, TasksService } from '../tasks.service.js';
 
@@ -44,17 +45,21 @@ export const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         summary:
-          'My to-do list (待办): everything waiting on the caller, of every kind, oldest first, with counts per kind for a badge. Read by anyone; each sees only their own share. Written by nobody: tasks come from the stages and records.',
+          'My to-do list (待办): everything waiting on the caller, of every kind, oldest first, a page at a time (`limit`, `cursor`), with counts per kind of the whole list for a badge. Read by anyone; each sees only their own share. Written by nobody: tasks come from the stages and records.',
         tags: ['approvals'],
+        querystring: listPagingQuery,
         response: {
           200: z.object({
-            tasks: z.array(taskView),
-            counts: z.object({ total: z.number().int(), byKind: z.object(Object.fromEntries(TASK_KINDS.map((k) => [k, z.number().int()]))) }),
+            tasks: z.array(taskView).describe('oldest first (`since`), then by inspection, kind and record'),
+            counts: z
+              .object({ total: z.number().int(), byKind: z.object(Object.fromEntries(TASK_KINDS.map((k) => [k, z.number().int()]))) })
+              .describe('of every task waiting on the caller, not only this page'),
+            nextCursor,
           }),
           ...commonErrors,
         },
       },
     },
-    async (request) => tasks.list(request.actor),
+    async (request) => tasks.list(request.actor, request.query),
   );
 };

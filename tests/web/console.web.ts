@@ -363,6 +363,34 @@ describe('the web console, as its people use it', () => {
     // Every screen the run opened rendered within the policy (antd's CSS-in-JS included).
     expect(cspViolations).toEqual([]);
   });
+
+  it('shows every round a page at a time (加载更多), and every proposal in the leading group’s to-do', async () => {
+    // More proposals than a page (50): the same plan as the story's round, under other names.
+    const { plan } = (await web.system.call(office, 'GET', `/api/v1/rounds/${roundId}`)).body;
+    for (let i = 1; i <= 50; i++) {
+      const proposed = await web.system.call(office, 'POST', '/api/v1/rounds', { ...plan, name: `分页测试轮次${i}` });
+      expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+    }
+    const { context, page } = await newPage();
+    await signInAs(page, cast.leadingGroup);
+    const proposals = page.getByTestId('todo').getByText(/^审批巡察轮次方案：分页测试轮次\d+$/);
+    await proposals.nth(49).waitFor();
+    expect(await proposals.count()).toBe(50);
+
+    await page.getByRole('menuitem', { name: '巡察轮次' }).click();
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await page.getByRole('link', { name: '分页测试轮次50', exact: true }).waitFor();
+    expect(await rows.count()).toBe(50);
+    // The story's round, the oldest, is on the second page.
+    expect(await page.getByRole('link', { name: '2021年第三轮巡察' }).count()).toBe(0);
+    await page.getByTestId('rounds-more').click();
+    await page.getByRole('link', { name: '2021年第三轮巡察' }).waitFor();
+    expect(await rows.count()).toBe(51);
+    expect(await page.getByTestId('rounds-more').count()).toBe(0);
+    await screenshot(page, '18-rounds-all-pages');
+    await expectAccessible(page);
+    await context.close();
+  });
 });
 
 /** The office builds and seals the dossier on the archiving stage; the checklist then holds. */

@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 import type { Answer } from './queries';
 
@@ -27,9 +27,15 @@ export function adoptPrefetchedTasks(queryClient: QueryClient): void {
   const entry = window.xunchaPrefetched?.['/api/v1/tasks'];
   if (!entry) return;
   delete window.xunchaPrefetched!['/api/v1/tasks'];
+  // The 工作台 reads the to-do a page at a time (useTasks): what prefetch.js fetched is its first page.
   if (entry.done && entry.data) {
-    queryClient.setQueryData(['tasks'], entry.data);
+    queryClient.setQueryData<InfiniteData<Tasks, string | undefined>>(['tasks'], { pages: [entry.data], pageParams: [undefined] });
     return;
   }
-  void queryClient.prefetchQuery({ queryKey: ['tasks'], queryFn: async () => (await entry.promise) ?? unwrap(api.GET('/api/v1/tasks')) });
+  void queryClient.prefetchInfiniteQuery({
+    queryKey: ['tasks'],
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: Tasks) => last.nextCursor ?? undefined,
+    queryFn: async () => (await entry.promise) ?? unwrap(api.GET('/api/v1/tasks')),
+  });
 }

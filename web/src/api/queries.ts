@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 import type { paths } from './schema';
 
@@ -55,7 +55,35 @@ export const useHistory = (id: string, enabled = true) =>
     }),
   });
 
-export const useRounds = () => useQuery({ queryKey: ['rounds'], queryFn: () => unwrap(api.GET('/api/v1/rounds')) });
+/** The pages of a list the API pages with `nextCursor` (rounds, tasks): the page shows them one under the other. */
+const nextPage = (last: { nextCursor: string | null }) => last.nextCursor ?? undefined;
+
+/** The rounds list (巡察轮次), a page at a time: 「加载更多」 asks for the next. */
+export const useRoundPages = () =>
+  useInfiniteQuery({
+    queryKey: ['rounds', 'pages'],
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+    queryFn: ({ pageParam: cursor }) => unwrap(api.GET('/api/v1/rounds', { params: { query: { cursor } } })),
+  });
+
+/**
+ * Every round the caller sees, all pages: the 工作台 looks through them for the inspections
+ * of the caller's group, which may be in any round, so it needs the whole list.
+ */
+export const useRounds = () =>
+  useQuery({
+    queryKey: ['rounds', 'all'],
+    queryFn: async () => ({
+      rounds: await allPages(async (cursor) => {
+        const page = await unwrap(api.GET('/api/v1/rounds', { params: { query: { limit: LIST_PAGE, cursor } } }));
+        return { items: page.rounds, nextCursor: page.nextCursor };
+      }),
+    }),
+  });
+
+/** The largest page the API gives for rounds, tasks and approvals. */
+const LIST_PAGE = 200;
 
 export const useRound = (roundId: string) =>
   useQuery({ queryKey: ['round', roundId], queryFn: () => unwrap(api.GET('/api/v1/rounds/{roundId}', { params: { path: { roundId } } })) });
@@ -64,14 +92,44 @@ export type Task = Answer<'/api/v1/tasks'>['tasks'][number];
 
 // Fresh for a few seconds: the answer prefetch.js fetched on landing is not asked for again the moment
 // the 工作台 mounts. Polling, focus after that and every write's invalidation still refetch it.
-export const useTasks = () => useQuery({ queryKey: ['tasks'], staleTime: 5_000, queryFn: () => unwrap(api.GET('/api/v1/tasks')) });
+// The first page is asked for at the URL prefetch.js fetched (no query: the default page size),
+// so the prefetched answer is that page; 「加载更多」 asks for the next ones.
+export const useTasks = () =>
+  useInfiniteQuery({
+    queryKey: ['tasks'],
+    staleTime: 5_000,
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: nextPage,
+    queryFn: ({ pageParam: cursor }) => unwrap(cursor ? api.GET('/api/v1/tasks', { params: { query: { cursor } } }) : api.GET('/api/v1/tasks')),
+  });
 
-/** Rounds in one status, e.g. the proposals waiting on the leading group. */
+/**
+ * Rounds in one status, e.g. the proposals waiting on the leading group, all pages: each is
+ * a to-do of the 工作台, which shows them all above the tasks.
+ */
 export const useRoundsIn = (status: 'proposed' | 'returned', enabled: boolean) =>
-  useQuery({ queryKey: ['rounds', status], enabled, queryFn: () => unwrap(api.GET('/api/v1/rounds', { params: { query: { status } } })) });
+  useQuery({
+    queryKey: ['rounds', status],
+    enabled,
+    queryFn: async () => ({
+      rounds: await allPages(async (cursor) => {
+        const page = await unwrap(api.GET('/api/v1/rounds', { params: { query: { status, limit: LIST_PAGE, cursor } } }));
+        return { items: page.rounds, nextCursor: page.nextCursor };
+      }),
+    }),
+  });
 
+/** Every submission waiting on the caller's roles, all pages. */
 export const useApprovals = () =>
-  useQuery({ queryKey: ['approvals'], queryFn: () => unwrap(api.GET('/api/v1/approvals', { params: { query: { status: 'pending' } } })) });
+  useQuery({
+    queryKey: ['approvals'],
+    queryFn: async () => ({
+      approvals: await allPages(async (cursor) => {
+        const page = await unwrap(api.GET('/api/v1/approvals', { params: { query: { status: 'pending', limit: LIST_PAGE, cursor } } }));
+        return { items: page.approvals, nextCursor: page.nextCursor };
+      }),
+    }),
+  });
 
 export const useNotifications = () =>
   useQuery({ queryKey: ['notifications'], queryFn: () => unwrap(api.GET('/api/v1/notifications')) });

@@ -882,10 +882,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rounds the caller may see, newest first */
+        /**
+         * Rounds the caller may see, newest first, a page at a time (`limit`, `cursor`)
+         * @description Read by everyone: the office, the leading group, the party committee and auditors see every round; a group member or the liaison only the rounds they are named in, counting only their own inspections. Written by nobody here: `POST /rounds` proposes one.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description items per page, at most 200 (50 unless given) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page of this list (with the same filters); a cursor this list did not give out is a 400 naming `querystring.cursor` */
+                    cursor?: string;
                     /** @description proposed by the office; returned to it by the leading group (an edit proposes it again); active once approved; then completed or cancelled */
                     status?: "proposed" | "returned" | "active" | "completed" | "cancelled";
                 };
@@ -902,6 +909,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description newest launch first; rounds launched at the same moment by id */
                             rounds: {
                                 /** Format: uuid */
                                 id: string;
@@ -940,6 +948,8 @@ export interface paths {
                                 escalateAfterHours: number;
                                 inspectionCount: number;
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page. Pages never repeat an item; one that moves in the order between two requests may show on another page or be missed until the list is read again */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -3875,6 +3885,9 @@ export interface paths {
                                 flags: {
                                     code: string;
                                     field: string;
+                                    params: {
+                                        [key: string]: string;
+                                    };
                                     message: string;
                                 }[];
                             }[];
@@ -4978,10 +4991,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Submissions whose approval chain waits on one of the caller's roles */
+        /**
+         * Submissions whose approval chain waits on one of the caller's roles, a page at a time (`limit`, `cursor`)
+         * @description Read by anyone; each sees only the submissions waiting on an approver role they hold (leading group, party committee, office), never one of a group they belong to nor their own. Written by nobody here: `POST /inspections/:id/decisions` decides one.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description items per page, at most 200 (50 unless given) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page of this list (with the same filters); a cursor this list did not give out is a 400 naming `querystring.cursor` */
+                    cursor?: string;
                     status?: "pending";
                 };
                 header?: never;
@@ -4997,6 +5017,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description oldest stage first (when the stage opened), then by inspection id */
                             approvals: {
                                 /** Format: uuid */
                                 id: string;
@@ -5068,6 +5089,8 @@ export interface paths {
                                 } | null;
                                 roundName: string;
                             }[];
+                            /** @description pass as `cursor` for the next page; null on the last page. Pages never repeat an item; one that moves in the order between two requests may show on another page or be missed until the list is read again */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -5456,6 +5479,9 @@ export interface paths {
                                 flags: {
                                     code: string;
                                     field: string;
+                                    params: {
+                                        [key: string]: string;
+                                    };
                                     message: string;
                                 }[];
                             }[];
@@ -6076,6 +6102,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6287,6 +6316,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                             versions: {
@@ -6530,6 +6562,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6754,6 +6789,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -6982,6 +7020,9 @@ export interface paths {
                             flags: {
                                 code: string;
                                 field: string;
+                                params: {
+                                    [key: string]: string;
+                                };
                                 message: string;
                             }[];
                         };
@@ -7957,6 +7998,9 @@ export interface paths {
                                     flags: {
                                         code: string;
                                         field: string;
+                                        params: {
+                                            [key: string]: string;
+                                        };
                                         message: string;
                                     }[];
                                 }[];
@@ -8314,10 +8358,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My to-do list (待办): everything waiting on the caller, of every kind, oldest first, with counts per kind for a badge. Read by anyone; each sees only their own share. Written by nobody: tasks come from the stages and records. */
+        /** My to-do list (待办): everything waiting on the caller, of every kind, oldest first, a page at a time (`limit`, `cursor`), with counts per kind of the whole list for a badge. Read by anyone; each sees only their own share. Written by nobody: tasks come from the stages and records. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description items per page, at most 200 (50 unless given) */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page of this list (with the same filters); a cursor this list did not give out is a 400 naming `querystring.cursor` */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -8331,6 +8380,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description oldest first (`since`), then by inspection, kind and record */
                             tasks: {
                                 /**
                                  * @description stage_decision: a submitted stage waits on your role (also listed by /approvals); record_decision: a request or declaration waits on your decision (decidedBy); record_review: a record waits on your review (reviewedBy); stage_submission: an open stage you own meets every exit criterion and waits on your submission; record_owed: a record waits for one you write about it (`owed` in the stage model): the office’s hand-over (移交) of a confirmed lead, discipline inspection’s disposal of a lead handed to it, the office’s verification (验收) of a rectification item, new or with progress since it was returned
@@ -8394,6 +8444,7 @@ export interface paths {
                                     field: string;
                                 } | null;
                             }[];
+                            /** @description of every task waiting on the caller, not only this page */
                             counts: {
                                 total: number;
                                 byKind: {
@@ -8404,6 +8455,8 @@ export interface paths {
                                     record_owed: number;
                                 };
                             };
+                            /** @description pass as `cursor` for the next page; null on the last page. Pages never repeat an item; one that moves in the order between two requests may show on another page or be missed until the list is read again */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -10099,6 +10152,9 @@ export interface paths {
                                     flags: {
                                         code: string;
                                         field: string;
+                                        params: {
+                                            [key: string]: string;
+                                        };
                                         message: string;
                                     }[];
                                 }[];

@@ -13,6 +13,20 @@ const taskLink = (task: Task) =>
 // An owed record (a hand-over, a disposal, a verification) is written in the stage's records: 办理, not a decision.
 const TASK_BUTTONS: Record<Task['kind'], string> = { stage_decision: '审批', record_decision: '决定', record_review: '审核', stage_submission: '提交', record_owed: '办理' };
 
+const taskKey = (task: Task) => `${task.kind}-${task.inspection.id}-${task.record?.id ?? task.stage}-${task.writes?.kind ?? ''}`;
+
+/**
+ * The tasks of the pages loaded so far, in order. A task whose wait began again between two
+ * pages (a record changed) can come on both; it is shown once, where it came first.
+ */
+function shownTasks(pages: { tasks: Task[] }[] | undefined): Task[] {
+  const byKey = new Map<string, Task>();
+  for (const task of (pages ?? []).flatMap((page) => page.tasks)) {
+    if (!byKey.has(taskKey(task))) byKey.set(taskKey(task), task);
+  }
+  return [...byKey.values()];
+}
+
 /** 工作台: everything waiting on me, what is overdue, and (for a group) my inspections. */
 export function HomePage() {
   const person = useSession()!.person;
@@ -26,7 +40,9 @@ export function HomePage() {
     ...(proposed.data?.rounds ?? []).map((r) => ({ round: r, title: `审批巡察轮次方案：${r.name}`, button: '审批' })),
     ...(returned.data?.rounds ?? []).map((r) => ({ round: r, title: `领导小组退回的方案：${r.name}`, button: '查看' })),
   ];
-  const empty = tasks.data?.tasks.length === 0 && roundTasks.length === 0;
+  const taskList = shownTasks(tasks.data?.pages);
+  const counts = tasks.data?.pages[0]?.counts;
+  const empty = !!tasks.data && taskList.length === 0 && roundTasks.length === 0;
 
   return (
     <Flex vertical gap={16}>
@@ -36,7 +52,7 @@ export function HomePage() {
       <Card
         title={
           <h3 style={{ margin: 0 }}>
-            我的待办 {!!tasks.data && <Tag color={tone('red')}>{tasks.data.counts.total + roundTasks.length}</Tag>}
+            我的待办 {!!counts && <Tag color={tone('red')}>{counts.total + roundTasks.length}</Tag>}
           </h3>
         }
         loading={tasks.isPending}
@@ -53,9 +69,9 @@ export function HomePage() {
               button={button}
             />
           ))}
-          {tasks.data?.tasks.map((task) => (
+          {taskList.map((task) => (
             <TodoItem
-              key={`${task.kind}-${task.inspection.id}-${task.record?.id ?? task.stage}`}
+              key={taskKey(task)}
               title={task.title}
               lines={[`${task.inspection.name} · ${stageTitle(task.stage)}`, `${task.round.name} · 截止 ${formatTime(task.dueAt)}`]}
               overdue={task.overdue}
@@ -63,6 +79,11 @@ export function HomePage() {
               button={TASK_BUTTONS[task.kind]}
             />
           ))}
+          {tasks.hasNextPage && (
+            <Button block onClick={() => void tasks.fetchNextPage()} loading={tasks.isFetchingNextPage} data-testid="todo-more">
+              加载更多{counts && counts.total > taskList.length ? `（还有 ${counts.total - taskList.length} 项）` : ''}
+            </Button>
+          )}
         </Flex>
       </Card>
       {inGroup && <MyInspections sub={person.sub} />}

@@ -1,12 +1,15 @@
 import { Button, Card, Flex, Table, Typography } from 'antd';
 import { Link } from 'react-router';
-import { useRounds } from '../api/queries';
+import { useRoundPages } from '../api/queries';
 import { formatDate, StateTag } from '../app/widgets';
 import { hasRole, useSession } from '../auth/session';
 
+/** The rounds, newest first, a page at a time: 「加载更多」 under the table asks for the next page. */
 export function RoundsPage() {
   const person = useSession()!.person;
-  const rounds = useRounds();
+  const rounds = useRoundPages();
+  // A round proposed while the pages are read comes first and shifts nothing; one id is shown once all the same.
+  const shown = [...new Map((rounds.data?.pages ?? []).flatMap((page) => page.rounds).map((r) => [r.id, r])).values()];
   return (
     <Flex vertical gap={16}>
       <Flex justify="space-between" align="center">
@@ -23,7 +26,7 @@ export function RoundsPage() {
         <Table
           rowKey="id"
           loading={rounds.isPending}
-          dataSource={rounds.data?.rounds ?? []}
+          dataSource={shown}
           pagination={false}
           scroll={{ x: 700 }}
           columns={[
@@ -34,6 +37,13 @@ export function RoundsPage() {
             { title: '发起人', render: (_, r) => r.launchedBy.name, width: 120 },
           ]}
         />
+        {rounds.hasNextPage && (
+          <Flex justify="center" style={{ marginTop: 16 }}>
+            <Button onClick={() => void rounds.fetchNextPage()} loading={rounds.isFetchingNextPage} data-testid="rounds-more">
+              加载更多
+            </Button>
+          </Flex>
+        )}
       </Card>
     </Flex>
   );
