@@ -30,6 +30,10 @@ const ROLE_PERMISSIONS = {
   'round.evaluations': ['office'],
   // 谁来监督巡察组: the round's whole timeline and its state at any moment.
   'round.audit': ['auditor', 'office', 'leading_group'],
+  // 立卷归档: the office builds the sealed dossier; it holds every lead and evaluation,
+  // so it is read only by those who read all of them (never the group or the liaison).
+  'inspection.dossier_build': ['office'],
+  'inspection.dossier_read': ['office', 'leading_group', 'auditor'],
   // Who read which confidential record: for those who supervise, not for the readers themselves.
   // The register, the term plans and what the rounds found across them: kept by the
   // office, planned with the leading group, reported to the party committee.

@@ -14,6 +14,7 @@ import { servicesPlugin, type Services } from './plugins/services.plugin.js';
 import { approvalRoutes } from './routes/approvals.routes.js';
 import { attachmentRoutes } from './routes/attachments.routes.js';
 import { demoRoutes } from './routes/demo.routes.js';
+import { dossierRoutes } from './routes/dossier.routes.js';
 import { consoleConfigRoutes, meRoutes } from './routes/sign-in.routes.js';
 import type { OidcClientConfig } from './oidc.js';
 import { leadRoutes } from './routes/leads.routes.js';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(attachmentRoutes);
       await v1.register(leadRoutes);
       await v1.register(signingRoutes);
+      await v1.register(dossierRoutes);
       await v1.register(meRoutes);
     },
     { prefix: '/api/v1' },

@@ -131,6 +131,11 @@ export const CRITERIA_MESSAGES: Record<string, CriterionWords> = {
     zh: (p) => `${count(p)} 条已确认的问题线索尚未移交`,
     en: (p) => `${count(p)} confirmed lead(s) not handed over`,
   },
+  dossier_not_sealed: {
+    requirementZh: '案卷已生成并封存，卷内清单的摘要已记录',
+    zh: () => '案卷尚未生成封存',
+    en: () => 'the dossier is not built and sealed yet',
+  },
 };
 
 const ENGLISH_REQUIREMENTS = new Map(STAGE_IDS.flatMap((s) => EXIT_CRITERIA[s].map((c) => [c.code, c.requirement] as const)));

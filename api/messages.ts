@@ -29,6 +29,7 @@ export type MessageParams = Record<string, string | number | readonly string[]>;
 type Words = (p: MessageParams) => string;
 
 const text = (p: MessageParams, key: string) => String(p[key] ?? '');
+const DOSSIER_STATE_ZH: Record<string, string> = { open: '进行中', submitted: '已提交待审批', completed: '已完成', cancelled: '已取消' };
 const listOf = (p: MessageParams, key: string): readonly string[] => (Array.isArray(p[key]) ? (p[key] as readonly string[]) : []);
 const kindZh = (p: MessageParams) => RECORD_KINDS[text(p, 'kind') as RecordKind]?.title.zh ?? text(p, 'kind');
 const kindEn = (p: MessageParams) => RECORD_KINDS[text(p, 'kind') as RecordKind]?.title.en.toLowerCase() ?? text(p, 'kind');
@@ -79,6 +80,7 @@ const THINGS: Record<string, { zh: string; en: string }> = {
   organization: { zh: '单位', en: 'organization' },
   focus_area: { zh: '重点领域', en: 'focus area' },
   questionnaire_code: { zh: '问卷码', en: 'questionnaire code' },
+  dossier: { zh: '案卷（尚未生成）', en: 'dossier (not built yet)' },
 };
 const thingZh = (t: string) => THINGS[t]?.zh ?? t;
 const thingEn = (t: string) => THINGS[t]?.en ?? t;
@@ -185,6 +187,16 @@ export const API_MESSAGES = {
   is_not_multipart: { zh: () => '不是 multipart/form-data', en: () => 'is not multipart/form-data' },
   body_not_multipart: { zh: () => '请求体不是完整的 multipart/form-data', en: () => 'the body is not well-formed multipart/form-data' },
   malformed_multipart: { zh: () => '不是完整的 multipart 请求体（上传中断或分段头损坏）', en: () => 'is not a well-formed multipart body (cut short, or a broken part header)' },
+
+  // The sealed dossier (立卷归档, api/dossier.service.ts).
+  dossier_not_open: {
+    zh: (p) => `案卷在整改阶段获批、立卷归档阶段进行中时生成；本巡察现处于${stageZh(text(p, 'stage'))}阶段（${DOSSIER_STATE_ZH[text(p, 'state')] ?? text(p, 'state')}）`,
+    en: (p) => `the dossier is built once rectification is approved, while archiving (立卷归档) is open; the inspection is at ${text(p, 'stage')} (${text(p, 'state')})`,
+  },
+  dossier_sealed: {
+    zh: (p) => `案卷已于 ${text(p, 'sealedAt')} 封存，封存的案卷不再重新生成`,
+    en: (p) => `the dossier is already sealed (${text(p, 'sealedAt')}); a sealed dossier is never rebuilt`,
+  },
 
   // The approval chains a round may override (workflows/stages.ts chainProblems).
   chain_must_end: {

@@ -131,6 +131,17 @@ export class QuestionnaireService {
     await requireAccess(this.db, actor, 'round.evaluations');
     const round = await loadRoundView(this.db, roundId);
     const rows = await roundEvaluations(this.db, roundId);
+    // Each evaluation in the spreadsheet is read, as it would be record by record.
+    await logConfidentialReads(
+      this.db,
+      actor,
+      'GET /rounds/:id/inspector-evaluations.xlsx',
+      rows.flatMap((r) =>
+        r.record_id && r.record_version !== null
+          ? [{ inspectionId: r.inspection_id, what: 'inspector_evaluations' as const, record: { id: r.record_id, kind: 'inspector_evaluation', version: r.record_version } }]
+          : [],
+      ),
+    );
     const file = await renderEvaluationsXlsx(
       round.name,
       rows.map((r) => ({

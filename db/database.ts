@@ -47,6 +47,7 @@ export interface Database {
   attachment_sets: AttachmentSetTable;
   ledger_entries: LedgerEntryTable;
   checkpoints: CheckpointTable;
+  dossiers: DossierTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -274,7 +275,7 @@ export interface FocusAreaEventTable {
   reason: string | null;
 }
 
-export type ConfidentialReadWhat = 'record' | 'record_list' | 'as_of' | 'questionnaire_answers' | 'leads_report';
+export type ConfidentialReadWhat = 'record' | 'record_list' | 'as_of' | 'questionnaire_answers' | 'leads_report' | 'inspector_evaluations' | 'dossier';
 
 /** One read of confidential material (a lead, a paper, an evaluation, the answers): who, when, what. Append-only. */
 export interface ConfidentialReadTable {
@@ -413,4 +414,18 @@ export interface CheckpointTable {
   signed_at: Timestamp;
   key_id: string;
   signature: string;
+}
+
+/** A sealed dossier (立卷归档): its zip in the attachment store and its manifest's digest. Append-only. */
+export interface DossierTable {
+  inspection_id: string;
+  request_id: string;
+  zip_sha256: string;
+  size: ColumnType<string, number, never>;
+  manifest_sha256: string;
+  file_name: string;
+  files: number;
+  built_by_sub: string;
+  built_by_name: string;
+  built_at: Timestamp;
 }

@@ -129,6 +129,9 @@ export async function roundEvaluations(db: Kysely<Database>, roundId: string) {
         .on(sql<string>`r.data->>'memberSub'`, '=', sql.ref('m.sub')),
     )
     .select([
+      'inspections.id as inspection_id',
+      'r.id as record_id',
+      'r.version as record_version',
       'inspections.group_name',
       sql<string>`inspections.target->>'name'`.as('target_name'),
       'm.sub',

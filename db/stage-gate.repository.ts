@@ -20,14 +20,16 @@ import { latestReportSections } from './report-sections.repository.js';
 
 /** What the exit criteria read: current records, the whole group, the written report sections. */
 export async function criteriaContext(db: Kysely<Database>, inspectionId: string): Promise<CriteriaContext> {
-  const [records, members, sections, questionnaire] = await Promise.all([
+  const [records, members, sections, questionnaire, dossier] = await Promise.all([
     listRecords(db, inspectionId),
     db.selectFrom('inspection_members').select(['sub', 'name']).where('inspection_id', '=', inspectionId).orderBy('sub').execute(),
     latestReportSections(db, inspectionId),
     questionnaireTally(db, inspectionId),
+    db.selectFrom('dossiers').select('manifest_sha256').where('inspection_id', '=', inspectionId).executeTakeFirst(),
   ]);
   return {
     questionnaire,
+    dossier: dossier ? { manifestSha256: dossier.manifest_sha256 } : null,
     records: records.map(toSnapshot),
     members,
     reportSections: Object.fromEntries(
@@ -227,6 +229,7 @@ export async function criteriaContexts(db: Kysely<Database>, inspectionIds: stri
       'inspections.id',
       answerCount('inspections.id').as('questionnaire_answers'),
       eb.selectFrom('rounds').select('rounds.questionnaire_min_answers').whereRef('rounds.id', '=', 'inspections.round_id').as('questionnaire_min_answers'),
+      eb.selectFrom('dossiers').select('dossiers.manifest_sha256').whereRef('dossiers.inspection_id', '=', 'inspections.id').as('dossier_manifest_sha256'),
       jsonArrayFrom(
         eb
           .selectFrom('records')
@@ -260,6 +263,7 @@ export async function criteriaContexts(db: Kysely<Database>, inspectionIds: stri
       {
         records: row.records.map(toSnapshot),
         members: row.members,
+        dossier: row.dossier_manifest_sha256 ? { manifestSha256: row.dossier_manifest_sha256 } : null,
         questionnaire: { answers: Number(row.questionnaire_answers), minimumAnswers: row.questionnaire_min_answers ?? QUESTIONNAIRE_MIN_ANSWERS },
         reportSections: Object.fromEntries(row.sections.map((s) => [s.section, s.text])),
       },

@@ -307,5 +307,11 @@ export async function recordStageWork(call: ApiCall, inspectionId: string, stage
       await accept('rectification_report', { text: '反馈问题已全部整改到位，建立长效机制。', submittedOn: '2022-02-20' });
       return;
     }
+    case 'archiving': {
+      // 立卷归档: the office seals the dossier; a repeat (after a rejection) answers the sealed one.
+      const sealed = await ok(call(cast.office, 'GET', `${base}/dossier`), 'dossier status');
+      if (!sealed.dossier) await ok(call(cast.office, 'POST', `${base}/dossier`, { requestId: `sample-dossier-${inspectionId}` }), 'dossier');
+      return;
+    }
   }
 }

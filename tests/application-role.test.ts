@@ -59,6 +59,9 @@ describe.runIf(usingApplicationRole)('the application’s database role (Postgre
     expect(await asApplication(`delete from record_versions where record_id in (select id from records where inspection_id = '${inspectionId}')`)).toBe('42501');
     expect(await asApplication(`delete from ledger_entries`)).toBe('42501');
     expect(await asApplication('delete from kysely_migration')).toBe('42501');
+    // A sealed dossier (立卷归档) is never changed or removed.
+    expect(await asApplication('update dossiers set size = 0')).toBe('42501');
+    expect(await asApplication('delete from dossiers')).toBe('42501');
     expect(await asApplication('create table shadow (id int)')).toBe('42501');
 
     // Nothing moved: the history is whole and verifies.

@@ -217,6 +217,16 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/inspections/{id}/history/temporal': { expect: answers({ '2xx': ['office', 'leading_group', 'auditor'] }) },
   'GET /api/v1/inspections/{id}/timeline': { expect: answers({ '2xx': ['office', 'leading_group', 'auditor', ...WORKING_GROUP] }) },
   'GET /api/v1/inspections/{id}/access-log': { expect: answers({ '2xx': ['office', 'auditor'] }) },
+  // The sealed dossier (立卷归档) holds every lead and how the group was judged: never the group's or the target's.
+  'GET /api/v1/inspections/{id}/dossier': { expect: answers({ '2xx': ['office', 'leading_group', 'auditor'] }) },
+  // Not built yet (the inspection is in stationing): its readers learn that, nobody else.
+  'GET /api/v1/inspections/{id}/dossier.zip': { expect: answers({ 404: ['office', 'leading_group', 'auditor'] }) },
+  'POST /api/v1/inspections/{id}/dossier': {
+    // Only the office builds it, and only while archiving is open.
+    expect: answers({ 409: ['office'] }),
+    request: () => ({ body: { requestId: rid('dossier') } }),
+    writes: true,
+  },
   'GET /api/v1/inspections/{id}/progress': { expect: answers({ '2xx': WORK_READERS }) },
 
   // Records.

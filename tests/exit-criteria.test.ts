@@ -29,6 +29,7 @@ function complete(): CriteriaContext {
     members,
     reportSections: { basic_situation: '基本情况', recommendations: '意见建议' },
     questionnaire: { answers: 5, minimumAnswers: 5 },
+    dossier: { manifestSha256: 'a'.repeat(64) },
     records: [
       ...BRIEFING_SOURCES.map((source) => rec('briefing', { source })),
       ...members.map((m) => rec('recusal_declaration', { memberSub: m.sub, hasRelation: false })),
@@ -87,6 +88,7 @@ const breakOne: Record<string, (ctx: CriteriaContext) => CriteriaContext> = {
   rectification_report_not_accepted: (ctx) => changed(ctx, (r) => r.kind === 'rectification_report', { reviewStatus: 'pending' }),
   lead_unconfirmed: (ctx) => changed(ctx, (r) => r.id === laterLead.id, { reviewStatus: 'returned' }),
   lead_not_handed_over: (ctx) => without(ctx, (r) => r.kind === 'lead_handover' && r.data.leadId === lead.id),
+  dossier_not_sealed: (ctx) => ({ ...ctx, dossier: null }),
 };
 
 describe('exit criteria', () => {
@@ -132,6 +134,7 @@ describe('exit criteria', () => {
       reporting: ['report_section_missing'],
       post_evaluation: ['questionnaire_short', 'inspector_not_evaluated'],
       rectification: ['feedback_opinion_not_issued', 'feedback_meeting_missing', 'rectification_plan_not_accepted', 'rectification_report_not_accepted'],
+      archiving: ['dossier_not_sealed'],
     };
     for (const stage of STAGE_IDS) expect(unmetCriteria(stage, empty).map((u) => u.code), stage).toEqual(expected[stage]);
     // And with every criterion of a stage broken at once, each is reported.

@@ -150,7 +150,8 @@ describe('feedback and rectification, owned by the office and the target', () =>
       meeting: meetingFor('leading_group'),
     });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body.status.state).toBe('completed');
+    // Rectification approved: the inspection goes on to archiving (立卷归档).
+    expect(approved.body.status).toMatchObject({ stage: 'archiving', state: 'open' });
     const progress = await h.call(office, 'GET', `/api/v1/rounds/${(await h.call(office, 'GET', `/api/v1/inspections/${id}`)).body.roundId}/progress`);
     expect(progress.body.totals.rectificationItems).toEqual({ open: 0, returned: 0, accepted: 1, long_term: 1 });
   });
@@ -209,7 +210,7 @@ describe('the target’s due dates, counted from the feedback meeting', () => {
   function atRectification(): InspectionProcess {
     const process = new InspectionProcess(plan);
     let n = 0;
-    for (const stage of STAGE_IDS.slice(0, -1)) {
+    for (const stage of STAGE_IDS.slice(0, STAGE_IDS.indexOf('rectification'))) {
       const by = stageOwner(stage) === 'office' ? office : leaderOne;
       const at = stage === 'post_evaluation' ? OPENED : '2026-02-01T00:00:00.000Z';
       const submit = { stage, actor: by, requestId: `s${++n}`, comment: null };

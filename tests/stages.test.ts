@@ -3,8 +3,8 @@ import { launchRoundBody, stageId } from '../api/schemas.js';
 import { nextStage, resolveApprovalChains, resolveDueDays, STAGE_IDS, STAGES } from '../workflows/stages.js';
 
 describe('the stage model', () => {
-  it('lists the seven mandated stages in order, none skipped', () => {
-    expect(STAGE_IDS).toEqual(['preparation', 'stationing', 'drafting', 'communication', 'reporting', 'post_evaluation', 'rectification']);
+  it('lists the seven mandated stages and the archiving that seals them, in order, none skipped', () => {
+    expect(STAGE_IDS).toEqual(['preparation', 'stationing', 'drafting', 'communication', 'reporting', 'post_evaluation', 'rectification', 'archiving']);
     expect(STAGES.map((s) => s.id)).toEqual([...STAGE_IDS]);
     const walked: string[] = ['preparation'];
     for (let s = nextStage('preparation'); s; s = nextStage(s)) walked.push(s);
@@ -21,6 +21,7 @@ describe('the stage model', () => {
       reporting: ['office', 'leading_group', 'party_committee'],
       post_evaluation: ['office'],
       rectification: ['leading_group'],
+      archiving: ['leading_group'],
     });
     const overridden = resolveApprovalChains({ drafting: ['office', 'leading_group'] });
     expect(overridden.drafting).toEqual(['office', 'leading_group']);

@@ -30,6 +30,8 @@ export interface CriteriaContext {
   reportSections: Partial<Record<WrittenReportSection, string>>;
   /** The anonymous conduct questionnaire: answers in, and the round's minimum (absent: none in, the default minimum). */
   questionnaire?: { answers: number; minimumAnswers: number };
+  /** The sealed dossier (立卷归档), once built: the SHA-256 of its manifest. */
+  dossier?: { manifestSha256: string } | null;
 }
 
 /**
@@ -268,6 +270,13 @@ export const EXIT_CRITERIA: Record<StageId, ExitCriterion[]> = {
         const missing = confirmedLeads(ctx).filter((l) => !handed.has(l.id));
         return missing.length ? { count: missing.length } : undefined;
       },
+    },
+  ],
+  archiving: [
+    {
+      code: 'dossier_not_sealed',
+      requirement: 'the dossier (案卷) is built and sealed: its manifest digest recorded',
+      check: (ctx) => (ctx.dossier ? undefined : {}),
     },
   ],
 };

@@ -16,6 +16,7 @@ export const STAGE_IDS = [
   'reporting',
   'post_evaluation',
   'rectification',
+  'archiving',
 ] as const;
 export type StageId = (typeof STAGE_IDS)[number];
 
@@ -71,6 +72,15 @@ export const STAGES: readonly StageDefinition[] = [
     submittedBy: 'office',
     approvalChain: ['leading_group'],
     dueDays: 60,
+  },
+  // 立卷归档: the office builds and seals the dossier (api/dossier*.ts); nothing is
+  // recorded in this stage, so the sealed dossier holds every record there will be.
+  {
+    id: 'archiving',
+    title: { zh: '立卷归档', en: 'Archiving' },
+    submittedBy: 'office',
+    approvalChain: ['leading_group'],
+    dueDays: 30,
   },
 ];
 
@@ -241,8 +251,11 @@ export type RecordReference =
 
 /** Papers are drafted while the group still learns the facts; a returned paper often needs one more talk. */
 const EVIDENCE_STAGES = ['stationing', 'drafting'] as const satisfies readonly StageId[];
-/** A lead is handed over as soon as it is found (即知即移): from stationing to the last stage. */
-const LEAD_STAGES = STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'));
+/**
+ * A lead is handed over as soon as it is found (即知即移): from stationing until the
+ * inspection is archived; the sealed dossier must hold every lead and hand-over.
+ */
+const LEAD_STAGES = STAGE_IDS.slice(STAGE_IDS.indexOf('stationing'), STAGE_IDS.indexOf('archiving'));
 
 /** Who reads how the group is judged (evaluations, questionnaire answers): never the group or the liaison. */
 export const EVALUATION_READERS = ['office', 'leading_group', 'auditor'] as const satisfies readonly Role[];

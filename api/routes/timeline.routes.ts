@@ -42,8 +42,8 @@ const accessLogView = z.object({
       actor: z.object({ sub: z.string(), name: z.string() }),
       roles: z.array(z.string()),
       what: z
-        .enum(['record', 'record_list', 'as_of', 'questionnaire_answers', 'leads_report'])
-        .describe('one record opened; a record in a list; a record in an as-of answer; the questionnaire answers; the lead report'),
+        .enum(['record', 'record_list', 'as_of', 'questionnaire_answers', 'leads_report', 'inspector_evaluations', 'dossier'])
+        .describe('one record opened; a record in a list; a record in an as-of answer; the questionnaire answers; the lead report; an evaluation in the inspector-evaluations spreadsheet; the sealed dossier downloaded'),
       record: z.object({ id: z.uuid(), kind: z.string(), version: z.number() }).nullable().describe('the record and the version read, if one was'),
       route: z.string(),
     }),

@@ -12,6 +12,7 @@ import * as coverageRegisterAndTerms from './2026-11-29T1400-coverage-register-a
 import * as attachments from './2026-11-29T1350-attachments.js';
 import * as auditLedger from './2026-11-29T1500-audit-ledger.js';
 import * as messagesNoticeWords from './2026-11-29T1700-messages-notice-words.js';
+import * as dossier from './2026-11-29T1800-dossier.js';
 
 /**
  * Listed by hand rather than read from the folder, so the set of migrations is part
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1400-coverage-register-and-terms': coverageRegisterAndTerms,
   '2026-11-29T1500-audit-ledger': auditLedger,
   '2026-11-29T1700-messages-notice-words': messagesNoticeWords,
+  '2026-11-29T1800-dossier': dossier,
 };

@@ -240,10 +240,12 @@ describe('the web console, as its people use it', () => {
   it('walks the inspection to completed: each stage submitted and approved in the console by its own people', async () => {
     for (const { id: stage, approvalChain } of STAGES.slice(1)) {
       // The stage's records as the API's sample writes them; the submission and every approval through the console.
-      await recordStageWork(web.system.call, inspectionId, stage, cast);
+      // The dossier (立卷归档) is the office's press in the console.
+      if (stage !== 'archiving') await recordStageWork(web.system.call, inspectionId, stage, cast);
       const submitter = await newPage();
       await signInAs(submitter.page, submitterOf(stage, cast));
       await submitter.page.goto(`/inspections/${inspectionId}`);
+      if (stage === 'archiving') await sealDossierInUi(submitter.page);
       await submitInUi(submitter.page, stage);
       await submitter.context.close();
       for (const role of approvalChain) {
@@ -312,6 +314,10 @@ describe('the web console, as its people use it', () => {
     expect(await verdict.innerText()).toMatch(/^完整/);
     await screenshot(page, '13-audit');
     await expectAccessible(page);
+    // The archived inspection offers the auditor its sealed dossier.
+    await page.goto(`/inspections/${inspectionId}`);
+    await page.getByTestId('dossier-panel').getByRole('button', { name: '下载案卷' }).waitFor();
+    await screenshot(page, '13b-audit-dossier');
     await context.close();
   });
 
@@ -386,6 +392,16 @@ describe('the web console, as its people use it', () => {
     await context.close();
   });
 });
+
+/** The office builds and seals the dossier on the archiving stage; the checklist then holds. */
+async function sealDossierInUi(page: Page): Promise<void> {
+  const panel = page.getByTestId('dossier-panel');
+  await panel.getByRole('button', { name: '生成案卷' }).click();
+  await panel.getByRole('button', { name: '下载案卷' }).waitFor();
+  await page.getByTestId('checklist').getByLabel('已满足').waitFor();
+  await screenshot(page, '11b-dossier-sealed');
+  await expectAccessible(page);
+}
 
 /** The stage's owner presses submit in the workspace and the console shows it waits on its approvers. */
 async function submitInUi(page: Page, stage: StageId): Promise<void> {

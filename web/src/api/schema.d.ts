@@ -730,7 +730,7 @@ export interface paths {
                              * @description a stage id, in process order
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             /** @enum {string} */
                             state: "open" | "submitted" | "completed" | "cancelled";
                             /** Format: date-time */
@@ -1107,6 +1107,7 @@ export interface paths {
                             reporting?: ("office" | "leading_group" | "party_committee")[];
                             post_evaluation?: ("office" | "leading_group" | "party_committee")[];
                             rectification?: ("office" | "leading_group" | "party_committee")[];
+                            archiving?: ("office" | "leading_group" | "party_committee")[];
                         };
                         /** @description days each stage may stay open before it is overdue; fractions allowed */
                         stageDueDays?: {
@@ -1117,6 +1118,7 @@ export interface paths {
                             reporting?: number;
                             post_evaluation?: number;
                             rectification?: number;
+                            archiving?: number;
                         };
                         /**
                          * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
@@ -1395,7 +1397,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -1767,7 +1769,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -1948,6 +1950,7 @@ export interface paths {
                             reporting?: ("office" | "leading_group" | "party_committee")[];
                             post_evaluation?: ("office" | "leading_group" | "party_committee")[];
                             rectification?: ("office" | "leading_group" | "party_committee")[];
+                            archiving?: ("office" | "leading_group" | "party_committee")[];
                         };
                         /** @description days each stage may stay open before it is overdue; fractions allowed */
                         stageDueDays?: {
@@ -1958,6 +1961,7 @@ export interface paths {
                             reporting?: number;
                             post_evaluation?: number;
                             rectification?: number;
+                            archiving?: number;
                         };
                         /**
                          * @description days from the feedback meeting within which the target hands in its rectification plan (default 30) and report (default 60); past them the office is notified
@@ -2236,7 +2240,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -2612,7 +2616,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -3013,7 +3017,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -3395,7 +3399,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -3613,7 +3617,7 @@ export interface paths {
                              * @description a stage id, in process order
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             /** @enum {string} */
                             state: "open" | "submitted" | "completed" | "cancelled";
                             /** Format: date-time */
@@ -3812,7 +3816,7 @@ export interface paths {
                              * @description a stage id, in process order
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             /** @enum {string} */
                             state: "open" | "submitted" | "completed" | "cancelled";
                             /**
@@ -3829,7 +3833,7 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                                 /** @enum {string} */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 data: {
                                     [key: string]: unknown;
                                 };
@@ -4038,7 +4042,7 @@ export interface paths {
                          * @description a stage id, in process order
                          * @enum {string}
                          */
-                        stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                        stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                         /** @description chosen by the client; repeating it returns the first result and changes nothing */
                         requestId: string;
                         comment?: string;
@@ -4062,14 +4066,14 @@ export interface paths {
                              * @description a stage id, in process order
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled" | "group_changed")[];
                             status: {
                                 /**
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** @description whose move it is now: the stage owner while open, the next approver once submitted */
@@ -4240,7 +4244,7 @@ export interface paths {
                          * @description a stage id, in process order
                          * @enum {string}
                          */
-                        stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                        stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                         /**
                          * @description approve, or reject with a comment saying what to fix
                          * @enum {string}
@@ -4281,14 +4285,14 @@ export interface paths {
                              * @description a stage id, in process order
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             recorded: ("stage_opened" | "submitted" | "approved" | "rejected" | "completed" | "overdue" | "escalated" | "cancelled" | "group_changed")[];
                             status: {
                                 /**
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** @description whose move it is now: the stage owner while open, the next approver once submitted */
@@ -4474,7 +4478,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 actor: {
                                     sub: string;
                                     name: string;
@@ -5061,7 +5065,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -5250,7 +5254,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @description the notice in the language of `Accept-Language` (Chinese unless English comes first) */
                                 message: string;
                                 /** Format: date-time */
@@ -5397,7 +5401,7 @@ export interface paths {
                     /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
                     cursor?: string;
                     kind?: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
-                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                 };
                 header?: never;
                 path: {
@@ -5423,7 +5427,7 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                                 /** @enum {string} */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 data: {
                                     [key: string]: unknown;
                                 };
@@ -6046,7 +6050,7 @@ export interface paths {
                             /** @enum {string} */
                             kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             data: {
                                 [key: string]: unknown;
                             };
@@ -6260,7 +6264,7 @@ export interface paths {
                             /** @enum {string} */
                             kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             data: {
                                 [key: string]: unknown;
                             };
@@ -6506,7 +6510,7 @@ export interface paths {
                             /** @enum {string} */
                             kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             data: {
                                 [key: string]: unknown;
                             };
@@ -6733,7 +6737,7 @@ export interface paths {
                             /** @enum {string} */
                             kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             data: {
                                 [key: string]: unknown;
                             };
@@ -6964,7 +6968,7 @@ export interface paths {
                             /** @enum {string} */
                             kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                             /** @enum {string} */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             data: {
                                 [key: string]: unknown;
                             };
@@ -7950,7 +7954,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** Format: date-time */
@@ -8184,7 +8188,7 @@ export interface paths {
                              * @description the stage the inspection is at
                              * @enum {string}
                              */
-                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                            stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                             stageTitle: {
                                 zh: string;
                                 en: string;
@@ -8400,7 +8404,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @description the record to decide or review, or the one a record is owed for; null for stage tasks */
                                 record: {
                                     /** Format: uuid */
@@ -9601,7 +9605,7 @@ export interface paths {
                     /** @description only this inspection’s steps (and the round’s own) */
                     inspection?: string;
                     /** @description a stage id, in process order */
-                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                     /** @description only steps taken by this person (`sub`) */
                     actor?: string;
                     /** @description one or more of the kinds, comma-separated: round_proposed, round_edited, round_rejected, round_authorised, round_launched, round_completed, round_cancelled, stage_opened, stage_submitted, stage_approved, stage_rejected, stage_overdue, stage_escalated, inspection_completed, inspection_cancelled, group_changed, record_created, record_edited, record_reviewed, record_decided, lead_handed_over, report_section_written */
@@ -9651,7 +9655,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string|null}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving" | null;
                                 actor: {
                                     sub: string;
                                     name: string;
@@ -9820,7 +9824,7 @@ export interface paths {
                     /** @description `nextCursor` of the previous page; pages follow each other without gaps or repeats whatever is written meanwhile */
                     cursor?: string;
                     /** @description a stage id, in process order */
-                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                    stage?: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                     /** @description only steps taken by this person (`sub`) */
                     actor?: string;
                     /** @description one or more of the kinds, comma-separated: round_proposed, round_edited, round_rejected, round_authorised, round_launched, round_completed, round_cancelled, stage_opened, stage_submitted, stage_approved, stage_rejected, stage_overdue, stage_escalated, inspection_completed, inspection_cancelled, group_changed, record_created, record_edited, record_reviewed, record_decided, lead_handed_over, report_section_written */
@@ -9870,7 +9874,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string|null}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving" | null;
                                 actor: {
                                     sub: string;
                                     name: string;
@@ -10074,7 +10078,7 @@ export interface paths {
                                  * @description a stage id, in process order
                                  * @enum {string}
                                  */
-                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                 /** @enum {string} */
                                 state: "open" | "submitted" | "completed" | "cancelled";
                                 /** @description a waiting item: the role it waits on and, when one person must act, who */
@@ -10096,7 +10100,7 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "briefing" | "recusal_declaration" | "work_plan" | "contingency_plan" | "mobilization" | "public_notice" | "talk" | "document_review" | "petition" | "field_visit" | "major_matter" | "problem" | "communication" | "questionnaire_closure" | "inspector_evaluation" | "feedback_opinion" | "feedback_meeting" | "rectification_plan" | "rectification_item" | "rectification_verification" | "rectification_report" | "lead" | "lead_handover" | "lead_disposal";
                                     /** @enum {string} */
-                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                     data: {
                                         [key: string]: unknown;
                                     };
@@ -10178,7 +10182,7 @@ export interface paths {
                                      * @description a stage id, in process order
                                      * @enum {string|null}
                                      */
-                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | null;
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving" | null;
                                     actor: {
                                         sub: string;
                                         name: string;
@@ -10378,10 +10382,10 @@ export interface paths {
                                 };
                                 roles: string[];
                                 /**
-                                 * @description one record opened; a record in a list; a record in an as-of answer; the questionnaire answers; the lead report
+                                 * @description one record opened; a record in a list; a record in an as-of answer; the questionnaire answers; the lead report; an evaluation in the inspector-evaluations spreadsheet; the sealed dossier downloaded
                                  * @enum {string}
                                  */
-                                what: "record" | "record_list" | "as_of" | "questionnaire_answers" | "leads_report";
+                                what: "record" | "record_list" | "as_of" | "questionnaire_answers" | "leads_report" | "inspector_evaluations" | "dossier";
                                 /** @description the record and the version read, if one was */
                                 record: {
                                     /** Format: uuid */
@@ -13107,7 +13111,7 @@ export interface paths {
                                      * @description a stage id, in process order
                                      * @enum {string}
                                      */
-                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification";
+                                    stage: "preparation" | "stationing" | "drafting" | "communication" | "reporting" | "post_evaluation" | "rectification" | "archiving";
                                     /** @enum {string} */
                                     state: "open" | "submitted" | "completed" | "cancelled";
                                     /** @description 回头看: an organisation inspected before in the same term */
@@ -15074,6 +15078,540 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the dossier is sealed, and its digests
+         * @description Read by the office, the leading group and auditors; never by anyone named in the group (it holds how the group was judged) nor the liaison. Written by nobody: POST builds it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            /** @description null until the office builds it */
+                            dossier: {
+                                /** Format: uuid */
+                                inspectionId: string;
+                                /** @description the request that built it */
+                                requestId: string;
+                                /** Format: date-time */
+                                sealedAt: string;
+                                /** @description a person: always { sub, name } */
+                                sealedBy: {
+                                    sub: string;
+                                    name: string;
+                                };
+                                /** @description SHA-256 (hex) of manifest.json in the zip: the seal the archiving stage requires */
+                                manifestSha256: string;
+                                /** @description SHA-256 (hex) of the zip served at `download` */
+                                sha256: string;
+                                /** @description bytes of the zip */
+                                size: number;
+                                /** @description files in the zip, manifest.json included */
+                                files: number;
+                                fileName: string;
+                                /** @description the path of the zip */
+                                download: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Build and seal the dossier (立卷归档): the archiving stage cannot be submitted without it
+         * @description Written by the office, once, while the archiving stage is open (409 before rectification is approved, and for a new requestId once sealed). Read by the office, the leading group and auditors; never by anyone named in the group (it holds how the group was judged) nor the liaison.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description builds and seals the dossier once; the same requestId repeats the answer */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description chosen by the client; repeating it returns the first result and changes nothing */
+                        requestId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the same requestId again: the dossier it sealed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            /** @description the request that built it */
+                            requestId: string;
+                            /** Format: date-time */
+                            sealedAt: string;
+                            /** @description a person: always { sub, name } */
+                            sealedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** @description SHA-256 (hex) of manifest.json in the zip: the seal the archiving stage requires */
+                            manifestSha256: string;
+                            /** @description SHA-256 (hex) of the zip served at `download` */
+                            sha256: string;
+                            /** @description bytes of the zip */
+                            size: number;
+                            /** @description files in the zip, manifest.json included */
+                            files: number;
+                            fileName: string;
+                            /** @description the path of the zip */
+                            download: string;
+                        };
+                    };
+                };
+                /** @description The sealed dossier (立卷归档): a zip of manifest.json (each file with its SHA-256, the chain heads, the signed checkpoints, the code version, the public keys, the long-term rectification items), every record with all its versions, the report section versions, the frozen report and the lead report (.docx), the evidence files, the history and ledger, the timeline, every Temporal run, and the catalogue 卷内目录.docx. Check it offline with `npm run verify-dossier -- <file.zip>`. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            inspectionId: string;
+                            /** @description the request that built it */
+                            requestId: string;
+                            /** Format: date-time */
+                            sealedAt: string;
+                            /** @description a person: always { sub, name } */
+                            sealedBy: {
+                                sub: string;
+                                name: string;
+                            };
+                            /** @description SHA-256 (hex) of manifest.json in the zip: the seal the archiving stage requires */
+                            manifestSha256: string;
+                            /** @description SHA-256 (hex) of the zip served at `download` */
+                            sha256: string;
+                            /** @description bytes of the zip */
+                            size: number;
+                            /** @description files in the zip, manifest.json included */
+                            files: number;
+                            fileName: string;
+                            /** @description the path of the zip */
+                            download: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/dossier.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the sealed dossier, byte for byte as sealed; each download is logged as a confidential read
+         * @description Read by the office, the leading group and auditors; never by anyone named in the group (it holds how the group was judged) nor the liaison. 404 until it is built. Check it offline with `npm run verify-dossier -- <file.zip>`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the .zip file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": unknown;
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description a stable machine-readable code */
+                            error: string;
+                            /** @description a sentence for a person */
+                            message: string;
+                            /** @description what the refusal is about: `issues[].field` for 400; the stage, state and `waitingOn` for a 409 from the process; with exit_criteria_unmet, `unmet` lists every unmet exit criterion of the stage */
+                            details?: unknown;
+                        };
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
                             /** @description a stable machine-readable code */
                             error: string;
                             /** @description a sentence for a person */

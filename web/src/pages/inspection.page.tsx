@@ -10,6 +10,7 @@ import { Failure, formatTime, StateTag, WaitingOn } from '../app/widgets';
 import { hasRole, useSession, type Person } from '../auth/session';
 import { isGroupLeaderOf, kindsOfStage, RECORD_KINDS, STAGES, stageIndex, stageTitle, type StageId } from '../model';
 import { DeclarationPanel, useDeclaration } from './inspection/declaration-panel';
+import { DossierPanel, readsDossier } from './inspection/dossier-panel';
 import { RecordKindCard } from './inspection/records-panel';
 import { ReportSections } from './inspection/report-sections';
 
@@ -100,6 +101,7 @@ export function InspectionPage() {
           {stage === 'reporting' && stageIndex(stage) <= current && (
             <ReportSections inspectionId={id} writable={isOpen && data.stage === 'reporting' && isGroupLeaderOrMember(person, data)} />
           )}
+          {stage === 'archiving' && stageIndex(stage) <= current && readsDossier(person, data) && <DossierPanel inspection={data} person={person} />}
         </Flex>
         {!finished && (
           <div style={{ flex: '1 1 300px', minWidth: 0 }}>
@@ -221,7 +223,8 @@ function SubmitPanel({ inspection, person }: { inspection: Inspection; person: P
           </>
         )}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          本阶段记录：{kindsOfStage(inspection.stage).map((k) => RECORD_KINDS[k].title.zh).join('、') || '报告章节'}
+          本阶段记录：
+          {kindsOfStage(inspection.stage).map((k) => RECORD_KINDS[k].title.zh).join('、') || (inspection.stage === 'archiving' ? '巡察案卷' : '报告章节')}
         </Typography.Text>
       </Flex>
     </Card>
