@@ -278,6 +278,43 @@ function requireNotKeptOut(inspection: Inspection, actor: Actor, use: 'read' | '
   if (namedInGroup(inspection, actor)) requireNotRecused(inspection, actor, use);
 }
 
+/**
+ * The inspections of a round the caller is named in and kept out of (回避): what a
+ * round-wide read (progress, timeline, as-of) leaves out for them, whatever role let
+ * them read the round. Two small queries, and nothing to do for whoever no group names.
+ */
+export async function inspectionsKeptFrom(
+  db: Kysely<Database>,
+  actor: Actor,
+  roundId: string,
+): Promise<Map<string, 'recused' | 'recusal_pending' | 'recusal_undeclared'>> {
+  const named = await db
+    .selectFrom('inspection_members')
+    .innerJoin('inspections', 'inspections.id', 'inspection_members.inspection_id')
+    .select('inspections.id')
+    .where('inspections.round_id', '=', roundId)
+    .where('inspection_members.sub', '=', actor.sub)
+    .execute();
+  if (named.length === 0) return new Map();
+  const ids = named.map((n) => n.id);
+  const declarations = await db
+    .selectFrom('records')
+    .select(['inspection_id', 'decision_status'])
+    .where('inspection_id', 'in', ids)
+    .where('kind', '=', 'recusal_declaration')
+    .where(sql<string>`data->>'memberSub'`, '=', actor.sub)
+    .execute();
+  // As `recusalBlock` reads: undecided, recused or undeclared keeps them out.
+  const kept = new Map<string, 'recused' | 'recusal_pending' | 'recusal_undeclared'>();
+  for (const id of ids) {
+    const own = declarations.filter((d) => d.inspection_id === id).map((d) => d.decision_status);
+    if (own.includes('pending')) kept.set(id, 'recusal_pending');
+    else if (own.includes('recused')) kept.set(id, RECUSED);
+    else if (own.length === 0) kept.set(id, 'recusal_undeclared');
+  }
+  return kept;
+}
+
 /** Where a person named in the group stands on 回避, for their own declaration page. */
 export function recusalStanding(inspection: Inspection, actor: Actor): 'undeclared' | 'pending' | 'recused' | 'cleared' {
   const blocked = recusalBlock(inspection, actor.sub, 'read');

@@ -4,7 +4,7 @@ import { findRound } from '../db/rounds.repository.js';
 import type { InspectionState, RoundStatus } from '../workflows/messages.js';
 import type { Actor, ApproverRole } from '../workflows/roles.js';
 import type { StageId } from '../workflows/stages.js';
-import { requireAccess } from './access.js';
+import { inspectionsKeptFrom, requireAccess } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
 import { notFound } from './errors.js';
 import { toRecordView } from './records.service.js';
@@ -149,7 +149,9 @@ export class AsOfService {
         .execute(),
     ]);
     const records = recordsAt(versions as VersionRow[]);
+    const keptFrom = await inspectionsKeptFrom(db, actor, roundId);
     const inspections = round.inspections.flatMap((inspection) => {
+      if (keptFrom.has(inspection.id)) return [];
       const status = foldSteps(
         steps.filter((s) => s.inspection_id === inspection.id),
         round.approval_chains,

@@ -4,7 +4,7 @@ import { criteriaContext, criteriaContexts } from '../db/stage-gate.repository.j
 import { EXIT_CRITERIA, confirmedLeads, confirmedPapers, itemStatus, unmetCriteria, type CriteriaContext } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { STAGES } from '../workflows/stages.js';
-import { requireAccess, visibleKinds } from './access.js';
+import { inspectionsKeptFrom, requireAccess, visibleKinds } from './access.js';
 import { criterionMissing, criterionRequirement, unmetView } from './criteria-messages.js';
 import type { Language } from './messages.js';
 import { recordFlags } from './record-flags.js';
@@ -27,7 +27,9 @@ export class ProgressService {
 
   async ofRound(actor: Actor, roundId: string, language: Language = 'zh') {
     await requireAccess(this.db, actor, 'round.progress');
-    const round = await loadRoundView(this.db, roundId);
+    const loaded = await loadRoundView(this.db, roundId);
+    const keptFrom = await inspectionsKeptFrom(this.db, actor, roundId);
+    const round = { ...loaded, inspections: loaded.inspections.filter((i) => !keptFrom.has(i.id)) };
     // Each inspection's records are read once and serve its counts, its unmet criteria and the totals.
     const contexts = await criteriaContexts(
       this.db,

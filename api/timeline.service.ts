@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listTimeline, type TimelineRow } from '../db/timeline.repository.js';
 import type { Actor } from '../workflows/roles.js';
-import { isGroupPerson, leadFilter, requireAccess, shownStepData, visibleKinds } from './access.js';
+import { inspectionsKeptFrom, isGroupPerson, leadFilter, requireAccess, shownStepData, visibleKinds } from './access.js';
 import { ApiError, ERROR_CODES, fieldIssue, forbidden, notFound } from './errors.js';
 import type { TimelineItem } from './timeline.schemas.js';
 import { loadInspection, type Inspection } from './views.js';
@@ -81,7 +81,15 @@ export class TimelineService {
     await requireAccess(this.db, actor, 'round.audit');
     const round = await this.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst();
     if (!round) throw notFound('round', roundId);
-    return { roundId, inspectionId: null, ...(await this.page(roundId, query, query.inspection ? [query.inspection] : undefined, [])) };
+    const keptFrom = await inspectionsKeptFrom(this.db, actor, roundId);
+    const keptOut = query.inspection ? keptFrom.get(query.inspection) : undefined;
+    if (keptOut) throw forbidden({ key: keptOut });
+    let inspectionIds = query.inspection ? [query.inspection] : undefined;
+    if (!inspectionIds && keptFrom.size) {
+      const all = await this.db.selectFrom('inspections').select('id').where('round_id', '=', roundId).execute();
+      inspectionIds = all.map((i) => i.id).filter((id) => !keptFrom.has(id));
+    }
+    return { roundId, inspectionId: null, ...(await this.page(roundId, query, inspectionIds, [])) };
   }
 
   /**

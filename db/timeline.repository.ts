@@ -115,7 +115,9 @@ export async function listTimeline(db: Kysely<Database>, f: TimelineFilter): Pro
     from report_section_versions sv join inspections i on i.id = sv.inspection_id where ${inRound}`;
 
   const where: RawBuilder<unknown>[] = [sql`true`];
-  if (f.inspectionIds) where.push(sql`(t.inspection_id is null or t.inspection_id in (${sql.join(f.inspectionIds.map((id) => sql`${id}`))}))`);
+  if (f.inspectionIds?.length) where.push(sql`(t.inspection_id is null or t.inspection_id in (${sql.join(f.inspectionIds.map((id) => sql`${id}`))}))`);
+  // None left (every inspection kept from the reader): only the round's own steps.
+  else if (f.inspectionIds) where.push(sql`t.inspection_id is null`);
   if (f.stage) where.push(sql`t.stage = ${f.stage}`);
   if (f.actorSub) where.push(sql`t.actor_sub = ${f.actorSub}`);
   if (f.whats?.length) where.push(sql`t.what in (${sql.join(f.whats.map((w) => sql`${w}`))})`);

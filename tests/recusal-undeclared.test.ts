@@ -107,6 +107,23 @@ describe('a recused member who also holds a round-wide role (issue 12 §2)', () 
       expect(response.status, `${url}: ${JSON.stringify(response.body).slice(0, 300)}`).toBe(403);
       expect([apiMessage('recused', 'zh'), apiMessage('recused', 'en')], url).toContain(response.body.message);
     }
+    // Round-wide reads leave their inspection out and keep the rest.
+    const other = round.inspections[1].id;
+    const progress = await h.call(memberAndOffice, 'GET', `/api/v1/rounds/${round.id}/progress`);
+    expect(progress.status).toBe(200);
+    expect(progress.body.inspections.map((i: { id: string }) => i.id)).toEqual([other]);
+    const timeline = await h.call(memberAndOffice, 'GET', `/api/v1/rounds/${round.id}/timeline?limit=500`);
+    expect(timeline.status).toBe(200);
+    const about = new Set(timeline.body.items.map((i: { inspectionId: string | null }) => i.inspectionId));
+    expect(about.has(inspectionId)).toBe(false);
+    expect(about.has(other)).toBe(true);
+    expect((await h.call(memberAndOffice, 'GET', `/api/v1/rounds/${round.id}/timeline?inspection=${inspectionId}`)).status).toBe(403);
+    const asOf = await h.call(memberAndOffice, 'GET', `/api/v1/rounds/${round.id}/as-of?at=${encodeURIComponent(new Date().toISOString())}`);
+    expect(asOf.status).toBe(200);
+    expect(asOf.body.inspections.map((i: { id: string }) => i.id)).toEqual([other]);
+    expect(asOf.body.timeline.items.some((i: { inspectionId: string | null }) => i.inspectionId === inspectionId)).toBe(false);
+    // Whoever no group names reads the whole round.
+    expect((await h.call(office, 'GET', `/api/v1/rounds/${round.id}/progress`)).body.inspections).toHaveLength(2);
     // Nor may they write the work as the office would, or decide on their own group.
     const write = await h.call(memberAndOffice, 'POST', `${base}/records`, {
       kind: 'briefing',
