@@ -751,9 +751,9 @@ async function main(): Promise<void> {
     const recordingMs = [...recording.values()].reduce((s, r) => s + r.ms, 0);
     const recordWrites = [...recording.values()].reduce((s, r) => s + r.writes, 0);
     const recordReads = [...recording.values()].reduce((s, r) => s + r.reads, 0);
-    log(`(b) API: ${transitions} transitions in ${secs(apiWallMs)} over 7 phases (+ ${secs(recordingMs)} recording)`);
+    log(`(b) API: ${transitions} transitions in ${secs(apiWallMs)} over ${STAGE_IDS.length} phases (+ ${secs(recordingMs)} recording)`);
 
-    log(`(b) ${transitions} raw Update+activity round trips, ${perInspection.length} workflows at once, in 7 phases…`);
+    log(`(b) ${transitions} raw Update+activity round trips, ${perInspection.length} workflows at once, in ${STAGE_IDS.length} phases…`);
     const bBaselineIds = await baseline.start(perInspection.length, 'b');
     const rawMeter = new CostMeter();
     const rawStageMs = new Map<StageId, number>();
@@ -770,7 +770,7 @@ async function main(): Promise<void> {
     const rawCost = rawMeter.total();
     const rawWallMs = rawCost.wallMs;
     memory.mark('(b) raw phases');
-    log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)} over 7 phases`);
+    log(`(b) raw: ${transitions} round trips in ${secs(rawWallMs)} over ${STAGE_IDS.length} phases`);
 
     // How much Temporal history each path writes per transition (one workflow of each).
     const sampleWalker = bRound.walkers[0]!;
@@ -824,7 +824,7 @@ async function main(): Promise<void> {
         api: `/api/v1/inspections/${timeline}/history`,
         raw: `/raw/inspections/${timeline}/history`,
         samples: options.samples,
-        what: `an inspection through all 7 stages`,
+        what: `an inspection through all ${STAGE_IDS.length} stages`,
       },
     ];
     const reads = [];
@@ -951,9 +951,9 @@ async function main(): Promise<void> {
     out(`  (for reference: the submission before each approval, API p50 ${ms(subA.p50)}   p95 ${ms(subA.p95)})`);
     out(`  while (a) ran: other processes on the machine used ${cores(aMeter.total().otherCores)} (more than ~0.1 skews the numbers)`);
     out();
-    out(`(b) ${options.inspections} inspections through all 7 stages, one phase per stage, all ${options.inspections} at once in each: ${transitions} transitions (submissions + decisions)`);
-    out(`  API  ${secs(apiWallMs)} wall (sum of 7 phases)   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);
-    out(`  raw  ${secs(rawWallMs)} wall (sum of 7 phases)   ${(transitions / (rawWallMs / 1000)).toFixed(0)} round trips/s   (${perInspection.length} workflows, each its stage's share in sequence)`);
+    out(`(b) ${options.inspections} inspections through all ${STAGE_IDS.length} stages, one phase per stage, all ${options.inspections} at once in each: ${transitions} transitions (submissions + decisions)`);
+    out(`  API  ${secs(apiWallMs)} wall (sum of ${STAGE_IDS.length} phases)   ${(transitions / (apiWallMs / 1000)).toFixed(0)} transitions/s`);
+    out(`  raw  ${secs(rawWallMs)} wall (sum of ${STAGE_IDS.length} phases)   ${(transitions / (rawWallMs / 1000)).toFixed(0)} round trips/s   (${perInspection.length} workflows, each its stage's share in sequence)`);
     out(`  ratio api/raw  ${wallRatio.toFixed(2)}   ${goal(wallRatio, GOAL_THROUGHPUT_RATIO)}`);
     out(`  API  ${describeCost(apiCost)}`);
     out(`  raw  ${describeCost(rawCost)}`);
@@ -996,7 +996,7 @@ async function main(): Promise<void> {
     out();
     const goals: [string, number, number, string][] = [
       ['(a) approval latency, API/raw p50', latencyRatio, GOAL_LATENCY_RATIO, '×'],
-      ['(b) 7-stage walk wall time, API/raw', wallRatio, GOAL_THROUGHPUT_RATIO, '×'],
+      [`(b) ${STAGE_IDS.length}-stage walk wall time, API/raw`, wallRatio, GOAL_THROUGHPUT_RATIO, '×'],
       ['(c) peak RSS of the process', overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, ' MiB'],
       ...reads.map((read): [string, number, number, string] => [`(d) ${read.name}, API/raw p50`, read.api.p50 / read.raw.p50, GOAL_READ_RATIO, '×']),
       ['(e) record writes/s, raw/API', writeRate.raw / writeRate.api, GOAL_WRITE_RATIO, '×'],
