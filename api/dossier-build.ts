@@ -40,6 +40,7 @@ import type { Services } from './plugins/services.plugin.js';
 import { toTimelineItem } from './timeline.service.js';
 import { callWorkflow } from './temporal-errors.js';
 import type { Inspection } from './views.js';
+import { VERSION_COLUMNS } from '../db/records.repository.js';
 
 export interface BuiltDossier {
   zip: Uint8Array;
@@ -261,21 +262,7 @@ async function recordFiles(db: Kysely<Database>, inspectionId: string): Promise<
     db
       .selectFrom('record_versions')
       .innerJoin('records', 'records.id', 'record_versions.record_id')
-      .select([
-        'record_versions.record_id',
-        'record_versions.change',
-        'record_versions.review_status',
-        'record_versions.decision_status',
-        'record_versions.note',
-        'record_versions.actor_sub',
-        'record_versions.actor_name',
-        'record_versions.actor_roles',
-        'record_versions.at',
-        'record_versions.seq',
-        'record_versions.version',
-        'record_versions.data',
-        'records.kind',
-      ])
+      .select([...VERSION_COLUMNS, 'record_versions.actor_roles', 'record_versions.seq', 'record_versions.version', 'record_versions.data', 'records.kind'])
       .where('records.inspection_id', '=', inspectionId)
       .orderBy('record_versions.seq')
       .execute(),
