@@ -57,18 +57,10 @@ export class DatabaseAttachmentStore implements AttachmentStore {
   async read(db: Kysely<Database>, sha256: string): Promise<AsyncIterable<Uint8Array> | undefined> {
     const blob = await db.selectFrom('attachment_blobs').select('chunks').where('sha256', '=', sha256).executeTakeFirst();
     if (!blob) return undefined;
-    const fetchChunk = (hash: string) => {
-      const fetched = db.selectFrom('attachment_chunks').select('bytes').where('sha256', '=', hash).executeTakeFirstOrThrow();
-      // A reader that stops early (the client went away) leaves the chunk read ahead unawaited: its failure is nobody's.
-      fetched.catch(() => undefined);
-      return fetched;
-    };
-    // Two chunks in memory at most: the next is read from the database while the response sends this one.
+    // One chunk in memory at a time: the next is fetched when the response has sent this one.
     return (async function* () {
-      let ahead = blob.chunks.length ? fetchChunk(blob.chunks[0]!) : undefined;
-      for (let i = 0; i < blob.chunks.length; i++) {
-        const row = await ahead!;
-        ahead = i + 1 < blob.chunks.length ? fetchChunk(blob.chunks[i + 1]!) : undefined;
+      for (const hash of blob.chunks) {
+        const row = await db.selectFrom('attachment_chunks').select('bytes').where('sha256', '=', hash).executeTakeFirstOrThrow();
         yield row.bytes;
       }
     })();
