@@ -24,9 +24,10 @@ const ROLE_PERMISSIONS = {
   'round.progress': ['office', 'leading_group', 'auditor'],
   // These three name an inspection: the service then asks `inspection.not_kept_out` of it.
   'inspection.raw_history': ['auditor', 'office', 'leading_group'],
-  'inspection.leads_report': ['office', 'leading_group'],
-  'inspection.access_log': ['office', 'auditor'],
   // The confidential lead report (问题线索专题报告) goes to the office and the leading group only.
+  'inspection.leads_report': ['office', 'leading_group'],
+  // Who read which confidential record: for those who supervise, not for the readers themselves.
+  'inspection.access_log': ['office', 'auditor'],
   'round.evaluations': ['office'],
   // 谁来监督巡察组: the round's whole timeline and its state at any moment.
   'round.audit': ['auditor', 'office', 'leading_group'],
@@ -34,7 +35,6 @@ const ROLE_PERMISSIONS = {
   // so it is read only by those who read all of them (never the group or the liaison).
   'inspection.dossier_build': ['office'],
   'inspection.dossier_read': ['office', 'leading_group', 'auditor'],
-  // Who read which confidential record: for those who supervise, not for the readers themselves.
   // The register, the term plans and what the rounds found across them: kept by the
   // office, planned with the leading group, reported to the party committee.
   'register.write': ['office'],
@@ -246,16 +246,19 @@ export const KEPT_OUT: DecisionStatus[] = ['pending', 'recused'];
  * is over, since preparation's own work (briefings, the plan) is written while the
  * declarations are being decided and cannot close until everyone named has declared.
  */
-function recusalBlock(inspection: Inspection, sub: string, use: 'read' | 'write' = 'write'): 'recused' | 'recusal_pending' | 'recusal_undeclared' | undefined {
-  const declarations = inspection.recusals.filter((d) => d.sub === sub);
-  if (declarations.some((d) => d.decision_status === 'pending')) {
-    return 'recusal_pending';
-  }
-  if (declarations.some((d) => d.decision_status === 'recused')) return RECUSED;
+function recusalBlock(inspection: Inspection, sub: string, use: 'read' | 'write' = 'write'): KeptOut | undefined {
   const inGroup = inspection.row.leader_sub === sub || inspection.members.some((m) => m.sub === sub);
-  if (declarations.length === 0 && inGroup && (use === 'read' || inspection.row.stage !== 'preparation')) {
-    return 'recusal_undeclared';
-  }
+  const statuses = inspection.recusals.filter((d) => d.sub === sub).map((d) => d.decision_status);
+  return keptOutBy(statuses, inGroup && (use === 'read' || inspection.row.stage !== 'preparation'));
+}
+
+type KeptOut = 'recused' | 'recusal_pending' | 'recusal_undeclared';
+
+/** A person's own declarations, read: undecided or recused keeps them out; none does when `undeclaredCounts`. */
+function keptOutBy(statuses: (DecisionStatus | null)[], undeclaredCounts: boolean): KeptOut | undefined {
+  if (statuses.includes('pending')) return 'recusal_pending';
+  if (statuses.includes('recused')) return RECUSED;
+  if (statuses.length === 0 && undeclaredCounts) return 'recusal_undeclared';
   return undefined;
 }
 
@@ -283,11 +286,7 @@ function requireNotKeptOut(inspection: Inspection, actor: Actor, use: 'read' | '
  * round-wide read (progress, timeline, as-of) leaves out for them, whatever role let
  * them read the round. Two small queries, and nothing to do for whoever no group names.
  */
-export async function inspectionsKeptFrom(
-  db: Kysely<Database>,
-  actor: Actor,
-  roundId: string,
-): Promise<Map<string, 'recused' | 'recusal_pending' | 'recusal_undeclared'>> {
+export async function inspectionsKeptFrom(db: Kysely<Database>, actor: Actor, roundId: string): Promise<Map<string, KeptOut>> {
   const named = await db
     .selectFrom('inspection_members')
     .innerJoin('inspections', 'inspections.id', 'inspection_members.inspection_id')
@@ -304,13 +303,13 @@ export async function inspectionsKeptFrom(
     .where('kind', '=', 'recusal_declaration')
     .where(sql<string>`data->>'memberSub'`, '=', actor.sub)
     .execute();
-  // As `recusalBlock` reads: undecided, recused or undeclared keeps them out.
-  const kept = new Map<string, 'recused' | 'recusal_pending' | 'recusal_undeclared'>();
+  const kept = new Map<string, KeptOut>();
   for (const id of ids) {
-    const own = declarations.filter((d) => d.inspection_id === id).map((d) => d.decision_status);
-    if (own.includes('pending')) kept.set(id, 'recusal_pending');
-    else if (own.includes('recused')) kept.set(id, RECUSED);
-    else if (own.length === 0) kept.set(id, 'recusal_undeclared');
+    const blocked = keptOutBy(
+      declarations.filter((d) => d.inspection_id === id).map((d) => d.decision_status),
+      true,
+    );
+    if (blocked) kept.set(id, blocked);
   }
   return kept;
 }

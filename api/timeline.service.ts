@@ -84,12 +84,8 @@ export class TimelineService {
     const keptFrom = await inspectionsKeptFrom(this.db, actor, roundId);
     const keptOut = query.inspection ? keptFrom.get(query.inspection) : undefined;
     if (keptOut) throw forbidden({ key: keptOut });
-    let inspectionIds = query.inspection ? [query.inspection] : undefined;
-    if (!inspectionIds && keptFrom.size) {
-      const all = await this.db.selectFrom('inspections').select('id').where('round_id', '=', roundId).execute();
-      inspectionIds = all.map((i) => i.id).filter((id) => !keptFrom.has(id));
-    }
-    return { roundId, inspectionId: null, ...(await this.page(roundId, query, inspectionIds, [])) };
+    const inspections = query.inspection ? [query.inspection] : undefined;
+    return { roundId, inspectionId: null, ...(await this.page(roundId, query, inspections, [], [...keptFrom.keys()])) };
   }
 
   /**
@@ -113,10 +109,17 @@ export class TimelineService {
     return { roundId, inspectionId, ...page, items };
   }
 
-  private async page(roundId: string, query: Omit<TimelineQuery, 'inspection'>, inspectionIds: string[] | undefined, hiddenRecordIds: string[]) {
+  private async page(
+    roundId: string,
+    query: Omit<TimelineQuery, 'inspection'>,
+    inspectionIds: string[] | undefined,
+    hiddenRecordIds: string[],
+    exceptInspectionIds: string[] = [],
+  ) {
     const rows = await listTimeline(this.db, {
       roundId,
       inspectionIds,
+      exceptInspectionIds,
       stage: query.stage,
       actorSub: query.actor,
       whats: query.kind,

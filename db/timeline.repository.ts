@@ -35,6 +35,8 @@ export type TimelineWhat = (typeof TIMELINE_WHATS)[number];
 export interface TimelineFilter {
   roundId: string;
   inspectionIds?: string[];
+  /** Inspections whose steps are left out (those the reader is kept out of, 回避); the round's own steps stay. */
+  exceptInspectionIds?: string[];
   stage?: string;
   actorSub?: string;
   whats?: TimelineWhat[];
@@ -115,9 +117,10 @@ export async function listTimeline(db: Kysely<Database>, f: TimelineFilter): Pro
     from report_section_versions sv join inspections i on i.id = sv.inspection_id where ${inRound}`;
 
   const where: RawBuilder<unknown>[] = [sql`true`];
-  if (f.inspectionIds?.length) where.push(sql`(t.inspection_id is null or t.inspection_id in (${sql.join(f.inspectionIds.map((id) => sql`${id}`))}))`);
-  // None left (every inspection kept from the reader): only the round's own steps.
-  else if (f.inspectionIds) where.push(sql`t.inspection_id is null`);
+  if (f.inspectionIds) where.push(sql`(t.inspection_id is null or t.inspection_id in (${sql.join(f.inspectionIds.map((id) => sql`${id}`))}))`);
+  if (f.exceptInspectionIds?.length) {
+    where.push(sql`(t.inspection_id is null or t.inspection_id not in (${sql.join(f.exceptInspectionIds.map((id) => sql`${id}`))}))`);
+  }
   if (f.stage) where.push(sql`t.stage = ${f.stage}`);
   if (f.actorSub) where.push(sql`t.actor_sub = ${f.actorSub}`);
   if (f.whats?.length) where.push(sql`t.what in (${sql.join(f.whats.map((w) => sql`${w}`))})`);
