@@ -8,6 +8,7 @@ import { apiSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
 import { dataConverter, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { loadSigningKeys } from '../platform/signing-key.js';
+import { temporalConnectionOptions } from '../platform/temporal-tls.js';
 import { buildApp } from './app.js';
 import { attachmentLimitsOf } from './attachments.service.js';
 import { oidcAuthOf, oidcClientOf } from './oidc.js';
@@ -23,7 +24,8 @@ await waitForDatabase(db);
 await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
 
 // Lazy, so the API starts (and /health says so) while Temporal is still coming up.
-const connection = Connection.lazy({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+const temporalAt = temporalConnectionOptions(settings);
+const connection = Connection.lazy(temporalAt);
 // The settings refuse to start without keys.
 const temporal = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeysFromSettings(settings)!) });
 const app = await buildApp({
@@ -50,7 +52,7 @@ const app = await buildApp({
 
 await app.listen({ port: settings.PORT, host: settings.HOST });
 const metrics = settings.METRICS_PORT ? await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
-app.log.info({ database: describeTarget(target), temporal: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }, 'xuncha API ready');
+app.log.info({ database: describeTarget(target), temporal: temporalAt.address, temporalTls: Boolean(temporalAt.tls) }, 'xuncha API ready');
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -15,6 +15,7 @@ import {
   type TemporalDatabases,
 } from './temporal-databases.js';
 import { resolveTemporalServer } from './temporal-server.js';
+import { clientTlsEnv, makeTemporalCertificates, serverTlsEnv, temporalTlsConfig, type TemporalCertificates } from './temporal-tls.js';
 import { generatePayloadKey } from './payload-codec.js';
 
 /**
@@ -50,6 +51,12 @@ export interface ClusterOptions {
   taskQueue?: string;
   jwtSecret?: string;
   logDir?: string;
+  /**
+   * Where the topology's certificate authority and certificates are (made there with
+   * openssl when missing or near expiry): the frontend admits only clients they sign.
+   * Default: `temporal-tls` beside the log folder.
+   */
+  tlsDir?: string;
   /** How long a crashed process stays down before it is started again. */
   restartDelayMs?: number;
   log?: (line: string) => void;
@@ -60,6 +67,8 @@ export interface RunningCluster {
   namespace: string;
   taskQueue: string;
   jwtSecret: string;
+  /** The files every client of the frontend needs: the CA to trust, the certificate to present. */
+  certificates: TemporalCertificates;
   databases: TemporalDatabases;
   apis: { process: SupervisedProcess; url: string; metricsUrl: string }[];
   workers: { process: SupervisedProcess; metricsUrl: string }[];
@@ -125,6 +134,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const logDir = resolve(options.logDir ?? join(REPO_ROOT, '.data', 'cluster', 'logs'));
   const restartDelayMs = options.restartDelayMs ?? 1000;
   const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const certificates = makeTemporalCertificates(resolve(options.tlsDir ?? join(logDir, '..', 'temporal-tls')));
+  const clientTls = clientTlsEnv(certificates);
+  // This process's own calls (namespace, readiness) present the same client certificate as the API and workers.
+  const connect = (connectTimeout?: number) =>
+    Connection.connect({ address: temporalAddress, tls: temporalTlsConfig(clientTls), ...(connectTimeout ? { connectTimeout } : {}) });
 
   const ports = [temporalPort, temporalPort + 1, temporalPort + 2, temporalPort + 6, temporalPort + 10, temporalPort + 100, temporalPort + 101, temporalPort + 102, temporalPort + 106];
   ports.push(...Array.from({ length: apiCount }, (_, i) => apiPort + i));
@@ -158,6 +172,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const servers: SupervisedProcess[] = [];
   const serverEnv = {
     ...persistenceEnv(databases),
+    ...serverTlsEnv(certificates),
     TEMPORAL_SERVER_PORT: String(temporalPort),
     TEMPORAL_SERVER_BIND_IP: '127.0.0.1',
     TEMPORAL_DYNAMIC_CONFIG_FILE: join(REPO_ROOT, TEMPORAL_CONFIG_DIR, 'dynamicconfig.yaml'),
@@ -172,7 +187,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
   const waitForTemporal = async (timeoutMs = 120_000) => {
     await until(`the Temporal frontend at ${temporalAddress} to serve namespace ${namespace}`, timeoutMs, async () => {
-      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 2000 });
+      const connection = await connect(2000);
       try {
         await connection.withDeadline(Date.now() + 5000, () =>
           connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 }),
@@ -187,7 +202,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   try {
     // Registering the namespace is the CLI's `operator namespace create`, done through the SDK's client.
     await until(`the Temporal frontend at ${temporalAddress}`, 120_000, async () => {
-      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 2000 });
+      const connection = await connect(2000);
       try {
         await connection.withDeadline(Date.now() + 10_000, () =>
           connection.workflowService.registerNamespace({
@@ -211,6 +226,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const common = {
       DATABASE_URL: options.databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
+      ...clientTls,
       TEMPORAL_NAMESPACE: namespace,
       TASK_QUEUE: taskQueue,
       // One key for every process of the topology, as operators share one between API and workers.
@@ -246,7 +262,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     await waitForApis();
     // A worker is ready once Temporal sees it polling the task queue.
     await until(`${workerCount} workers polling ${taskQueue}`, 120_000, async () => {
-      const connection = await Connection.connect({ address: temporalAddress });
+      const connection = await connect();
       try {
         const { pollers } = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
         return pollers.length >= workerCount;
@@ -255,7 +271,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       }
     });
 
-    return { temporalAddress, namespace, taskQueue, jwtSecret, databases, apis, workers, servers, logDir, waitForTemporal, waitForApis, stop };
+    return { temporalAddress, namespace, taskQueue, jwtSecret, certificates, databases, apis, workers, servers, logDir, waitForTemporal, waitForApis, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -14,6 +14,23 @@ const postgresUrl = z
   .url()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 
+/** A path to a readable PEM file holding `label` (a certificate, a private key). */
+function pemFile(label: string) {
+  return z
+    .string()
+    .min(1)
+    .superRefine((path, ctx) => {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+        return;
+      }
+      if (!new RegExp(`-----BEGIN [A-Z ]*${label}-----`).test(text)) ctx.addIssue({ code: 'custom', message: `is not a PEM file holding a ${label.toLowerCase()}` });
+    });
+}
+
 export const databaseSettings = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** The schema's owner, for migrations; DATABASE_URL's role then gets only what the code needs. */
@@ -28,7 +45,18 @@ export const temporalSettings = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  // Mutual TLS to a frontend that requires it (platform/temporal-tls.ts); the same names the `temporal` CLI reads.
+  TEMPORAL_TLS_CA: pemFile('CERTIFICATE').optional(),
+  TEMPORAL_TLS_CERT: pemFile('CERTIFICATE').optional(),
+  TEMPORAL_TLS_KEY: pemFile('PRIVATE KEY').optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).max(253).optional(),
 });
+
+/** A certificate without its key (or the reverse) would fail only at the first connection: say so at startup. */
+export const temporalTlsPaired = {
+  check: (s: { TEMPORAL_TLS_CERT?: string; TEMPORAL_TLS_KEY?: string }) => Boolean(s.TEMPORAL_TLS_CERT) === Boolean(s.TEMPORAL_TLS_KEY),
+  message: { message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: the client certificate and its private key', path: ['TEMPORAL_TLS_KEY'] },
+};
 
 const payloadKeys = z.string().superRefine((value, ctx) => {
   try {
@@ -140,6 +168,7 @@ export const apiSettings = databaseSettings
   .extend({ SIGNING_KEY_FILE: signingKeyFile })
   .refine((s) => s.JWT_SECRET || s.JWKS_URL || s.OIDC_ISSUER, { message: 'set JWT_SECRET, JWKS_URL or OIDC_ISSUER', path: ['JWT_SECRET'] })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message)
+  .refine(temporalTlsPaired.check, temporalTlsPaired.message)
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
   .refine(...ownerNeedsServer)
   .refine(oidcClientNamed.check, oidcClientNamed.message);
@@ -150,6 +179,7 @@ export const workerSettings = databaseSettings
   .extend(payloadKeySettings.shape)
   .extend({ LOG_LEVEL: httpSettings.shape.LOG_LEVEL, SIGNING_KEY_FILE: signingKeyFile })
   .refine(payloadKeyRequired.check, payloadKeyRequired.message)
+  .refine(temporalTlsPaired.check, temporalTlsPaired.message)
   .refine(...ownerNeedsServer);
 
 export const devSettings = databaseSettings
@@ -169,6 +199,7 @@ export const devSettings = databaseSettings
     /** Made in DATA_DIR when unset. */
     SIGNING_KEY_FILE: z.string().min(1).optional(),
   })
+  .refine(temporalTlsPaired.check, temporalTlsPaired.message)
   .refine(identityProviderNamed, { message: 'is required with JWKS_URL (and so is JWT_AUDIENCE)', path: ['JWT_ISSUER'] })
   .refine(...ownerNeedsServer)
   .refine(oidcClientNamed.check, oidcClientNamed.message);

@@ -9,8 +9,10 @@ const HELP = `usage: npm run cluster -- [options]
 Starts xuncha's production topology against DATABASE_URL's PostgreSQL server:
   1. creates Temporal's databases there if missing and sets up or migrates their
      schemas with temporal-sql-tool (built with Go on first use, cached beside the CLI);
-  2. starts temporal-server with config/temporal/postgres.yaml (frontend, history,
-     matching and worker services), and registers the namespace;
+  2. makes a certificate authority and certificates (kept in --tls-dir), starts
+     temporal-server with config/temporal/postgres.yaml (frontend, history, matching
+     and worker services; mutual TLS: only clients holding a certificate of that
+     authority are admitted), and registers the namespace;
   3. starts the workers (npm run start:worker) and the API processes (npm run
      start:api), each on its own port.
 A process that dies is started again, and the restart is logged, as compose's
@@ -29,6 +31,8 @@ options:
   --visibility-db NAME   Temporal's visibility database (default temporal_visibility)
   --namespace NAME       Temporal namespace (default TEMPORAL_NAMESPACE or default)
   --log-dir DIR          where each process's output goes (default .data/cluster/logs)
+  --tls-dir DIR          the Temporal certificates, made there if missing or near
+                         expiry (default temporal-tls beside the log folder)
   -h, --help             this text
 
 environment: DATABASE_URL (required), JWT_SECRET (generated for the run if unset),
@@ -55,6 +59,7 @@ try {
       'visibility-db': { type: 'string', default: 'temporal_visibility' },
       namespace: { type: 'string' },
       'log-dir': { type: 'string' },
+      'tls-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -109,6 +114,7 @@ try {
     taskQueue: process.env.TASK_QUEUE || 'xuncha',
     jwtSecret,
     logDir: parsed['log-dir'],
+    tlsDir: parsed['tls-dir'],
   });
 } catch (error) {
   process.stderr.write(`cluster: could not start: ${(error as Error).message}\n`);
@@ -124,6 +130,8 @@ for (const api of cluster.apis) out(`  ${api.process.name.padEnd(18)} ${api.url}
 out(`  workers            ${cluster.workers.map((w) => w.process.name).join(', ')} on task queue ${cluster.taskQueue}`);
 for (const worker of cluster.workers) out(`  ${worker.process.name.padEnd(18)} metrics ${worker.metricsUrl}`);
 out(`  logs               ${cluster.logDir}`);
+const tls = cluster.certificates;
+out(`  Temporal TLS       ${tls.dir}: the CLI needs --address ${cluster.temporalAddress} --tls-ca-path ${tls.ca} --tls-cert-path ${tls.clientCert} --tls-key-path ${tls.clientKey} --tls-server-name ${tls.serverName}`);
 if (!jwtSecret) {
   out('  tokens (JWT_SECRET was unset: a secret was generated for this run)');
   for (const user of DEMO_USERS) out(`    ${user.roles.join(',').padEnd(14)} ${await mintToken({ secret: cluster.jwtSecret }, user)}`);

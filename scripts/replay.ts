@@ -16,7 +16,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
-import { loadSettingsOrExit, temporalSettings } from '../platform/settings.js';
+import { loadSettingsOrExit, temporalSettings, temporalTlsPaired } from '../platform/settings.js';
+import { temporalConnectionOptions } from '../platform/temporal-tls.js';
 import { dataConverter, decodeHistory, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { childWorkflowIds, fetchAllRuns, type WorkflowRun } from '../platform/workflow-runs.js';
 import { roundWorkflowId } from '../workflows/messages.js';
@@ -73,8 +74,8 @@ const named = (run: WorkflowRun, of: number, index: number): Named => ({
 });
 
 async function fromServer(): Promise<Named[]> {
-  const settings = loadSettingsOrExit(temporalSettings);
-  const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const settings = loadSettingsOrExit(temporalSettings.refine(temporalTlsPaired.check, temporalTlsPaired.message));
+  const connection = await Connection.connect(temporalConnectionOptions(settings));
   // Histories on the server are sealed: the keys are the deployment's, or those npm start made.
   const startKeys = join(process.env.DATA_DIR ?? '.data', 'payload-keys');
   const keys = payloadKeysFromSettings(process.env) ?? (existsSync(startKeys) ? payloadKeysFromSettings({ PAYLOAD_KEYS_FILE: startKeys }) : undefined);

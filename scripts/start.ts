@@ -22,6 +22,7 @@ import { devSigningKeys, loadSigningKeys } from '../platform/signing-key.js';
 import { devSettings, loadSettingsOrExit } from '../platform/settings.js';
 import { resolveTemporalCli } from '../platform/temporal-cli.js';
 import { startTemporalDevServer, type RunningDevServer } from '../platform/temporal-dev-server.js';
+import { temporalTlsConfig } from '../platform/temporal-tls.js';
 import { serveMetrics } from '../platform/metrics.js';
 import { dataConverter, devPayloadKeys, payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { createWorker, installRuntime } from '../worker/create-worker.js';
@@ -92,7 +93,9 @@ try {
   checkpoint();
 
   const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
-  clientConnection = await Connection.connect({ address });
+  // A frontend of the operator's own (TEMPORAL_ADDRESS) may require mutual TLS; the embedded one does not.
+  const tls = temporalTlsConfig(settings);
+  clientConnection = await Connection.connect({ address, tls });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 
   // Demo sign-in only on a secret of our own: never where tokens come from elsewhere.
@@ -130,7 +133,7 @@ try {
   checkpoint();
 
   // Created last and run at once: a worker that exists but never runs keeps the process alive.
-  workerConnection = await NativeConnection.connect({ address });
+  workerConnection = await NativeConnection.connect({ address, tls });
   const worker = await createWorker({
     connection: workerConnection,
     namespace: settings.TEMPORAL_NAMESPACE,

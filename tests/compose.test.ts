@@ -191,6 +191,31 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs Temporal with mutual TLS and gives each of its clients the topology\'s certificate, required from the operator', () => {
+    // The server's side: config/temporal/postgres.yaml refuses to render without it, and asks every client for a certificate.
+    const config = readFileSync(resolve(root, TEMPORAL_CONFIG_DIR, `${TEMPORAL_CONFIG_ENV}.yaml`), 'utf8');
+    expect(config.match(/requireClientAuth: true/g)).toHaveLength(2);
+    expect(config).toMatch(/\{\{- fail "set TEMPORAL_TLS_SERVER_CA_CERT/);
+    const mountOf = (s: Service) => (s.volumes ?? []).find((v) => v.endsWith(':/run/xuncha/temporal-tls:ro'));
+    const temporal = service('temporal');
+    expect(mountOf(temporal)).toMatch(/^\$\{TEMPORAL_TLS_DIR:\?/);
+    for (const key of ['TEMPORAL_TLS_SERVER_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY']) {
+      expect(env(temporal)[key], key).toMatch(/^\/run\/xuncha\/temporal-tls\//);
+    }
+    // Every client: the api, the worker, the namespace job, the Web UI, and the health check's CLI.
+    for (const name of [...APP_SERVICES, 'temporal-namespace', 'temporal-ui']) {
+      const client = service(name);
+      expect(mountOf(client), name).toBe(mountOf(temporal));
+      expect(env(client), name).toMatchObject({
+        TEMPORAL_TLS_CA: '/run/xuncha/temporal-tls/ca.pem',
+        TEMPORAL_TLS_CERT: '/run/xuncha/temporal-tls/client.pem',
+        TEMPORAL_TLS_KEY: '/run/xuncha/temporal-tls/client.key',
+        TEMPORAL_TLS_SERVER_NAME: env(temporal).TEMPORAL_TLS_SERVER_NAME,
+      });
+    }
+    expect(temporal.healthcheck?.test).toEqual(expect.arrayContaining(['--tls-cert-path', '/run/xuncha/temporal-tls/client.pem', '--tls-ca-path']));
+  });
+
   it('gives the api and the worker the same payload keys, required from the operator', () => {
     for (const name of APP_SERVICES) expect(env(service(name)).PAYLOAD_KEYS, name).toBe('${PAYLOAD_KEYS:?set PAYLOAD_KEYS}');
   });

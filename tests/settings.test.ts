@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generatePayloadKey } from '../platform/payload-codec.js';
 import { apiSettings, devSettings, loadSettings, SettingsError, workerSettings } from '../platform/settings.js';
+import { clientTlsEnv, makeTemporalCertificates } from '../platform/temporal-tls.js';
 
 const run = promisify(execFile);
 const KEY = generatePayloadKey('k1');
@@ -72,6 +76,23 @@ describe('settings', () => {
     ]);
     // npm start generates one into DATA_DIR instead.
     expect(loadSettings(devSettings, {}).PAYLOAD_KEYS).toBeUndefined();
+  });
+
+  it('take a Temporal client certificate only with its key, and only as readable PEM files', () => {
+    const certificates = makeTemporalCertificates(join(mkdtempSync(join(tmpdir(), 'xuncha-settings-tls-')), 'tls'));
+    const worker = { DATABASE_URL: 'postgres://a:b@h:5432/d', PAYLOAD_KEYS: KEY, SIGNING_KEY_FILE: 'k.json' };
+    const tls = clientTlsEnv(certificates);
+    expect(loadSettings(workerSettings, { ...worker, ...tls })).toMatchObject(tls);
+    expect(problemsOf(() => loadSettings(workerSettings, { ...worker, TEMPORAL_TLS_CERT: certificates.clientCert }))).toEqual([
+      expect.stringMatching(/^TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/),
+    ]);
+    expect(problemsOf(() => loadSettings(apiSettings, { ...worker, JWT_SECRET: 'x'.repeat(40), TEMPORAL_TLS_CA: '/nonexistent/ca.pem' }))).toEqual([
+      expect.stringMatching(/^TEMPORAL_TLS_CA=.*cannot be read: ENOENT/),
+    ]);
+    // A key where the certificate belongs is named, not found out at the first connection.
+    expect(problemsOf(() => loadSettings(workerSettings, { ...worker, TEMPORAL_TLS_CERT: certificates.clientKey, TEMPORAL_TLS_KEY: certificates.clientKey }))).toEqual([
+      expect.stringMatching(/^TEMPORAL_TLS_CERT=.*is not a PEM file holding a certificate/),
+    ]);
   });
 
   it('stop the API process with one line naming the bad variable', async () => {

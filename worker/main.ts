@@ -8,6 +8,7 @@ import { loadSettingsOrExit, workerSettings } from '../platform/settings.js';
 import { serveMetrics } from '../platform/metrics.js';
 import { payloadKeysFromSettings } from '../platform/payload-codec.js';
 import { loadSigningKeys } from '../platform/signing-key.js';
+import { temporalConnectionOptions } from '../platform/temporal-tls.js';
 import { createWorker, installRuntime } from './create-worker.js';
 
 const settings = loadSettingsOrExit(workerSettings.refine((s) => s.DATABASE_URL, {
@@ -23,7 +24,8 @@ installRuntime(settings.LOG_LEVEL === 'debug' || settings.LOG_LEVEL === 'trace' 
 const metrics = settings.METRICS_PORT ? await serveMetrics(settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
 await waitForDatabase(db);
 await migrateAsOwner(db, settings.DATABASE_OWNER_URL);
-const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+const temporalAt = temporalConnectionOptions(settings);
+const connection = await NativeConnection.connect(temporalAt);
 try {
   const worker = await createWorker({
     connection,
@@ -34,7 +36,7 @@ try {
     payloadKeys: payloadKeysFromSettings(settings)!,
     signingKeys,
   });
-  process.stderr.write(`xuncha worker polling ${settings.TASK_QUEUE} on ${settings.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}\n`);
+  process.stderr.write(`xuncha worker polling ${settings.TASK_QUEUE} on ${temporalAt.address}${temporalAt.tls ? ' (mutual TLS)' : ''}\n`);
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM; run() resolves once drained.
   await worker.run();
 } finally {

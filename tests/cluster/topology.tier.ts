@@ -3,14 +3,17 @@
 // supervised process), a round of inspections driven through every stage over HTTP,
 // then the same again with one fault injected per round.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runAsAdmin, withDatabase } from '../../db/scratch-database.js';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAsAdmin, withDatabase } from '../../db/scratch-database.js';
 import { startCluster, type RunningCluster } from '../../platform/cluster.js';
 import { dropTemporalDatabases } from '../../platform/temporal-databases.js';
+import { clientTlsEnv, makeTemporalCertificates, temporalTlsConfig } from '../../platform/temporal-tls.js';
 import type { StageId } from '../../workflows/stages.js';
 import { ApiPool } from './api-pool.js';
 import { checkRound, type RoundOutcome } from './check.js';
@@ -111,7 +114,8 @@ async function restored(): Promise<void> {
 describe.skipIf(!adminUrl)('the production topology', () => {
   beforeAll(async () => {
     await runAsAdmin(adminUrl!, `CREATE DATABASE ${appDatabase}`);
-    const logDir = mkdtempSync(join(tmpdir(), 'xuncha-cluster-'));
+    const workDir = mkdtempSync(join(tmpdir(), 'xuncha-cluster-'));
+    const logDir = join(workDir, 'logs');
     process.stderr.write(`cluster tier: process logs in ${logDir}\n`);
     cluster = await startCluster({
       databaseUrl: withDatabase(adminUrl!, appDatabase),
@@ -122,6 +126,7 @@ describe.skipIf(!adminUrl)('the production topology', () => {
       metricsPort: Number(process.env.CLUSTER_METRICS_PORT ?? 29000),
       services: process.env.CLUSTER_SERVICES === 'split' ? 'split' : 'single',
       logDir,
+      tlsDir: join(workDir, 'temporal-tls'),
       restartDelayMs: 1000,
       log: (line) => process.stderr.write(`cluster: ${line}\n`),
     });
@@ -132,6 +137,59 @@ describe.skipIf(!adminUrl)('the production topology', () => {
     await cluster?.stop();
     if (cluster) await dropTemporalDatabases(adminUrl!, cluster.databases);
     await runAsAdmin(adminUrl!, `DROP DATABASE IF EXISTS ${appDatabase} WITH (FORCE)`);
+  });
+
+  it('admits to Temporal only a client presenting a certificate of the topology (mutual TLS), on gRPC and HTTP alike', async () => {
+    const { certificates, temporalAddress, namespace } = cluster;
+    const describeNamespace = async (tls: TLSConfig | undefined) => {
+      const connection = await Connection.connect({ address: temporalAddress, tls, connectTimeout: 5000 });
+      try {
+        return (await connection.workflowService.describeNamespace({ namespace })).namespaceInfo?.name;
+      } finally {
+        await connection.close();
+      }
+    };
+    const ca = readFileSync(certificates.ca);
+    const serverNameOverride = certificates.serverName;
+    // A certificate of the right shape from another authority: what anyone can make.
+    const stranger = makeTemporalCertificates(join(certificates.dir, '..', 'stranger-tls'), certificates.serverName);
+    const refused = {
+      plaintext: undefined,
+      'TLS without a client certificate': { serverRootCACertificate: ca, serverNameOverride },
+      'a client certificate from another authority': {
+        serverRootCACertificate: ca,
+        serverNameOverride,
+        clientCertPair: { crt: readFileSync(stranger.clientCert), key: readFileSync(stranger.clientKey) },
+      },
+    } satisfies Record<string, TLSConfig | undefined>;
+    for (const [what, tls] of Object.entries(refused)) {
+      await expect(describeNamespace(tls), what).rejects.toThrow();
+    }
+    // The API's and workers' own settings, read back as they read them, are admitted.
+    expect(await describeNamespace(temporalTlsConfig(clientTlsEnv(certificates)))).toBe(namespace);
+
+    // The frontend's HTTP API listens behind the same TLS settings.
+    const httpPort = Number(temporalAddress.split(':')[1]) + 10;
+    const plain = await fetch(`http://127.0.0.1:${httpPort}/api/v1/namespaces`);
+    expect(plain.status).toBe(400);
+    expect(await plain.text()).not.toContain(namespace);
+    const httpsGet = (withCert: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1', port: httpPort, path: '/api/v1/namespaces', servername: serverNameOverride, ca,
+            ...(withCert ? { cert: readFileSync(certificates.clientCert), key: readFileSync(certificates.clientKey) } : {}),
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    await expect(httpsGet(false)).rejects.toThrow();
+    expect(await httpsGet(true)).toBe(200);
   });
 
   it(`drives ${INSPECTIONS} inspections through every stage, spread over the API processes`, async () => {
