@@ -13,6 +13,8 @@ const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 export interface RunningSystem {
   url: string;
   dataDir: string;
+  /** The all-in-one process itself (not the Temporal dev server it starts as its own child). */
+  pid: number;
   /** The HS256 secret `npm start` generated for this data dir: tests mint tokens with it (empty with an identity provider). */
   secret: string;
   /** Calls the API as `actor`, as any client would. */
@@ -72,6 +74,7 @@ export async function startSystem(options: { port?: number; env?: Record<string,
   return {
     url,
     dataDir,
+    pid: child.pid!,
     secret,
     call,
     log: () => output,
