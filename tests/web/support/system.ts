@@ -35,6 +35,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `npm start`'s node arguments from package.json (its heap cap included), so the system here is the one people start. */
+function startCommandArgs(): string[] {
+  const script = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+  const [command, ...args] = script.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start script should run node directly (one process, its own pid), not ${command}`);
+  return args;
+}
+
 /**
  * Starts the whole system the way `npm start` does (scripts/start.ts: the embedded
  * Temporal dev server, PGlite, the worker, the API and the console, building it when
@@ -47,7 +55,7 @@ export async function startSystem(options: { port?: number; env?: Record<string,
   // The embedded defaults, whatever the shell running the tests has set; then the test's own.
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET', 'JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_ROLES_CLAIM', 'OIDC_SCOPE']) delete env[name];
   Object.assign(env, options.env);
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, startCommandArgs(), { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((done, fail) => {
     const onData = (chunk: Buffer) => {
