@@ -4,6 +4,7 @@ import {
   attachmentIdsAt,
   CHUNK_BYTES,
   DatabaseAttachmentStore,
+  findRecordAttachment,
   inspectionHolds,
   inspectionUsage,
   insertAttachment,
@@ -206,7 +207,7 @@ export class AttachmentsService {
   /** One file's bytes, streamed: any file the record carries or once carried (its versions show them). */
   async download(actor: Actor, inspectionId: string, recordId: string, attachmentId: string) {
     await this.readable(actor, inspectionId, recordId);
-    const row = (await listRecordAttachments(this.db, recordId)).find((a) => a.id === attachmentId);
+    const row = await findRecordAttachment(this.db, recordId, attachmentId);
     if (!row) throw notFound('attachment', attachmentId, { thing: 'record', id: recordId });
     const content = await this.store.read(this.db, row.sha256);
     if (!content) throw notFound('attachment_bytes', attachmentId);
@@ -219,8 +220,7 @@ export class AttachmentsService {
    * only of records it reads whole, never of a problem paper it sees cut down.
    */
   private async readable(actor: Actor, inspectionId: string, recordId: string) {
-    const record = await this.records.get(actor, inspectionId, recordId);
-    const inspection = await loadInspection(this.db, inspectionId);
+    const { inspection, row: record } = await this.records.readable(actor, inspectionId, recordId);
     const asTarget = isTargetLiaison(inspection, actor) && !seesAllRounds(actor) && !isGroupPerson(inspection, actor);
     const { writers, liaisonReads } = kindRules(record.kind);
     if (asTarget && !writers.includes('liaison') && typeof liaisonReads === 'object') {

@@ -309,19 +309,30 @@ export class RecordsService {
     });
   }
 
-  async get(actor: Actor, inspectionId: string, recordId: string) {
+  /**
+   * The record as the caller may read it, checked and logged as `get` checks and logs
+   * it, without its versions and verdicts: for what hangs off a record (its files),
+   * whose reads should not pay for the record's whole view.
+   */
+  async readable(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const stored = await this.loadShown(actor, inspection, recordId);
+    const stored = await this.load(inspection.row.id, recordId);
+    const { knows, shown, partial } = await recordsShownTo(this.db, inspection, actor);
+    if (!knows(stored)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
-    const { shown, partial } = await recordsShownTo(this.db, inspection, actor);
     const row = shown(stored);
     if (!row) throw forbidden({ key: 'record_not_shown', params: { kind: stored.kind } });
+    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records/:recordId', recordReads('record', [toRecordView(row)]));
+    return { inspection, row, partial };
+  }
+
+  async get(actor: Actor, inspectionId: string, recordId: string) {
+    const { row, partial } = await this.readable(actor, inspectionId, recordId);
     const [versions, allVerdicts] = await Promise.all([
       partial && !liaisonSeesVersions(row.kind) ? [] : listRecordVersions(this.db, row.id),
       latestVerdicts(this.db, inspectionId, row.id),
     ]);
     const verdicts = partial ? liaisonVerdicts([row], allVerdicts) : allVerdicts;
-    await logConfidentialReads(this.db, actor, 'GET /inspections/:id/records/:recordId', recordReads('record', [toRecordView(row)]));
     return {
       ...toRecordView(row, verdicts),
       versions: versions.map((v) => ({

@@ -119,6 +119,11 @@ export async function listRecordAttachments(db: Kysely<Database>, recordId: stri
   return db.selectFrom('attachments').selectAll().where('record_id', '=', recordId).orderBy('uploaded_at').orderBy('id').execute();
 }
 
+/** One upload of the record, whether or not its current version still carries it. */
+export async function findRecordAttachment(db: Kysely<Database>, recordId: string, attachmentId: string) {
+  return db.selectFrom('attachments').selectAll().where('record_id', '=', recordId).where('id', '=', attachmentId).executeTakeFirst();
+}
+
 /** Bytes the inspection's files take: each distinct file once, however often it was attached. */
 export async function inspectionUsage(db: Kysely<Database>, inspectionId: string): Promise<number> {
   const row = await db

@@ -22,7 +22,8 @@
 // (platform/sample-stage-work.ts), as the tests do, and leaves that out of the timing.
 //
 // Flags: --inspections N (default 200), --samples K (default 200), --read-inspections R
-// (default 500). A benchmark, not a test: it prints numbers and goals and never fails
+// (default 500), --only f (the evidence files alone, on one inspection walked to
+// stationing: a minute instead of the whole run). A benchmark, not a test: it prints numbers and goals and never fails
 // on them.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../api/app.js';
 import { mintToken } from '../api/auth.js';
 import { createBaselineActivities, ensureBenchTable } from '../bench/baseline.activities.js';
-import { benchAttachments } from '../bench/baseline.attachments.js';
+import { benchAttachments, type AttachmentBenchResult } from '../bench/baseline.attachments.js';
 import { insertRecordRaw } from '../bench/baseline.records.js';
 import { buildRawReadsApp } from '../bench/baseline.reads.js';
 import { createScratchDatabase } from '../db/scratch-database.js';
@@ -108,15 +109,20 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 
 // ---------------------------------------------------------------- arguments
 
-function parseOptions(): { inspections: number; samples: number; readInspections: number } {
+function parseOptions(): { inspections: number; samples: number; readInspections: number; only: 'f' | undefined } {
   const { values } = parseArgs({
     options: {
       inspections: { type: 'string', default: '200' },
       samples: { type: 'string', default: '200' },
       'read-inspections': { type: 'string', default: '500' },
+      only: { type: 'string' },
     },
     strict: true,
   });
+  if (values.only !== undefined && values.only !== 'f') {
+    process.stderr.write(`bench: --only takes f (the evidence files alone), got ${JSON.stringify(values.only)}\n`);
+    process.exit(2);
+  }
   const positive = (name: string, raw: string) => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1) {
@@ -129,6 +135,7 @@ function parseOptions(): { inspections: number; samples: number; readInspections
     inspections: positive('inspections', values.inspections),
     samples: positive('samples', values.samples),
     readInspections: positive('read-inspections', values['read-inspections']),
+    only: values.only,
   };
 }
 
@@ -525,6 +532,44 @@ async function inPool<T>(items: T[], limit: number, task: (item: T) => Promise<u
   await Promise.all(lanes);
 }
 
+/** A talk record's data, as a stationing group writes it: (e) writes them, (f) attaches files to one. */
+const sampleTalk = (n: number) => ({
+  on: '2021-10-14',
+  summary: `第${n}次个别谈话：反映超限检测站罚款未开具票据，涉及2020年度罚没收入。`,
+  interviewee: '某执法大队队员',
+});
+
+/** (f): a talk recorded on `walker`'s inspection (open at stationing), then files attached to it and read back, against the raw SQL. */
+async function benchFiles(api: ApiClient, db: Kysely<Database>, baseUrl: string, walker: Walker) {
+  log(`(f) ${ATTACHMENT_ROUNDS} uploads and downloads of ${ATTACHMENT_BYTES / 2 ** 20} MiB per side…`);
+  const filer = walker.cast.members[0]!;
+  const talk = await api.post<{ id: string }>(filer, `/api/v1/inspections/${walker.inspectionId}/records`, { kind: 'talk', data: sampleTalk(0) }, 201);
+  const meter = new CostMeter();
+  const end = meter.begin();
+  const files = await benchAttachments(
+    { db, baseUrl, token: await api.token(filer), inspectionId: walker.inspectionId, recordId: talk.id },
+    ATTACHMENT_BYTES,
+    ATTACHMENT_ROUNDS,
+  );
+  end();
+  return { ...files, cost: meter.total() };
+}
+
+function reportFiles(files: AttachmentBenchResult & { cost: PhaseCost }): { upload: number; download: number } {
+  const fileRatio = {
+    upload: files.mbPerSecond.upload.api / files.mbPerSecond.upload.raw,
+    download: files.mbPerSecond.download.api / files.mbPerSecond.download.raw,
+  };
+  out(`(f) evidence files: ${files.rounds} rounds of a fresh ${files.fileBytes / 2 ** 20} MiB text file each side, taking turns`);
+  out(`  API  POST …/attachments (multipart) ${files.mbPerSecond.upload.api.toFixed(1).padStart(7)} MB/s up   GET …/attachments/:id ${files.mbPerSecond.download.api.toFixed(1).padStart(7)} MB/s down`);
+  out(`  raw  same chunk SQL, 1 transaction  ${files.mbPerSecond.upload.raw.toFixed(1).padStart(7)} MB/s up   same selects          ${files.mbPerSecond.download.raw.toFixed(1).padStart(7)} MB/s down`);
+  out(`  ratio api/raw  upload ${fileRatio.upload.toFixed(2)}   download ${fileRatio.download.toFixed(2)}   goal ≥ ${GOAL_ATTACHMENT_RATIO} each: ${fileRatio.upload >= GOAL_ATTACHMENT_RATIO && fileRatio.download >= GOAL_ATTACHMENT_RATIO ? 'met' : 'NOT MET'}`);
+  const cpu = files.cpuMsPerFile;
+  out(`  CPU of this process per file, ms (the API side's includes its client): API ${cpu.upload.api.toFixed(0)} up, ${cpu.download.api.toFixed(0)} down; raw ${cpu.upload.raw.toFixed(0)} up, ${cpu.download.raw.toFixed(0)} down`);
+  out(`  while (f) ran: ${describeCost(files.cost)}`);
+  return fileRatio;
+}
+
 // ---------------------------------------------------------------- the raw baseline
 
 class Baseline {
@@ -676,6 +721,17 @@ async function main(): Promise<void> {
     cleanups.push(() => baseline.finishAll());
     const rounds: string[] = [];
     memory.mark('start-up: both workers, the API and the raw app up');
+
+    if (options.only === 'f') {
+      log('(f) alone: one inspection walked to stationing…');
+      const fRound = await launchRound(api, 'f', 1);
+      const walker = fRound.walkers[0]!;
+      await walker.recordWork();
+      await walker.passStage();
+      out(`xuncha benchmark, (f) alone   database ${describeTarget(target)}   load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      reportFiles(await benchFiles(api, db, `http://127.0.0.1:${port}`, walker));
+      return;
+    }
 
     // ---- (a) one approval at a time, interleaved with one raw round trip at a time.
     // Each stage's work is recorded and the stage submitted before its approvals,
@@ -876,17 +932,12 @@ async function main(): Promise<void> {
     // elsewhere on the machine falls on both.
     const writers = approved.slice(0, WRITE_PARALLELISM);
     const writesPerSlice = Math.max(1, Math.round((options.samples * 5) / (WRITE_SLICES * writers.length)));
-    const talk = (n: number) => ({
-      on: '2021-10-14',
-      summary: `第${n}次个别谈话：反映超限检测站罚款未开具票据，涉及2020年度罚没收入。`,
-      interviewee: '某执法大队队员',
-    });
     const rawDb = db.withPlugin(rawQueries);
     const writeVia = {
       api: (w: Walker, n: number) =>
-        api.post(w.cast.members[0]!, `/api/v1/inspections/${w.inspectionId}/records`, { kind: 'talk', data: talk(n) }, 201),
+        api.post(w.cast.members[0]!, `/api/v1/inspections/${w.inspectionId}/records`, { kind: 'talk', data: sampleTalk(n) }, 201),
       raw: (w: Walker, n: number) =>
-        insertRecordRaw(rawDb, { inspectionId: w.inspectionId, kind: 'talk', stage: 'stationing', data: talk(n), actor: w.cast.members[0]! }),
+        insertRecordRaw(rawDb, { inspectionId: w.inspectionId, kind: 'talk', stage: 'stationing', data: sampleTalk(n), actor: w.cast.members[0]! }),
     };
     const writeSlice = async (side: 'api' | 'raw', count: number) => {
       const started = performance.now();
@@ -914,19 +965,7 @@ async function main(): Promise<void> {
     memory.mark('(d) reads and (e) writes');
 
     // ---- (f) evidence files: one 20 MB file at a time, on a talk of a stationing inspection.
-    log(`(f) ${ATTACHMENT_ROUNDS} uploads and downloads of ${ATTACHMENT_BYTES / 2 ** 20} MiB per side…`);
-    const filed = writers[0]!;
-    const filer = filed.cast.members[0]!;
-    const talkForFiles = await api.post<{ id: string }>(filer, `/api/v1/inspections/${filed.inspectionId}/records`, { kind: 'talk', data: talk(0) }, 201);
-    const files = await benchAttachments(
-      { db, baseUrl: `http://127.0.0.1:${port}`, token: await api.token(filer), inspectionId: filed.inspectionId, recordId: talkForFiles.id },
-      ATTACHMENT_BYTES,
-      ATTACHMENT_ROUNDS,
-    );
-    const fileRatio = {
-      upload: files.mbPerSecond.upload.api / files.mbPerSecond.upload.raw,
-      download: files.mbPerSecond.download.api / files.mbPerSecond.download.raw,
-    };
+    const files = await benchFiles(api, db, `http://127.0.0.1:${port}`, writers[0]!);
     memory.mark('(f) evidence files');
     const overallPeak = rss.overall();
     // With `node --expose-gc`, how much of the main heap is alive rather than not yet collected.
@@ -989,10 +1028,7 @@ async function main(): Promise<void> {
     out(`  raw  insert record + version, 1 transaction ${writeRate.raw.toFixed(0).padStart(6)} writes/s   ${writeQueries.raw.toFixed(1)} queries per write (+ begin/commit)`);
     out(`  ratio raw/api  ${ratio(writeRate.raw, writeRate.api)}   ${goal(writeRate.raw / writeRate.api, GOAL_WRITE_RATIO)}`);
     out();
-    out(`(f) evidence files: ${ATTACHMENT_ROUNDS} rounds of a fresh ${ATTACHMENT_BYTES / 2 ** 20} MiB text file each side, taking turns`);
-    out(`  API  POST …/attachments (multipart) ${files.mbPerSecond.upload.api.toFixed(1).padStart(7)} MB/s up   GET …/attachments/:id ${files.mbPerSecond.download.api.toFixed(1).padStart(7)} MB/s down`);
-    out(`  raw  same chunk SQL, 1 transaction  ${files.mbPerSecond.upload.raw.toFixed(1).padStart(7)} MB/s up   same selects          ${files.mbPerSecond.download.raw.toFixed(1).padStart(7)} MB/s down`);
-    out(`  ratio api/raw  upload ${fileRatio.upload.toFixed(2)}   download ${fileRatio.download.toFixed(2)}   goal ≥ ${GOAL_ATTACHMENT_RATIO} each: ${fileRatio.upload >= GOAL_ATTACHMENT_RATIO && fileRatio.download >= GOAL_ATTACHMENT_RATIO ? 'met' : 'NOT MET'}`);
+    reportFiles(files);
     out();
     const goals: [string, number, number, string][] = [
       ['(a) approval latency, API/raw p50', latencyRatio, GOAL_LATENCY_RATIO, '×'],
