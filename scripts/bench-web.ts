@@ -7,6 +7,7 @@
  * Budget (issue 10): initial JavaScript ≤ 300 kB compressed; the to-do rendered
  * within 1.5 × the API call + 300 ms. A benchmark, not a test: it prints, it does not fail.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page, Response } from 'playwright-core';
 import { mintToken } from '../api/auth.js';
@@ -15,7 +16,7 @@ import type { Actor } from '../workflows/roles.js';
 import { launchBrowser } from '../tests/web/support/browser.js';
 import { startSystem } from '../tests/web/support/system.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '7' }, inspections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { samples: { type: 'string', default: '7' }, inspections: { type: 'string', default: '10' }, profile: { type: 'string' } } });
 const samples = Number(values.samples);
 const JS_BUDGET_BYTES = 300 * 1024;
 
@@ -55,7 +56,7 @@ try {
   const token = await mintToken({ secret: system.secret }, person);
   const session = { token, person: { sub: person.sub, name: person.name, roles: person.roles }, expiresAt: null };
 
-  const loads: { js: number; css: number; rendered: number; ready: number; framed: number; busy: number; calls: number; callStart: number; callEnd: number }[] = [];
+  const loads: { js: number; css: number; rendered: number; cpu: { thread: number; script: number; style: number; layout: number }; ready: number; framed: number; busy: number; calls: number; callStart: number; callEnd: number }[] = [];
   const apiCalls: number[] = [];
   for (let i = 0; i < samples; i++) {
     // A fresh context each time: no cache, no open connection, as a first visit.
@@ -92,11 +93,25 @@ try {
       if (type !== 'script' && type !== 'stylesheet') return;
       sized.push(response.request().sizes().then((s) => void (transferred[type === 'script' ? 'js' : 'css'] += s.responseBodySize)));
     });
+    // The renderer's own accounting of its main thread, in CPU time (threadTicks): unlike the
+    // wall-clock figures it hardly moves with the machine's load, so attempts can be compared.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    // --profile FILE: the first sample's main thread as a CPU profile (open it in chromium's DevTools).
+    const profiler = values.profile && i === 0 ? cdp : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.send('Profiler.start');
+    }
     await page.goto('/');
     await page.waitForFunction(() => (globalThis as { todoAt?: number }).todoAt !== undefined).catch(async (error: Error) => {
       await page.screenshot({ path: 'bench-web-failed.png' });
       throw new Error(`the to-do never rendered (bench-web-failed.png): ${error.message}`);
     });
+    const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
+    const cpu = { thread: metrics.ThreadTime ?? 0, script: metrics.ScriptDuration ?? 0, style: metrics.RecalcStyleDuration ?? 0, layout: metrics.LayoutDuration ?? 0 };
+    if (profiler) writeFileSync(values.profile!, JSON.stringify((await profiler.send('Profiler.stop')).profile));
     await Promise.all(sized);
     const rendered = await page.evaluate(() => (globalThis as { todoAt?: number }).todoAt!);
     // Where the time went: the page's scripts ready, and the to-do's own API call in flight.
@@ -115,7 +130,7 @@ try {
         callEnd: call?.responseEnd ?? 0,
       };
     });
-    loads.push({ ...transferred, rendered, ...timing });
+    loads.push({ ...transferred, rendered, cpu, ...timing });
     apiCalls.push(await bareCall(page, token));
     await context.close();
   }
@@ -133,6 +148,8 @@ try {
   console.log(`  of which: scripts ready at ${ms(median(loads.map((l) => l.ready)))}, the to-do's GET /tasks from ${ms(median(loads.map((l) => l.callStart)))} to ${ms(median(loads.map((l) => l.callEnd)))}`);
   console.log(`            the frame (header) rendered at ${ms(median(loads.map((l) => l.framed)))}; long tasks on the main thread until the to-do: ${ms(median(loads.map((l) => l.busy)))}`);
   console.log(`            GET /tasks requests by the time it rendered: ${median(loads.map((l) => l.calls))} (median)`);
+  const cpu = (key: keyof (typeof loads)[number]['cpu']) => ms(median(loads.map((l) => l.cpu[key])));
+  console.log(`            main thread CPU time by then ${cpu('thread')}: script ${cpu('script')}, style recalculation ${cpu('style')}, layout ${cpu('layout')}`);
   console.log(`  ratio rendered / (API call + 300 ms): ${(rendered / (api + 300)).toFixed(2)}×`);
 } finally {
   await browser.close();

@@ -9,6 +9,8 @@ import { RouterProvider } from 'react-router';
 import { ApiFailure } from './api/client';
 import { adoptPrefetchedTasks } from './api/prefetched';
 import { router } from './app/routes';
+import { theme } from './app/theme';
+import 'virtual:antd-styles.css';
 
 dayjs.locale('zh-cn');
 
@@ -33,10 +35,7 @@ createRoot(document.getElementById('root')!).render(
       locale={zhCN}
       // Ant Design spaces out two-character button labels (审 批); Chinese readers and screen readers want the word.
       button={{ autoInsertSpace: false }}
-      theme={{
-        // Ant Design's grey secondary and placeholder text and red error text are below WCAG AA on white; these meet it.
-        token: { colorPrimary: '#b71c1c', colorLink: '#1d4ed8', colorError: '#c41d1d', colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.6)', colorTextDescription: 'rgba(0,0,0,0.6)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' },
-      }}
+      theme={{ ...theme, zeroRuntime: true }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>
