@@ -78,7 +78,6 @@ import { dataConverter, generatePayloadKey, parsePayloadKeys } from '../platform
 // Issue 7's goals.
 const GOAL_LATENCY_RATIO = 1.15;
 const GOAL_THROUGHPUT_RATIO = 1.3;
-const GOAL_PEAK_RSS_MIB = 600;
 const GOAL_READ_RATIO = 1.2;
 const GOAL_WRITE_RATIO = 1.5;
 // Issue 14's goal: the API moves files at least this fraction of the raw SQL's MB/s.
@@ -1007,8 +1006,9 @@ async function main(): Promise<void> {
     out(`  not in the ratio: recording the stages' work took ${secs(recordingMs)} in all: ${recordWrites} record writes (+ ${recordReads} reads) through the API`);
     out(`  (also not in the ratio: launching the round of ${options.inspections} took ${secs(launchMs)}; rounds ended ${roundOutcomes.map((o) => o.status).join(', ')})`);
     out();
-    out('(c) peak RSS of this process: API + xuncha worker + baseline worker (the Temporal server is a separate process)');
-    out(`  whole run  ${mib(overallPeak)}   ${goal(overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, 'MiB')}`);
+    // Goal (c) names the all-in-one process (npm start), which `npm run bench:memory` measures; this process also holds the baseline.
+    out('(c′) peak RSS of this process, for reference: API + xuncha worker + the baseline\'s worker, Fastify and client (goal (c) is the all-in-one process alone: npm run bench:memory)');
+    out(`  whole run  ${mib(overallPeak)}`);
     if (liveHeap !== undefined) out(`  main V8 heap alive after a full GC at the end: ${mib(liveHeap)}`);
     out(`  worker tuning: maxCachedWorkflows ${workerTuning.maxCachedWorkflows}, reuseV8Context ${workerTuning.reuseV8Context}, sticky queue timeout ${workerTuning.stickyQueueScheduleToStartTimeout}`);
     out(`  by phase                                            peak RSS   RSS at end   V8 heap used/total   external   cached workflows`);
@@ -1033,7 +1033,6 @@ async function main(): Promise<void> {
     const goals: [string, number, number, string][] = [
       ['(a) approval latency, API/raw p50', latencyRatio, GOAL_LATENCY_RATIO, '×'],
       [`(b) ${STAGE_IDS.length}-stage walk wall time, API/raw`, wallRatio, GOAL_THROUGHPUT_RATIO, '×'],
-      ['(c) peak RSS of the process', overallPeak / 2 ** 20, GOAL_PEAK_RSS_MIB, ' MiB'],
       ...reads.map((read): [string, number, number, string] => [`(d) ${read.name}, API/raw p50`, read.api.p50 / read.raw.p50, GOAL_READ_RATIO, '×']),
       ['(e) record writes/s, raw/API', writeRate.raw / writeRate.api, GOAL_WRITE_RATIO, '×'],
     ];
