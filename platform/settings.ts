@@ -28,6 +28,8 @@ function pemFile(label: string) {
         return;
       }
       if (!new RegExp(`-----BEGIN [A-Z ]*${label}-----`).test(text)) ctx.addIssue({ code: 'custom', message: `is not a PEM file holding a ${label.toLowerCase()}` });
+      // The SDK cannot ask for a passphrase: an encrypted key would fail only at the first connection.
+      else if (text.includes('-----BEGIN ENCRYPTED')) ctx.addIssue({ code: 'custom', message: `holds an encrypted ${label.toLowerCase()}: the processes need it unencrypted (protect the file instead)` });
     });
 }
 

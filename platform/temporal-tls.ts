@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSConfig } from '@temporalio/client';
@@ -107,7 +108,7 @@ export function makeTemporalCertificates(dir: string, serverName = TEMPORAL_TLS_
   const issue = (name: string, subject: string, extensions: string[]) => {
     writeFileSync(join(dir, `${name}.ext`), `${extensions.join('\n')}\n`);
     openssl(['req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${Date.now().toString(16)}${name.length}`,
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${randomBytes(16).toString('hex')}`,
       '-days', '825', '-extfile', `${name}.ext`, '-out', `${name}.pem`], dir);
     rmSync(join(dir, `${name}.csr`));
     rmSync(join(dir, `${name}.ext`));

@@ -94,7 +94,7 @@ try {
 
   const payloadKeys = payloadKeysFromSettings(settings) ?? devPayloadKeys(join(dataDir, 'payload-keys'));
   // A frontend of the operator's own (TEMPORAL_ADDRESS) may require mutual TLS; the embedded one does not.
-  const tls = temporalTlsConfig(settings);
+  const tls = settings.TEMPORAL_ADDRESS ? temporalTlsConfig(settings) : undefined;
   clientConnection = await Connection.connect({ address, tls });
   const temporal = new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter: dataConverter(payloadKeys) });
 

@@ -196,16 +196,23 @@ describe('docker-compose.yml', () => {
     const config = readFileSync(resolve(root, TEMPORAL_CONFIG_DIR, `${TEMPORAL_CONFIG_ENV}.yaml`), 'utf8');
     expect(config.match(/requireClientAuth: true/g)).toHaveLength(2);
     expect(config).toMatch(/\{\{- fail "set TEMPORAL_TLS_SERVER_CA_CERT/);
-    const mountOf = (s: Service) => (s.volumes ?? []).find((v) => v.endsWith(':/run/xuncha/temporal-tls:ro'));
+    // File by file: each side gets its own key, and no container gets the authority's key.
+    const mounted = (s: Service) =>
+      Object.fromEntries(
+        (s.volumes ?? [])
+          .map((v) => /^\$\{TEMPORAL_TLS_DIR:\?[^}]*\}\/([\w.]+):\/run\/xuncha\/temporal-tls\/([\w.]+):ro$/.exec(v))
+          .filter((m): m is RegExpExecArray => m !== null && m[1] === m[2])
+          .map((m) => [m[1]!, true]),
+      );
     const temporal = service('temporal');
-    expect(mountOf(temporal)).toMatch(/^\$\{TEMPORAL_TLS_DIR:\?/);
+    expect(mounted(temporal)).toEqual({ 'ca.pem': true, 'server.pem': true, 'server.key': true });
     for (const key of ['TEMPORAL_TLS_SERVER_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY']) {
       expect(env(temporal)[key], key).toMatch(/^\/run\/xuncha\/temporal-tls\//);
     }
-    // Every client: the api, the worker, the namespace job, the Web UI, and the health check's CLI.
+    // Every client: the api, the worker, the namespace job and the Web UI.
     for (const name of [...APP_SERVICES, 'temporal-namespace', 'temporal-ui']) {
       const client = service(name);
-      expect(mountOf(client), name).toBe(mountOf(temporal));
+      expect(mounted(client), name).toEqual({ 'ca.pem': true, 'client.pem': true, 'client.key': true });
       expect(env(client), name).toMatchObject({
         TEMPORAL_TLS_CA: '/run/xuncha/temporal-tls/ca.pem',
         TEMPORAL_TLS_CERT: '/run/xuncha/temporal-tls/client.pem',
@@ -213,7 +220,9 @@ describe('docker-compose.yml', () => {
         TEMPORAL_TLS_SERVER_NAME: env(temporal).TEMPORAL_TLS_SERVER_NAME,
       });
     }
-    expect(temporal.healthcheck?.test).toEqual(expect.arrayContaining(['--tls-cert-path', '/run/xuncha/temporal-tls/client.pem', '--tls-ca-path']));
+    for (const s of Object.values(services)) expect((s.volumes ?? []).join(' ')).not.toContain('ca.key');
+    // The health check's CLI presents the server's own pair (made for client use too).
+    expect(temporal.healthcheck?.test).toEqual(expect.arrayContaining(['--tls-cert-path', '/run/xuncha/temporal-tls/server.pem', '--tls-ca-path']));
   });
 
   it('gives the api and the worker the same payload keys, required from the operator', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,12 @@ describe('settings', () => {
     ]);
     expect(problemsOf(() => loadSettings(apiSettings, { ...worker, JWT_SECRET: 'x'.repeat(40), TEMPORAL_TLS_CA: '/nonexistent/ca.pem' }))).toEqual([
       expect.stringMatching(/^TEMPORAL_TLS_CA=.*cannot be read: ENOENT/),
+    ]);
+    // An encrypted key would fail only at the first connection: the SDK cannot ask for its passphrase.
+    const encrypted = join(certificates.dir, 'encrypted.key');
+    writeFileSync(encrypted, '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n');
+    expect(problemsOf(() => loadSettings(workerSettings, { ...worker, TEMPORAL_TLS_CERT: certificates.clientCert, TEMPORAL_TLS_KEY: encrypted }))).toEqual([
+      expect.stringMatching(/^TEMPORAL_TLS_KEY=.*holds an encrypted private key/),
     ]);
     // A key where the certificate belongs is named, not found out at the first connection.
     expect(problemsOf(() => loadSettings(workerSettings, { ...worker, TEMPORAL_TLS_CERT: certificates.clientKey, TEMPORAL_TLS_KEY: certificates.clientKey }))).toEqual([
