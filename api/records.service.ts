@@ -7,7 +7,7 @@ import { toSnapshot } from '../db/stage-gate.repository.js';
 import { fedBackProblemIds } from '../workflows/exit-criteria.js';
 import type { Actor } from '../workflows/roles.js';
 import { DEFAULT_DECISION_ANSWERS, writableStages, type RecordKind, type RecordReference, type StageId } from '../workflows/stages.js';
-import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds } from './access.js';
+import { isTargetLiaison, kindRules, recordsShownTo, requireAccess, visibleKinds, type RecordsShown } from './access.js';
 import { logConfidentialReads, recordReads } from './access-log.js';
 import { ApiError, ERROR_CODES, conflict, fieldIssue, forbidden, notFound, zodFieldIssues } from './errors.js';
 import type { Said } from './messages.js';
@@ -316,9 +316,8 @@ export class RecordsService {
    */
   async readable(actor: Actor, inspectionId: string, recordId: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const stored = await this.load(inspection.row.id, recordId);
-    const { knows, shown, partial } = await recordsShownTo(this.db, inspection, actor);
-    if (!knows(stored)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
+    const { row: stored, shownTo } = await this.loadShown(actor, inspection, recordId);
+    const { shown, partial } = shownTo;
     await requireAccess(this.db, actor, 'record.read', { inspection, kind: stored.kind });
     const row = shown(stored);
     if (!row) throw forbidden({ key: 'record_not_shown', params: { kind: stored.kind } });
@@ -351,7 +350,7 @@ export class RecordsService {
   /** An edit is a new version; it sends a reviewed paper or decided request back for review. */
   async edit(actor: Actor, inspectionId: string, recordId: string, rawData: unknown, version: number, form: 'whole' | 'merge_patch' = 'whole') {
     const inspection = await loadInspection(this.db, inspectionId);
-    const current = await this.loadShown(actor, inspection, recordId);
+    const { row: current } = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.write', { inspection, kind: current.kind });
     // A patch of another version than the current one would merge onto the wrong data:
     // it is refused below as stale, whatever it merges to here.
@@ -387,7 +386,7 @@ export class RecordsService {
   /** The group leader confirms or returns a problem paper ("审核把关"); the office a rectification plan or report. */
   async review(actor: Actor, inspectionId: string, recordId: string, decision: 'confirm' | 'return', note: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.loadShown(actor, inspection, recordId);
+    const { row: record } = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.review', { inspection, record });
     const reviewStatus: ReviewStatus = decision === 'confirm' ? 'confirmed' : 'returned';
     return this.settle(actor, record, 'review', (fresh) => ({ reviewStatus, decisionStatus: fresh.decision_status }), note);
@@ -399,7 +398,7 @@ export class RecordsService {
    */
   async decide(actor: Actor, inspectionId: string, recordId: string, decision: string, comment: string) {
     const inspection = await loadInspection(this.db, inspectionId);
-    const record = await this.loadShown(actor, inspection, recordId);
+    const { row: record } = await this.loadShown(actor, inspection, recordId);
     await requireAccess(this.db, actor, 'record.decide', { inspection, record });
     const answers = kindRules(record.kind).decisionAnswers ?? DEFAULT_DECISION_ANSWERS;
     const decisionStatus: DecisionStatus | undefined = answers[decision];
@@ -447,10 +446,12 @@ export class RecordsService {
   }
 
   /** A record the caller may know of: one about a lead they may not read is absent to them. */
-  private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<RecordRow> {
+  /** The record, 404 to whoever may not know it exists; with what the caller is shown of records, for callers that cut it down. */
+  private async loadShown(actor: Actor, inspection: Inspection, recordId: string): Promise<{ row: RecordRow; shownTo: RecordsShown }> {
     const row = await this.load(inspection.row.id, recordId);
-    if (!(await recordsShownTo(this.db, inspection, actor)).knows(row)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
-    return row;
+    const shownTo = await recordsShownTo(this.db, inspection, actor);
+    if (!shownTo.knows(row)) throw notFound('record', recordId, { thing: 'inspection', id: inspection.row.id });
+    return { row, shownTo };
   }
 
   private async view(inspectionId: string, recordId: string) {
